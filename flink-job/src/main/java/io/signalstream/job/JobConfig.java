@@ -1,0 +1,125 @@
+package io.signalstream.job;
+
+import io.signalstream.model.KafkaAuth;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Everything the job reads from its arguments and environment, read once at the entry point and
+ * passed down. Arguments win over environment variables, which win over defaults.
+ *
+ * <p>{@link #toString()} never prints secrets, so the configuration can be logged.
+ */
+public record JobConfig(
+        String bootstrapServers,
+        String topicPrefix,
+        String groupId,
+        String aiProvider,
+        int recentWindow,
+        Duration conversationTtl,
+        Duration agentTimeout,
+        int agentCapacity,
+        int agentMaxAttempts,
+        Duration agentRetryDelay,
+        boolean exactlyOnce,
+        String transactionalIdPrefix,
+        int parallelism,
+        String kafkaApiKey,
+        String kafkaApiSecret)
+        implements Serializable {
+
+    public static final String DEFAULT_PROVIDER = "local";
+
+    /** Reads {@code --kebab-case} arguments, then the documented environment variables. */
+    public static JobConfig from(String[] args, Map<String, String> env) {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        Settings s = new Settings(params, env);
+        return new JobConfig(
+                s.get("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                s.get("topic-prefix", "TOPIC_PREFIX", ""),
+                s.get("group-id", "KAFKA_GROUP_ID", "signalstream-job"),
+                s.get("ai-provider", "AI_PROVIDER", DEFAULT_PROVIDER),
+                Integer.parseInt(s.get("recent-window", "RECENT_WINDOW", "20")),
+                Duration.parse(s.get("conversation-ttl", "CONVERSATION_TTL", "P7D")),
+                Duration.ofMillis(Long.parseLong(s.get("agent-timeout-ms", "AGENT_TIMEOUT_MS", "30000"))),
+                Integer.parseInt(s.get("agent-capacity", "MAX_CONCURRENT_AI_REQUESTS", "50")),
+                Integer.parseInt(s.get("agent-max-attempts", "AGENT_MAX_ATTEMPTS", "3")),
+                Duration.ofMillis(Long.parseLong(s.get("agent-retry-delay-ms", "AGENT_RETRY_DELAY_MS", "200"))),
+                Boolean.parseBoolean(s.get("exactly-once", "EXACTLY_ONCE", "false")),
+                s.get("transactional-id-prefix", "TRANSACTIONAL_ID_PREFIX", "signalstream"),
+                Integer.parseInt(s.get("parallelism", "JOB_PARALLELISM", "-1")),
+                s.get("kafka-api-key", "KAFKA_API_KEY", null),
+                s.get("kafka-api-secret", "KAFKA_API_SECRET", null));
+    }
+
+    /** Defaults suitable for a local broker at {@code bootstrapServers}. */
+    public static JobConfig local(String bootstrapServers) {
+        return from(new String[] {"--bootstrap-servers", bootstrapServers}, Map.of());
+    }
+
+    public JobConfig withProvider(String provider) {
+        return new JobConfig(bootstrapServers, topicPrefix, groupId, provider, recentWindow,
+                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
+                exactlyOnce, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+    }
+
+    public JobConfig withTopicPrefix(String prefix) {
+        return new JobConfig(bootstrapServers, prefix, groupId, aiProvider, recentWindow,
+                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
+                exactlyOnce, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+    }
+
+    public JobConfig withExactlyOnce(boolean enabled) {
+        return new JobConfig(bootstrapServers, topicPrefix, groupId, aiProvider, recentWindow,
+                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
+                enabled, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+    }
+
+    /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */
+    public Properties kafkaClientProperties() {
+        return KafkaAuth.clientProperties(kafkaApiKey, kafkaApiSecret);
+    }
+
+    @Override
+    public String toString() {
+        return "JobConfig{bootstrapServers="
+                + bootstrapServers
+                + ", topicPrefix='"
+                + topicPrefix
+                + "', groupId="
+                + groupId
+                + ", aiProvider="
+                + aiProvider
+                + ", recentWindow="
+                + recentWindow
+                + ", conversationTtl="
+                + conversationTtl
+                + ", agentTimeout="
+                + agentTimeout
+                + ", agentCapacity="
+                + agentCapacity
+                + ", agentMaxAttempts="
+                + agentMaxAttempts
+                + ", exactlyOnce="
+                + exactlyOnce
+                + ", parallelism="
+                + parallelism
+                + ", kafkaAuth="
+                + (kafkaApiKey == null ? "none" : "SASL_SSL/PLAIN (key hidden)")
+                + "}";
+    }
+
+    /** Looks a setting up by argument name, then environment variable, then default. */
+    private record Settings(ParameterTool params, Map<String, String> env) {
+        String get(String arg, String envVar, String fallback) {
+            if (params.has(arg)) {
+                return params.get(arg);
+            }
+            String value = env.get(envVar);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+}

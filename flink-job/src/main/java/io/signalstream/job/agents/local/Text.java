@@ -1,0 +1,44 @@
+package io.signalstream.job.agents.local;
+
+import io.signalstream.model.RecentMessage;
+import io.signalstream.model.Sender;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Small text helpers shared by the offline agents. */
+final class Text {
+
+    private static final Pattern WORD_SPLIT = Pattern.compile("[^\\p{L}\\p{N}']+");
+
+    private Text() {}
+
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : WORD_SPLIT.split(text.toLowerCase(Locale.ROOT))) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    static List<RecentMessage> fromCustomer(List<RecentMessage> messages) {
+        return messages.stream().filter(m -> m.sender() == Sender.CUSTOMER).toList();
+    }
+
+    static String clip(String text, int max) {
+        String t = text.strip().replaceAll("\\s+", " ");
+        return t.length() <= max ? t : t.substring(0, max - 1) + "…";
+    }
+
+    static boolean containsAny(String lowerText, String... needles) {
+        for (String n : needles) {
+            if (lowerText.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

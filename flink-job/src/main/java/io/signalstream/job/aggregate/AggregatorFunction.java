@@ -1,0 +1,147 @@
+package io.signalstream.job.aggregate;
+
+import io.signalstream.job.agents.AgentEvent;
+import io.signalstream.model.AgentStatus;
+import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.PiiEntity;
+import io.signalstream.model.PiiResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Merges the agents' results for one conversation into a single {@link AggregatedIntelligence}. The
+ * newest result per agent wins by {@code seq}; a late, older one never overwrites it. Every change
+ * increases {@code version} by one.
+ */
+public final class AggregatorFunction
+        extends KeyedProcessFunction<String, AgentEvent, AggregatedIntelligence> {
+    private static final long serialVersionUID = 1L;
+
+    /** Keys of conversations whose aggregate expired; written as tombstones to the compacted topic. */
+    public static final OutputTag<String> EXPIRED = new OutputTag<>("expired-aggregates") {};
+
+    /** PII entities kept per conversation; older ones beyond this are dropped first. */
+    static final int MAX_PII_ENTITIES = 200;
+
+    private final long ttlMillis;
+    private transient ValueState<AggregatedIntelligence> aggregate;
+    private transient ValueState<Long> expiryTimer;
+    private transient Counter staleResults;
+
+    public AggregatorFunction(Duration ttl) {
+        this.ttlMillis = ttl.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        aggregate =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("aggregate", AggregatedIntelligence.class));
+        expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
+        staleResults = getRuntimeContext().getMetricGroup().counter("staleResultsIgnored");
+    }
+
+    @Override
+    public void processElement(AgentEvent event, Context ctx, Collector<AggregatedIntelligence> out)
+            throws Exception {
+        AggregatedIntelligence current = aggregate.value();
+        if (current == null) {
+            current =
+                    new AggregatedIntelligence(
+                            event.tenantId(), event.conversationId(), 0, 0, null, null, null, null, null, Map.of(), null);
+        }
+        AgentStatus status = current.agents().get(event.agent().wireName());
+        boolean newer = status == null || event.seq() > status.seq();
+        PiiResult pii = mergePii(current.pii(), event, newer);
+        if (!newer && pii == current.pii()) {
+            // A replayed or late result for a message count we already reflect.
+            staleResults.inc();
+            return;
+        }
+        Map<String, AgentStatus> agents = new HashMap<>(current.agents());
+        if (newer) {
+            agents.put(event.agent().wireName(), new AgentStatus(event.seq(), event.provider(), event.latencyMs()));
+        }
+        AggregatedIntelligence next =
+                new AggregatedIntelligence(
+                        current.tenantId(),
+                        current.conversationId(),
+                        current.version() + 1,
+                        Math.max(current.messageCount(), event.seq()),
+                        newer && event.sentiment() != null ? event.sentiment() : current.sentiment(),
+                        pii,
+                        newer && event.insights() != null ? event.insights() : current.insights(),
+                        newer && event.summary() != null ? event.summary() : current.summary(),
+                        newer && event.reply() != null ? event.reply() : current.reply(),
+                        agents,
+                        Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
+        aggregate.update(next);
+        resetIdleTimer(ctx);
+        out.collect(next);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AggregatedIntelligence> out)
+            throws Exception {
+        Long due = expiryTimer.value();
+        if (due != null && due == timestamp) {
+            // Idle as long as the conversation state: drop it here and remove it from the compacted
+            // topic, so a conversation that starts again later begins at version 1 without being
+            // hidden behind its old, higher version.
+            aggregate.clear();
+            expiryTimer.clear();
+            ctx.output(EXPIRED, ctx.getCurrentKey());
+        }
+    }
+
+    /**
+     * PII covers the whole conversation: entities from every message are kept (even from a late
+     * result), while the redacted text follows the newest message.
+     */
+    private static PiiResult mergePii(PiiResult current, AgentEvent event, boolean newer) {
+        PiiResult incoming = event.pii();
+        if (incoming == null) {
+            return current;
+        }
+        if (current == null) {
+            return incoming;
+        }
+        Set<PiiEntity> merged = new LinkedHashSet<>(current.entities());
+        boolean added = merged.addAll(incoming.entities());
+        if (!added && !newer) {
+            return current;
+        }
+        List<PiiEntity> entities = new ArrayList<>(merged);
+        if (entities.size() > MAX_PII_ENTITIES) {
+            entities = entities.subList(entities.size() - MAX_PII_ENTITIES, entities.size());
+        }
+        return new PiiResult(
+                current.hasPii() || incoming.hasPii(),
+                List.copyOf(entities),
+                newer ? incoming.redactedMessage() : current.redactedMessage());
+    }
+
+    private void resetIdleTimer(Context ctx) throws Exception {
+        Long previous = expiryTimer.value();
+        if (previous != null) {
+            ctx.timerService().deleteProcessingTimeTimer(previous);
+        }
+        long due = ctx.timerService().currentProcessingTime() + ttlMillis;
+        ctx.timerService().registerProcessingTimeTimer(due);
+        expiryTimer.update(due);
+    }
+}

@@ -1,0 +1,63 @@
+package io.signalstream.local;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** {@code make run}: starts the local stack, prints where to look, and stops it all on Ctrl-C. */
+public final class Launcher {
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        String home = System.getProperty("signalstream.home", ".");
+        LocalStack.Options options =
+                new LocalStack.Options(
+                        Path.of(env("SIGNALSTREAM_DATA_DIR", home + "/.run/local")),
+                        Integer.parseInt(env("KAFKA_PORT", "9092")),
+                        Integer.parseInt(env("API_PORT", "8080")),
+                        Integer.parseInt(env("FLINK_UI_PORT", "8081")),
+                        Integer.parseInt(env("TOPIC_PARTITIONS", "4")),
+                        Integer.parseInt(env("JOB_PARALLELISM", "2")),
+                        Path.of(home, "flink-conf"),
+                        env("AI_PROVIDER", "local"));
+        LocalStack stack = new LocalStack(options).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    System.out.println("\nStopping SignalStream (checkpoints are kept; make run resumes) ...");
+                                    stack.close();
+                                    stopped.countDown();
+                                },
+                                "local-stack-shutdown"));
+        String api = stack.apiUrl();
+        System.out.printf(
+                """
+
+                SignalStream is running.
+                  API          %1$s   (health: %1$s/health/ready)
+                  Flink web UI %2$s
+                  Kafka        %3$s
+                  Data         %4$s
+
+                Try it:
+                  curl -s -X POST %1$s/v1/messages -H 'Content-Type: application/json' \\
+                    -d '{"conversation_id":"demo-1","sender":"customer","channel":"chat","message":"My order #1234 still has not arrived and I am really frustrated"}'
+                  curl -s %1$s/v1/conversations/demo-1/insights
+                  WebSocket: ws://localhost:%5$d/ws/conversations/demo-1/stream
+
+                Press Ctrl-C to stop.
+                %n""",
+                api, stack.flinkUi(), stack.kafka().bootstrapServers(), options.dataDir().toAbsolutePath(), stack.api().port());
+        stopped.await();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,23 @@
+package io.signalstream.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Who wrote a message. */
+public enum Sender {
+    CUSTOMER,
+    AGENT,
+    SYSTEM;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the wire name; unknown values raise {@link IllegalArgumentException} naming the choices. */
+    @JsonCreator
+    public static Sender fromWire(String value) {
+        return WireEnums.parse(Sender.class, value);
+    }
+}

@@ -1,0 +1,152 @@
+package io.signalstream.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.helidon.http.HttpMediaType;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.signalstream.model.CreateMessageRequest;
+import io.signalstream.model.Json;
+import io.signalstream.model.SupportMessage;
+import io.signalstream.model.Validation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/messages}: validates a message, writes it to Kafka, and answers 202 only after
+ * Kafka acknowledged it.
+ */
+final class MessagesService implements HttpService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessagesService.class);
+
+    /** The 202 body. */
+    record Accepted(String messageId, String tenantId, String conversationId, Instant timestamp) {}
+
+    private final MessageIngest ingest;
+    private final Tenants tenants;
+    private final int retryAfterSeconds;
+    private final ObjectMapper mapper = Json.newMapper();
+
+    MessagesService(MessageIngest ingest, Tenants tenants, ApiSettings settings) {
+        this.ingest = ingest;
+        this.tenants = tenants;
+        this.retryAfterSeconds = (int) Math.max(1, settings.produceTimeout().toSeconds());
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::create);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) throws Exception {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isPresent() && !type.get().test(MediaTypes.APPLICATION_JSON)) {
+            Problems.send(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "Unsupported Media Type",
+                    "Send the message as application/json, not " + type.get().text());
+            return;
+        }
+        Optional<String> tenant = tenants.resolve(req.headers());
+        if (tenant.isEmpty()) {
+            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request",
+                    "X-Tenant-ID must be 1 to 128 characters of letters, digits and . _ : @ -");
+            return;
+        }
+        String body = req.content().as(String.class);
+        CreateMessageRequest request;
+        try {
+            request = mapper.readValue(body, CreateMessageRequest.class);
+        } catch (JsonProcessingException e) {
+            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", describe(e));
+            return;
+        }
+        if (request == null) {
+            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", "The body must be a JSON object, not null");
+            return;
+        }
+        List<Validation.Violation> violations = Validation.check(request);
+        if (!violations.isEmpty()) {
+            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request",
+                    violations.stream().map(Validation.Violation::toString).collect(Collectors.joining("; ")),
+                    violations);
+            return;
+        }
+        SupportMessage message =
+                new SupportMessage(
+                        request.messageId() != null ? request.messageId() : UUID.randomUUID().toString(),
+                        tenant.get(),
+                        request.conversationId(),
+                        request.sender(),
+                        request.message(),
+                        request.channel(),
+                        request.timestamp() != null ? request.timestamp() : Instant.now(),
+                        request.metadata() != null ? request.metadata() : Map.of());
+        try {
+            ingest.write(message);
+        } catch (MessageIngest.NotAcknowledged e) {
+            LOG.warn("message {} of conversation {} not accepted: {}", message.messageId(), message.conversationId(), e.getMessage());
+            Problems.serviceUnavailable(res,
+                    "The message could not be stored right now (" + e.getMessage() + "). Nothing was accepted; "
+                            + "retry later with the same message_id so it counts once.",
+                    retryAfterSeconds);
+            return;
+        }
+        res.status(Status.ACCEPTED_202);
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(mapper.writeValueAsString(
+                new Accepted(message.messageId(), message.tenantId(), message.conversationId(), message.timestamp())));
+    }
+
+    /** A message naming the field, without echoing Jackson's internals. */
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae) {
+                return field + ": " + iae.getMessage();
+            }
+            if (e instanceof InvalidFormatException invalid) {
+                return field + ": '" + invalid.getValue() + "' is not a valid " + simpleType(invalid.getTargetType());
+            }
+            if (e instanceof MismatchedInputException mismatched) {
+                return field + ": expected " + simpleType(mismatched.getTargetType());
+            }
+            return field + ": invalid value";
+        }
+        if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() == CreateMessageRequest.class) {
+            return "The body must be a JSON object with conversation_id, sender, message and channel";
+        }
+        return "The body is not valid JSON: " + e.getOriginalMessage();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 instant such as 2025-01-31T12:00:00Z";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "an object of string values";
+        }
+        return type.getSimpleName();
+    }
+}
