@@ -3,6 +3,9 @@ package io.signalstream.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.helidon.http.HttpMediaType;
@@ -39,7 +42,7 @@ final class MessagesService implements HttpService {
     private final MessageIngest ingest;
     private final Tenants tenants;
     private final int retryAfterSeconds;
-    private final ObjectMapper mapper = Json.newMapper();
+    private final ObjectMapper mapper = strictRequestMapper();
 
     MessagesService(MessageIngest ingest, Tenants tenants, ApiSettings settings) {
         this.ingest = ingest;
@@ -108,6 +111,16 @@ final class MessagesService implements HttpService {
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(mapper.writeValueAsString(
                 new Accepted(message.messageId(), message.tenantId(), message.conversationId(), message.timestamp())));
+    }
+
+    /** Like the shared mapper, but a number or boolean where text belongs is an error, not text. */
+    private static ObjectMapper strictRequestMapper() {
+        ObjectMapper m = Json.newMapper();
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return m;
     }
 
     /** A message naming the field, without echoing Jackson's internals. */
