@@ -66,7 +66,17 @@ public final class LocalStack implements AutoCloseable {
         this.options = options;
     }
 
+    /** Starts everything, or, if any part fails to start, stops what already runs and rethrows. */
     public LocalStack start() throws Exception {
+        try {
+            return startAll();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private LocalStack startAll() throws Exception {
         // Helidon installs a JVM-wide deserialization filter that rejects unknown classes. Here the
         // API shares its JVM with a Flink MiniCluster, which ships job graphs by Java serialization,
         // so the filter is left out. A stand-alone query API keeps Helidon's filter.
@@ -151,6 +161,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String flinkUi() {
         return flinkUi;
+    }
+
+    /** The Flink job's id, for its REST API (e.g. {@code /jobs/<id>/checkpoints}). */
+    public String jobId() {
+        return job.getJobID().toHexString();
     }
 
     public EmbeddedKafka kafka() {

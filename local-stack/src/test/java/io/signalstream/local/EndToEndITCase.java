@@ -1,0 +1,153 @@
+package io.signalstream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole product as {@code make run} starts it: a real Kafka broker, the job on a Flink
+ * MiniCluster with RocksDB and checkpoints, and the API. Messages go in over HTTP and come out as
+ * intelligence on REST and WebSocket.
+ */
+class EndToEndITCase {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir static Path dataDir;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path flinkConf = Path.of("..", "flink-conf");
+        assertThat(Files.exists(flinkConf.resolve("config.yaml"))).isTrue();
+        stack = new LocalStack(new LocalStack.Options(dataDir, 0, 0, 0, 2, 2, flinkConf, "local")).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static HttpResponse<String> post(String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Tenant-ID", "acme")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> insights(String conversation) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/conversations/" + conversation + "/insights"))
+                        .header("X-Tenant-ID", "acme").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String message(String conversation, String id, String sender, String text) {
+        return "{\"conversation_id\":\"%s\",\"message_id\":\"%s\",\"sender\":\"%s\",\"channel\":\"chat\",\"message\":\"%s\"}"
+                .formatted(conversation, id, sender, text);
+    }
+
+    @Test
+    void threeMessagesBecomeInsightsOnRestAndWebSocket() throws Exception {
+        // Given a WebSocket client watching the conversation before anything was posted
+        BlockingQueue<JsonNode> updates = new LinkedBlockingQueue<>();
+        WebSocket ws = HTTP.newWebSocketBuilder()
+                .header("X-Tenant-ID", "acme")
+                .buildAsync(URI.create(stack.apiUrl().replace("http", "ws") + "/ws/conversations/order-42/stream"),
+                        new WebSocket.Listener() {
+                            private final StringBuilder text = new StringBuilder();
+
+                            @Override
+                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    try {
+                                        updates.add(MAPPER.readTree(text.toString()));
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                    text.setLength(0);
+                                }
+                                socket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
+
+        // When three messages are posted, one of them twice (a client retry)
+        long started = System.nanoTime();
+        assertThat(post(message("order-42", "m1", "customer",
+                "My order has not arrived and my card 4111 1111 1111 1111 was charged twice. Mail me: ann@example.com")).statusCode()).isEqualTo(202);
+        assertThat(post(message("order-42", "m2", "agent", "Sorry about that, I am looking into it now")).statusCode()).isEqualTo(202);
+        assertThat(post(message("order-42", "m3", "customer", "I want a refund, this is unacceptable")).statusCode()).isEqualTo(202);
+        assertThat(post(message("order-42", "m3", "customer", "I want a refund, this is unacceptable")).statusCode()).isEqualTo(202);
+
+        // Then the insights reflect exactly three messages from all agents
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            HttpResponse<String> res = insights("order-42");
+            if (res.statusCode() != 200) {
+                return false;
+            }
+            JsonNode n = MAPPER.readTree(res.body());
+            return n.get("message_count").asLong() == 3 && n.get("agents").size() == 5
+                    && n.get("agents").findValues("seq").stream().allMatch(s -> s.asLong() == 3);
+        });
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("POST x3 -> complete insights on REST in %d ms%n", tookMs);
+
+        JsonNode view = MAPPER.readTree(insights("order-42").body());
+        assertThat(view.get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(view.get("sentiment").get("sentiment").asText()).isEqualTo("negative");
+        assertThat(view.get("insights").get("intent").asText()).isEqualTo("refund_request");
+        assertThat(view.get("pii").get("has_pii").asBoolean()).isTrue();
+        assertThat(view.get("pii").get("entities").findValuesAsText("type")).containsExactlyInAnyOrder("CREDIT_CARD", "EMAIL_ADDRESS");
+        assertThat(view.get("summary").get("summary").asText()).doesNotContain("4111", "ann@example.com");
+        assertThat(view.get("reply").get("suggested_reply").asText()).isNotBlank();
+        long finalVersion = view.get("version").asLong();
+
+        // and the WebSocket client saw the versions rise up to the same final one
+        long lastSeen = 0;
+        while (lastSeen < finalVersion) {
+            JsonNode update = updates.poll(30, TimeUnit.SECONDS);
+            assertThat(update).as("WebSocket update up to version " + finalVersion).isNotNull();
+            assertThat(update.get("type").asText()).isEqualTo("intelligence_update");
+            long version = update.get("data").get("version").asLong();
+            assertThat(version).isGreaterThan(lastSeen);
+            lastSeen = version;
+        }
+        assertThat(lastSeen).isEqualTo(finalVersion);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void malformedBodiesAreRefusedAndTheJobKeepsRunning() throws Exception {
+        assertThat(post("{\"conversation_id\":\"x\"").statusCode()).isEqualTo(400);
+        assertThat(post("{\"conversation_id\":\"x\",\"sender\":\"robot\",\"channel\":\"chat\",\"message\":\"m\"}").statusCode()).isEqualTo(400);
+        assertThat(post(message("after-bad", "b1", "customer", "Thanks, all good now")).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> insights("after-bad").statusCode() == 200);
+    }
+}
