@@ -22,7 +22,7 @@ build: check-jdk
 	$(MVN) -q -DskipTests install
 
 test: check-jdk
-	$(MVN) install
+	$(MVN) spotless:check install
 
 format: check-jdk
 	$(MVN) -q spotless:apply

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (combined broker and KRaft controller) run in this JVM from Kafka's
- * own classes, the way {@code kafka-server-start.sh} runs one. Data lives in a folder, so a broker
- * stopped and started again keeps its topics and offsets.
+ * A real single-node Kafka broker (combined broker and KRaft controller) run in this JVM from
+ * Kafka's own classes, the way {@code kafka-server-start.sh} runs one. Data lives in a folder, so a
+ * broker stopped and started again keeps its topics and offsets.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -106,7 +106,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + port
+                        + ",CONTROLLER://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -143,15 +152,20 @@ public final class EmbeddedKafka implements AutoCloseable {
                     StorageTool.execute(
                             new String[] {
                                 "format",
-                                "--config", propsFile.toString(),
-                                "--cluster-id", "signalstream-local-00",
+                                "--config",
+                                propsFile.toString(),
+                                "--cluster-id",
+                                "signalstream-local-00",
                                 "--ignore-formatted"
                             },
                             out);
         }
         if (exit != 0) {
             throw new IllegalStateException(
-                    "formatting Kafka storage in " + dataDir + " failed: " + buffer.toString(StandardCharsets.UTF_8));
+                    "formatting Kafka storage in "
+                            + dataDir
+                            + " failed: "
+                            + buffer.toString(StandardCharsets.UTF_8));
         }
     }
 

@@ -51,7 +51,8 @@ public final class KafkaTopics {
                 admin.createTopics(toCreate).all().get(60, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot create topics on " + bootstrapServers + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

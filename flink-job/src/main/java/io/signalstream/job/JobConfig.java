@@ -44,10 +44,13 @@ public record JobConfig(
                 s.get("ai-provider", "AI_PROVIDER", DEFAULT_PROVIDER),
                 Integer.parseInt(s.get("recent-window", "RECENT_WINDOW", "20")),
                 Duration.parse(s.get("conversation-ttl", "CONVERSATION_TTL", "P7D")),
-                Duration.ofMillis(Long.parseLong(s.get("agent-timeout-ms", "AGENT_TIMEOUT_MS", "30000"))),
+                Duration.ofMillis(
+                        Long.parseLong(s.get("agent-timeout-ms", "AGENT_TIMEOUT_MS", "30000"))),
                 Integer.parseInt(s.get("agent-capacity", "MAX_CONCURRENT_AI_REQUESTS", "50")),
                 Integer.parseInt(s.get("agent-max-attempts", "AGENT_MAX_ATTEMPTS", "3")),
-                Duration.ofMillis(Long.parseLong(s.get("agent-retry-delay-ms", "AGENT_RETRY_DELAY_MS", "200"))),
+                Duration.ofMillis(
+                        Long.parseLong(
+                                s.get("agent-retry-delay-ms", "AGENT_RETRY_DELAY_MS", "200"))),
                 Boolean.parseBoolean(s.get("exactly-once", "EXACTLY_ONCE", "false")),
                 s.get("transactional-id-prefix", "TRANSACTIONAL_ID_PREFIX", "signalstream"),
                 Integer.parseInt(s.get("parallelism", "JOB_PARALLELISM", "-1")),
@@ -61,21 +64,60 @@ public record JobConfig(
     }
 
     public JobConfig withProvider(String provider) {
-        return new JobConfig(bootstrapServers, topicPrefix, groupId, provider, recentWindow,
-                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
-                exactlyOnce, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+        return new JobConfig(
+                bootstrapServers,
+                topicPrefix,
+                groupId,
+                provider,
+                recentWindow,
+                conversationTtl,
+                agentTimeout,
+                agentCapacity,
+                agentMaxAttempts,
+                agentRetryDelay,
+                exactlyOnce,
+                transactionalIdPrefix,
+                parallelism,
+                kafkaApiKey,
+                kafkaApiSecret);
     }
 
     public JobConfig withTopicPrefix(String prefix) {
-        return new JobConfig(bootstrapServers, prefix, groupId, aiProvider, recentWindow,
-                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
-                exactlyOnce, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+        return new JobConfig(
+                bootstrapServers,
+                prefix,
+                groupId,
+                aiProvider,
+                recentWindow,
+                conversationTtl,
+                agentTimeout,
+                agentCapacity,
+                agentMaxAttempts,
+                agentRetryDelay,
+                exactlyOnce,
+                transactionalIdPrefix,
+                parallelism,
+                kafkaApiKey,
+                kafkaApiSecret);
     }
 
     public JobConfig withExactlyOnce(boolean enabled) {
-        return new JobConfig(bootstrapServers, topicPrefix, groupId, aiProvider, recentWindow,
-                conversationTtl, agentTimeout, agentCapacity, agentMaxAttempts, agentRetryDelay,
-                enabled, transactionalIdPrefix, parallelism, kafkaApiKey, kafkaApiSecret);
+        return new JobConfig(
+                bootstrapServers,
+                topicPrefix,
+                groupId,
+                aiProvider,
+                recentWindow,
+                conversationTtl,
+                agentTimeout,
+                agentCapacity,
+                agentMaxAttempts,
+                agentRetryDelay,
+                enabled,
+                transactionalIdPrefix,
+                parallelism,
+                kafkaApiKey,
+                kafkaApiSecret);
     }
 
     /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */

@@ -72,8 +72,10 @@ public final class SignalStreamJob {
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(Topics.prefixed(config.topicPrefix(), Topics.MESSAGES_RAW))
                 .setGroupId(config.groupId())
-                // Checkpointed offsets win; committed ones are used by a fresh job, earliest by a new group.
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                // Checkpointed offsets win; committed ones are used by a fresh job, earliest by a
+                // new group.
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new SourceRecordDeserializer())
                 .setProperties(config.kafkaClientProperties())
                 .setProperty("isolation.level", "read_committed")
@@ -98,12 +100,18 @@ public final class SignalStreamJob {
 
         SingleOutputStreamOperator<ConversationUpdate> updates =
                 messages.keyBy(SupportMessage::key)
-                        .process(new ConversationStateFunction(config.recentWindow(), config.conversationTtl()))
+                        .process(
+                                new ConversationStateFunction(
+                                        config.recentWindow(), config.conversationTtl()))
                         .uid("conversation-state")
                         .name("conversation state");
-        sinks.conversationStates(updates.map(ConversationUpdate::state).uid("state-snapshots").name("state snapshot"));
+        sinks.conversationStates(
+                updates.map(ConversationUpdate::state)
+                        .uid("state-snapshots")
+                        .name("state snapshot"));
 
-        DataStream<DeadLetter> deadLetters = messages.getSideOutput(ParseMessageFunction.DEAD_LETTERS);
+        DataStream<DeadLetter> deadLetters =
+                messages.getSideOutput(ParseMessageFunction.DEAD_LETTERS);
         DataStream<AgentEvent> results = null;
         for (AgentKind kind : AgentKind.values()) {
             SingleOutputStreamOperator<AgentEvent> agentResults = callAgent(updates, kind, config);

@@ -10,7 +10,9 @@ import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.CloseableIterator;
 
-/** Collects every output of a bounded pipeline run back to the test through Flink's collect sinks. */
+/**
+ * Collects every output of a bounded pipeline run back to the test through Flink's collect sinks.
+ */
 final class CollectingSinks implements Sinks {
 
     private CloseableIterator<ConversationState> states;
@@ -52,9 +54,12 @@ final class CollectingSinks implements Sinks {
         deadLetters = d.collectAsync();
     }
 
-    /** Drains every collector; call after {@code executeAsync()}. Returns when the job has ended. */
+    /**
+     * Drains every collector; call after {@code executeAsync()}. Returns when the job has ended.
+     */
     Output drain() throws Exception {
-        return new Output(all(states), all(results), all(aggregates), all(expired), all(deadLetters));
+        return new Output(
+                all(states), all(results), all(aggregates), all(expired), all(deadLetters));
     }
 
     private static <T> List<T> all(CloseableIterator<T> it) throws Exception {

@@ -13,8 +13,17 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    public static SupportMessage message(String tenant, String conversation, String id, Sender sender, String text, int second) {
-        return new SupportMessage(id, tenant, conversation, sender, text, Channel.CHAT, T0.plusSeconds(second), Map.of("source", "test"));
+    public static SupportMessage message(
+            String tenant, String conversation, String id, Sender sender, String text, int second) {
+        return new SupportMessage(
+                id,
+                tenant,
+                conversation,
+                sender,
+                text,
+                Channel.CHAT,
+                T0.plusSeconds(second),
+                Map.of("source", "test"));
     }
 
     public static SupportMessage customer(String conversation, String id, String text, int second) {

@@ -37,7 +37,8 @@ class SignalStreamPipelineITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
-    private static String json(String tenant, String conversation, String id, String sender, String text) {
+    private static String json(
+            String tenant, String conversation, String id, String sender, String text) {
         return """
                 {"message_id":"%s","tenant_id":"%s","conversation_id":"%s","sender":"%s","message":"%s",
                  "channel":"chat","timestamp":"2026-01-15T10:00:00Z","metadata":{}}"""
@@ -46,14 +47,34 @@ class SignalStreamPipelineITCase {
 
     @Test
     void interleavedConversationsDuplicatesAndPoisonRecords() throws Exception {
-        // Given three interleaved conversations (one of another tenant), a duplicate and two poison records
+        // Given three interleaved conversations (one of another tenant), a duplicate and two poison
+        // records
         List<String> input = new ArrayList<>();
-        input.add(json("acme", "c1", "a1", "customer", "My package never arrived, I want a refund. I am very angry"));
-        input.add(json("acme", "c2", "b1", "customer", "How do I reset my password? Mail me at bob@example.org"));
-        input.add(json("acme", "c1", "a2", "agent", "Sorry to hear that, let me check the tracking"));
+        input.add(
+                json(
+                        "acme",
+                        "c1",
+                        "a1",
+                        "customer",
+                        "My package never arrived, I want a refund. I am very angry"));
+        input.add(
+                json(
+                        "acme",
+                        "c2",
+                        "b1",
+                        "customer",
+                        "How do I reset my password? Mail me at bob@example.org"));
+        input.add(
+                json("acme", "c1", "a2", "agent", "Sorry to hear that, let me check the tracking"));
         input.add("this is not json");
         input.add(json("globex", "c1", "g1", "customer", "Thank you, great service!"));
-        input.add(json("acme", "c1", "a1", "customer", "My package never arrived, I want a refund. I am very angry"));
+        input.add(
+                json(
+                        "acme",
+                        "c1",
+                        "a1",
+                        "customer",
+                        "My package never arrived, I want a refund. I am very angry"));
         input.add(json("acme", "c2", "b2", "customer", "Still locked out, this is ridiculous"));
         input.add(json("acme", "c1", "a3", "customer", "Still no refund, this is terrible"));
         input.add(json("acme", "bad/id", "x1", "customer", "slash in the id"));
@@ -62,8 +83,15 @@ class SignalStreamPipelineITCase {
         env.setParallelism(2);
         DataGeneratorSource<SourceRecord> source =
                 new DataGeneratorSource<>(
-                        index -> new SourceRecord("support.messages.raw", 0, index, 0, null,
-                                input.get(index.intValue()).getBytes(StandardCharsets.UTF_8)),
+                        index ->
+                                new SourceRecord(
+                                        "support.messages.raw",
+                                        0,
+                                        index,
+                                        0,
+                                        null,
+                                        input.get(index.intValue())
+                                                .getBytes(StandardCharsets.UTF_8)),
                         input.size(),
                         RateLimiterStrategy.noOp(),
                         TypeInformation.of(SourceRecord.class));
@@ -75,28 +103,54 @@ class SignalStreamPipelineITCase {
         CollectingSinks.Output out = sinks.drain();
 
         // Then every conversation counts its distinct messages exactly
-        Map<String, Long> counts = latestBy(out.states(), ConversationState::key, ConversationState::messageCount);
-        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("acme/c1", 3L, "acme/c2", 2L, "globex/c1", 1L));
+        Map<String, Long> counts =
+                latestBy(out.states(), ConversationState::key, ConversationState::messageCount);
+        assertThat(counts)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("acme/c1", 3L, "acme/c2", 2L, "globex/c1", 1L));
         assertThat(out.states()).hasSize(6);
 
         // and the poison records went to the dead-letter topic with their reasons and offsets
-        assertThat(out.deadLetters()).extracting(DeadLetter::sourceOffset).containsExactlyInAnyOrder(3L, 8L);
-        assertThat(out.deadLetters()).extracting(DeadLetter::stage).containsExactlyInAnyOrder("parse", "validate");
+        assertThat(out.deadLetters())
+                .extracting(DeadLetter::sourceOffset)
+                .containsExactlyInAnyOrder(3L, 8L);
+        assertThat(out.deadLetters())
+                .extracting(DeadLetter::stage)
+                .containsExactlyInAnyOrder("parse", "validate");
         assertThat(out.deadLetters()).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
 
-        // and each message got four results; the reply agent answered the five customer messages only
-        Map<AgentKind, Long> perAgent = out.results().stream().collect(Collectors.groupingBy(AgentEvent::agent, Collectors.counting()));
-        assertThat(perAgent).containsExactlyInAnyOrderEntriesOf(Map.of(
-                AgentKind.SENTIMENT, 6L, AgentKind.PII, 6L, AgentKind.INSIGHTS, 6L, AgentKind.SUMMARY, 6L, AgentKind.REPLY, 5L));
+        // and each message got four results; the reply agent answered the five customer messages
+        // only
+        Map<AgentKind, Long> perAgent =
+                out.results().stream()
+                        .collect(Collectors.groupingBy(AgentEvent::agent, Collectors.counting()));
+        assertThat(perAgent)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                AgentKind.SENTIMENT,
+                                6L,
+                                AgentKind.PII,
+                                6L,
+                                AgentKind.INSIGHTS,
+                                6L,
+                                AgentKind.SUMMARY,
+                                6L,
+                                AgentKind.REPLY,
+                                5L));
 
         // and the last aggregate of each conversation reflects all its messages from every agent
-        Map<String, AggregatedIntelligence> finals = out.aggregates().stream()
-                .collect(Collectors.toMap(AggregatedIntelligence::key, Function.identity(),
-                        (a, b) -> a.version() > b.version() ? a : b));
+        Map<String, AggregatedIntelligence> finals =
+                out.aggregates().stream()
+                        .collect(
+                                Collectors.toMap(
+                                        AggregatedIntelligence::key,
+                                        Function.identity(),
+                                        (a, b) -> a.version() > b.version() ? a : b));
         assertThat(finals).containsOnlyKeys("acme/c1", "acme/c2", "globex/c1");
         AggregatedIntelligence c1 = finals.get("acme/c1");
         assertThat(c1.messageCount()).isEqualTo(3);
-        assertThat(c1.agents()).containsOnlyKeys("sentiment", "pii", "insights", "summary", "reply");
+        assertThat(c1.agents())
+                .containsOnlyKeys("sentiment", "pii", "insights", "summary", "reply");
         // The source runs at parallelism 2, so messages of one conversation may arrive in any order
         // (Kafka keeps them ordered within a partition; this bounded source does not). The agents
         // that answer every message therefore saw the third one last; the reply agent saw a
@@ -110,15 +164,28 @@ class SignalStreamPipelineITCase {
         AggregatedIntelligence c2 = finals.get("acme/c2");
         assertThat(c2.pii().hasPii()).isTrue();
         assertThat(c2.summary().summary()).doesNotContain("bob@example.org");
-        assertThat(finals.get("globex/c1").sentiment().sentiment()).isEqualTo(SentimentLabel.POSITIVE);
+        assertThat(finals.get("globex/c1").sentiment().sentiment())
+                .isEqualTo(SentimentLabel.POSITIVE);
 
         // and versions rise strictly per conversation
-        Map<String, List<Long>> versions = out.aggregates().stream().collect(Collectors.groupingBy(
-                AggregatedIntelligence::key, Collectors.mapping(AggregatedIntelligence::version, Collectors.toList())));
-        versions.values().forEach(v -> assertThat(v).isSortedAccordingTo(Comparator.naturalOrder()).doesNotHaveDuplicates());
+        Map<String, List<Long>> versions =
+                out.aggregates().stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        AggregatedIntelligence::key,
+                                        Collectors.mapping(
+                                                AggregatedIntelligence::version,
+                                                Collectors.toList())));
+        versions.values()
+                .forEach(
+                        v ->
+                                assertThat(v)
+                                        .isSortedAccordingTo(Comparator.naturalOrder())
+                                        .doesNotHaveDuplicates());
     }
 
-    private static <T> Map<String, Long> latestBy(List<T> items, Function<T, String> key, Function<T, Long> value) {
+    private static <T> Map<String, Long> latestBy(
+            List<T> items, Function<T, String> key, Function<T, Long> value) {
         return items.stream().collect(Collectors.toMap(key, value, Math::max));
     }
 }

@@ -29,7 +29,8 @@ public final class Launcher {
                 .addShutdownHook(
                         new Thread(
                                 () -> {
-                                    System.out.println("\nStopping SignalStream (checkpoints are kept; make run resumes) ...");
+                                    System.out.println(
+                                            "\nStopping SignalStream (checkpoints are kept; make run resumes) ...");
                                     stack.close();
                                     stopped.countDown();
                                 },
@@ -52,7 +53,11 @@ public final class Launcher {
 
                 Press Ctrl-C to stop.
                 %n""",
-                api, stack.flinkUi(), stack.kafka().bootstrapServers(), options.dataDir().toAbsolutePath(), stack.api().port());
+                api,
+                stack.flinkUi(),
+                stack.kafka().bootstrapServers(),
+                options.dataDir().toAbsolutePath(),
+                stack.api().port());
         stopped.await();
     }
 

@@ -78,7 +78,8 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack startAll() throws Exception {
         // Helidon installs a JVM-wide deserialization filter that rejects unknown classes. Here the
-        // API shares its JVM with a Flink MiniCluster, which ships job graphs by Java serialization,
+        // API shares its JVM with a Flink MiniCluster, which ships job graphs by Java
+        // serialization,
         // so the filter is left out. A stand-alone query API keeps Helidon's filter.
         if (System.getProperty("helidon.serialFilter.missing.action") == null) {
             System.setProperty("helidon.serialFilter.missing.action", "IGNORE");
@@ -94,15 +95,30 @@ public final class LocalStack implements AutoCloseable {
 
         api =
                 new QueryApi(
-                                Config.just(ConfigSources.create(Map.of("port", Integer.toString(options.apiPort()), "host", "127.0.0.1"))),
-                                new ApiSettings(kafka.bootstrapServers(), "", "demo-tenant", true, Duration.ofSeconds(4), new Properties()))
+                                Config.just(
+                                        ConfigSources.create(
+                                                Map.of(
+                                                        "port",
+                                                        Integer.toString(options.apiPort()),
+                                                        "host",
+                                                        "127.0.0.1"))),
+                                new ApiSettings(
+                                        kafka.bootstrapServers(),
+                                        "",
+                                        "demo-tenant",
+                                        true,
+                                        Duration.ofSeconds(4),
+                                        new Properties()))
                         .start();
 
-        JobConfig jobConfig = JobConfig.local(kafka.bootstrapServers()).withProvider(options.aiProvider());
+        JobConfig jobConfig =
+                JobConfig.local(kafka.bootstrapServers()).withProvider(options.aiProvider());
         Configuration flink = flinkConfiguration();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         env.setParallelism(options.parallelism());
-        SignalStreamJob.defineWorkflow(env, SignalStreamJob.kafkaSource(jobConfig), new KafkaSinks(jobConfig), jobConfig);
+        SignalStreamJob.defineWorkflow(
+                env, SignalStreamJob.kafkaSource(jobConfig), new KafkaSinks(jobConfig), jobConfig);
         job = env.executeAsync("SignalStream (local)");
         flinkUi = "http://localhost:" + flink.get(RestOptions.PORT);
         return this;

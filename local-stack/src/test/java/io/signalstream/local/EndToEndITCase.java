@@ -40,7 +40,9 @@ class EndToEndITCase {
     static void start() throws Exception {
         Path flinkConf = Path.of("..", "flink-conf");
         assertThat(Files.exists(flinkConf.resolve("config.yaml"))).isTrue();
-        stack = new LocalStack(new LocalStack.Options(dataDir, 0, 0, 0, 2, 2, flinkConf, "local")).start();
+        stack =
+                new LocalStack(new LocalStack.Options(dataDir, 0, 0, 0, 2, 2, flinkConf, "local"))
+                        .start();
     }
 
     @AfterAll
@@ -51,7 +53,8 @@ class EndToEndITCase {
     }
 
     private static HttpResponse<String> post(String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
                         .header("Content-Type", "application/json")
                         .header("X-Tenant-ID", "acme")
                         .timeout(Duration.ofSeconds(30))
@@ -61,8 +64,15 @@ class EndToEndITCase {
     }
 
     private static HttpResponse<String> insights(String conversation) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/conversations/" + conversation + "/insights"))
-                        .header("X-Tenant-ID", "acme").build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        stack.apiUrl()
+                                                + "/v1/conversations/"
+                                                + conversation
+                                                + "/insights"))
+                        .header("X-Tenant-ID", "acme")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -75,47 +85,84 @@ class EndToEndITCase {
     void threeMessagesBecomeInsightsOnRestAndWebSocket() throws Exception {
         // Given a WebSocket client watching the conversation before anything was posted
         BlockingQueue<JsonNode> updates = new LinkedBlockingQueue<>();
-        WebSocket ws = HTTP.newWebSocketBuilder()
-                .header("X-Tenant-ID", "acme")
-                .buildAsync(URI.create(stack.apiUrl().replace("http", "ws") + "/ws/conversations/order-42/stream"),
-                        new WebSocket.Listener() {
-                            private final StringBuilder text = new StringBuilder();
+        WebSocket ws =
+                HTTP.newWebSocketBuilder()
+                        .header("X-Tenant-ID", "acme")
+                        .buildAsync(
+                                URI.create(
+                                        stack.apiUrl().replace("http", "ws")
+                                                + "/ws/conversations/order-42/stream"),
+                                new WebSocket.Listener() {
+                                    private final StringBuilder text = new StringBuilder();
 
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                text.append(data);
-                                if (last) {
-                                    try {
-                                        updates.add(MAPPER.readTree(text.toString()));
-                                    } catch (Exception e) {
-                                        throw new IllegalStateException(e);
+                                    @Override
+                                    public CompletionStage<?> onText(
+                                            WebSocket socket, CharSequence data, boolean last) {
+                                        text.append(data);
+                                        if (last) {
+                                            try {
+                                                updates.add(MAPPER.readTree(text.toString()));
+                                            } catch (Exception e) {
+                                                throw new IllegalStateException(e);
+                                            }
+                                            text.setLength(0);
+                                        }
+                                        socket.request(1);
+                                        return null;
                                     }
-                                    text.setLength(0);
-                                }
-                                socket.request(1);
-                                return null;
-                            }
-                        })
-                .get(10, TimeUnit.SECONDS);
+                                })
+                        .get(10, TimeUnit.SECONDS);
 
         // When three messages are posted, one of them twice (a client retry)
         long started = System.nanoTime();
-        assertThat(post(message("order-42", "m1", "customer",
-                "My order has not arrived and my card 4111 1111 1111 1111 was charged twice. Mail me: ann@example.com")).statusCode()).isEqualTo(202);
-        assertThat(post(message("order-42", "m2", "agent", "Sorry about that, I am looking into it now")).statusCode()).isEqualTo(202);
-        assertThat(post(message("order-42", "m3", "customer", "I want a refund, this is unacceptable")).statusCode()).isEqualTo(202);
-        assertThat(post(message("order-42", "m3", "customer", "I want a refund, this is unacceptable")).statusCode()).isEqualTo(202);
+        assertThat(
+                        post(message(
+                                        "order-42",
+                                        "m1",
+                                        "customer",
+                                        "My order has not arrived and my card 4111 1111 1111 1111 was charged twice. Mail me: ann@example.com"))
+                                .statusCode())
+                .isEqualTo(202);
+        assertThat(
+                        post(message(
+                                        "order-42",
+                                        "m2",
+                                        "agent",
+                                        "Sorry about that, I am looking into it now"))
+                                .statusCode())
+                .isEqualTo(202);
+        assertThat(
+                        post(message(
+                                        "order-42",
+                                        "m3",
+                                        "customer",
+                                        "I want a refund, this is unacceptable"))
+                                .statusCode())
+                .isEqualTo(202);
+        assertThat(
+                        post(message(
+                                        "order-42",
+                                        "m3",
+                                        "customer",
+                                        "I want a refund, this is unacceptable"))
+                                .statusCode())
+                .isEqualTo(202);
 
         // Then the insights reflect exactly three messages from all agents
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            HttpResponse<String> res = insights("order-42");
-            if (res.statusCode() != 200) {
-                return false;
-            }
-            JsonNode n = MAPPER.readTree(res.body());
-            return n.get("message_count").asLong() == 3 && n.get("agents").size() == 5
-                    && n.get("agents").findValues("seq").stream().allMatch(s -> s.asLong() == 3);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            HttpResponse<String> res = insights("order-42");
+                            if (res.statusCode() != 200) {
+                                return false;
+                            }
+                            JsonNode n = MAPPER.readTree(res.body());
+                            return n.get("message_count").asLong() == 3
+                                    && n.get("agents").size() == 5
+                                    && n.get("agents").findValues("seq").stream()
+                                            .allMatch(s -> s.asLong() == 3);
+                        });
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("POST x3 -> complete insights on REST in %d ms%n", tookMs);
 
@@ -124,8 +171,10 @@ class EndToEndITCase {
         assertThat(view.get("sentiment").get("sentiment").asText()).isEqualTo("negative");
         assertThat(view.get("insights").get("intent").asText()).isEqualTo("refund_request");
         assertThat(view.get("pii").get("has_pii").asBoolean()).isTrue();
-        assertThat(view.get("pii").get("entities").findValuesAsText("type")).containsExactlyInAnyOrder("CREDIT_CARD", "EMAIL_ADDRESS");
-        assertThat(view.get("summary").get("summary").asText()).doesNotContain("4111", "ann@example.com");
+        assertThat(view.get("pii").get("entities").findValuesAsText("type"))
+                .containsExactlyInAnyOrder("CREDIT_CARD", "EMAIL_ADDRESS");
+        assertThat(view.get("summary").get("summary").asText())
+                .doesNotContain("4111", "ann@example.com");
         assertThat(view.get("reply").get("suggested_reply").asText()).isNotBlank();
         long finalVersion = view.get("version").asLong();
 
@@ -146,8 +195,15 @@ class EndToEndITCase {
     @Test
     void malformedBodiesAreRefusedAndTheJobKeepsRunning() throws Exception {
         assertThat(post("{\"conversation_id\":\"x\"").statusCode()).isEqualTo(400);
-        assertThat(post("{\"conversation_id\":\"x\",\"sender\":\"robot\",\"channel\":\"chat\",\"message\":\"m\"}").statusCode()).isEqualTo(400);
-        assertThat(post(message("after-bad", "b1", "customer", "Thanks, all good now")).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> insights("after-bad").statusCode() == 200);
+        assertThat(
+                        post("{\"conversation_id\":\"x\",\"sender\":\"robot\",\"channel\":\"chat\",\"message\":\"m\"}")
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(
+                        post(message("after-bad", "b1", "customer", "Thanks, all good now"))
+                                .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> insights("after-bad").statusCode() == 200);
     }
 }

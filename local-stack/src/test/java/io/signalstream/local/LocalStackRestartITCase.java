@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopping the local stack and starting it again on the same folder resumes the job from its
- * retained checkpoint: nothing is lost, nothing is counted twice, and Kafka's broker goes down hard.
+ * retained checkpoint: nothing is lost, nothing is counted twice, and Kafka's broker goes down
+ * hard.
  */
 class LocalStackRestartITCase {
 
@@ -26,50 +27,86 @@ class LocalStackRestartITCase {
     @TempDir Path dataDir;
 
     private static int post(LocalStack stack, String id, String text) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
                                 .header("Content-Type", "application/json")
                                 .timeout(Duration.ofSeconds(30))
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"conversation_id\":\"resume-1\",\"message_id\":\"" + id
-                                                + "\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"" + text + "\"}"))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"conversation_id\":\"resume-1\",\"message_id\":\""
+                                                        + id
+                                                        + "\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\""
+                                                        + text
+                                                        + "\"}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .statusCode();
     }
 
     private static long messageCount(LocalStack stack) throws Exception {
-        HttpResponse<String> res = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/conversations/resume-1/insights")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return res.statusCode() == 200 ? MAPPER.readTree(res.body()).get("message_count").asLong() : 0;
+        HttpResponse<String> res =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                stack.apiUrl()
+                                                        + "/v1/conversations/resume-1/insights"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return res.statusCode() == 200
+                ? MAPPER.readTree(res.body()).get("message_count").asLong()
+                : 0;
     }
 
     private static String restoredFrom(LocalStack stack) throws Exception {
-        HttpResponse<String> res = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.flinkUi() + "/jobs/" + stack.jobId() + "/checkpoints")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                stack.flinkUi()
+                                                        + "/jobs/"
+                                                        + stack.jobId()
+                                                        + "/checkpoints"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
             return "";
         }
-        return MAPPER.readTree(res.body()).path("latest").path("restored").path("external_path").asText("");
+        return MAPPER.readTree(res.body())
+                .path("latest")
+                .path("restored")
+                .path("external_path")
+                .asText("");
     }
 
     @Test
     void resumesFromTheRetainedCheckpointWithExactCounts() throws Exception {
-        LocalStack.Options options = new LocalStack.Options(dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local");
+        LocalStack.Options options =
+                new LocalStack.Options(
+                        dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local");
         try (LocalStack first = new LocalStack(options).start()) {
             for (int i = 1; i <= 3; i++) {
                 assertThat(post(first, "m" + i, "message " + i)).isEqualTo(202);
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> messageCount(first) == 3);
             // A completed checkpoint after the messages were processed
-            await().atMost(Duration.ofSeconds(60)).until(() -> LocalStack.latestCheckpoint(dataDir.resolve("checkpoints"))
-                    .filter(p -> Integer.parseInt(p.getFileName().toString().substring(4)) >= 2).isPresent());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(
+                            () ->
+                                    LocalStack.latestCheckpoint(dataDir.resolve("checkpoints"))
+                                            .filter(
+                                                    p ->
+                                                            Integer.parseInt(
+                                                                            p.getFileName()
+                                                                                    .toString()
+                                                                                    .substring(4))
+                                                                    >= 2)
+                                            .isPresent());
         }
 
         try (LocalStack second = new LocalStack(options).start()) {
             // The job restored its state from the checkpoint the first run left behind
-            await().atMost(Duration.ofSeconds(60)).until(() -> restoredFrom(second).contains("chk-"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> restoredFrom(second).contains("chk-"));
             // The old messages again (a client retry) and a new one
             assertThat(post(second, "m2", "message 2")).isEqualTo(202);
             assertThat(post(second, "m4", "message 4")).isEqualTo(202);

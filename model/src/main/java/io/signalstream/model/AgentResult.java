@@ -31,7 +31,10 @@ public record AgentResult(
     public AgentResult {
         if (agent != null && result != null && !agent.resultType().isInstance(result)) {
             throw new IllegalArgumentException(
-                    "agent " + agent.wireName() + " cannot carry a " + result.getClass().getSimpleName());
+                    "agent "
+                            + agent.wireName()
+                            + " cannot carry a "
+                            + result.getClass().getSimpleName());
         }
     }
 

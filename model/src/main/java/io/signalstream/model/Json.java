@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one ObjectMapper configuration shared by the job and the API: snake_case, ISO-8601 instants. */
+/**
+ * The one ObjectMapper configuration shared by the job and the API: snake_case, ISO-8601 instants.
+ */
 public final class Json {
 
     private Json() {}
@@ -22,7 +24,8 @@ public final class Json {
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                // Producers may add fields before consumers learn them; old readers must keep working.
+                // Producers may add fields before consumers learn them; old readers must keep
+                // working.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .build();

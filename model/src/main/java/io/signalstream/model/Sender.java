@@ -15,7 +15,10 @@ public enum Sender {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses the wire name; unknown values raise {@link IllegalArgumentException} naming the choices. */
+    /**
+     * Parses the wire name; unknown values raise {@link IllegalArgumentException} naming the
+     * choices.
+     */
     @JsonCreator
     public static Sender fromWire(String value) {
         return WireEnums.parse(Sender.class, value);

@@ -2,7 +2,9 @@ package io.signalstream.model;
 
 import java.util.List;
 
-/** Kafka topic names, fixed by the design. A deployment may prefix them all (see {@link #prefixed}). */
+/**
+ * Kafka topic names, fixed by the design. A deployment may prefix them all (see {@link #prefixed}).
+ */
 public final class Topics {
 
     public static final String MESSAGES_RAW = "support.messages.raw";

@@ -32,7 +32,8 @@ public final class Validation {
         if (request.messageId() != null) {
             checkId(out, "message_id", request.messageId());
         }
-        checkCommon(out, request.sender(), request.message(), request.channel(), request.metadata());
+        checkCommon(
+                out, request.sender(), request.message(), request.channel(), request.metadata());
         return out;
     }
 
@@ -42,7 +43,8 @@ public final class Validation {
         checkId(out, "message_id", message.messageId());
         checkId(out, "tenant_id", message.tenantId());
         checkId(out, "conversation_id", message.conversationId());
-        checkCommon(out, message.sender(), message.message(), message.channel(), message.metadata());
+        checkCommon(
+                out, message.sender(), message.message(), message.channel(), message.metadata());
         if (message.timestamp() == null) {
             out.add(new Violation("timestamp", "is required"));
         }
@@ -56,10 +58,14 @@ public final class Validation {
             Channel channel,
             Map<String, String> metadata) {
         if (sender == null) {
-            out.add(new Violation("sender", "is required, one of " + WireEnums.allowed(Sender.class)));
+            out.add(
+                    new Violation(
+                            "sender", "is required, one of " + WireEnums.allowed(Sender.class)));
         }
         if (channel == null) {
-            out.add(new Violation("channel", "is required, one of " + WireEnums.allowed(Channel.class)));
+            out.add(
+                    new Violation(
+                            "channel", "is required, one of " + WireEnums.allowed(Channel.class)));
         }
         if (text == null || text.isBlank()) {
             out.add(new Violation("message", "is required and must not be blank"));
@@ -77,7 +83,10 @@ public final class Validation {
                 out.add(
                         new Violation(
                                 "metadata",
-                                "has " + metadata.size() + " entries; the limit is " + MAX_METADATA_ENTRIES));
+                                "has "
+                                        + metadata.size()
+                                        + " entries; the limit is "
+                                        + MAX_METADATA_ENTRIES));
             }
             for (Map.Entry<String, String> e : metadata.entrySet()) {
                 if (e.getKey().length() > MAX_METADATA_KEY_LENGTH) {
@@ -106,8 +115,7 @@ public final class Validation {
         } else if (!ConversationKey.isValidId(value)) {
             out.add(
                     new Violation(
-                            field,
-                            "must be 1 to 128 characters of letters, digits and . _ : @ -"));
+                            field, "must be 1 to 128 characters of letters, digits and . _ : @ -"));
         }
     }
 }

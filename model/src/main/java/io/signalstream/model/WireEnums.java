@@ -17,8 +17,7 @@ public final class WireEnums {
                 }
             }
         }
-        throw new IllegalArgumentException(
-                "'" + value + "' is not one of " + allowed(type));
+        throw new IllegalArgumentException("'" + value + "' is not one of " + allowed(type));
     }
 
     public static <E extends Enum<E>> String allowed(Class<E> type) {

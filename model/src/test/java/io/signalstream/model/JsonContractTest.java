@@ -34,9 +34,26 @@ class JsonContractTest {
 
     @Test
     void supportMessage() throws Exception {
-        SupportMessage m = new SupportMessage("m1", "acme", "c1", Sender.CUSTOMER, "hi", Channel.EMAIL, T, Map.of("k", "v"));
-        assertThat(fields(m)).containsExactly(
-                "message_id", "tenant_id", "conversation_id", "sender", "message", "channel", "timestamp", "metadata");
+        SupportMessage m =
+                new SupportMessage(
+                        "m1",
+                        "acme",
+                        "c1",
+                        Sender.CUSTOMER,
+                        "hi",
+                        Channel.EMAIL,
+                        T,
+                        Map.of("k", "v"));
+        assertThat(fields(m))
+                .containsExactly(
+                        "message_id",
+                        "tenant_id",
+                        "conversation_id",
+                        "sender",
+                        "message",
+                        "channel",
+                        "timestamp",
+                        "metadata");
         JsonNode node = mapper.valueToTree(m);
         assertThat(node.get("sender").asText()).isEqualTo("customer");
         assertThat(node.get("channel").asText()).isEqualTo("email");
@@ -47,89 +64,266 @@ class JsonContractTest {
 
     @Test
     void createMessageRequestReadsSnakeCaseAndRejectsUnknownEnums() throws Exception {
-        CreateMessageRequest r = mapper.readValue("""
+        CreateMessageRequest r =
+                mapper.readValue(
+                        """
                 {"conversation_id":"c1","sender":"agent","message":"hello","channel":"voice",
-                 "message_id":"k-1","timestamp":"2026-01-15T10:00:00Z","metadata":{"a":"b"}}""", CreateMessageRequest.class);
-        assertThat(r).isEqualTo(new CreateMessageRequest("c1", Sender.AGENT, "hello", Channel.VOICE, "k-1", T, Map.of("a", "b")));
-        assertThatThrownBy(() -> mapper.readValue("{\"sender\":\"bot\"}", CreateMessageRequest.class))
+                 "message_id":"k-1","timestamp":"2026-01-15T10:00:00Z","metadata":{"a":"b"}}""",
+                        CreateMessageRequest.class);
+        assertThat(r)
+                .isEqualTo(
+                        new CreateMessageRequest(
+                                "c1",
+                                Sender.AGENT,
+                                "hello",
+                                Channel.VOICE,
+                                "k-1",
+                                T,
+                                Map.of("a", "b")));
+        assertThatThrownBy(
+                        () -> mapper.readValue("{\"sender\":\"bot\"}", CreateMessageRequest.class))
                 .isInstanceOf(ValueInstantiationException.class)
                 .hasMessageContaining("'bot' is not one of customer|agent|system");
     }
 
     @Test
     void conversationState() throws Exception {
-        ConversationState s = new ConversationState("acme", "c1", 2,
-                List.of(new RecentMessage("m1", Sender.CUSTOMER, "<EMAIL_ADDRESS>", Channel.CHAT, T)), "m1", T, T);
-        assertThat(fields(s)).containsExactly(
-                "tenant_id", "conversation_id", "message_count", "recent_messages", "last_message_id", "started_at", "last_activity");
+        ConversationState s =
+                new ConversationState(
+                        "acme",
+                        "c1",
+                        2,
+                        List.of(
+                                new RecentMessage(
+                                        "m1", Sender.CUSTOMER, "<EMAIL_ADDRESS>", Channel.CHAT, T)),
+                        "m1",
+                        T,
+                        T);
+        assertThat(fields(s))
+                .containsExactly(
+                        "tenant_id",
+                        "conversation_id",
+                        "message_count",
+                        "recent_messages",
+                        "last_message_id",
+                        "started_at",
+                        "last_activity");
         assertThat(roundTrip(s, ConversationState.class)).isEqualTo(s);
     }
 
     @Test
     void agentResultEnvelopeNamesTheTypeOfItsResult() throws Exception {
-        List<AgentResult> results = List.of(
-                new AgentResult("acme", "c1", AgentKind.SENTIMENT, 3, "m3", "local", "v1", 2, T,
-                        new SentimentResult(SentimentLabel.MIXED, -0.1, 0.6, Emotion.CONFUSED, "cues")),
-                new AgentResult("acme", "c1", AgentKind.PII, 3, "m3", "local", "v1", 2, T,
-                        new PiiResult(true, List.of(new PiiEntity(PiiTypes.IBAN_CODE, 4, 26, "DE****3000", 0.9, "m3")), "iban <IBAN_CODE>")),
-                new AgentResult("acme", "c1", AgentKind.INSIGHTS, 3, "m3", "local", "v1", 2, T,
-                        new InsightsResult(Intent.BILLING, Urgency.HIGH, List.of("Review invoice"), true, "chargeback threat", List.of("billing"))),
-                new AgentResult("acme", "c1", AgentKind.SUMMARY, 3, "m3", "local", "v1", 2, T,
-                        new SummaryResult("Customer disputes a charge.", List.of("charge"), ResolutionStatus.PENDING)),
-                new AgentResult("acme", "c1", AgentKind.REPLY, 3, "m3", "local", "v1", 2, T, new ReplyResult("Let me check.")));
+        List<AgentResult> results =
+                List.of(
+                        new AgentResult(
+                                "acme",
+                                "c1",
+                                AgentKind.SENTIMENT,
+                                3,
+                                "m3",
+                                "local",
+                                "v1",
+                                2,
+                                T,
+                                new SentimentResult(
+                                        SentimentLabel.MIXED, -0.1, 0.6, Emotion.CONFUSED, "cues")),
+                        new AgentResult(
+                                "acme",
+                                "c1",
+                                AgentKind.PII,
+                                3,
+                                "m3",
+                                "local",
+                                "v1",
+                                2,
+                                T,
+                                new PiiResult(
+                                        true,
+                                        List.of(
+                                                new PiiEntity(
+                                                        PiiTypes.IBAN_CODE,
+                                                        4,
+                                                        26,
+                                                        "DE****3000",
+                                                        0.9,
+                                                        "m3")),
+                                        "iban <IBAN_CODE>")),
+                        new AgentResult(
+                                "acme",
+                                "c1",
+                                AgentKind.INSIGHTS,
+                                3,
+                                "m3",
+                                "local",
+                                "v1",
+                                2,
+                                T,
+                                new InsightsResult(
+                                        Intent.BILLING,
+                                        Urgency.HIGH,
+                                        List.of("Review invoice"),
+                                        true,
+                                        "chargeback threat",
+                                        List.of("billing"))),
+                        new AgentResult(
+                                "acme",
+                                "c1",
+                                AgentKind.SUMMARY,
+                                3,
+                                "m3",
+                                "local",
+                                "v1",
+                                2,
+                                T,
+                                new SummaryResult(
+                                        "Customer disputes a charge.",
+                                        List.of("charge"),
+                                        ResolutionStatus.PENDING)),
+                        new AgentResult(
+                                "acme",
+                                "c1",
+                                AgentKind.REPLY,
+                                3,
+                                "m3",
+                                "local",
+                                "v1",
+                                2,
+                                T,
+                                new ReplyResult("Let me check.")));
         for (AgentResult r : results) {
-            assertThat(fields(r)).containsExactly(
-                    "tenant_id", "conversation_id", "agent", "seq", "message_id", "provider", "model", "latency_ms", "produced_at", "result");
+            assertThat(fields(r))
+                    .containsExactly(
+                            "tenant_id",
+                            "conversation_id",
+                            "agent",
+                            "seq",
+                            "message_id",
+                            "provider",
+                            "model",
+                            "latency_ms",
+                            "produced_at",
+                            "result");
             assertThat(roundTrip(r, AgentResult.class)).isEqualTo(r);
         }
-        assertThat(fields(results.get(0).result())).containsExactly("sentiment", "score", "confidence", "emotion", "reasoning");
-        assertThat(fields(results.get(1).result())).containsExactly("has_pii", "entities", "redacted_message");
+        assertThat(fields(results.get(0).result()))
+                .containsExactly("sentiment", "score", "confidence", "emotion", "reasoning");
+        assertThat(fields(results.get(1).result()))
+                .containsExactly("has_pii", "entities", "redacted_message");
         assertThat(fields(((PiiResult) results.get(1).result()).entities().get(0)))
                 .containsExactly("type", "start", "end", "masked", "confidence", "message_id");
-        assertThat(fields(results.get(2).result())).containsExactly(
-                "intent", "urgency", "suggested_actions", "requires_escalation", "escalation_reason", "topics");
-        assertThat(fields(results.get(3).result())).containsExactly("summary", "key_points", "resolution_status");
+        assertThat(fields(results.get(2).result()))
+                .containsExactly(
+                        "intent",
+                        "urgency",
+                        "suggested_actions",
+                        "requires_escalation",
+                        "escalation_reason",
+                        "topics");
+        assertThat(fields(results.get(3).result()))
+                .containsExactly("summary", "key_points", "resolution_status");
         assertThat(fields(results.get(4).result())).containsExactly("suggested_reply");
     }
 
     @Test
     void theEnvelopeNotTheShapeDecidesTheResultType() throws Exception {
         // A result shaped like sentiment but on a summary envelope is read as a summary.
-        AgentResult r = mapper.readValue("""
+        AgentResult r =
+                mapper.readValue(
+                        """
                 {"tenant_id":"acme","conversation_id":"c1","agent":"summary","seq":1,
-                 "result":{"sentiment":"negative","score":-0.5,"summary":"short"}}""", AgentResult.class);
+                 "result":{"sentiment":"negative","score":-0.5,"summary":"short"}}""",
+                        AgentResult.class);
         assertThat(r.result()).isInstanceOf(SummaryResult.class);
         assertThat(((SummaryResult) r.result()).summary()).isEqualTo("short");
-        assertThatThrownBy(() -> mapper.readValue("{\"agent\":\"oracle\"}", AgentResult.class)).hasMessageContaining("oracle");
-        assertThatThrownBy(() -> mapper.readValue("{\"result\":{}}", AgentResult.class)).hasMessageContaining("agent is required");
+        assertThatThrownBy(() -> mapper.readValue("{\"agent\":\"oracle\"}", AgentResult.class))
+                .hasMessageContaining("oracle");
+        assertThatThrownBy(() -> mapper.readValue("{\"result\":{}}", AgentResult.class))
+                .hasMessageContaining("agent is required");
     }
 
     @Test
     void aggregatedIntelligence() throws Exception {
-        AggregatedIntelligence a = new AggregatedIntelligence("acme", "c1", 7, 3,
-                new SentimentResult(SentimentLabel.NEGATIVE, -0.7, 0.8, Emotion.ANGRY, "cues"), null, null, null,
-                new ReplyResult("Sorry"), Map.of("sentiment", new AgentStatus(3, "local", 1)), T);
-        assertThat(fields(a)).containsExactly(
-                "tenant_id", "conversation_id", "version", "message_count", "sentiment", "pii", "insights", "summary",
-                "reply", "agents", "last_updated");
-        assertThat(fields(a.agents().get("sentiment"))).containsExactly("seq", "provider", "latency_ms");
+        AggregatedIntelligence a =
+                new AggregatedIntelligence(
+                        "acme",
+                        "c1",
+                        7,
+                        3,
+                        new SentimentResult(
+                                SentimentLabel.NEGATIVE, -0.7, 0.8, Emotion.ANGRY, "cues"),
+                        null,
+                        null,
+                        null,
+                        new ReplyResult("Sorry"),
+                        Map.of("sentiment", new AgentStatus(3, "local", 1)),
+                        T);
+        assertThat(fields(a))
+                .containsExactly(
+                        "tenant_id",
+                        "conversation_id",
+                        "version",
+                        "message_count",
+                        "sentiment",
+                        "pii",
+                        "insights",
+                        "summary",
+                        "reply",
+                        "agents",
+                        "last_updated");
+        assertThat(fields(a.agents().get("sentiment")))
+                .containsExactly("seq", "provider", "latency_ms");
         assertThat(roundTrip(a, AggregatedIntelligence.class)).isEqualTo(a);
     }
 
     @Test
     void validationNamesEachBrokenField() {
-        List<Validation.Violation> v = Validation.check(new CreateMessageRequest("has/slash", null, " ", null, "ok-id", null, null));
-        assertThat(v).extracting(Validation.Violation::field).containsExactlyInAnyOrder("conversation_id", "sender", "channel", "message");
-        assertThat(Validation.check(new CreateMessageRequest("c1", Sender.CUSTOMER, "x".repeat(Validation.MAX_MESSAGE_LENGTH + 1), Channel.CHAT, null, null, null)))
-                .extracting(Validation.Violation::problem).singleElement().asString().contains("limit");
-        assertThat(Validation.check(new CreateMessageRequest("c1", Sender.CUSTOMER, "fine", Channel.CHAT, null, null, null))).isEmpty();
+        List<Validation.Violation> v =
+                Validation.check(
+                        new CreateMessageRequest(
+                                "has/slash", null, " ", null, "ok-id", null, null));
+        assertThat(v)
+                .extracting(Validation.Violation::field)
+                .containsExactlyInAnyOrder("conversation_id", "sender", "channel", "message");
+        assertThat(
+                        Validation.check(
+                                new CreateMessageRequest(
+                                        "c1",
+                                        Sender.CUSTOMER,
+                                        "x".repeat(Validation.MAX_MESSAGE_LENGTH + 1),
+                                        Channel.CHAT,
+                                        null,
+                                        null,
+                                        null)))
+                .extracting(Validation.Violation::problem)
+                .singleElement()
+                .asString()
+                .contains("limit");
+        assertThat(
+                        Validation.check(
+                                new CreateMessageRequest(
+                                        "c1",
+                                        Sender.CUSTOMER,
+                                        "fine",
+                                        Channel.CHAT,
+                                        null,
+                                        null,
+                                        null)))
+                .isEmpty();
     }
 
     @Test
     void topicsAreTheDesignedNames() {
-        assertThat(Topics.ALL).containsExactly(
-                "support.messages.raw", "support.conversations.state", "support.ai.sentiment", "support.ai.pii",
-                "support.ai.insights", "support.ai.summary", "support.ai.reply", "support.ai.aggregated", "support.dlq");
+        assertThat(Topics.ALL)
+                .containsExactly(
+                        "support.messages.raw",
+                        "support.conversations.state",
+                        "support.ai.sentiment",
+                        "support.ai.pii",
+                        "support.ai.insights",
+                        "support.ai.summary",
+                        "support.ai.reply",
+                        "support.ai.aggregated",
+                        "support.dlq");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

@@ -1,10 +1,10 @@
 package io.signalstream.api;
 
 import io.helidon.config.Config;
+import io.signalstream.model.KafkaAuth;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import io.signalstream.model.KafkaAuth;
 
 /**
  * The API's settings, read once in {@link Main} from {@code application.yaml} under {@code
@@ -25,7 +25,9 @@ public record ApiSettings(
     public static ApiSettings from(Config signalstream, Map<String, String> env) {
         Config kafka = signalstream.get("kafka");
         return new ApiSettings(
-                env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", kafka.get("bootstrap-servers").asString().orElse("localhost:9092")),
+                env.getOrDefault(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        kafka.get("bootstrap-servers").asString().orElse("localhost:9092")),
                 env.getOrDefault("TOPIC_PREFIX", kafka.get("topic-prefix").asString().orElse("")),
                 signalstream.get("tenants.default").asString().orElse("demo-tenant"),
                 signalstream.get("tenants.header-enabled").asBoolean().orElse(true),

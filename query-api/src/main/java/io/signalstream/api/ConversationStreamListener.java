@@ -49,10 +49,12 @@ final class ConversationStreamListener implements WsListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers)
+            throws WsUpgradeException {
         Matcher m = PATH.matcher(prologue.uriPath().path());
         if (!m.matches() || !ConversationKey.isValidId(m.group(1))) {
-            throw new WsUpgradeException("conversation id must be 1 to 128 characters of letters, digits and . _ : @ -");
+            throw new WsUpgradeException(
+                    "conversation id must be 1 to 128 characters of letters, digits and . _ : @ -");
         }
         Optional<String> tenant = tenants.resolve(headers);
         if (tenant.isEmpty()) {

@@ -11,7 +11,10 @@ import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
 import java.util.Optional;
 
-/** {@code GET /v1/conversations/{id}/insights}: the latest aggregate of one of the tenant's conversations. */
+/**
+ * {@code GET /v1/conversations/{id}/insights}: the latest aggregate of one of the tenant's
+ * conversations.
+ */
 final class ConversationsService implements HttpService {
 
     private final IntelligenceView view;
@@ -32,14 +35,22 @@ final class ConversationsService implements HttpService {
         String id = req.path().pathParameters().get("id");
         Optional<String> tenant = tenants.resolve(req.headers());
         if (tenant.isEmpty() || !ConversationKey.isValidId(id)) {
-            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request",
+            Problems.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    "Bad Request",
                     "Conversation and tenant ids are 1 to 128 characters of letters, digits and . _ : @ -");
             return;
         }
         var aggregate = view.get(ConversationKey.of(tenant.get(), id));
         if (aggregate.isEmpty()) {
-            Problems.send(res, Status.NOT_FOUND_404, "Not Found",
-                    "No insights for conversation '" + id + "' yet. A message posted a moment ago may still be in processing.");
+            Problems.send(
+                    res,
+                    Status.NOT_FOUND_404,
+                    "Not Found",
+                    "No insights for conversation '"
+                            + id
+                            + "' yet. A message posted a moment ago may still be in processing.");
             return;
         }
         res.headers().contentType(MediaTypes.APPLICATION_JSON);

@@ -29,8 +29,12 @@ final class HealthService implements HttpService, AutoCloseable {
     HealthService(IntelligenceView view, ApiSettings settings) {
         this.view = view;
         Properties props = settings.clientProperties();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
+        props.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
+        props.put(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
         this.admin = Admin.create(props);
     }
 
@@ -59,7 +63,9 @@ final class HealthService implements HttpService, AutoCloseable {
 
     private boolean kafkaReachable() {
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_CHECK_TIMEOUT.toMillis()))
+            admin.describeCluster(
+                            new DescribeClusterOptions()
+                                    .timeoutMs((int) KAFKA_CHECK_TIMEOUT.toMillis()))
                     .clusterId()
                     .get(KAFKA_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
             return true;

@@ -41,7 +41,8 @@ public final class IntelligenceView implements AutoCloseable {
     private final String topic;
     private final ObjectMapper mapper = Json.newMapper();
     private final Map<String, AggregatedIntelligence> latest = new ConcurrentHashMap<>();
-    private final Map<String, Set<Consumer<AggregatedIntelligence>>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, Set<Consumer<AggregatedIntelligence>>> subscribers =
+            new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
@@ -50,8 +51,12 @@ public final class IntelligenceView implements AutoCloseable {
     public IntelligenceView(ApiSettings settings) {
         this.topic = Topics.prefixed(settings.topicPrefix(), Topics.AI_AGGREGATED);
         Properties props = settings.clientProperties();
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // Works for the job's at-least-once and exactly-once (transactional) sinks alike.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -92,7 +97,9 @@ public final class IntelligenceView implements AutoCloseable {
         return caughtUp;
     }
 
-    /** Calls {@code listener} with every newer version of one conversation until the handle closes. */
+    /**
+     * Calls {@code listener} with every newer version of one conversation until the handle closes.
+     */
     public AutoCloseable subscribe(String key, Consumer<AggregatedIntelligence> listener) {
         subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>()).add(listener);
         return () ->
@@ -143,7 +150,11 @@ public final class IntelligenceView implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                LOG.warn("view consumer on {} failed, retrying in {}: {}", topic, RETRY, e.toString());
+                LOG.warn(
+                        "view consumer on {} failed, retrying in {}: {}",
+                        topic,
+                        RETRY,
+                        e.toString());
                 sleepQuietly(RETRY);
             }
         }
@@ -156,7 +167,8 @@ public final class IntelligenceView implements AutoCloseable {
             sleepQuietly(RETRY);
             partitions = c.partitionsFor(topic);
         }
-        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> assigned =
+                partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(assigned);
         c.seekToBeginning(assigned);
         Map<TopicPartition, Long> target = new HashMap<>(c.endOffsets(assigned));
@@ -185,7 +197,12 @@ public final class IntelligenceView implements AutoCloseable {
         try {
             apply(mapper.readValue(record.value(), AggregatedIntelligence.class));
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("skipping unreadable aggregate at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            LOG.warn(
+                    "skipping unreadable aggregate at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.toString());
         }
     }
 

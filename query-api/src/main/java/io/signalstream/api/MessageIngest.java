@@ -49,7 +49,8 @@ public final class MessageIngest implements AutoCloseable {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs / 2));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(props);
         this.topic = Topics.prefixed(settings.topicPrefix(), Topics.MESSAGES_RAW);
         this.timeout = settings.produceTimeout().plusMillis(500);
@@ -83,9 +84,11 @@ public final class MessageIngest implements AutoCloseable {
                     });
             acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new NotAcknowledged("Kafka rejected the write: " + e.getCause().getMessage(), e.getCause());
+            throw new NotAcknowledged(
+                    "Kafka rejected the write: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new NotAcknowledged("Kafka did not acknowledge the write within " + timeout.toMillis() + " ms", e);
+            throw new NotAcknowledged(
+                    "Kafka did not acknowledge the write within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NotAcknowledged("interrupted while waiting for Kafka", e);

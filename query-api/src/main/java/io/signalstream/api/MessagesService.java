@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.helidon.http.HttpMediaType;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -58,13 +58,19 @@ final class MessagesService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) throws Exception {
         Optional<HttpMediaType> type = req.headers().contentType();
         if (type.isPresent() && !type.get().test(MediaTypes.APPLICATION_JSON)) {
-            Problems.send(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "Unsupported Media Type",
+            Problems.send(
+                    res,
+                    Status.UNSUPPORTED_MEDIA_TYPE_415,
+                    "Unsupported Media Type",
                     "Send the message as application/json, not " + type.get().text());
             return;
         }
         Optional<String> tenant = tenants.resolve(req.headers());
         if (tenant.isEmpty()) {
-            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request",
+            Problems.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    "Bad Request",
                     "X-Tenant-ID must be 1 to 128 characters of letters, digits and . _ : @ -");
             return;
         }
@@ -77,19 +83,30 @@ final class MessagesService implements HttpService {
             return;
         }
         if (request == null) {
-            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", "The body must be a JSON object, not null");
+            Problems.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    "Bad Request",
+                    "The body must be a JSON object, not null");
             return;
         }
         List<Validation.Violation> violations = Validation.check(request);
         if (!violations.isEmpty()) {
-            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request",
-                    violations.stream().map(Validation.Violation::toString).collect(Collectors.joining("; ")),
+            Problems.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    "Bad Request",
+                    violations.stream()
+                            .map(Validation.Violation::toString)
+                            .collect(Collectors.joining("; ")),
                     violations);
             return;
         }
         SupportMessage message =
                 new SupportMessage(
-                        request.messageId() != null ? request.messageId() : UUID.randomUUID().toString(),
+                        request.messageId() != null
+                                ? request.messageId()
+                                : UUID.randomUUID().toString(),
                         tenant.get(),
                         request.conversationId(),
                         request.sender(),
@@ -100,17 +117,29 @@ final class MessagesService implements HttpService {
         try {
             ingest.write(message);
         } catch (MessageIngest.NotAcknowledged e) {
-            LOG.warn("message {} of conversation {} not accepted: {}", message.messageId(), message.conversationId(), e.getMessage());
-            Problems.serviceUnavailable(res,
-                    "The message could not be stored right now (" + e.getMessage() + "). Nothing was accepted; "
+            LOG.warn(
+                    "message {} of conversation {} not accepted: {}",
+                    message.messageId(),
+                    message.conversationId(),
+                    e.getMessage());
+            Problems.serviceUnavailable(
+                    res,
+                    "The message could not be stored right now ("
+                            + e.getMessage()
+                            + "). Nothing was accepted; "
                             + "retry later with the same message_id so it counts once.",
                     retryAfterSeconds);
             return;
         }
         res.status(Status.ACCEPTED_202);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
-        res.send(mapper.writeValueAsString(
-                new Accepted(message.messageId(), message.tenantId(), message.conversationId(), message.timestamp())));
+        res.send(
+                mapper.writeValueAsString(
+                        new Accepted(
+                                message.messageId(),
+                                message.tenantId(),
+                                message.conversationId(),
+                                message.timestamp())));
     }
 
     /** Like the shared mapper, but a number or boolean where text belongs is an error, not text. */
@@ -126,22 +155,32 @@ final class MessagesService implements HttpService {
     /** A message naming the field, without echoing Jackson's internals. */
     private static String describe(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
+            String field =
+                    mapping.getPath().stream()
+                            .map(
+                                    ref ->
+                                            ref.getFieldName() != null
+                                                    ? ref.getFieldName()
+                                                    : "[" + ref.getIndex() + "]")
+                            .collect(Collectors.joining("."));
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException iae) {
                 return field + ": " + iae.getMessage();
             }
             if (e instanceof InvalidFormatException invalid) {
-                return field + ": '" + invalid.getValue() + "' is not a valid " + simpleType(invalid.getTargetType());
+                return field
+                        + ": '"
+                        + invalid.getValue()
+                        + "' is not a valid "
+                        + simpleType(invalid.getTargetType());
             }
             if (e instanceof MismatchedInputException mismatched) {
                 return field + ": expected " + simpleType(mismatched.getTargetType());
             }
             return field + ": invalid value";
         }
-        if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() == CreateMessageRequest.class) {
+        if (e instanceof MismatchedInputException mismatched
+                && mismatched.getTargetType() == CreateMessageRequest.class) {
             return "The body must be a JSON object with conversation_id, sender, message and channel";
         }
         return "The body is not valid JSON: " + e.getOriginalMessage();

@@ -7,8 +7,8 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.signalstream.model.Json;
-import java.util.List;
 import io.signalstream.model.Validation;
+import java.util.List;
 
 /** Errors as {@code application/problem+json} (RFC 9457), with a message a person can act on. */
 final class Problems {

@@ -37,7 +37,9 @@ public final class QueryApi implements AutoCloseable {
 
     /** Reads {@code server} and {@code signalstream} from {@code config}. */
     public static QueryApi create(Config config) {
-        return new QueryApi(config.get("server"), ApiSettings.from(config.get("signalstream"), System.getenv()));
+        return new QueryApi(
+                config.get("server"),
+                ApiSettings.from(config.get("signalstream"), System.getenv()));
     }
 
     public synchronized QueryApi start() {
@@ -50,10 +52,15 @@ public final class QueryApi implements AutoCloseable {
                                 WsRouting.builder()
                                         .endpoint(
                                                 "/ws/conversations/{id}/stream",
-                                                () -> new ConversationStreamListener(view, tenants, senders)))
+                                                () ->
+                                                        new ConversationStreamListener(
+                                                                view, tenants, senders)))
                         .build()
                         .start();
-        LOG.info("SignalStream API listening on port {} (Kafka {})", server.port(), settings.bootstrapServers());
+        LOG.info(
+                "SignalStream API listening on port {} (Kafka {})",
+                server.port(),
+                settings.bootstrapServers());
         return this;
     }
 
@@ -61,11 +68,20 @@ public final class QueryApi implements AutoCloseable {
         routing.register("/v1/messages", new MessagesService(ingest, tenants, settings))
                 .register("/v1/conversations", new ConversationsService(view, tenants))
                 .register("/health", health)
-                .error(Exception.class, (req, res, e) -> {
-                    LOG.error("unexpected error on {} {}", req.prologue().method(), req.path().path(), e);
-                    Problems.send(res, io.helidon.http.Status.INTERNAL_SERVER_ERROR_500, "Internal Server Error",
-                            "Something went wrong on our side; the error is logged.");
-                });
+                .error(
+                        Exception.class,
+                        (req, res, e) -> {
+                            LOG.error(
+                                    "unexpected error on {} {}",
+                                    req.prologue().method(),
+                                    req.path().path(),
+                                    e);
+                            Problems.send(
+                                    res,
+                                    io.helidon.http.Status.INTERNAL_SERVER_ERROR_500,
+                                    "Internal Server Error",
+                                    "Something went wrong on our side; the error is logged.");
+                        });
     }
 
     public int port() {

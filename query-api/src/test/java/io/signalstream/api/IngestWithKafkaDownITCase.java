@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-/** With the broker gone, a POST is refused promptly with 503 and Retry-After: never a silent loss. */
+/**
+ * With the broker gone, a POST is refused promptly with 503 and Retry-After: never a silent loss.
+ */
 class IngestWithKafkaDownITCase {
 
     @Test
@@ -25,17 +27,31 @@ class IngestWithKafkaDownITCase {
         HttpClient http = HttpClient.newHttpClient();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 1);
-            try (QueryApi api = new QueryApi(
-                            Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1"))),
-                            new ApiSettings(kafka.bootstrapServers(), "", "demo-tenant", true, Duration.ofSeconds(4), new Properties()))
-                    .start()) {
-                HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/messages"))
-                        .header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"conversation_id\":\"c1\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"hi\"}"))
-                        .build();
-                assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            try (QueryApi api =
+                    new QueryApi(
+                                    Config.just(
+                                            ConfigSources.create(
+                                                    Map.of("port", "0", "host", "127.0.0.1"))),
+                                    new ApiSettings(
+                                            kafka.bootstrapServers(),
+                                            "",
+                                            "demo-tenant",
+                                            true,
+                                            Duration.ofSeconds(4),
+                                            new Properties()))
+                            .start()) {
+                HttpRequest post =
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:" + api.port() + "/v1/messages"))
+                                .header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"conversation_id\":\"c1\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"hi\"}"))
+                                .build();
+                assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .isEqualTo(202);
 
                 kafka.stop();
                 long started = System.nanoTime();
@@ -46,7 +62,8 @@ class IngestWithKafkaDownITCase {
                 assertThat(res.headers().firstValue("Retry-After")).isPresent();
                 JsonNode problem = Json.newMapper().readTree(res.body());
                 assertThat(problem.get("detail").asText()).contains("retry", "message_id");
-                // The contract: a bounded wait (5 s), not a hang. Generous margin for a loaded machine.
+                // The contract: a bounded wait (5 s), not a hang. Generous margin for a loaded
+                // machine.
                 assertThat(tookMs).isLessThan(6_000);
                 System.out.printf("POST with Kafka down answered 503 in %d ms%n", tookMs);
             }

@@ -54,10 +54,19 @@ class QueryApiITCase {
     static void start() {
         kafka = EmbeddedKafka.builder().build().start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 2);
-        api = new QueryApi(
-                        Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1"))),
-                        new ApiSettings(kafka.bootstrapServers(), "", "demo-tenant", true, Duration.ofSeconds(4), new Properties()))
-                .start();
+        api =
+                new QueryApi(
+                                Config.just(
+                                        ConfigSources.create(
+                                                Map.of("port", "0", "host", "127.0.0.1"))),
+                                new ApiSettings(
+                                        kafka.bootstrapServers(),
+                                        "",
+                                        "demo-tenant",
+                                        true,
+                                        Duration.ofSeconds(4),
+                                        new Properties()))
+                        .start();
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("key.serializer", ByteArraySerializer.class.getName());
@@ -72,10 +81,13 @@ class QueryApiITCase {
         kafka.close();
     }
 
-    private static HttpResponse<String> post(String body, String tenant, String contentType) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/messages"))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+    private static HttpResponse<String> post(String body, String tenant, String contentType)
+            throws Exception {
+        HttpRequest.Builder req =
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + api.port() + "/v1/messages"))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (tenant != null) {
             req.header("X-Tenant-ID", tenant);
         }
@@ -83,17 +95,36 @@ class QueryApiITCase {
     }
 
     private static HttpResponse<String> get(String path, String tenant) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).header("X-Tenant-ID", tenant).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                        .header("X-Tenant-ID", tenant)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static void publish(AggregatedIntelligence a) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.AI_AGGREGATED, a.key().getBytes(StandardCharsets.UTF_8), MAPPER.writeValueAsBytes(a))).get();
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.AI_AGGREGATED,
+                                a.key().getBytes(StandardCharsets.UTF_8),
+                                MAPPER.writeValueAsBytes(a)))
+                .get();
     }
 
-    private static AggregatedIntelligence aggregate(String tenant, String conversation, long version) {
-        return new AggregatedIntelligence(tenant, conversation, version, version, null, null, null, null,
-                new ReplyResult("reply v" + version), Map.of(), Instant.parse("2026-01-15T10:00:00Z"));
+    private static AggregatedIntelligence aggregate(
+            String tenant, String conversation, long version) {
+        return new AggregatedIntelligence(
+                tenant,
+                conversation,
+                version,
+                version,
+                null,
+                null,
+                null,
+                null,
+                new ReplyResult("reply v" + version),
+                Map.of(),
+                Instant.parse("2026-01-15T10:00:00Z"));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readRaw(int atLeast) {
@@ -103,22 +134,31 @@ class QueryApiITCase {
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> parts = List.of(new TopicPartition(Topics.MESSAGES_RAW, 0), new TopicPartition(Topics.MESSAGES_RAW, 1));
+            List<TopicPartition> parts =
+                    List.of(
+                            new TopicPartition(Topics.MESSAGES_RAW, 0),
+                            new TopicPartition(Topics.MESSAGES_RAW, 1));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-                return out.size() >= atLeast;
-            });
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> {
+                                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+                                return out.size() >= atLeast;
+                            });
         }
         return out;
     }
 
     @Test
     void acceptedMessageIsInKafkaWithTheTenantFromTheHeaderNotTheBody() throws Exception {
-        HttpResponse<String> res = post("""
+        HttpResponse<String> res =
+                post(
+                        """
                 {"conversation_id":"conv-1","sender":"customer","channel":"chat","message":"Hello there",
-                 "message_id":"client-key-1","tenant_id":"someone-else","metadata":{"locale":"en"}}""", "acme", "application/json");
+                 "message_id":"client-key-1","tenant_id":"someone-else","metadata":{"locale":"en"}}""",
+                        "acme",
+                        "application/json");
 
         assertThat(res.statusCode()).isEqualTo(202);
         JsonNode body = MAPPER.readTree(res.body());
@@ -127,11 +167,24 @@ class QueryApiITCase {
         assertThat(body.get("conversation_id").asText()).isEqualTo("conv-1");
         assertThat(body.has("timestamp")).isTrue();
 
-        ConsumerRecord<byte[], byte[]> record = readRaw(1).stream()
-                .filter(r -> new String(r.headers().lastHeader("message_id").value(), StandardCharsets.UTF_8).equals("client-key-1"))
-                .findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> record =
+                readRaw(1).stream()
+                        .filter(
+                                r ->
+                                        new String(
+                                                        r.headers()
+                                                                .lastHeader("message_id")
+                                                                .value(),
+                                                        StandardCharsets.UTF_8)
+                                                .equals("client-key-1"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("acme/conv-1");
-        assertThat(new String(record.headers().lastHeader("tenant_id").value(), StandardCharsets.UTF_8)).isEqualTo("acme");
+        assertThat(
+                        new String(
+                                record.headers().lastHeader("tenant_id").value(),
+                                StandardCharsets.UTF_8))
+                .isEqualTo("acme");
         SupportMessage written = MAPPER.readValue(record.value(), SupportMessage.class);
         assertThat(written.tenantId()).isEqualTo("acme");
         assertThat(written.message()).isEqualTo("Hello there");
@@ -140,8 +193,11 @@ class QueryApiITCase {
 
     @Test
     void withoutTenantHeaderTheDefaultTenantAndAServerIdAreUsed() throws Exception {
-        HttpResponse<String> res = post("{\"conversation_id\":\"conv-2\",\"sender\":\"agent\",\"channel\":\"email\",\"message\":\"Hi\"}",
-                null, "application/json; charset=UTF-8");
+        HttpResponse<String> res =
+                post(
+                        "{\"conversation_id\":\"conv-2\",\"sender\":\"agent\",\"channel\":\"email\",\"message\":\"Hi\"}",
+                        null,
+                        "application/json; charset=UTF-8");
         assertThat(res.statusCode()).isEqualTo(202);
         JsonNode body = MAPPER.readTree(res.body());
         assertThat(body.get("tenant_id").asText()).isEqualTo("demo-tenant");
@@ -151,27 +207,49 @@ class QueryApiITCase {
     @Test
     void badBodiesAreAnsweredWithProblemJsonNamingTheField() throws Exception {
         record Case(String body, String mentions) {}
-        List<Case> cases = List.of(
-                new Case("{not json", "not valid JSON"),
-                new Case("[]", "JSON object"),
-                new Case("null", "JSON object"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"robot\",\"channel\":\"chat\",\"message\":\"x\"}", "sender"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"fax\",\"message\":\"x\"}", "channel"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":5}", "message"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\",\"timestamp\":\"yesterday\"}", "timestamp"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\",\"metadata\":{\"a\":true}}", "metadata"),
-                new Case("{\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\"}", "conversation_id"),
-                new Case("{\"conversation_id\":\"a/b\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\"}", "conversation_id"),
-                new Case("{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"   \"}", "message"));
+        List<Case> cases =
+                List.of(
+                        new Case("{not json", "not valid JSON"),
+                        new Case("[]", "JSON object"),
+                        new Case("null", "JSON object"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"robot\",\"channel\":\"chat\",\"message\":\"x\"}",
+                                "sender"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"fax\",\"message\":\"x\"}",
+                                "channel"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":5}",
+                                "message"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\",\"timestamp\":\"yesterday\"}",
+                                "timestamp"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\",\"metadata\":{\"a\":true}}",
+                                "metadata"),
+                        new Case(
+                                "{\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\"}",
+                                "conversation_id"),
+                        new Case(
+                                "{\"conversation_id\":\"a/b\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\"}",
+                                "conversation_id"),
+                        new Case(
+                                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"   \"}",
+                                "message"));
         for (Case c : cases) {
             HttpResponse<String> res = post(c.body(), "acme", "application/json");
             assertThat(res.statusCode()).as(c.body()).isEqualTo(400);
-            assertThat(res.headers().firstValue("Content-Type")).as(c.body()).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(res.headers().firstValue("Content-Type"))
+                    .as(c.body())
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
             JsonNode problem = MAPPER.readTree(res.body());
             assertThat(problem.get("status").asInt()).isEqualTo(400);
             assertThat(problem.get("detail").asText()).as(c.body()).contains(c.mentions());
         }
-        assertThat(post("conversation_id=c", "acme", "application/x-www-form-urlencoded").statusCode()).isEqualTo(415);
+        assertThat(
+                        post("conversation_id=c", "acme", "application/x-www-form-urlencoded")
+                                .statusCode())
+                .isEqualTo(415);
     }
 
     @Test
@@ -181,41 +259,55 @@ class QueryApiITCase {
         publish(aggregate("acme", "conv-view", 2));
         publish(aggregate("acme", "conv-view", 1)); // a replayed, older aggregate
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/v1/conversations/conv-view/insights", "acme").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                get("/v1/conversations/conv-view/insights", "acme").statusCode()
+                                        == 200);
         publish(aggregate("acme", "conv-view", 0));
         publish(aggregate("acme", "marker", 1));
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/v1/conversations/marker/insights", "acme").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/v1/conversations/marker/insights", "acme").statusCode() == 200);
 
         JsonNode view = MAPPER.readTree(get("/v1/conversations/conv-view/insights", "acme").body());
         assertThat(view.get("version").asLong()).isEqualTo(2);
         assertThat(view.get("reply").get("suggested_reply").asText()).isEqualTo("reply v2");
         // Another tenant's conversation of the same id does not exist for this caller
-        assertThat(get("/v1/conversations/conv-view/insights", "globex").statusCode()).isEqualTo(404);
+        assertThat(get("/v1/conversations/conv-view/insights", "globex").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void webSocketGetsTheSnapshotThenEveryNewerVersion() throws Exception {
         publish(aggregate("acme", "conv-ws", 1));
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/v1/conversations/conv-ws/insights", "acme").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/v1/conversations/conv-ws/insights", "acme").statusCode() == 200);
 
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = HTTP.newWebSocketBuilder()
-                .header("X-Tenant-ID", "acme")
-                .buildAsync(URI.create("ws://127.0.0.1:" + api.port() + "/ws/conversations/conv-ws/stream"), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
+        WebSocket ws =
+                HTTP.newWebSocketBuilder()
+                        .header("X-Tenant-ID", "acme")
+                        .buildAsync(
+                                URI.create(
+                                        "ws://127.0.0.1:"
+                                                + api.port()
+                                                + "/ws/conversations/conv-ws/stream"),
+                                new WebSocket.Listener() {
+                                    private final StringBuilder text = new StringBuilder();
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            received.add(text.toString());
-                            text.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                })
-                .get(10, TimeUnit.SECONDS);
+                                    @Override
+                                    public CompletionStage<?> onText(
+                                            WebSocket socket, CharSequence data, boolean last) {
+                                        text.append(data);
+                                        if (last) {
+                                            received.add(text.toString());
+                                            text.setLength(0);
+                                        }
+                                        socket.request(1);
+                                        return null;
+                                    }
+                                })
+                        .get(10, TimeUnit.SECONDS);
         try {
             JsonNode snapshot = MAPPER.readTree(received.poll(10, TimeUnit.SECONDS));
             assertThat(snapshot.get("type").asText()).isEqualTo("intelligence_update");
@@ -232,7 +324,8 @@ class QueryApiITCase {
 
     @Test
     void readinessReportsKafkaAndTheView() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready", "acme").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/health/ready", "acme").statusCode() == 200);
         JsonNode ready = MAPPER.readTree(get("/health/ready", "acme").body());
         assertThat(ready.get("kafka").asText()).isEqualTo("reachable");
         assertThat(ready.get("view").asText()).isEqualTo("caught_up");

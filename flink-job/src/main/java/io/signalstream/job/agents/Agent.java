@@ -25,7 +25,10 @@ public interface Agent extends AutoCloseable {
         return true;
     }
 
-    /** Analyses the conversation as of {@code update}; a failed future is retried, then dead-lettered. */
+    /**
+     * Analyses the conversation as of {@code update}; a failed future is retried, then
+     * dead-lettered.
+     */
     CompletableFuture<AgentOutput> analyze(ConversationUpdate update);
 
     @Override

@@ -14,8 +14,8 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * Calls one agent for each conversation update. The agent is built in {@link #open} (it may hold
- * an HTTP or LLM client) and its future is bridged to Flink's {@link ResultFuture}. Failures and
+ * Calls one agent for each conversation update. The agent is built in {@link #open} (it may hold an
+ * HTTP or LLM client) and its future is bridged to Flink's {@link ResultFuture}. Failures and
  * timeouts complete with a failed {@link AgentOutcome}, which the retry strategy at the call site
  * retries and the pipeline then dead-letters.
  */
@@ -69,7 +69,8 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
                         resultFuture.complete(
                                 List.of(AgentOutcome.failure(kind, update, describe(error))));
                     } else {
-                        resultFuture.complete(List.of(AgentOutcome.success(event(update, output, latencyMs))));
+                        resultFuture.complete(
+                                List.of(AgentOutcome.success(event(update, output, latencyMs))));
                     }
                 });
     }
@@ -82,7 +83,11 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
                         AgentOutcome.failure(
                                 kind,
                                 update,
-                                "agent " + kind.wireName() + " timed out after " + config.agentTimeout().toMillis() + " ms")));
+                                "agent "
+                                        + kind.wireName()
+                                        + " timed out after "
+                                        + config.agentTimeout().toMillis()
+                                        + " ms")));
     }
 
     private AgentEvent event(ConversationUpdate update, AgentOutput output, long latencyMs) {
@@ -104,7 +109,15 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
         if (error == null) {
             return "agent " + kind.wireName() + " returned no result";
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return "agent " + kind.wireName() + " failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        return "agent "
+                + kind.wireName()
+                + " failed: "
+                + cause.getClass().getSimpleName()
+                + ": "
+                + cause.getMessage();
     }
 }

@@ -63,7 +63,16 @@ public record AgentEvent(
     /** The wire envelope for {@code support.ai.<agent>}. */
     public AgentResult toResult() {
         return new AgentResult(
-                tenantId, conversationId, agent, seq, messageId, provider, model, latencyMs, producedAt, output());
+                tenantId,
+                conversationId,
+                agent,
+                seq,
+                messageId,
+                provider,
+                model,
+                latencyMs,
+                producedAt,
+                output());
     }
 
     public String key() {

@@ -8,7 +8,8 @@ import io.signalstream.model.AgentKind;
  * on (for the dead-letter topic). The async operator completes with an outcome rather than an
  * exception, so a failing agent never fails the job.
  */
-public record AgentOutcome(AgentKind agent, AgentEvent event, String error, ConversationUpdate input) {
+public record AgentOutcome(
+        AgentKind agent, AgentEvent event, String error, ConversationUpdate input) {
 
     public static AgentOutcome success(AgentEvent event) {
         return new AgentOutcome(event.agent(), event, null, null);

@@ -31,7 +31,9 @@ public final class AggregatorFunction
         extends KeyedProcessFunction<String, AgentEvent, AggregatedIntelligence> {
     private static final long serialVersionUID = 1L;
 
-    /** Keys of conversations whose aggregate expired; written as tombstones to the compacted topic. */
+    /**
+     * Keys of conversations whose aggregate expired; written as tombstones to the compacted topic.
+     */
     public static final OutputTag<String> EXPIRED = new OutputTag<>("expired-aggregates") {};
 
     /** PII entities kept per conversation; older ones beyond this are dropped first. */
@@ -50,8 +52,12 @@ public final class AggregatorFunction
     public void open(OpenContext openContext) {
         aggregate =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("aggregate", AggregatedIntelligence.class));
-        expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "aggregate", AggregatedIntelligence.class));
+        expiryTimer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
         staleResults = getRuntimeContext().getMetricGroup().counter("staleResultsIgnored");
     }
 
@@ -62,7 +68,17 @@ public final class AggregatorFunction
         if (current == null) {
             current =
                     new AggregatedIntelligence(
-                            event.tenantId(), event.conversationId(), 0, 0, null, null, null, null, null, Map.of(), null);
+                            event.tenantId(),
+                            event.conversationId(),
+                            0,
+                            0,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            Map.of(),
+                            null);
         }
         AgentStatus status = current.agents().get(event.agent().wireName());
         boolean newer = status == null || event.seq() > status.seq();
@@ -74,7 +90,9 @@ public final class AggregatorFunction
         }
         Map<String, AgentStatus> agents = new HashMap<>(current.agents());
         if (newer) {
-            agents.put(event.agent().wireName(), new AgentStatus(event.seq(), event.provider(), event.latencyMs()));
+            agents.put(
+                    event.agent().wireName(),
+                    new AgentStatus(event.seq(), event.provider(), event.latencyMs()));
         }
         AggregatedIntelligence next =
                 new AggregatedIntelligence(
@@ -82,7 +100,9 @@ public final class AggregatorFunction
                         current.conversationId(),
                         current.version() + 1,
                         Math.max(current.messageCount(), event.seq()),
-                        newer && event.sentiment() != null ? event.sentiment() : current.sentiment(),
+                        newer && event.sentiment() != null
+                                ? event.sentiment()
+                                : current.sentiment(),
                         pii,
                         newer && event.insights() != null ? event.insights() : current.insights(),
                         newer && event.summary() != null ? event.summary() : current.summary(),

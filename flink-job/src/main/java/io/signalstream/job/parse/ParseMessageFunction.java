@@ -15,8 +15,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns raw Kafka records into {@link SupportMessage}s. A record that is not JSON, not a message, or
- * breaks the validation rules goes to the dead-letter side output with the reason; the job goes on.
+ * Turns raw Kafka records into {@link SupportMessage}s. A record that is not JSON, not a message,
+ * or breaks the validation rules goes to the dead-letter side output with the reason; the job goes
+ * on.
  */
 public final class ParseMessageFunction extends ProcessFunction<SourceRecord, SupportMessage> {
     private static final long serialVersionUID = 1L;
@@ -43,7 +44,11 @@ public final class ParseMessageFunction extends ProcessFunction<SourceRecord, Su
         try {
             message = mapper.readValue(record.value(), SupportMessage.class);
         } catch (IOException | RuntimeException e) {
-            reject(record, "parse", "not a valid support message: " + firstLine(e.getMessage()), ctx);
+            reject(
+                    record,
+                    "parse",
+                    "not a valid support message: " + firstLine(e.getMessage()),
+                    ctx);
             return;
         }
         if (message == null) {

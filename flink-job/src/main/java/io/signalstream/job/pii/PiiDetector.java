@@ -19,9 +19,12 @@ import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
 public final class PiiDetector {
 
     private static final Pattern EMAIL =
-            Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}");
+            Pattern.compile(
+                    "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}");
+
     /** 13 to 19 digits, optionally grouped by single spaces or dashes. */
-    private static final Pattern CARD = Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
+    private static final Pattern CARD =
+            Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
 
     /** Finds entities in {@code text}; offsets refer to {@code text} as given. */
     public PiiResult detect(String text, String messageId) {
@@ -40,7 +43,13 @@ public final class PiiDetector {
                     && digits.length() <= 19
                     && LuhnCheckDigit.LUHN_CHECK_DIGIT.isValid(digits)
                     && !overlaps(found, card.start(), card.end())) {
-                found.add(entity(PiiTypes.CREDIT_CARD, card, "****" + digits.substring(digits.length() - 4), 0.9, messageId));
+                found.add(
+                        entity(
+                                PiiTypes.CREDIT_CARD,
+                                card,
+                                "****" + digits.substring(digits.length() - 4),
+                                0.9,
+                                messageId));
             }
         }
         found.sort(Comparator.comparingInt(PiiEntity::start));
@@ -61,7 +70,8 @@ public final class PiiDetector {
         return out.append(text, at, text.length()).toString();
     }
 
-    private static PiiEntity entity(String type, Matcher m, String masked, double confidence, String messageId) {
+    private static PiiEntity entity(
+            String type, Matcher m, String masked, double confidence, String messageId) {
         return new PiiEntity(type, m.start(), m.end(), masked, confidence, messageId);
     }
 

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes a dead letter with its original key and bytes; the reason and origin travel as headers. */
+/**
+ * Writes a dead letter with its original key and bytes; the reason and origin travel as headers.
+ */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
 
@@ -19,9 +21,14 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, letter.key(), letter.value());
-        String reason = letter.reason().length() > MAX_REASON_LENGTH ? letter.reason().substring(0, MAX_REASON_LENGTH) : letter.reason();
+    public ProducerRecord<byte[], byte[]> serialize(
+            DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, letter.key(), letter.value());
+        String reason =
+                letter.reason().length() > MAX_REASON_LENGTH
+                        ? letter.reason().substring(0, MAX_REASON_LENGTH)
+                        : letter.reason();
         record.headers()
                 .add(DeadLetter.HEADER_REASON, bytes(reason))
                 .add(DeadLetter.HEADER_STAGE, bytes(letter.stage()))

@@ -31,12 +31,14 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         mapper = Json.newMapper();
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            T element, KafkaSinkContext context, Long timestamp) {
         Object body = value.apply(element);
         try {
             return new ProducerRecord<>(
@@ -44,7 +46,8 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
                     key.apply(element).getBytes(StandardCharsets.UTF_8),
                     body == null ? null : mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + element.getClass().getSimpleName() + " as JSON", e);
+            throw new IllegalStateException(
+                    "cannot write " + element.getClass().getSimpleName() + " as JSON", e);
         }
     }
 }

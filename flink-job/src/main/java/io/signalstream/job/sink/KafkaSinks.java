@@ -30,7 +30,11 @@ public final class KafkaSinks implements Sinks {
     @Override
     public void conversationStates(DataStream<ConversationState> states) {
         String topic = topic(Topics.CONVERSATIONS_STATE);
-        states.sinkTo(sink("state", new JsonRecordSerializer<ConversationState>(s -> topic, ConversationState::key, s -> s)))
+        states.sinkTo(
+                        sink(
+                                "state",
+                                new JsonRecordSerializer<ConversationState>(
+                                        s -> topic, ConversationState::key, s -> s)))
                 .uid("sink-conversation-state")
                 .name("sink " + topic);
     }
@@ -53,7 +57,11 @@ public final class KafkaSinks implements Sinks {
     public void aggregates(DataStream<AggregatedIntelligence> aggregates) {
         String topic = topic(Topics.AI_AGGREGATED);
         aggregates
-                .sinkTo(sink("aggregated", new JsonRecordSerializer<AggregatedIntelligence>(a -> topic, AggregatedIntelligence::key, a -> a)))
+                .sinkTo(
+                        sink(
+                                "aggregated",
+                                new JsonRecordSerializer<AggregatedIntelligence>(
+                                        a -> topic, AggregatedIntelligence::key, a -> a)))
                 .uid("sink-aggregated")
                 .name("sink " + topic);
     }
@@ -61,7 +69,10 @@ public final class KafkaSinks implements Sinks {
     @Override
     public void expiredAggregates(DataStream<String> keys) {
         String topic = topic(Topics.AI_AGGREGATED);
-        keys.sinkTo(sink("aggregated-tombstones", new JsonRecordSerializer<String>(k -> topic, k -> k, k -> null)))
+        keys.sinkTo(
+                        sink(
+                                "aggregated-tombstones",
+                                new JsonRecordSerializer<String>(k -> topic, k -> k, k -> null)))
                 .uid("sink-aggregated-tombstones")
                 .name("sink " + topic + " tombstones");
     }

@@ -21,8 +21,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keeps one conversation (keyed by {@code tenant/conversation}) in state: counts distinct messages,
- * keeps a bounded window of recent ones with PII redacted, and forgets the conversation after it has
- * been idle for the configured time.
+ * keeps a bounded window of recent ones with PII redacted, and forgets the conversation after it
+ * has been idle for the configured time.
  */
 public final class ConversationStateFunction
         extends KeyedProcessFunction<String, SupportMessage, ConversationUpdate> {
@@ -49,20 +49,26 @@ public final class ConversationStateFunction
     public void open(OpenContext openContext) {
         conversation =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("conversation", ConversationState.class));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "conversation", ConversationState.class));
         // Every message id ever seen in this conversation, so a redelivered message counts once.
         // It lives exactly as long as the conversation: the idle timer clears it with the rest.
         seenMessageIds =
                 getRuntimeContext()
                         .getMapState(
-                                new MapStateDescriptor<>("seen-message-ids", Types.STRING, Types.BOOLEAN));
-        expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
+                                new MapStateDescriptor<>(
+                                        "seen-message-ids", Types.STRING, Types.BOOLEAN));
+        expiryTimer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
         piiDetector = new PiiDetector();
         duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
     }
 
     @Override
-    public void processElement(SupportMessage message, Context ctx, Collector<ConversationUpdate> out)
+    public void processElement(
+            SupportMessage message, Context ctx, Collector<ConversationUpdate> out)
             throws Exception {
         if (seenMessageIds.contains(message.messageId())) {
             duplicatesDropped.inc();
@@ -83,7 +89,8 @@ public final class ConversationStateFunction
         List<RecentMessage> window = new ArrayList<>(recentWindow);
         if (previous != null) {
             List<RecentMessage> before = previous.recentMessages();
-            window.addAll(before.subList(Math.max(0, before.size() - (recentWindow - 1)), before.size()));
+            window.addAll(
+                    before.subList(Math.max(0, before.size() - (recentWindow - 1)), before.size()));
         }
         window.add(recent);
 
@@ -94,8 +101,12 @@ public final class ConversationStateFunction
                         previous == null ? 1 : previous.messageCount() + 1,
                         window,
                         message.messageId(),
-                        previous == null ? message.timestamp() : earlier(previous.startedAt(), message.timestamp()),
-                        previous == null ? message.timestamp() : later(previous.lastActivity(), message.timestamp()));
+                        previous == null
+                                ? message.timestamp()
+                                : earlier(previous.startedAt(), message.timestamp()),
+                        previous == null
+                                ? message.timestamp()
+                                : later(previous.lastActivity(), message.timestamp()));
         conversation.update(next);
         resetIdleTimer(ctx);
         out.collect(new ConversationUpdate(next, recent, pii));
@@ -106,7 +117,8 @@ public final class ConversationStateFunction
             throws Exception {
         Long due = expiryTimer.value();
         if (due != null && due == timestamp) {
-            // Idle for the whole TTL: forget it, so RocksDB does not grow with every conversation ever seen.
+            // Idle for the whole TTL: forget it, so RocksDB does not grow with every conversation
+            // ever seen.
             conversation.clear();
             seenMessageIds.clear();
             expiryTimer.clear();

@@ -14,7 +14,9 @@ public record ConversationUpdate(ConversationState state, RecentMessage message,
         return state.key();
     }
 
-    /** The conversation's message count with this message; agents' results carry it as {@code seq}. */
+    /**
+     * The conversation's message count with this message; agents' results carry it as {@code seq}.
+     */
     public long seq() {
         return state.messageCount();
     }

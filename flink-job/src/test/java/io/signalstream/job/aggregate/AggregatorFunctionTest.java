@@ -27,13 +27,16 @@ import org.junit.jupiter.api.Test;
 class AggregatorFunctionTest {
 
     private static final Duration TTL = Duration.ofHours(1);
-    private KeyedOneInputStreamOperatorTestHarness<String, AgentEvent, AggregatedIntelligence> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, AgentEvent, AggregatedIntelligence>
+            harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AggregatorFunction(TTL)), AgentEvent::key, Types.STRING);
+                        new KeyedProcessOperator<>(new AggregatorFunction(TTL)),
+                        AgentEvent::key,
+                        Types.STRING);
         harness.open();
         harness.setProcessingTime(10_000);
     }
@@ -44,18 +47,51 @@ class AggregatorFunctionTest {
     }
 
     private static AgentEvent sentiment(long seq, SentimentLabel label) {
-        return AgentEvent.of(new AgentResult("acme", "c1", AgentKind.SENTIMENT, seq, "m" + seq, "local", "v1", 3, Instant.EPOCH,
-                new SentimentResult(label, 0, 0.5, Emotion.NEUTRAL, "test")));
+        return AgentEvent.of(
+                new AgentResult(
+                        "acme",
+                        "c1",
+                        AgentKind.SENTIMENT,
+                        seq,
+                        "m" + seq,
+                        "local",
+                        "v1",
+                        3,
+                        Instant.EPOCH,
+                        new SentimentResult(label, 0, 0.5, Emotion.NEUTRAL, "test")));
     }
 
     private static AgentEvent summary(long seq, String text) {
-        return AgentEvent.of(new AgentResult("acme", "c1", AgentKind.SUMMARY, seq, "m" + seq, "local", "v1", 3, Instant.EPOCH,
-                new SummaryResult(text, List.of(), ResolutionStatus.OPEN)));
+        return AgentEvent.of(
+                new AgentResult(
+                        "acme",
+                        "c1",
+                        AgentKind.SUMMARY,
+                        seq,
+                        "m" + seq,
+                        "local",
+                        "v1",
+                        3,
+                        Instant.EPOCH,
+                        new SummaryResult(text, List.of(), ResolutionStatus.OPEN)));
     }
 
     private static AgentEvent pii(long seq, String type) {
-        return AgentEvent.of(new AgentResult("acme", "c1", AgentKind.PII, seq, "m" + seq, "local", "v1", 1, Instant.EPOCH,
-                new PiiResult(true, List.of(new PiiEntity(type, 0, 5, "***", 0.9, "m" + seq)), "<" + type + "> text " + seq)));
+        return AgentEvent.of(
+                new AgentResult(
+                        "acme",
+                        "c1",
+                        AgentKind.PII,
+                        seq,
+                        "m" + seq,
+                        "local",
+                        "v1",
+                        1,
+                        Instant.EPOCH,
+                        new PiiResult(
+                                true,
+                                List.of(new PiiEntity(type, 0, 5, "***", 0.9, "m" + seq)),
+                                "<" + type + "> text " + seq)));
     }
 
     @Test
@@ -93,7 +129,9 @@ class AggregatorFunctionTest {
         harness.processElement(pii(1, "CREDIT_CARD"), 0); // late, but its entity still counts
 
         AggregatedIntelligence last = harness.extractOutputValues().get(1);
-        assertThat(last.pii().entities()).extracting(PiiEntity::type).containsExactlyInAnyOrder("EMAIL_ADDRESS", "CREDIT_CARD");
+        assertThat(last.pii().entities())
+                .extracting(PiiEntity::type)
+                .containsExactlyInAnyOrder("EMAIL_ADDRESS", "CREDIT_CARD");
         assertThat(last.pii().redactedMessage()).isEqualTo("<EMAIL_ADDRESS> text 2");
         assertThat(last.agents().get("pii").seq()).isEqualTo(2);
         assertThat(last.version()).isEqualTo(2);

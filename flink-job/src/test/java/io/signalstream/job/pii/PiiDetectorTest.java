@@ -23,13 +23,15 @@ class PiiDetectorTest {
         PiiEntity card = result.entities().get(1);
         assertThat(text.substring(card.start(), card.end())).isEqualTo("4111-1111-1111-1111");
         assertThat(card.masked()).isEqualTo("****1111");
-        assertThat(result.redactedMessage()).isEqualTo("I'm <EMAIL_ADDRESS> and my card is <CREDIT_CARD>.");
+        assertThat(result.redactedMessage())
+                .isEqualTo("I'm <EMAIL_ADDRESS> and my card is <CREDIT_CARD>.");
     }
 
     @Test
     void aNumberThatFailsTheLuhnCheckIsNotACard() {
         PiiResult result = detector.detect("Order reference 4111 1111 1111 1112 please", "m1");
         assertThat(result.hasPii()).isFalse();
-        assertThat(result.redactedMessage()).isEqualTo("Order reference 4111 1111 1111 1112 please");
+        assertThat(result.redactedMessage())
+                .isEqualTo("Order reference 4111 1111 1111 1112 please");
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ConversationStateFunctionTest {
 
     private static final Duration TTL = Duration.ofHours(1);
-    private KeyedOneInputStreamOperatorTestHarness<String, SupportMessage, ConversationUpdate> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, SupportMessage, ConversationUpdate>
+            harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -63,28 +64,39 @@ class ConversationStateFunctionTest {
 
         ConversationState last = harness.extractOutputValues().get(4).state();
         assertThat(last.messageCount()).isEqualTo(5);
-        assertThat(last.recentMessages()).extracting(RecentMessage::messageId).containsExactly("m3", "m4", "m5");
+        assertThat(last.recentMessages())
+                .extracting(RecentMessage::messageId)
+                .containsExactly("m3", "m4", "m5");
     }
 
     @Test
     void keepsConversationsApart() throws Exception {
         harness.processElement(customer("c1", "m1", "one", 0), 0);
-        harness.processElement(message("other-tenant", "c1", "m1", Sender.CUSTOMER, "same ids, other tenant", 0), 0);
+        harness.processElement(
+                message("other-tenant", "c1", "m1", Sender.CUSTOMER, "same ids, other tenant", 0),
+                0);
         harness.processElement(customer("c2", "m1", "same id, other conversation", 0), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(ConversationUpdate::seq).containsExactly(1L, 1L, 1L);
+        assertThat(harness.extractOutputValues())
+                .extracting(ConversationUpdate::seq)
+                .containsExactly(1L, 1L, 1L);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(3);
     }
 
     @Test
     void storesRedactedTextAndPassesWhatWasFound() throws Exception {
-        harness.processElement(customer("c1", "m1", "Mail me at jane.doe@example.com, card 4111 1111 1111 1111", 0), 0);
+        harness.processElement(
+                customer(
+                        "c1", "m1", "Mail me at jane.doe@example.com, card 4111 1111 1111 1111", 0),
+                0);
 
         ConversationUpdate update = harness.extractOutputValues().get(0);
         assertThat(update.state().recentMessages().get(0).message())
                 .isEqualTo("Mail me at <EMAIL_ADDRESS>, card <CREDIT_CARD>")
                 .doesNotContain("jane.doe", "4111");
-        assertThat(update.pii().entities()).extracting(e -> e.type()).containsExactly("EMAIL_ADDRESS", "CREDIT_CARD");
+        assertThat(update.pii().entities())
+                .extracting(e -> e.type())
+                .containsExactly("EMAIL_ADDRESS", "CREDIT_CARD");
     }
 
     @Test
@@ -105,8 +117,11 @@ class ConversationStateFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
 
-        // A message after expiry starts the conversation afresh, and its id is not a duplicate any more
+        // A message after expiry starts the conversation afresh, and its id is not a duplicate any
+        // more
         harness.processElement(customer("c1", "m2", "Back after a long time", 2), 0);
-        assertThat(harness.extractOutputValues()).extracting(ConversationUpdate::seq).containsExactly(1L, 2L, 1L);
+        assertThat(harness.extractOutputValues())
+                .extracting(ConversationUpdate::seq)
+                .containsExactly(1L, 2L, 1L);
     }
 }

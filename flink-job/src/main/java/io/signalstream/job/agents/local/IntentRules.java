@@ -13,15 +13,60 @@ final class IntentRules {
 
     static {
         RULES.put(Intent.REFUND_REQUEST, List.of("refund", "money back", "reimburse"));
-        RULES.put(Intent.CANCELLATION, List.of("cancel", "unsubscribe", "close my account", "terminate"));
-        RULES.put(Intent.ACCOUNT_ACCESS, List.of("password", "log in", "login", "locked out", "sign in", "2fa", "reset my"));
-        RULES.put(Intent.BILLING, List.of("charged", "invoice", "billing", "bill ", "payment", "subscription fee", "overcharged"));
-        RULES.put(Intent.SHIPPING_DELIVERY, List.of("delivery", "shipping", "shipped", "package", "courier", "arrive"));
-        RULES.put(Intent.ORDER_STATUS, List.of("order status", "where is my order", "my order", "tracking", "order #"));
-        RULES.put(Intent.TECHNICAL_ISSUE, List.of("error", "crash", "bug", "not working", "doesn't work", "broken", "won't load", "fails"));
-        RULES.put(Intent.COMPLAINT, List.of("complain", "unacceptable", "terrible service", "worst", "disgusted"));
-        RULES.put(Intent.FEEDBACK_PRAISE, List.of("great job", "love your", "thank you so much", "amazing service", "well done"));
-        RULES.put(Intent.PRODUCT_QUESTION, List.of("does it", "does the", "is it compatible", "how do i", "can i use", "which model", "features"));
+        RULES.put(
+                Intent.CANCELLATION,
+                List.of("cancel", "unsubscribe", "close my account", "terminate"));
+        RULES.put(
+                Intent.ACCOUNT_ACCESS,
+                List.of("password", "log in", "login", "locked out", "sign in", "2fa", "reset my"));
+        RULES.put(
+                Intent.BILLING,
+                List.of(
+                        "charged",
+                        "invoice",
+                        "billing",
+                        "bill ",
+                        "payment",
+                        "subscription fee",
+                        "overcharged"));
+        RULES.put(
+                Intent.SHIPPING_DELIVERY,
+                List.of("delivery", "shipping", "shipped", "package", "courier", "arrive"));
+        RULES.put(
+                Intent.ORDER_STATUS,
+                List.of("order status", "where is my order", "my order", "tracking", "order #"));
+        RULES.put(
+                Intent.TECHNICAL_ISSUE,
+                List.of(
+                        "error",
+                        "crash",
+                        "bug",
+                        "not working",
+                        "doesn't work",
+                        "broken",
+                        "won't load",
+                        "fails"));
+        RULES.put(
+                Intent.COMPLAINT,
+                List.of("complain", "unacceptable", "terrible service", "worst", "disgusted"));
+        RULES.put(
+                Intent.FEEDBACK_PRAISE,
+                List.of(
+                        "great job",
+                        "love your",
+                        "thank you so much",
+                        "amazing service",
+                        "well done"));
+        RULES.put(
+                Intent.PRODUCT_QUESTION,
+                List.of(
+                        "does it",
+                        "does the",
+                        "is it compatible",
+                        "how do i",
+                        "can i use",
+                        "which model",
+                        "features"));
     }
 
     private IntentRules() {}

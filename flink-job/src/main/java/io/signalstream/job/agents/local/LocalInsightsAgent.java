@@ -27,7 +27,9 @@ public final class LocalInsightsAgent extends LocalAgent {
         for (int i = customer.size() - 1; i >= 0 && intent == Intent.GENERAL_INQUIRY; i--) {
             intent = IntentRules.classify(customer.get(i).message());
         }
-        String all = String.join(" ", customer.stream().map(RecentMessage::message).toList()).toLowerCase(Locale.ROOT);
+        String all =
+                String.join(" ", customer.stream().map(RecentMessage::message).toList())
+                        .toLowerCase(Locale.ROOT);
 
         String escalation = null;
         if (Text.containsAny(all, "lawyer", "legal action", "sue ", "attorney", "court")) {
@@ -36,7 +38,8 @@ public final class LocalInsightsAgent extends LocalAgent {
             escalation = "chargeback threat";
         } else if (Text.containsAny(all, "manager", "supervisor", "escalate")) {
             escalation = "customer asked for a manager";
-        } else if (Text.containsAny(all, "third time", "again and again", "keep contacting", "contacted you three")) {
+        } else if (Text.containsAny(
+                all, "third time", "again and again", "keep contacting", "contacted you three")) {
             escalation = "repeated contact";
         } else if (Text.containsAny(all, "fire", "injur", "unsafe", "smoke", "danger")) {
             escalation = "safety issue";
@@ -45,9 +48,12 @@ public final class LocalInsightsAgent extends LocalAgent {
         Urgency urgency;
         if (escalation != null && !escalation.equals("repeated contact")) {
             urgency = Urgency.CRITICAL;
-        } else if (Text.containsAny(all, "urgent", "asap", "immediately", "right now", "unacceptable", "furious")) {
+        } else if (Text.containsAny(
+                all, "urgent", "asap", "immediately", "right now", "unacceptable", "furious")) {
             urgency = Urgency.HIGH;
-        } else if (intent == Intent.FEEDBACK_PRAISE || intent == Intent.PRODUCT_QUESTION || intent == Intent.GENERAL_INQUIRY) {
+        } else if (intent == Intent.FEEDBACK_PRAISE
+                || intent == Intent.PRODUCT_QUESTION
+                || intent == Intent.GENERAL_INQUIRY) {
             urgency = escalation == null ? Urgency.LOW : Urgency.MEDIUM;
         } else {
             urgency = Urgency.MEDIUM;
@@ -58,7 +64,13 @@ public final class LocalInsightsAgent extends LocalAgent {
         if (update.pii().hasPii()) {
             topics.add("personal data shared");
         }
-        return new InsightsResult(intent, urgency, actions(intent, escalation), escalation != null, escalation, topics);
+        return new InsightsResult(
+                intent,
+                urgency,
+                actions(intent, escalation),
+                escalation != null,
+                escalation,
+                topics);
     }
 
     private static List<String> actions(Intent intent, String escalation) {
@@ -68,13 +80,17 @@ public final class LocalInsightsAgent extends LocalAgent {
         }
         actions.add(
                 switch (intent) {
-                    case REFUND_REQUEST -> "Check the order against the refund policy and confirm the refund amount";
-                    case CANCELLATION -> "Confirm the cancellation request and offer retention options";
+                    case REFUND_REQUEST ->
+                            "Check the order against the refund policy and confirm the refund amount";
+                    case CANCELLATION ->
+                            "Confirm the cancellation request and offer retention options";
                     case ACCOUNT_ACCESS -> "Verify identity and send a password reset link";
                     case BILLING -> "Review the invoice and recent charges with the customer";
-                    case SHIPPING_DELIVERY -> "Look up the shipment tracking and give a delivery estimate";
+                    case SHIPPING_DELIVERY ->
+                            "Look up the shipment tracking and give a delivery estimate";
                     case ORDER_STATUS -> "Look up the order and share its current status";
-                    case TECHNICAL_ISSUE -> "Collect error details and walk through troubleshooting steps";
+                    case TECHNICAL_ISSUE ->
+                            "Collect error details and walk through troubleshooting steps";
                     case COMPLAINT -> "Acknowledge the problem, apologise, and propose a remedy";
                     case FEEDBACK_PRAISE -> "Thank the customer and pass the feedback to the team";
                     case PRODUCT_QUESTION -> "Answer from the product documentation";

@@ -20,24 +20,73 @@ public final class LocalSentimentAgent extends LocalAgent {
 
     private static final Map<String, Double> LEXICON =
             Map.ofEntries(
-                    Map.entry("great", 0.8), Map.entry("good", 0.6), Map.entry("excellent", 0.9),
-                    Map.entry("love", 0.8), Map.entry("thanks", 0.5), Map.entry("thank", 0.5),
-                    Map.entry("happy", 0.7), Map.entry("perfect", 0.9), Map.entry("awesome", 0.9),
-                    Map.entry("helpful", 0.6), Map.entry("works", 0.4), Map.entry("resolved", 0.5),
-                    Map.entry("appreciate", 0.7), Map.entry("fine", 0.2), Map.entry("nice", 0.5),
-                    Map.entry("bad", -0.6), Map.entry("terrible", -0.9), Map.entry("awful", -0.9),
-                    Map.entry("angry", -0.8), Map.entry("furious", -1.0), Map.entry("hate", -0.9),
-                    Map.entry("worst", -1.0), Map.entry("broken", -0.6), Map.entry("useless", -0.8),
-                    Map.entry("ridiculous", -0.8), Map.entry("unacceptable", -0.9), Map.entry("disappointed", -0.7),
-                    Map.entry("frustrated", -0.7), Map.entry("annoyed", -0.6), Map.entry("waiting", -0.3),
-                    Map.entry("problem", -0.4), Map.entry("issue", -0.3), Map.entry("wrong", -0.5),
-                    Map.entry("late", -0.4), Map.entry("never", -0.4), Map.entry("refund", -0.2),
-                    Map.entry("worried", -0.5), Map.entry("confused", -0.4), Map.entry("scam", -0.9),
-                    Map.entry("damaged", -0.6), Map.entry("missing", -0.5), Map.entry("fail", -0.6),
-                    Map.entry("failed", -0.6), Map.entry("error", -0.4), Map.entry("slow", -0.4));
-    private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "don't", "dont", "isn't", "isnt", "wasn't", "didn't", "didnt", "can't", "cant", "won't", "nothing");
+                    Map.entry("great", 0.8),
+                    Map.entry("good", 0.6),
+                    Map.entry("excellent", 0.9),
+                    Map.entry("love", 0.8),
+                    Map.entry("thanks", 0.5),
+                    Map.entry("thank", 0.5),
+                    Map.entry("happy", 0.7),
+                    Map.entry("perfect", 0.9),
+                    Map.entry("awesome", 0.9),
+                    Map.entry("helpful", 0.6),
+                    Map.entry("works", 0.4),
+                    Map.entry("resolved", 0.5),
+                    Map.entry("appreciate", 0.7),
+                    Map.entry("fine", 0.2),
+                    Map.entry("nice", 0.5),
+                    Map.entry("bad", -0.6),
+                    Map.entry("terrible", -0.9),
+                    Map.entry("awful", -0.9),
+                    Map.entry("angry", -0.8),
+                    Map.entry("furious", -1.0),
+                    Map.entry("hate", -0.9),
+                    Map.entry("worst", -1.0),
+                    Map.entry("broken", -0.6),
+                    Map.entry("useless", -0.8),
+                    Map.entry("ridiculous", -0.8),
+                    Map.entry("unacceptable", -0.9),
+                    Map.entry("disappointed", -0.7),
+                    Map.entry("frustrated", -0.7),
+                    Map.entry("annoyed", -0.6),
+                    Map.entry("waiting", -0.3),
+                    Map.entry("problem", -0.4),
+                    Map.entry("issue", -0.3),
+                    Map.entry("wrong", -0.5),
+                    Map.entry("late", -0.4),
+                    Map.entry("never", -0.4),
+                    Map.entry("refund", -0.2),
+                    Map.entry("worried", -0.5),
+                    Map.entry("confused", -0.4),
+                    Map.entry("scam", -0.9),
+                    Map.entry("damaged", -0.6),
+                    Map.entry("missing", -0.5),
+                    Map.entry("fail", -0.6),
+                    Map.entry("failed", -0.6),
+                    Map.entry("error", -0.4),
+                    Map.entry("slow", -0.4));
+    private static final Set<String> NEGATIONS =
+            Set.of(
+                    "not", "no", "never", "don't", "dont", "isn't", "isnt", "wasn't", "didn't",
+                    "didnt", "can't", "cant", "won't", "nothing");
     private static final Map<String, Double> INTENSIFIERS =
-            Map.of("very", 1.5, "really", 1.4, "extremely", 1.8, "so", 1.3, "totally", 1.5, "slightly", 0.5, "somewhat", 0.6, "a", 1.0);
+            Map.of(
+                    "very",
+                    1.5,
+                    "really",
+                    1.4,
+                    "extremely",
+                    1.8,
+                    "so",
+                    1.3,
+                    "totally",
+                    1.5,
+                    "slightly",
+                    0.5,
+                    "somewhat",
+                    0.6,
+                    "a",
+                    1.0);
 
     @Override
     public AgentKind kind() {
@@ -48,7 +97,8 @@ public final class LocalSentimentAgent extends LocalAgent {
     AgentOutput compute(ConversationUpdate update) {
         List<RecentMessage> customer = Text.fromCustomer(update.state().recentMessages());
         if (customer.isEmpty()) {
-            return new SentimentResult(SentimentLabel.NEUTRAL, 0, 0.3, Emotion.NEUTRAL, "no customer messages yet");
+            return new SentimentResult(
+                    SentimentLabel.NEUTRAL, 0, 0.3, Emotion.NEUTRAL, "no customer messages yet");
         }
         double weighted = 0;
         double weights = 0;
@@ -76,16 +126,22 @@ public final class LocalSentimentAgent extends LocalAgent {
         }
         String latest = customer.get(customer.size() - 1).message().toLowerCase();
         Emotion emotion = emotion(label, latest);
-        String reasoning = cues.isEmpty() ? "no sentiment cues" : "cues: " + String.join(", ", cues.subList(0, Math.min(cues.size(), 8)));
-        double confidence = Math.min(0.95, 0.4 + Math.abs(score) * 0.5 + Math.min(cues.size(), 4) * 0.05);
+        String reasoning =
+                cues.isEmpty()
+                        ? "no sentiment cues"
+                        : "cues: " + String.join(", ", cues.subList(0, Math.min(cues.size(), 8)));
+        double confidence =
+                Math.min(0.95, 0.4 + Math.abs(score) * 0.5 + Math.min(cues.size(), 4) * 0.05);
         return new SentimentResult(label, round(score), round(confidence), emotion, reasoning);
     }
 
     private static Emotion emotion(SentimentLabel label, String latest) {
-        if (Text.containsAny(latest, "furious", "angry", "unacceptable", "ridiculous", "worst", "scam")) {
+        if (Text.containsAny(
+                latest, "furious", "angry", "unacceptable", "ridiculous", "worst", "scam")) {
             return Emotion.ANGRY;
         }
-        if (Text.containsAny(latest, "still waiting", "again", "third time", "frustrat", "annoyed")) {
+        if (Text.containsAny(
+                latest, "still waiting", "again", "third time", "frustrat", "annoyed")) {
             return Emotion.FRUSTRATED;
         }
         if (Text.containsAny(latest, "worried", "urgent", "asap", "scared", "afraid")) {
@@ -98,7 +154,9 @@ public final class LocalSentimentAgent extends LocalAgent {
             return Emotion.DISAPPOINTED;
         }
         if (label == SentimentLabel.POSITIVE) {
-            return Text.containsAny(latest, "thank", "appreciate") ? Emotion.GRATEFUL : Emotion.SATISFIED;
+            return Text.containsAny(latest, "thank", "appreciate")
+                    ? Emotion.GRATEFUL
+                    : Emotion.SATISFIED;
         }
         return label == SentimentLabel.NEGATIVE ? Emotion.FRUSTRATED : Emotion.NEUTRAL;
     }

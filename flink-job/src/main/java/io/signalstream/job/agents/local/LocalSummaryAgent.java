@@ -28,9 +28,19 @@ public final class LocalSummaryAgent extends LocalAgent {
             summary = "No customer message yet (" + update.state().messageCount() + " messages).";
         } else {
             String first = Text.clip(customer.get(0).message(), 160);
-            summary = "Customer (" + IntentRules.classify(customer.get(0).message()).wireName().replace('_', ' ') + "): \"" + first + "\"";
+            summary =
+                    "Customer ("
+                            + IntentRules.classify(customer.get(0).message())
+                                    .wireName()
+                                    .replace('_', ' ')
+                            + "): \""
+                            + first
+                            + "\"";
             if (customer.size() > 1) {
-                summary += " Latest: \"" + Text.clip(customer.get(customer.size() - 1).message(), 120) + "\"";
+                summary +=
+                        " Latest: \""
+                                + Text.clip(customer.get(customer.size() - 1).message(), 120)
+                                + "\"";
             }
             summary += " " + update.state().messageCount() + " messages so far.";
         }
@@ -44,7 +54,13 @@ public final class LocalSummaryAgent extends LocalAgent {
     private static ResolutionStatus status(List<RecentMessage> recent) {
         RecentMessage last = recent.get(recent.size() - 1);
         String lower = last.message().toLowerCase(Locale.ROOT);
-        if (Text.containsAny(lower, "resolved", "that fixed it", "that worked", "all sorted", "problem solved")
+        if (Text.containsAny(
+                        lower,
+                        "resolved",
+                        "that fixed it",
+                        "that worked",
+                        "all sorted",
+                        "problem solved")
                 && !Text.containsAny(lower, "not resolved", "isn't resolved", "still not")) {
             return ResolutionStatus.RESOLVED;
         }
