@@ -20,7 +20,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MiniCluster with RocksDB and checkpoints, and the API. Messages go in over HTTP and come out as
  * intelligence on REST and WebSocket.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndITCase {
 
     private static final ObjectMapper MAPPER = Json.newMapper();
@@ -82,6 +86,7 @@ class EndToEndITCase {
     }
 
     @Test
+    @Order(1)
     void threeMessagesBecomeInsightsOnRestAndWebSocket() throws Exception {
         // Given a WebSocket client watching the conversation before anything was posted
         BlockingQueue<JsonNode> updates = new LinkedBlockingQueue<>();
@@ -193,6 +198,7 @@ class EndToEndITCase {
     }
 
     @Test
+    @Order(2)
     void malformedBodiesAreRefusedAndTheJobKeepsRunning() throws Exception {
         assertThat(post("{\"conversation_id\":\"x\"").statusCode()).isEqualTo(400);
         assertThat(
@@ -205,5 +211,16 @@ class EndToEndITCase {
                 .isEqualTo(202);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> insights("after-bad").statusCode() == 200);
+    }
+
+    @Test
+    @Order(3)
+    void withTheBrokerDownAPostIsRefusedWith503() throws Exception {
+        stack.kafka().stop();
+        HttpResponse<String> res = post(message("outage", "o1", "customer", "Is anyone there?"));
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(res.headers().firstValue("Retry-After")).isPresent();
+        assertThat(res.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     }
 }

@@ -1,6 +1,7 @@
 package io.signalstream.job.aggregate;
 
 import io.signalstream.job.agents.AgentEvent;
+import io.signalstream.job.state.IdleTimer;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.PiiEntity;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -41,7 +41,7 @@ public final class AggregatorFunction
 
     private final long ttlMillis;
     private transient ValueState<AggregatedIntelligence> aggregate;
-    private transient ValueState<Long> expiryTimer;
+    private transient IdleTimer idleTimer;
     private transient Counter staleResults;
 
     public AggregatorFunction(Duration ttl) {
@@ -55,9 +55,7 @@ public final class AggregatorFunction
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "aggregate", AggregatedIntelligence.class));
-        expiryTimer =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
+        idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
         staleResults = getRuntimeContext().getMetricGroup().counter("staleResultsIgnored");
     }
 
@@ -110,20 +108,19 @@ public final class AggregatorFunction
                         agents,
                         Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
         aggregate.update(next);
-        resetIdleTimer(ctx);
+        idleTimer.reset(ctx.timerService());
         out.collect(next);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AggregatedIntelligence> out)
             throws Exception {
-        Long due = expiryTimer.value();
-        if (due != null && due == timestamp) {
+        if (idleTimer.isDue(timestamp)) {
             // Idle as long as the conversation state: drop it here and remove it from the compacted
             // topic, so a conversation that starts again later begins at version 1 without being
             // hidden behind its old, higher version.
             aggregate.clear();
-            expiryTimer.clear();
+            idleTimer.clear();
             ctx.output(EXPIRED, ctx.getCurrentKey());
         }
     }
@@ -153,15 +150,5 @@ public final class AggregatorFunction
                 current.hasPii() || incoming.hasPii(),
                 List.copyOf(entities),
                 newer ? incoming.redactedMessage() : current.redactedMessage());
-    }
-
-    private void resetIdleTimer(Context ctx) throws Exception {
-        Long previous = expiryTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
-        long due = ctx.timerService().currentProcessingTime() + ttlMillis;
-        ctx.timerService().registerProcessingTimeTimer(due);
-        expiryTimer.update(due);
     }
 }

@@ -33,7 +33,7 @@ public final class ConversationStateFunction
 
     private transient ValueState<ConversationState> conversation;
     private transient MapState<String, Boolean> seenMessageIds;
-    private transient ValueState<Long> expiryTimer;
+    private transient IdleTimer idleTimer;
     private transient PiiDetector piiDetector;
     private transient Counter duplicatesDropped;
 
@@ -59,9 +59,7 @@ public final class ConversationStateFunction
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "seen-message-ids", Types.STRING, Types.BOOLEAN));
-        expiryTimer =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("idle-expiry-timer", Types.LONG));
+        idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
         piiDetector = new PiiDetector();
         duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
     }
@@ -108,32 +106,20 @@ public final class ConversationStateFunction
                                 ? message.timestamp()
                                 : later(previous.lastActivity(), message.timestamp()));
         conversation.update(next);
-        resetIdleTimer(ctx);
+        idleTimer.reset(ctx.timerService());
         out.collect(new ConversationUpdate(next, recent, pii));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ConversationUpdate> out)
             throws Exception {
-        Long due = expiryTimer.value();
-        if (due != null && due == timestamp) {
+        if (idleTimer.isDue(timestamp)) {
             // Idle for the whole TTL: forget it, so RocksDB does not grow with every conversation
             // ever seen.
             conversation.clear();
             seenMessageIds.clear();
-            expiryTimer.clear();
+            idleTimer.clear();
         }
-    }
-
-    /** One timer per conversation: the previous one is deleted so timers do not pile up. */
-    private void resetIdleTimer(Context ctx) throws Exception {
-        Long previous = expiryTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
-        long due = ctx.timerService().currentProcessingTime() + ttlMillis;
-        ctx.timerService().registerProcessingTimeTimer(due);
-        expiryTimer.update(due);
     }
 
     private static Instant earlier(Instant a, Instant b) {
