@@ -82,44 +82,6 @@ public record JobConfig(
                 kafkaApiSecret);
     }
 
-    public JobConfig withTopicPrefix(String prefix) {
-        return new JobConfig(
-                bootstrapServers,
-                prefix,
-                groupId,
-                aiProvider,
-                recentWindow,
-                conversationTtl,
-                agentTimeout,
-                agentCapacity,
-                agentMaxAttempts,
-                agentRetryDelay,
-                exactlyOnce,
-                transactionalIdPrefix,
-                parallelism,
-                kafkaApiKey,
-                kafkaApiSecret);
-    }
-
-    public JobConfig withExactlyOnce(boolean enabled) {
-        return new JobConfig(
-                bootstrapServers,
-                topicPrefix,
-                groupId,
-                aiProvider,
-                recentWindow,
-                conversationTtl,
-                agentTimeout,
-                agentCapacity,
-                agentMaxAttempts,
-                agentRetryDelay,
-                enabled,
-                transactionalIdPrefix,
-                parallelism,
-                kafkaApiKey,
-                kafkaApiSecret);
-    }
-
     /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */
     public Properties kafkaClientProperties() {
         return KafkaAuth.clientProperties(kafkaApiKey, kafkaApiSecret);

@@ -1,8 +1,5 @@
 package io.signalstream.local;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
 import io.signalstream.job.JobConfig;
 import io.signalstream.job.SignalStreamJob;
@@ -13,11 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -93,23 +87,7 @@ public final class LocalStack implements AutoCloseable {
                         .start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", options.partitions());
 
-        api =
-                new QueryApi(
-                                Config.just(
-                                        ConfigSources.create(
-                                                Map.of(
-                                                        "port",
-                                                        Integer.toString(options.apiPort()),
-                                                        "host",
-                                                        "127.0.0.1"))),
-                                new ApiSettings(
-                                        kafka.bootstrapServers(),
-                                        "",
-                                        "demo-tenant",
-                                        true,
-                                        Duration.ofSeconds(4),
-                                        new Properties()))
-                        .start();
+        api = QueryApi.local(kafka.bootstrapServers(), options.apiPort()).start();
 
         JobConfig jobConfig =
                 JobConfig.local(kafka.bootstrapServers()).withProvider(options.aiProvider());

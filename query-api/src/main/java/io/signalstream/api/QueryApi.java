@@ -1,9 +1,13 @@
 package io.signalstream.api;
 
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -40,6 +44,24 @@ public final class QueryApi implements AutoCloseable {
         return new QueryApi(
                 config.get("server"),
                 ApiSettings.from(config.get("signalstream"), System.getenv()));
+    }
+
+    /**
+     * An API on {@code 127.0.0.1:port} (0 picks a free port) for a plain local broker, with the
+     * default tenant and the development tenant header: the local stack and tests.
+     */
+    public static QueryApi local(String bootstrapServers, int port) {
+        return new QueryApi(
+                Config.just(
+                        ConfigSources.create(
+                                Map.of("port", Integer.toString(port), "host", "127.0.0.1"))),
+                new ApiSettings(
+                        bootstrapServers,
+                        "",
+                        "demo-tenant",
+                        true,
+                        Duration.ofSeconds(4),
+                        new Properties()));
     }
 
     public synchronized QueryApi start() {

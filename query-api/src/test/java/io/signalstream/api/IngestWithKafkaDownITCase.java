@@ -3,8 +3,6 @@ package io.signalstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.Json;
@@ -13,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,19 +23,7 @@ class IngestWithKafkaDownITCase {
         HttpClient http = HttpClient.newHttpClient();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 1);
-            try (QueryApi api =
-                    new QueryApi(
-                                    Config.just(
-                                            ConfigSources.create(
-                                                    Map.of("port", "0", "host", "127.0.0.1"))),
-                                    new ApiSettings(
-                                            kafka.bootstrapServers(),
-                                            "",
-                                            "demo-tenant",
-                                            true,
-                                            Duration.ofSeconds(4),
-                                            new Properties()))
-                            .start()) {
+            try (QueryApi api = QueryApi.local(kafka.bootstrapServers(), 0).start()) {
                 HttpRequest post =
                         HttpRequest.newBuilder(
                                         URI.create(

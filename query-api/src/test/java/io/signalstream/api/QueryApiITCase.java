@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.AggregatedIntelligence;
@@ -54,19 +52,7 @@ class QueryApiITCase {
     static void start() {
         kafka = EmbeddedKafka.builder().build().start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 2);
-        api =
-                new QueryApi(
-                                Config.just(
-                                        ConfigSources.create(
-                                                Map.of("port", "0", "host", "127.0.0.1"))),
-                                new ApiSettings(
-                                        kafka.bootstrapServers(),
-                                        "",
-                                        "demo-tenant",
-                                        true,
-                                        Duration.ofSeconds(4),
-                                        new Properties()))
-                        .start();
+        api = QueryApi.local(kafka.bootstrapServers(), 0).start();
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("key.serializer", ByteArraySerializer.class.getName());
