@@ -6,12 +6,15 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test run format clean check-jdk
+.PHONY: help build test test-faults run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
 	@echo "make test    run the whole test suite"
 	@echo "make build   compile and package every module, tests skipped"
+	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
+	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
+	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
 	@echo "make format  format the Java sources"
 	@echo "make clean   remove build output (keeps .run/ data)"
 
@@ -29,9 +32,40 @@ format: check-jdk
 
 run: build
 	@mkdir -p .run
-	$(JAVA) @local-stack/jvm.options -Dsignalstream.home=$(CURDIR) \
+	$(JAVA) @scripts/jvm.options -Xmx3g -Dsignalstream.home=$(CURDIR) \
 	  -cp "local-stack/target/classes:$$(cat local-stack/target/classpath.txt)" \
 	  io.signalstream.local.Launcher
 
 clean: check-jdk
 	$(MVN) -q clean
+
+test-faults: build
+	$(MVN) -pl system-tests verify -DskipFaultTests=false
+
+# The standalone cluster: see scripts/cluster.sh and docs/operations.md.
+cluster-up: build
+	scripts/cluster.sh up
+
+cluster-down:
+	scripts/cluster.sh down
+
+cluster-status:
+	scripts/cluster.sh status
+
+submit:
+	scripts/cluster.sh submit
+
+savepoint:
+	scripts/cluster.sh savepoint
+
+stop:
+	scripts/cluster.sh stop-job
+
+cancel:
+	scripts/cluster.sh cancel
+
+resume:
+	scripts/cluster.sh resume $(SAVEPOINT)
+
+replay:
+	scripts/cluster.sh replay

@@ -63,25 +63,6 @@ public record JobConfig(
         return from(new String[] {"--bootstrap-servers", bootstrapServers}, Map.of());
     }
 
-    public JobConfig withProvider(String provider) {
-        return new JobConfig(
-                bootstrapServers,
-                topicPrefix,
-                groupId,
-                provider,
-                recentWindow,
-                conversationTtl,
-                agentTimeout,
-                agentCapacity,
-                agentMaxAttempts,
-                agentRetryDelay,
-                exactlyOnce,
-                transactionalIdPrefix,
-                parallelism,
-                kafkaApiKey,
-                kafkaApiSecret);
-    }
-
     /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */
     public Properties kafkaClientProperties() {
         return KafkaAuth.clientProperties(kafkaApiKey, kafkaApiSecret);

@@ -22,7 +22,8 @@ public final class Launcher {
                         Integer.parseInt(env("TOPIC_PARTITIONS", "4")),
                         Integer.parseInt(env("JOB_PARALLELISM", "2")),
                         Path.of(home, "flink-conf"),
-                        env("AI_PROVIDER", "local"));
+                        env("AI_PROVIDER", "local"),
+                        Boolean.parseBoolean(env("EXACTLY_ONCE", "false")));
         LocalStack stack = new LocalStack(options).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,7 +49,8 @@ public final class LocalStack implements AutoCloseable {
             int partitions,
             int parallelism,
             Path flinkConfDir,
-            String aiProvider) {}
+            String aiProvider,
+            boolean exactlyOnce) {}
 
     private final Options options;
     private EmbeddedKafka kafka;
@@ -90,7 +92,13 @@ public final class LocalStack implements AutoCloseable {
         api = QueryApi.local(kafka.bootstrapServers(), options.apiPort()).start();
 
         JobConfig jobConfig =
-                JobConfig.local(kafka.bootstrapServers()).withProvider(options.aiProvider());
+                JobConfig.from(
+                        new String[] {
+                            "--bootstrap-servers", kafka.bootstrapServers(),
+                            "--ai-provider", options.aiProvider(),
+                            "--exactly-once", Boolean.toString(options.exactlyOnce())
+                        },
+                        Map.of());
         Configuration flink = flinkConfiguration();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

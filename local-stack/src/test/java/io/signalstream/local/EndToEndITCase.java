@@ -45,7 +45,9 @@ class EndToEndITCase {
         Path flinkConf = Path.of("..", "flink-conf");
         assertThat(Files.exists(flinkConf.resolve("config.yaml"))).isTrue();
         stack =
-                new LocalStack(new LocalStack.Options(dataDir, 0, 0, 0, 2, 2, flinkConf, "local"))
+                new LocalStack(
+                                new LocalStack.Options(
+                                        dataDir, 0, 0, 0, 2, 2, flinkConf, "local", false))
                         .start();
     }
 

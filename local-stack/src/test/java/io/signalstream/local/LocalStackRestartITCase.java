@@ -82,7 +82,7 @@ class LocalStackRestartITCase {
     void resumesFromTheRetainedCheckpointWithExactCounts() throws Exception {
         LocalStack.Options options =
                 new LocalStack.Options(
-                        dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local");
+                        dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local", false);
         try (LocalStack first = new LocalStack(options).start()) {
             for (int i = 1; i <= 3; i++) {
                 assertThat(post(first, "m" + i, "message " + i)).isEqualTo(202);

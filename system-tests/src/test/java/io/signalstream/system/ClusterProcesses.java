@@ -1,0 +1,101 @@
+package io.signalstream.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives {@code scripts/cluster.sh} for a test: its own folder and free ports, so it never touches
+ * a cluster a person runs. Each call waits for the script and fails the test when it fails.
+ */
+final class ClusterProcesses implements AutoCloseable {
+
+    private final Path root;
+    private final Path dir;
+    private final Map<String, String> env;
+    final int kafkaPort;
+    final int restPort;
+    final int apiPort;
+
+    ClusterProcesses(Path dir) {
+        this.root = Path.of("..").toAbsolutePath().normalize();
+        this.dir = dir;
+        this.kafkaPort = freePort();
+        this.restPort = freePort();
+        this.apiPort = freePort();
+        this.env =
+                Map.of(
+                        "CLUSTER_DIR", dir.toString(),
+                        "KAFKA_PORT", Integer.toString(kafkaPort),
+                        "FLINK_REST_PORT", Integer.toString(restPort),
+                        "FLINK_RPC_PORT", Integer.toString(freePort()),
+                        "API_PORT", Integer.toString(apiPort),
+                        "TOPIC_PARTITIONS", "4",
+                        "JOB_PARALLELISM", "2",
+                        "JAVA_HOME", System.getProperty("java.home"));
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    String flinkUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
+    /** Runs {@code cluster.sh args...}; returns its output. */
+    String run(String... args) {
+        List<String> command =
+                new ArrayList<>(List.of("bash", root.resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile(dir, "cluster-", ".out");
+            ProcessBuilder p =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile())
+                            .directory(root.toFile());
+            p.environment().putAll(env);
+            Process process = p.start();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        "cluster.sh " + String.join(" ", args) + " did not finish in 5 minutes");
+            }
+            String output = Files.readString(out);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "cluster.sh " + String.join(" ", args) + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String jobId() throws IOException {
+        return Files.readString(dir.resolve("job.id")).strip();
+    }
+
+    @Override
+    public void close() {
+        run("down");
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
