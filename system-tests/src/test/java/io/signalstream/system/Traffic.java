@@ -1,6 +1,5 @@
 package io.signalstream.system;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.model.Json;
 import java.net.URI;
@@ -114,24 +113,13 @@ final class Traffic {
 
     /** The view's {@code message_count} of a conversation, or -1 when it has none. */
     long messageCount(String conversation) {
+        String body = insights(conversation);
+        if (body == null) {
+            return -1;
+        }
         try {
-            HttpResponse<String> res =
-                    http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(
-                                                    apiUrl
-                                                            + "/v1/conversations/"
-                                                            + conversation
-                                                            + "/insights"))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() != 200) {
-                return -1;
-            }
-            JsonNode node = MAPPER.readTree(res.body());
-            return node.get("message_count").asLong();
-        } catch (Exception e) {
+            return MAPPER.readTree(body).get("message_count").asLong();
+        } catch (java.io.IOException e) {
             return -1;
         }
     }
