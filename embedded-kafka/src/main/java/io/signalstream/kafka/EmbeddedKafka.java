@@ -37,6 +37,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    private final SaslSsl saslSsl;
+    private final int saslSslPort;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Builder builder) {
@@ -45,7 +47,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.port = builder.port == 0 ? freePort() : builder.port;
         this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
+        this.saslSsl = builder.saslSsl;
+        this.saslSslPort = saslSsl == null ? -1 : freePort();
     }
+
+    /**
+     * A SASL_SSL listener with PLAIN users, as managed Kafka services offer.
+     *
+     * @param keystore PKCS12 keystore with the broker's certificate (SAN 127.0.0.1)
+     */
+    public record SaslSsl(Path keystore, String keystorePassword, String user, String password) {}
 
     public static Builder builder() {
         return new Builder();
@@ -93,6 +104,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return HOST + ":" + port;
     }
 
+    /** The SASL_SSL listener's address; only with {@link Builder#saslSsl}. */
+    public String saslSslBootstrapServers() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return HOST + ":" + saslSslPort;
+    }
+
     @Override
     public void close() {
         stop();
@@ -135,6 +154,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        if (saslSsl != null) {
+            p.put("listeners", p.get("listeners") + ",SASL_SSL://" + HOST + ":" + saslSslPort);
+            p.put(
+                    "advertised.listeners",
+                    p.get("advertised.listeners") + ",SASL_SSL://" + HOST + ":" + saslSslPort);
+            p.put(
+                    "listener.security.protocol.map",
+                    p.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN");
+            p.put(
+                    "listener.name.sasl_ssl.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                            + " username=\"broker\" password=\"broker-secret\""
+                            + " user_"
+                            + saslSsl.user()
+                            + "=\""
+                            + saslSsl.password()
+                            + "\";");
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.keystore.location", saslSsl.keystore().toString());
+            p.put("ssl.keystore.password", saslSsl.keystorePassword());
+            p.put("ssl.key.password", saslSsl.keystorePassword());
+        }
         p.putAll(overrides);
         Properties props = new Properties();
         props.putAll(p);
@@ -196,8 +239,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private SaslSsl saslSsl;
 
         private Builder() {}
+
+        /** Adds a SASL_SSL listener (PLAIN) beside the plain one. */
+        public Builder saslSsl(SaslSsl settings) {
+            this.saslSsl = settings;
+            return this;
+        }
 
         /** A folder that outlives the broker; by default a temporary one deleted on close. */
         public Builder dataDir(Path dir) {

@@ -28,7 +28,9 @@ public record JobConfig(
         String transactionalIdPrefix,
         int parallelism,
         String kafkaApiKey,
-        String kafkaApiSecret)
+        String kafkaApiSecret,
+        String kafkaTruststore,
+        String kafkaTruststorePassword)
         implements Serializable {
 
     public static final String DEFAULT_PROVIDER = "local";
@@ -55,7 +57,9 @@ public record JobConfig(
                 s.get("transactional-id-prefix", "TRANSACTIONAL_ID_PREFIX", "signalstream"),
                 Integer.parseInt(s.get("parallelism", "JOB_PARALLELISM", "-1")),
                 s.get("kafka-api-key", "KAFKA_API_KEY", null),
-                s.get("kafka-api-secret", "KAFKA_API_SECRET", null));
+                s.get("kafka-api-secret", "KAFKA_API_SECRET", null),
+                s.get("kafka-truststore", "KAFKA_SSL_TRUSTSTORE_LOCATION", null),
+                s.get("kafka-truststore-password", "KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
     }
 
     /** Defaults suitable for a local broker at {@code bootstrapServers}. */
@@ -65,7 +69,8 @@ public record JobConfig(
 
     /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */
     public Properties kafkaClientProperties() {
-        return KafkaAuth.clientProperties(kafkaApiKey, kafkaApiSecret);
+        return KafkaAuth.clientProperties(
+                kafkaApiKey, kafkaApiSecret, kafkaTruststore, kafkaTruststorePassword);
     }
 
     @Override

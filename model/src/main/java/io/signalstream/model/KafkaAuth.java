@@ -12,6 +12,16 @@ public final class KafkaAuth {
 
     /** Empty properties (plain connection) when no key is given. */
     public static Properties clientProperties(String apiKey, String apiSecret) {
+        return clientProperties(apiKey, apiSecret, null, null);
+    }
+
+    /**
+     * Like {@link #clientProperties(String, String)}, trusting the brokers' certificates from a
+     * truststore ({@code KAFKA_SSL_TRUSTSTORE_LOCATION}/{@code _PASSWORD}) when the cluster's CA is
+     * not a public one. Managed services with public certificates need none.
+     */
+    public static Properties clientProperties(
+            String apiKey, String apiSecret, String truststoreLocation, String truststorePassword) {
         Properties props = new Properties();
         if (apiKey == null || apiKey.isBlank()) {
             return props;
@@ -28,6 +38,12 @@ public final class KafkaAuth {
                         + "\" password=\""
                         + escape(apiSecret)
                         + "\";");
+        if (truststoreLocation != null && !truststoreLocation.isBlank()) {
+            props.put("ssl.truststore.location", truststoreLocation);
+            if (truststorePassword != null) {
+                props.put("ssl.truststore.password", truststorePassword);
+            }
+        }
         return props;
     }
 

@@ -32,7 +32,11 @@ public record ApiSettings(
                 signalstream.get("tenants.default").asString().orElse("demo-tenant"),
                 signalstream.get("tenants.header-enabled").asBoolean().orElse(true),
                 kafka.get("produce-timeout").as(Duration.class).orElse(Duration.ofSeconds(4)),
-                KafkaAuth.clientProperties(env.get("KAFKA_API_KEY"), env.get("KAFKA_API_SECRET")));
+                KafkaAuth.clientProperties(
+                        env.get("KAFKA_API_KEY"),
+                        env.get("KAFKA_API_SECRET"),
+                        env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"),
+                        env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD")));
     }
 
     /** Properties every Kafka client of the API starts from. */
@@ -41,5 +45,25 @@ public record ApiSettings(
         props.putAll(kafkaAuth);
         props.put("bootstrap.servers", bootstrapServers);
         return props;
+    }
+
+    /** Never prints the Kafka credentials. */
+    @Override
+    public String toString() {
+        return "ApiSettings{bootstrapServers="
+                + bootstrapServers
+                + ", topicPrefix='"
+                + topicPrefix
+                + "', defaultTenant="
+                + defaultTenant
+                + ", tenantHeaderEnabled="
+                + tenantHeaderEnabled
+                + ", produceTimeout="
+                + produceTimeout
+                + ", kafkaAuth="
+                + (kafkaAuth.isEmpty()
+                        ? "none"
+                        : kafkaAuth.getProperty("security.protocol") + " (credentials hidden)")
+                + "}";
     }
 }
