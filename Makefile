@@ -6,13 +6,15 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test test-faults run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build test test-faults eval bench-agents run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
 	@echo "make test    run the whole test suite"
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
+	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
+	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
 	@echo "make format  format the Java sources"
@@ -69,3 +71,8 @@ resume:
 
 replay:
 	scripts/cluster.sh replay
+
+eval: check-jdk
+	$(MVN) -q -pl flink-job -am -DskipTests install
+	$(MVN) -q -pl flink-job exec:java -Dexec.classpathScope=test \
+	  -Dexec.mainClass=io.signalstream.job.agents.local.Evaluation -Dexec.args="$(CURDIR)/docs/quality.md"

@@ -15,10 +15,13 @@
 #   cluster.sh replay              cancel, then a fresh job rebuilds state from the earliest offsets
 #   cluster.sh flink ARGS...       Flink's own CLI against this cluster
 set -euo pipefail
+# Never fail silently: name the line and command that stopped the script.
+trap 'echo "cluster: failed at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUN="${CLUSTER_DIR:-$ROOT/.run}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
 FLINK_RPC_PORT="${FLINK_RPC_PORT:-6123}"
 API_PORT="${API_PORT:-8080}"
@@ -76,12 +79,14 @@ YAML
 # JVM settings and dynamic properties Flink derives from its memory configuration, as its own
 # jobmanager.sh and taskmanager.sh obtain them (BashJavaUtils).
 flink_resource_params() {
-  local out
-  out=$("$JAVA" -cp "$LIB/*" -Dlog4j.configurationFile=file:"$CONF/log4j-cli.properties" -Dlog.file=/dev/null \
-        org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$CONF" 2>/dev/null \
-        | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')
-  [ -n "$out" ] || die "could not compute Flink's $1"
-  echo "$out"
+  local raw
+  raw=$("$JAVA" -cp "$LIB/*" -Dlog4j.configurationFile=file:"$CONF/log4j-cli.properties" -Dlog.file=/dev/null \
+        org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$CONF" 2>&1) \
+    || die "Flink's BashJavaUtils $1 failed: $raw"
+  case "$raw" in
+    *BASH_JAVA_UTILS_EXEC_RESULT:*) printf '%s\n' "$raw" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' ;;
+    *) die "could not compute Flink's $1: $raw" ;;
+  esac
 }
 
 launch() {
@@ -99,10 +104,10 @@ start_component() {
   case "$1" in
     kafka)
       launch kafka "$JAVA" @"$ROOT/scripts/jvm.options" -Xmx1g -Dlog4j.configurationFile=file:"$ROOT/local-stack/src/main/resources/log4j2.xml" \
-        -cp "$(cat "$ROOT/local-stack/target/classpath.txt")" io.signalstream.kafka.KafkaServerMain "$RUN/kafka" "$KAFKA_PORT" "$TOPIC_PARTITIONS"
+        -cp "$(cat "$ROOT/local-stack/target/classpath.txt")" io.signalstream.kafka.KafkaServerMain "$RUN/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$TOPIC_PARTITIONS"
       wait_port "$KAFKA_PORT" 120 kafka ;;
     jobmanager)
-      local jm; jm=$(flink_resource_params GET_JM_RESOURCE_PARAMS | head -n 1)
+      local jm; jm=$(flink_resource_params GET_JM_RESOURCE_PARAMS); jm=${jm%%$'\n'*}
       # shellcheck disable=SC2086
       launch jobmanager "$JAVA" @"$ROOT/scripts/jvm.options" $jm -Dlog.file="$RUN/jobmanager.log" \
         -Dlog4j.configurationFile=file:"$CONF/log4j.properties" -cp "$LIB/*" \

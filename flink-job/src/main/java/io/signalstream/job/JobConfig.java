@@ -20,6 +20,7 @@ public record JobConfig(
         String aiProvider,
         int recentWindow,
         Duration conversationTtl,
+        String phoneRegion,
         Duration agentTimeout,
         int agentCapacity,
         int agentMaxAttempts,
@@ -46,6 +47,7 @@ public record JobConfig(
                 s.get("ai-provider", "AI_PROVIDER", DEFAULT_PROVIDER),
                 Integer.parseInt(s.get("recent-window", "RECENT_WINDOW", "20")),
                 Duration.parse(s.get("conversation-ttl", "CONVERSATION_TTL", "P7D")),
+                s.get("phone-region", "PII_PHONE_REGION", "US"),
                 Duration.ofMillis(
                         Long.parseLong(s.get("agent-timeout-ms", "AGENT_TIMEOUT_MS", "30000"))),
                 Integer.parseInt(s.get("agent-capacity", "MAX_CONCURRENT_AI_REQUESTS", "50")),
@@ -87,6 +89,8 @@ public record JobConfig(
                 + recentWindow
                 + ", conversationTtl="
                 + conversationTtl
+                + ", phoneRegion="
+                + phoneRegion
                 + ", agentTimeout="
                 + agentTimeout
                 + ", agentCapacity="

@@ -102,7 +102,9 @@ public final class SignalStreamJob {
                 messages.keyBy(SupportMessage::key)
                         .process(
                                 new ConversationStateFunction(
-                                        config.recentWindow(), config.conversationTtl()))
+                                        config.recentWindow(),
+                                        config.conversationTtl(),
+                                        config.phoneRegion()))
                         .uid("conversation-state")
                         .name("conversation state");
         sinks.conversationStates(

@@ -33,6 +33,7 @@ final class ClusterProcesses implements AutoCloseable {
                 Map.of(
                         "CLUSTER_DIR", dir.toString(),
                         "KAFKA_PORT", Integer.toString(kafkaPort),
+                        "KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
                         "FLINK_REST_PORT", Integer.toString(restPort),
                         "FLINK_RPC_PORT", Integer.toString(freePort()),
                         "API_PORT", Integer.toString(apiPort),
@@ -80,6 +81,21 @@ final class ClusterProcesses implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The last lines of each component's log, to say why a step failed. */
+    private String componentLogs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String component : List.of("kafka", "jobmanager", "taskmanager", "query-api")) {
+            Path log = dir.resolve(component + ".log");
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                out.append("\n--- ").append(component).append(".log (last 20 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 20), lines.size())
+                        .forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
     }
 
     String jobId() throws IOException {

@@ -6,6 +6,7 @@ import io.signalstream.job.agents.local.LocalPiiAgent;
 import io.signalstream.job.agents.local.LocalReplyAgent;
 import io.signalstream.job.agents.local.LocalSentimentAgent;
 import io.signalstream.job.agents.local.LocalSummaryAgent;
+import io.signalstream.job.agents.local.SentimentAnalyzer;
 import io.signalstream.model.AgentKind;
 import java.util.Set;
 
@@ -28,7 +29,7 @@ public final class Agents {
     public static Agent create(AgentKind kind, JobConfig config) {
         checkProvider(config.aiProvider());
         return switch (kind) {
-            case SENTIMENT -> new LocalSentimentAgent();
+            case SENTIMENT -> new LocalSentimentAgent(new SentimentAnalyzer());
             case PII -> new LocalPiiAgent();
             case INSIGHTS -> new LocalInsightsAgent();
             case SUMMARY -> new LocalSummaryAgent();

@@ -1,66 +1,256 @@
 package io.signalstream.job.pii;
 
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.PiiTypes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
+import org.apache.commons.validator.routines.CreditCardValidator;
+import org.apache.commons.validator.routines.EmailValidator;
+import org.apache.commons.validator.routines.IBANValidator;
+import org.apache.commons.validator.routines.InetAddressValidator;
 
 /**
  * Finds personal data in a message and redacts it. Runs before text is stored in state or sent to
  * any model, so raw PII never leaves the operator that first sees it.
  *
- * <p>Patterns use bounded quantifiers only, so matching stays linear on hostile input.
+ * <p>Regular expressions only propose candidates; well-kept validators decide: commons-validator
+ * for e-mail, cards (Luhn and issuer ranges), IBAN (mod-97 and country lengths) and IP addresses,
+ * libphonenumber for phone numbers, and the published rules for US social security numbers. Every
+ * pattern uses bounded, possessive quantifiers, so matching stays linear on hostile input.
+ *
+ * <p>Where candidates overlap, the stronger evidence wins, in this order: e-mail, IBAN, card, SSN,
+ * IP address, phone number.
  */
 public final class PiiDetector {
 
     private static final Pattern EMAIL =
             Pattern.compile(
-                    "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}");
+                    "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]{1,63}+(?:\\.[A-Za-z0-9-]{1,63}+){1,8}+");
+    private static final Pattern IBAN =
+            Pattern.compile("(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}+(?![A-Za-z0-9])");
 
     /** 13 to 19 digits, optionally grouped by single spaces or dashes. */
     private static final Pattern CARD =
-            Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
+            Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}+(?![\\d-])");
+
+    private static final Pattern SSN_DASHED =
+            Pattern.compile("(?<![\\d-])(\\d{3})-(\\d{2})-(\\d{4})(?![\\d-])");
+    private static final Pattern SSN_PLAIN =
+            Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
+    private static final Pattern SSN_CONTEXT =
+            Pattern.compile("(?i)\\b(?:ssn|social security|ss#|ss no)");
+    private static final Pattern OTHER_NUMBER_CONTEXT =
+            Pattern.compile(
+                    "(?i)(?:order|tracking|invoice|ticket|ref(?:erence)?|case|account|po|model|serial|part)\\s{0,3}+(?:#|no\\.?|number)?\\s{0,3}+:?\\s{0,3}+$");
+    private static final Pattern IPV4 =
+            Pattern.compile(
+                    "(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![\\d.]|\\.\\d)");
+    private static final Pattern IPV6 =
+            Pattern.compile(
+                    "(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}+:){2,7}+[0-9A-Fa-f]{0,4}+(?![0-9A-Fa-f:])");
+    private static final Pattern VERSION_CONTEXT =
+            Pattern.compile("(?i)(?:version|ver\\.?|v)\\s{0,2}+$");
+
+    private static final CreditCardValidator CARDS =
+            new CreditCardValidator(
+                    CreditCardValidator.AMEX
+                            + CreditCardValidator.VISA
+                            + CreditCardValidator.MASTERCARD
+                            + CreditCardValidator.DISCOVER
+                            + CreditCardValidator.DINERS
+                            + CreditCardValidator.VPAY);
+
+    private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+
+    /**
+     * @param defaultRegion ISO 3166 region for phone numbers written without a country code
+     */
+    public PiiDetector(String defaultRegion) {
+        this.defaultRegion = defaultRegion.toUpperCase(Locale.ROOT);
+        if (!phones.getSupportedRegions().contains(this.defaultRegion)) {
+            throw new IllegalArgumentException("unknown phone region '" + defaultRegion + "'");
+        }
+    }
+
+    public PiiDetector() {
+        this("US");
+    }
 
     /** Finds entities in {@code text}; offsets refer to {@code text} as given. */
     public PiiResult detect(String text, String messageId) {
-        List<PiiEntity> found = new ArrayList<>();
-        Matcher email = EMAIL.matcher(text);
-        while (email.find()) {
-            String value = email.group();
-            if (value.substring(value.indexOf('@')).contains(".")) {
-                found.add(entity(PiiTypes.EMAIL_ADDRESS, email, maskEmail(value), 0.95, messageId));
-            }
-        }
-        Matcher card = CARD.matcher(text);
-        while (card.find()) {
-            String digits = card.group().replaceAll("[ -]", "");
-            if (digits.length() >= 13
-                    && digits.length() <= 19
-                    && LuhnCheckDigit.LUHN_CHECK_DIGIT.isValid(digits)
-                    && !overlaps(found, card.start(), card.end())) {
-                found.add(
-                        entity(
-                                PiiTypes.CREDIT_CARD,
-                                card,
-                                "****" + digits.substring(digits.length() - 4),
-                                0.9,
-                                messageId));
-            }
+        List<PiiEntity> found = new ArrayList<>(2);
+        emails(text, messageId, found);
+        ibans(text, messageId, found);
+        cards(text, messageId, found);
+        ssns(text, messageId, found);
+        ips(text, messageId, found);
+        phoneNumbers(text, messageId, found);
+        if (found.isEmpty()) {
+            return new PiiResult(false, List.of(), text);
         }
         found.sort(Comparator.comparingInt(PiiEntity::start));
-        return new PiiResult(!found.isEmpty(), List.copyOf(found), redact(text, found));
+        return new PiiResult(true, List.copyOf(found), redact(text, found));
+    }
+
+    private static void emails(String text, String id, List<PiiEntity> found) {
+        if (text.indexOf('@') < 0) {
+            return;
+        }
+        Matcher m = EMAIL.matcher(text);
+        while (m.find()) {
+            String value = m.group();
+            int end = m.end();
+            while (value.endsWith(".") || value.endsWith("-")) {
+                value = value.substring(0, value.length() - 1);
+                end--;
+            }
+            if (EmailValidator.getInstance().isValid(value)) {
+                add(found, PiiTypes.EMAIL_ADDRESS, m.start(), end, maskEmail(value), 0.95, id);
+            }
+        }
+    }
+
+    private static void ibans(String text, String id, List<PiiEntity> found) {
+        Matcher m = IBAN.matcher(text);
+        while (m.find()) {
+            String compact = m.group().replace(" ", "");
+            if (IBANValidator.getInstance().isValid(compact)) {
+                add(
+                        found,
+                        PiiTypes.IBAN_CODE,
+                        m.start(),
+                        m.end(),
+                        compact.substring(0, 4) + "****" + compact.substring(compact.length() - 4),
+                        0.95,
+                        id);
+            }
+        }
+    }
+
+    private static void cards(String text, String id, List<PiiEntity> found) {
+        Matcher m = CARD.matcher(text);
+        while (m.find()) {
+            String digits = digitsOf(m.group());
+            if (CARDS.isValid(digits)) {
+                add(
+                        found,
+                        PiiTypes.CREDIT_CARD,
+                        m.start(),
+                        m.end(),
+                        "****" + digits.substring(digits.length() - 4),
+                        0.95,
+                        id);
+            }
+        }
+    }
+
+    /**
+     * US SSNs by the published rules: no area 000, 666 or 900-999, no group 00, no serial 0000.
+     * Nine digits without dashes count only next to words that say it is one; dashed ones count
+     * unless the text just before names another kind of number (order, ticket, ...).
+     */
+    private static void ssns(String text, String id, List<PiiEntity> found) {
+        Matcher m = SSN_DASHED.matcher(text);
+        while (m.find()) {
+            if (validSsn(m) && !OTHER_NUMBER_CONTEXT.matcher(before(text, m.start(), 24)).find()) {
+                add(found, PiiTypes.US_SSN, m.start(), m.end(), "***-**-" + m.group(3), 0.85, id);
+            }
+        }
+        m = SSN_PLAIN.matcher(text);
+        while (m.find()) {
+            if (validSsn(m) && SSN_CONTEXT.matcher(before(text, m.start(), 32)).find()) {
+                add(found, PiiTypes.US_SSN, m.start(), m.end(), "*****" + m.group(3), 0.7, id);
+            }
+        }
+    }
+
+    private static boolean validSsn(Matcher m) {
+        int area = Integer.parseInt(m.group(1));
+        return area != 0
+                && area != 666
+                && area < 900
+                && !m.group(2).equals("00")
+                && !m.group(3).equals("0000");
+    }
+
+    private static void ips(String text, String id, List<PiiEntity> found) {
+        InetAddressValidator validator = InetAddressValidator.getInstance();
+        if (text.indexOf('.') >= 0) {
+            Matcher m = IPV4.matcher(text);
+            while (m.find()) {
+                if (validator.isValidInet4Address(m.group())
+                        && !VERSION_CONTEXT.matcher(before(text, m.start(), 10)).find()) {
+                    String first = m.group().substring(0, m.group().indexOf('.'));
+                    add(found, PiiTypes.IP_ADDRESS, m.start(), m.end(), first + ".*.*.*", 0.8, id);
+                }
+            }
+        }
+        if (text.indexOf(':') >= 0) {
+            Matcher m = IPV6.matcher(text);
+            while (m.find()) {
+                if (m.group().length() > 2 && validator.isValidInet6Address(m.group())) {
+                    String value = m.group();
+                    add(
+                            found,
+                            PiiTypes.IP_ADDRESS,
+                            m.start(),
+                            m.end(),
+                            value.substring(0, value.indexOf(':')) + ":****",
+                            0.8,
+                            id);
+                }
+            }
+        }
+    }
+
+    private void phoneNumbers(String text, String id, List<PiiEntity> found) {
+        // libphonenumber is the most expensive check; a phone number needs at least 7 digits.
+        if (countDigits(text) < 7) {
+            return;
+        }
+        for (PhoneNumberMatch match :
+                phones.findNumbers(
+                        text, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+            String digits = digitsOf(match.rawString());
+            add(
+                    found,
+                    PiiTypes.PHONE_NUMBER,
+                    match.start(),
+                    match.end(),
+                    "*".repeat(Math.max(0, digits.length() - 4))
+                            + digits.substring(Math.max(0, digits.length() - 4)),
+                    0.85,
+                    id);
+        }
+    }
+
+    /** Adds the entity unless a stronger one already covers part of it. */
+    private static void add(
+            List<PiiEntity> found,
+            String type,
+            int start,
+            int end,
+            String masked,
+            double confidence,
+            String id) {
+        for (PiiEntity e : found) {
+            if (start < e.end() && e.start() < end) {
+                return;
+            }
+        }
+        found.add(new PiiEntity(type, start, end, masked, confidence, id));
     }
 
     /** The text with each entity replaced by {@code <TYPE>}. */
     static String redact(String text, List<PiiEntity> entities) {
-        if (entities.isEmpty()) {
-            return text;
-        }
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
         for (PiiEntity e : entities) {
@@ -70,13 +260,29 @@ public final class PiiDetector {
         return out.append(text, at, text.length()).toString();
     }
 
-    private static PiiEntity entity(
-            String type, Matcher m, String masked, double confidence, String messageId) {
-        return new PiiEntity(type, m.start(), m.end(), masked, confidence, messageId);
+    private static String before(String text, int index, int length) {
+        return text.substring(Math.max(0, index - length), index);
     }
 
-    private static boolean overlaps(List<PiiEntity> found, int start, int end) {
-        return found.stream().anyMatch(e -> start < e.end() && e.start() < end);
+    private static int countDigits(String text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String digitsOf(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String maskEmail(String email) {

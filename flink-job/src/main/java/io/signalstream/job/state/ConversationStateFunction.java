@@ -30,6 +30,7 @@ public final class ConversationStateFunction
 
     private final int recentWindow;
     private final long ttlMillis;
+    private final String phoneRegion;
 
     private transient ValueState<ConversationState> conversation;
     private transient MapState<String, Boolean> seenMessageIds;
@@ -37,12 +38,16 @@ public final class ConversationStateFunction
     private transient PiiDetector piiDetector;
     private transient Counter duplicatesDropped;
 
-    public ConversationStateFunction(int recentWindow, Duration ttl) {
+    /**
+     * @param phoneRegion region for phone numbers written without a country code, e.g. US
+     */
+    public ConversationStateFunction(int recentWindow, Duration ttl, String phoneRegion) {
         if (recentWindow < 1) {
             throw new IllegalArgumentException("recent window must hold at least one message");
         }
         this.recentWindow = recentWindow;
         this.ttlMillis = ttl.toMillis();
+        this.phoneRegion = phoneRegion;
     }
 
     @Override
@@ -60,7 +65,7 @@ public final class ConversationStateFunction
                                 new MapStateDescriptor<>(
                                         "seen-message-ids", Types.STRING, Types.BOOLEAN));
         idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
-        piiDetector = new PiiDetector();
+        piiDetector = new PiiDetector(phoneRegion);
         duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
     }
 

@@ -27,7 +27,7 @@ class ConversationStateFunctionTest {
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new ConversationStateFunction(3, TTL)),
+                        new KeyedProcessOperator<>(new ConversationStateFunction(3, TTL, "US")),
                         SupportMessage::key,
                         Types.STRING);
         harness.open();

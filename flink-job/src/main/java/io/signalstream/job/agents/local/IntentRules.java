@@ -1,85 +1,130 @@
 package io.signalstream.job.agents.local;
 
 import io.signalstream.model.Intent;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Keyword rules for intent, tried in order; the first rule with a hit wins. */
+/**
+ * Intent by weighted cue phrases: every intent scores the cues found in the text, the highest score
+ * wins, and ties go to the intent declared first in {@link Intent}. Cues match whole words ("app"
+ * is not in "unhappy"); a cue ending in {@code *} matches any word starting with it. Text with no
+ * cue is a general inquiry.
+ */
 final class IntentRules {
 
-    private static final Map<Intent, List<String>> RULES = new LinkedHashMap<>();
+    private record Cue(String needle, double weight) {}
+
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}'/#-]+");
+    private static final Map<Intent, List<Cue>> CUES = new EnumMap<>(Intent.class);
+
+    /** Cues as {@code "phrase=weight, phrase*=weight, ..."}. */
+    private static void cues(Intent intent, String spec) {
+        List<Cue> list = new ArrayList<>();
+        for (String item : spec.split(",\\s*")) {
+            int eq = item.lastIndexOf('=');
+            String text = item.substring(0, eq).strip();
+            double weight = Double.parseDouble(item.substring(eq + 1));
+            list.add(
+                    text.endsWith("*")
+                            ? new Cue(" " + text.substring(0, text.length() - 1), weight)
+                            : new Cue(" " + text + " ", weight));
+        }
+        CUES.put(intent, list);
+    }
 
     static {
-        RULES.put(Intent.REFUND_REQUEST, List.of("refund", "money back", "reimburse"));
-        RULES.put(
-                Intent.CANCELLATION,
-                List.of("cancel", "unsubscribe", "close my account", "terminate"));
-        RULES.put(
-                Intent.ACCOUNT_ACCESS,
-                List.of("password", "log in", "login", "locked out", "sign in", "2fa", "reset my"));
-        RULES.put(
-                Intent.BILLING,
-                List.of(
-                        "charged",
-                        "invoice",
-                        "billing",
-                        "bill ",
-                        "payment",
-                        "subscription fee",
-                        "overcharged"));
-        RULES.put(
-                Intent.SHIPPING_DELIVERY,
-                List.of("delivery", "shipping", "shipped", "package", "courier", "arrive"));
-        RULES.put(
-                Intent.ORDER_STATUS,
-                List.of("order status", "where is my order", "my order", "tracking", "order #"));
-        RULES.put(
-                Intent.TECHNICAL_ISSUE,
-                List.of(
-                        "error",
-                        "crash",
-                        "bug",
-                        "not working",
-                        "doesn't work",
-                        "broken",
-                        "won't load",
-                        "fails"));
-        RULES.put(
+        cues(
                 Intent.COMPLAINT,
-                List.of("complain", "unacceptable", "terrible service", "worst", "disgusted"));
-        RULES.put(
-                Intent.FEEDBACK_PRAISE,
-                List.of(
-                        "great job",
-                        "love your",
-                        "thank you so much",
-                        "amazing service",
-                        "well done"));
-        RULES.put(
+                "complain=3.5, complaint=6, thanks for nothing=4, never helps=3, your support=1.5, "
+                        + "disappointed=2, unhappy=2, rude=3, rudely=3, worst=2.5, unacceptable=2, terrible service=3, "
+                        + "poor service=3, service has=2, disgusted=2.5, hung up=3, treated=2, ignored=2, useless=1.5, nobody=1.5, "
+                        + "staff=1, manager was=2.5, technician=1.5, the service=1.5, customer service=2, support team=1.5, "
+                        + "quality=2, a joke=2, upset=2, furious=2, sick of=2, same mistakes=3, explain my problem=2.5, "
+                        + "unhelpful=2.5, dismissive=2.5, left a mess=3, annoyed=1.5, waiter=2");
+        cues(
+                Intent.REFUND_REQUEST,
+                "refund*=4, refnd=4, money back=4, reimburse*=4, return label=1.5, store credit=1.5, "
+                        + "return the=1, return these=1, returned=1");
+        cues(
+                Intent.ORDER_STATUS,
+                "order status=3.5, status of=2.5, my order=2, my ordr=2, ordr=1.5, order=1, shipped yet=2, "
+                        + "dispatched=2, dispatch=2, processing=2, confirmed=2, confirmation=2, pre-order=2.5, purchase=1.5, "
+                        + "being prepared=2.5, packed=2, ready for pickup=2.5, on its way=2, went through=1.5, "
+                        + "update on my order=3, progress=1.5");
+        cues(
+                Intent.CANCELLATION,
+                "cancel=4, cancellation=3, cancelling=3, cancelled=1, unsubscribe=3, close my account=3, "
+                        + "terminate=3, stop my subscription=3, stop renewing=3, end my service=2.5, end my contract=2.5, "
+                        + "pause my subscription=2, membership=1, subscription=1");
+        cues(
+                Intent.BILLING,
+                "charged=3, charge=2, getting charged=2, invoice*=3, billing=3, billed=3, bill=2.5, payment=2.5, "
+                        + "overcharged=3, fee=2, receipt=2.5, installments=2.5, vat=2, card on file=2.5, price increase=2, tax=1.5, "
+                        + "discount on my=1.5, pay in=1.5");
+        cues(
+                Intent.ACCOUNT_ACCESS,
+                "password=3, pasword=3, log in=2.5, login=2.5, log me out=1, locked out=3, sign in=2.5, "
+                        + "2fa=3, two-factor=3, verification code=2.5, authenticator=2.5, unlock my account=3, account is disabled=3, "
+                        + "account was locked=3, account got locked=3, recover*=1.5, credentials=2.5, username=2, access my account=3, "
+                        + "lost access=2.5, logged into my account=2.5, reset link=2.5");
+        cues(
+                Intent.TECHNICAL_ISSUE,
+                "error=2.5, errors=2.5, crash*=3, bug=3, not working=3, doesn't work=3, isn't working=3, "
+                        + "stopped working=3, broken=1.5, won't load=3, won't turn on=3, freez*=3, down again=2.5, website is down=3, "
+                        + "fails=2, failed=1, disconnect*=3, blank screen=3, unresponsive=3, sync=2.5, update=1, app=1.5, "
+                        + "not displaying=3, pairing=2.5, wifi=2.5, connecting=2, notifications=2, does nothing=2.5, no results=2, "
+                        + "logs me out=3, error code=3, software=1.5, device=1.5");
+        cues(
                 Intent.PRODUCT_QUESTION,
-                List.of(
-                        "does it",
-                        "does the",
-                        "is it compatible",
-                        "how do i",
-                        "can i use",
-                        "which model",
-                        "features"));
+                "does it=2.5, does the=2.5, does this=2.5, is it=1.5, is the=1.5, is this=1.5, "
+                        + "compatible=3, which model=3, what size=3, battery life=3, waterproof=3, dishwasher=3, come with=3, "
+                        + "come in=2.5, come assembled=3, replacement=2.5, warranty=3, in stock=3, material=2.5, features=2.5, "
+                        + "feature=2, how many=2, difference between=3, suitable for=3, available for=2.5, vegan=3, withstand=3, "
+                        + "how do i use=3, w/ android=3, work with=2.5, can i use=2.5, how long does the=2.5, stain=2.5, "
+                        + "kids sizes=2.5, offline access=2.5, keyboard=2.5, colors=2.5");
+        cues(
+                Intent.SHIPPING_DELIVERY,
+                "delivery=3, deliver=2.5, delivered=2.5, shipping=3, ship to=3, package=2.5, "
+                        + "pakage=2.5, parcel=3, courier=3, tracking=2, track my=2.5, shipment=3, in transit=3, arrive=2, "
+                        + "arived=2, arrived=2, arrives=2, driver=2, box=1, left with a neighbour=2, shipping address=3");
+        cues(
+                Intent.FEEDBACK_PRAISE,
+                "thank you=2, thanks=1.5, great job=3.5, well done=3.5, amazing=2, awesome=2, "
+                        + "excellent=2, best customer service=4, love the=2.5, loving=2.5, kudos=3.5, five stars=3.5, "
+                        + "appreciate=2, impressed=3, above and beyond=3.5, keep up the good work=4, wonderful=2, fantastic=2, "
+                        + "brilliant=2, made my day=3, saved my day=3, grateful=2.5, professional and friendly=3, helpful=1.5, "
+                        + "lovely=2, no complaints=6, not bad=2, improvement=2, great experience=3.5, i'll buy again=2.5");
+        cues(
+                Intent.GENERAL_INQUIRY,
+                "opening hours=3, open on=3, store in=2.5, head office=3, hiring=3, contact your=2.5, "
+                        + "phone number=2, speak to someone=3, loyalty program=3, student discounts=3, newsletter=3, "
+                        + "privacy policy=3, gift cards=3, partnership=3, languages=2.5, your company=2.5, warehouse=2.5, "
+                        + "information=1.5, question=1");
     }
 
     private IntentRules() {}
 
     static Intent classify(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (Map.Entry<Intent, List<String>> rule : RULES.entrySet()) {
-            for (String keyword : rule.getValue()) {
-                if (lower.contains(keyword)) {
-                    return rule.getKey();
+        String words =
+                " " + NON_WORD.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip() + " ";
+        Intent best = Intent.GENERAL_INQUIRY;
+        double bestScore = 0;
+        for (Map.Entry<Intent, List<Cue>> entry : CUES.entrySet()) {
+            double score = 0;
+            for (Cue cue : entry.getValue()) {
+                if (words.contains(cue.needle())) {
+                    score += cue.weight();
                 }
             }
+            if (score > bestScore) {
+                bestScore = score;
+                best = entry.getKey();
+            }
         }
-        return Intent.GENERAL_INQUIRY;
+        return best;
     }
 }

@@ -1,0 +1,387 @@
+package io.signalstream.job.agents.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rule-based sentiment of one message in the manner of VADER (Hutto and Gilbert, 2014): a valence
+ * lexicon with support-specific phrases, negation, boosters and dampeners, "but" clauses that
+ * weight the second half, ALL-CAPS and exclamation emphasis, emoticons and emoji, and a guard for
+ * sarcastic praise ("Brilliant." after a complaint). Thread-safe; build one and share it.
+ */
+public final class SentimentAnalyzer {
+
+    /**
+     * One message's scores: {@code compound} in [-1, 1], the raw positive and negative sums, and
+     * the cues.
+     */
+    public record Scores(
+            double compound,
+            double positive,
+            double negative,
+            double politePositive,
+            List<String> cues) {}
+
+    private static final double BOOST = 0.293;
+    private static final double CAPS_BOOST = 0.733;
+    private static final double NEGATION = -0.74;
+    private static final double NORMALIZE = 15.0;
+
+    private static final Pattern TOKEN =
+            Pattern.compile(
+                    "[\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?+|>?[:;=8]['-]?[()\\[\\]DPp/|]|<3|[.!?]");
+    private static final Set<String> NEGATIONS =
+            Set.of(
+                    "not",
+                    "no",
+                    "never",
+                    "nobody",
+                    "nothing",
+                    "neither",
+                    "nor",
+                    "none",
+                    "without",
+                    "hardly",
+                    "barely",
+                    "cannot",
+                    "cant",
+                    "dont",
+                    "doesnt",
+                    "didnt",
+                    "isnt",
+                    "wasnt",
+                    "arent",
+                    "werent",
+                    "wont",
+                    "wouldnt",
+                    "shouldnt",
+                    "couldnt",
+                    "havent",
+                    "hasnt",
+                    "hadnt",
+                    "aint");
+    private static final Map<String, Double> BOOSTERS =
+            Map.ofEntries(
+                    Map.entry("very", BOOST),
+                    Map.entry("really", BOOST),
+                    Map.entry("so", BOOST),
+                    Map.entry("extremely", BOOST * 1.5),
+                    Map.entry("incredibly", BOOST * 1.5),
+                    Map.entry("absolutely", BOOST * 1.5),
+                    Map.entry("totally", BOOST),
+                    Map.entry("completely", BOOST),
+                    Map.entry("super", BOOST),
+                    Map.entry("highly", BOOST),
+                    Map.entry("truly", BOOST),
+                    Map.entry("utterly", BOOST * 1.5),
+                    Map.entry("most", BOOST),
+                    Map.entry("too", BOOST * 0.5),
+                    Map.entry("quite", BOOST * 0.5),
+                    Map.entry("slightly", -BOOST),
+                    Map.entry("somewhat", -BOOST),
+                    Map.entry("barely", -BOOST),
+                    Map.entry("hardly", -BOOST),
+                    Map.entry("little", -BOOST),
+                    Map.entry("bit", -BOOST));
+    private static final Set<String> CONTRAST =
+            Set.of("but", "however", "though", "although", "yet");
+
+    /** Politeness carries little opinion: it does not make a complaint "mixed". */
+    private static final Set<String> POLITE =
+            Set.of(
+                    "thanks",
+                    "thank",
+                    "thx",
+                    "appreciate",
+                    "appreciated",
+                    "sorry",
+                    "please",
+                    "kindly");
+
+    /** Praise words that, alone in a sentence after a complaint, are usually sarcastic. */
+    private static final Set<String> SARCASM_PRONE =
+            Set.of(
+                    "great",
+                    "brilliant",
+                    "perfect",
+                    "wonderful",
+                    "fantastic",
+                    "lovely",
+                    "awesome",
+                    "amazing",
+                    "nice",
+                    "super");
+
+    private static final Map<String, Double> EMOTICONS =
+            Map.ofEntries(
+                    Map.entry(":)", 1.8),
+                    Map.entry(":-)", 1.8),
+                    Map.entry("=)", 1.6),
+                    Map.entry(":d", 2.2),
+                    Map.entry(":-d", 2.2),
+                    Map.entry(";)", 1.2),
+                    Map.entry(":p", 1.0),
+                    Map.entry("<3", 2.4),
+                    Map.entry(":(", -1.9),
+                    Map.entry(":-(", -1.9),
+                    Map.entry(":/", -1.2),
+                    Map.entry(":|", -0.6),
+                    Map.entry(">:(", -2.6),
+                    Map.entry(":[", -1.8));
+    private static final Map<Integer, Double> EMOJI =
+            Map.ofEntries(
+                    Map.entry(0x1F44D, 1.8),
+                    Map.entry(0x1F44E, -1.8),
+                    Map.entry(0x2764, 2.6),
+                    Map.entry(0x1F60A, 2.2),
+                    Map.entry(0x1F600, 2.2),
+                    Map.entry(0x1F603, 2.2),
+                    Map.entry(0x1F604, 2.3),
+                    Map.entry(0x1F642, 1.6),
+                    Map.entry(0x1F64F, 1.6),
+                    Map.entry(0x1F389, 2.2),
+                    Map.entry(0x1F60D, 2.8),
+                    Map.entry(0x1F621, -3.0),
+                    Map.entry(0x1F620, -2.6),
+                    Map.entry(0x1F92C, -3.2),
+                    Map.entry(0x1F624, -2.4),
+                    Map.entry(0x1F61E, -2.0),
+                    Map.entry(0x1F641, -1.8),
+                    Map.entry(0x2639, -1.8),
+                    Map.entry(0x1F622, -2.2),
+                    Map.entry(0x1F62D, -2.4),
+                    Map.entry(0x1F612, -1.6),
+                    Map.entry(0x1F644, -1.6),
+                    Map.entry(0x1F615, -1.2));
+
+    private final Map<String, Double> words = new HashMap<>();
+
+    /** Phrases by their first word, longest first. */
+    private final Map<String, List<String[]>> phrases = new HashMap<>();
+
+    private final Map<String, Double> phraseValence = new HashMap<>();
+
+    public SentimentAnalyzer() {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(
+                                SentimentAnalyzer.class.getResourceAsStream(
+                                        "/signalstream/sentiment-lexicon.tsv"),
+                                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split("\t");
+                double valence = Double.parseDouble(parts[1].strip());
+                String term = parts[0].strip();
+                if (term.contains(" ")) {
+                    String[] tokens = normalize(term).split(" ");
+                    phrases.computeIfAbsent(tokens[0], k -> new ArrayList<>()).add(tokens);
+                    phraseValence.put(String.join(" ", tokens), valence);
+                } else {
+                    words.put(normalize(term), valence);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sentiment lexicon", e);
+        }
+        phrases.values().forEach(list -> list.sort((a, b) -> b.length - a.length));
+    }
+
+    /** Scores one message. */
+    public Scores score(String text) {
+        List<String> raw = new ArrayList<>();
+        Matcher m = TOKEN.matcher(text);
+        while (m.find()) {
+            raw.add(m.group());
+        }
+        boolean shouting =
+                !text.equals(
+                        text.toUpperCase(Locale.ROOT)); // emphasis counts only in mixed-case text
+        List<String> tokens = new ArrayList<>(raw.size());
+        for (String t : raw) {
+            tokens.add(normalize(t));
+        }
+        double[] valence = new double[tokens.size()];
+        List<String> cues = new ArrayList<>();
+        boolean[] consumed = new boolean[tokens.size()];
+
+        for (int i = 0; i < tokens.size(); i++) {
+            if (consumed[i]) {
+                continue;
+            }
+            String[] phrase = matchPhrase(tokens, i);
+            if (phrase != null) {
+                double v = phraseValence.get(String.join(" ", phrase));
+                valence[i] = v;
+                for (int k = 1; k < phrase.length; k++) {
+                    consumed[i + k] = true;
+                }
+                cues.add("\"" + String.join(" ", phrase) + "\"");
+                i += phrase.length - 1;
+                continue;
+            }
+            String token = tokens.get(i);
+            Double base = words.get(token);
+            if (base == null) {
+                base = EMOTICONS.get(token);
+            }
+            if (base == null) {
+                continue;
+            }
+            double v = base;
+            String cue = raw.get(i);
+            for (int back = 1; back <= 3 && i - back >= 0; back++) {
+                Double boost = BOOSTERS.get(tokens.get(i - back));
+                if (boost != null) {
+                    v += Math.signum(v) * boost * (1.0 - 0.05 * (back - 1));
+                    if (back == 1) {
+                        cue = raw.get(i - 1) + " " + cue;
+                    }
+                }
+            }
+            if (shouting
+                    && raw.get(i).length() > 1
+                    && raw.get(i).equals(raw.get(i).toUpperCase(Locale.ROOT))
+                    && Character.isLetter(raw.get(i).charAt(0))) {
+                v += Math.signum(v) * CAPS_BOOST;
+                cue = cue + " (caps)";
+            }
+            if (negated(tokens, i)) {
+                v *= NEGATION;
+                cue = "negated " + cue;
+            }
+            valence[i] = v;
+            cues.add(cue);
+        }
+        double emoji = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            Double e = cp > 0x2000 ? EMOJI.get(cp) : null;
+            if (e != null) {
+                emoji += e;
+                cues.add(new String(Character.toChars(cp)));
+            }
+            i += Character.charCount(cp);
+        }
+        return finish(tokens, valence, cues, text, emoji);
+    }
+
+    private Scores finish(
+            List<String> tokens, double[] valence, List<String> cues, String text, double emoji) {
+        sarcasm(tokens, valence, cues);
+        double positive = emoji > 0 ? emoji : 0;
+        double negative = emoji < 0 ? emoji : 0;
+        double polite = 0;
+        int contrast = -1;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (CONTRAST.contains(tokens.get(i))) {
+                contrast = i;
+            }
+            if (valence[i] > 0) {
+                if (POLITE.contains(tokens.get(i))) {
+                    polite += valence[i];
+                } else {
+                    positive += valence[i];
+                }
+            } else {
+                negative += valence[i];
+            }
+        }
+        double sum = emoji;
+        for (int i = 0; i < tokens.size(); i++) {
+            // The clause after "but" says what the writer means; the one before matters less.
+            double weight = contrast < 0 ? 1.0 : (i < contrast ? 0.5 : 1.5);
+            sum += valence[i] * weight;
+        }
+        if (sum != 0) {
+            long bangs = Math.min(4, text.chars().filter(c -> c == '!').count());
+            sum += Math.signum(sum) * bangs * 0.292;
+        }
+        double compound = sum / Math.sqrt(sum * sum + NORMALIZE);
+        return new Scores(compound, positive, negative, polite, cues);
+    }
+
+    /**
+     * "Brilliant." or "Great." standing alone after complaining words reads as sarcasm: flip it.
+     */
+    private static void sarcasm(List<String> tokens, double[] valence, List<String> cues) {
+        double negativeElsewhere = 0;
+        for (double v : valence) {
+            negativeElsewhere += Math.min(0, v);
+        }
+        if (negativeElsewhere > -1.0) {
+            return;
+        }
+        int sentenceStart = 0;
+        for (int i = 0; i <= tokens.size(); i++) {
+            boolean end =
+                    i == tokens.size() || tokens.get(i).equals(".") || tokens.get(i).equals("!");
+            if (!end) {
+                continue;
+            }
+            int length = i - sentenceStart;
+            if (length >= 1 && length <= 2) {
+                for (int k = sentenceStart; k < i; k++) {
+                    if (SARCASM_PRONE.contains(tokens.get(k)) && valence[k] > 0) {
+                        valence[k] = -valence[k];
+                        cues.add("sarcastic \"" + tokens.get(k) + "\"");
+                    }
+                }
+            }
+            sentenceStart = i + 1;
+        }
+    }
+
+    private String[] matchPhrase(List<String> tokens, int at) {
+        List<String[]> candidates = phrases.get(tokens.get(at));
+        if (candidates == null) {
+            return null;
+        }
+        outer:
+        for (String[] phrase : candidates) {
+            if (at + phrase.length > tokens.size()) {
+                continue;
+            }
+            for (int k = 1; k < phrase.length; k++) {
+                if (!phrase[k].equals(tokens.get(at + k))) {
+                    continue outer;
+                }
+            }
+            return phrase;
+        }
+        return null;
+    }
+
+    private static boolean negated(List<String> tokens, int i) {
+        for (int back = 1; back <= 3 && i - back >= 0; back++) {
+            String t = tokens.get(i - back);
+            if (t.equals(".") || t.equals("!") || t.equals("?") || CONTRAST.contains(t)) {
+                return false;
+            }
+            if (NEGATIONS.contains(t)
+                    || t.endsWith("nt") && t.length() > 3 && NEGATIONS.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lower case, apostrophes dropped ("don't" and "dont" are one word). */
+    static String normalize(String token) {
+        return token.toLowerCase(Locale.ROOT).replace("'", "").replace("’", "");
+    }
+}

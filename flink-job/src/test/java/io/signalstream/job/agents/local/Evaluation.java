@@ -1,0 +1,393 @@
+package io.signalstream.job.agents.local;
+
+import io.signalstream.job.pii.PiiDetector;
+import io.signalstream.job.state.ConversationUpdate;
+import io.signalstream.model.Channel;
+import io.signalstream.model.ConversationState;
+import io.signalstream.model.InsightsResult;
+import io.signalstream.model.Intent;
+import io.signalstream.model.PiiEntity;
+import io.signalstream.model.PiiResult;
+import io.signalstream.model.RecentMessage;
+import io.signalstream.model.Sender;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.SentimentResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code make eval}: runs the offline agents over the labelled sets in {@code
+ * src/test/resources/eval} and reports per-class precision, recall and F1, macro-F1, confusion
+ * matrices and PII precision and recall per type, for the dev and the test split. Every third
+ * example is in the test split; rules are tuned on dev only. With a path argument it also writes
+ * the report there (docs/quality.md).
+ */
+public final class Evaluation {
+
+    /** One labelled example. */
+    record Example(int line, boolean test, String[] fields) {}
+
+    /** Results of one split. */
+    record Report(
+            String markdown,
+            double intentMacroF1,
+            double sentimentAccuracy,
+            double piiPrecision,
+            double piiRecall) {}
+
+    private final LocalInsightsAgent insights = new LocalInsightsAgent();
+    private final LocalSentimentAgent sentiment = new LocalSentimentAgent(new SentimentAnalyzer());
+    private final PiiDetector pii = new PiiDetector("US");
+
+    public static void main(String[] args) throws Exception {
+        Evaluation eval = new Evaluation();
+        Report dev = eval.run(false);
+        Report test = eval.run(true);
+        StringBuilder doc = new StringBuilder();
+        doc.append("# Quality of the offline agents\n\n")
+                .append(
+                        "Measured by `make eval` (`flink-job/src/test/java/io/signalstream/job/agents/local/Evaluation.java`) ")
+                .append(
+                        "on labelled examples written for this project: `flink-job/src/test/resources/eval/utterances.tsv` ")
+                .append(
+                        "(support messages with intent and sentiment labels, covering every intent, negation, mixed feelings, ")
+                .append(
+                        "sarcasm, polite anger, typos and very short messages) and `pii.tsv` (valid entities and look-alikes ")
+                .append(
+                        "that fail their checks). Every third example belongs to the **test** split; the rules were tuned by ")
+                .append("looking at **dev** results only.\n\n")
+                .append(
+                        "| split | intent macro-F1 (target ≥ 0.80) | sentiment accuracy (target ≥ 0.85) | PII precision (≥ 0.98) | PII recall (≥ 0.98) |\n")
+                .append("|---|---|---|---|---|\n")
+                .append(
+                        String.format(
+                                Locale.ROOT,
+                                "| test | %.3f | %.3f | %.3f | %.3f |%n",
+                                test.intentMacroF1,
+                                test.sentimentAccuracy,
+                                test.piiPrecision,
+                                test.piiRecall))
+                .append(
+                        String.format(
+                                Locale.ROOT,
+                                "| dev | %.3f | %.3f | %.3f | %.3f |%n%n",
+                                dev.intentMacroF1,
+                                dev.sentimentAccuracy,
+                                dev.piiPrecision,
+                                dev.piiRecall))
+                .append("## Test split\n\n")
+                .append(test.markdown)
+                .append("## Dev split\n\n")
+                .append(dev.markdown);
+        System.out.println(doc);
+        if (args.length > 0) {
+            Path out = Path.of(args[0]);
+            String existing = Files.exists(out) ? Files.readString(out) : "";
+            int speed = existing.indexOf("\n## Speed");
+            String tail = speed >= 0 ? existing.substring(speed) : "";
+            Files.writeString(out, doc.toString().stripTrailing() + "\n" + tail);
+            System.out.println("wrote " + out.toAbsolutePath());
+        }
+    }
+
+    Report run(boolean testSplit) throws IOException {
+        List<Example> utterances = read("/eval/utterances.tsv", testSplit);
+        List<String> intents = new ArrayList<>();
+        for (Intent i : Intent.values()) {
+            intents.add(i.wireName());
+        }
+        List<String> sentiments = new ArrayList<>();
+        for (SentimentLabel l : SentimentLabel.values()) {
+            sentiments.add(l.wireName());
+        }
+        Confusion intent = new Confusion(intents);
+        Confusion feeling = new Confusion(sentiments);
+        List<String> misses = new ArrayList<>();
+        for (Example e : utterances) {
+            String text = e.fields()[2];
+            ConversationUpdate update = update(text);
+            InsightsResult i = (InsightsResult) insights.compute(update);
+            SentimentResult s = (SentimentResult) sentiment.compute(update);
+            intent.add(e.fields()[0], i.intent().wireName());
+            feeling.add(e.fields()[1], s.sentiment().wireName());
+            if (!testSplit
+                    && (!e.fields()[0].equals(i.intent().wireName())
+                            || !e.fields()[1].equals(s.sentiment().wireName()))) {
+                misses.add(
+                        String.format(
+                                "line %d: %s/%s -> %s/%s: %s",
+                                e.line(),
+                                e.fields()[0],
+                                e.fields()[1],
+                                i.intent().wireName(),
+                                s.sentiment().wireName(),
+                                text));
+            }
+        }
+        PiiScores piiScores = piiScores(read("/eval/pii.tsv", testSplit));
+        StringBuilder md = new StringBuilder();
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d utterances, %d PII cases.%n%n",
+                        utterances.size(),
+                        piiScores.cases));
+        md.append("### Intent\n\n")
+                .append(intent.table())
+                .append("\n")
+                .append(intent.matrix())
+                .append("\n");
+        md.append(
+                        String.format(
+                                Locale.ROOT,
+                                "### Sentiment%n%nAccuracy %.3f.%n%n",
+                                feeling.accuracy()))
+                .append(feeling.table())
+                .append("\n")
+                .append(feeling.matrix())
+                .append("\n");
+        md.append("### PII\n\n").append(piiScores.table).append("\n");
+        if (!misses.isEmpty()) {
+            System.err.println("dev misses:\n  " + String.join("\n  ", misses));
+        }
+        return new Report(
+                md.toString(),
+                intent.macroF1(),
+                feeling.accuracy(),
+                piiScores.precision,
+                piiScores.recall);
+    }
+
+    private static ConversationUpdate update(String text) {
+        Instant now = Instant.parse("2026-01-15T10:00:00Z");
+        RecentMessage m = new RecentMessage("m1", Sender.CUSTOMER, text, Channel.CHAT, now);
+        return new ConversationUpdate(
+                new ConversationState("eval", "c1", 1, List.of(m), "m1", now, now),
+                m,
+                new PiiResult(false, List.of(), text));
+    }
+
+    private record PiiScores(int cases, double precision, double recall, String table) {}
+
+    private PiiScores piiScores(List<Example> cases) {
+        Map<String, int[]> perType = new TreeMap<>(); // tp, fp, fn
+        List<String> errors = new ArrayList<>();
+        for (Example e : cases) {
+            Set<String> expected = new LinkedHashSet<>();
+            if (!e.fields()[0].isBlank()) {
+                for (String item : e.fields()[0].split(";")) {
+                    expected.add(item.strip());
+                }
+            }
+            String text = e.fields()[1];
+            Set<String> found = new LinkedHashSet<>();
+            for (PiiEntity entity : pii.detect(text, "m").entities()) {
+                found.add(entity.type() + "=" + text.substring(entity.start(), entity.end()));
+            }
+            for (String f : found) {
+                int[] c = perType.computeIfAbsent(f.substring(0, f.indexOf('=')), k -> new int[3]);
+                if (expected.contains(f)) {
+                    c[0]++;
+                } else {
+                    c[1]++;
+                    errors.add("false positive " + f + " in: " + text);
+                }
+            }
+            for (String x : expected) {
+                if (!found.contains(x)) {
+                    perType.computeIfAbsent(x.substring(0, x.indexOf('=')), k -> new int[3])[2]++;
+                    errors.add("missed " + x + " in: " + text);
+                }
+            }
+        }
+        int tp = 0;
+        int fp = 0;
+        int fn = 0;
+        StringBuilder table =
+                new StringBuilder(
+                        "| type | precision | recall | found correctly | false positives | missed |\n|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, int[]> t : perType.entrySet()) {
+            int[] c = t.getValue();
+            tp += c[0];
+            fp += c[1];
+            fn += c[2];
+            table.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %.3f | %.3f | %d | %d | %d |%n",
+                            t.getKey(),
+                            ratio(c[0], c[0] + c[1]),
+                            ratio(c[0], c[0] + c[2]),
+                            c[0],
+                            c[1],
+                            c[2]));
+        }
+        double precision = ratio(tp, tp + fp);
+        double recall = ratio(tp, tp + fn);
+        table.append(
+                String.format(
+                        Locale.ROOT,
+                        "| **all** | **%.3f** | **%.3f** | %d | %d | %d |%n",
+                        precision,
+                        recall,
+                        tp,
+                        fp,
+                        fn));
+        if (!errors.isEmpty()) {
+            table.append("\nErrors:\n\n");
+            errors.forEach(err -> table.append("- ").append(err.replace("|", "\\|")).append('\n'));
+        }
+        return new PiiScores(cases.size(), precision, recall, table.toString());
+    }
+
+    private static double ratio(int a, int b) {
+        return b == 0 ? 1.0 : (double) a / b;
+    }
+
+    static List<Example> read(String resource, boolean testSplit) throws IOException {
+        List<Example> out = new ArrayList<>();
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(
+                                Evaluation.class.getResourceAsStream(resource),
+                                StandardCharsets.UTF_8))) {
+            String line;
+            int index = 0;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                boolean test = index++ % 3 == 2;
+                if (test == testSplit) {
+                    out.add(new Example(lineNo, test, line.split("\t", -1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A confusion matrix with per-class precision, recall and F1. */
+    static final class Confusion {
+        private final List<String> classes;
+        private final Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        private int total;
+        private int correct;
+
+        Confusion(List<String> classes) {
+            this.classes = classes;
+            classes.forEach(c -> counts.put(c, new LinkedHashMap<>()));
+        }
+
+        void add(String expected, String actual) {
+            counts.get(expected).merge(actual, 1, Integer::sum);
+            total++;
+            if (expected.equals(actual)) {
+                correct++;
+            }
+        }
+
+        double accuracy() {
+            return ratio(correct, total);
+        }
+
+        private int cell(String expected, String actual) {
+            return counts.get(expected).getOrDefault(actual, 0);
+        }
+
+        private double[] prf(String c) {
+            int tp = cell(c, c);
+            int predicted = 0;
+            int actual = 0;
+            for (String other : classes) {
+                predicted += cell(other, c);
+                actual += cell(c, other);
+            }
+            double p = ratio(tp, predicted);
+            double r = ratio(tp, actual);
+            double f = p + r == 0 ? 0 : 2 * p * r / (p + r);
+            return new double[] {p, r, f, actual};
+        }
+
+        double macroF1() {
+            double sum = 0;
+            int n = 0;
+            for (String c : classes) {
+                double[] s = prf(c);
+                if (s[3] > 0) {
+                    sum += s[2];
+                    n++;
+                }
+            }
+            return n == 0 ? 0 : sum / n;
+        }
+
+        String table() {
+            StringBuilder out =
+                    new StringBuilder(
+                            "| class | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
+            for (String c : classes) {
+                double[] s = prf(c);
+                if (s[3] > 0) {
+                    out.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "| %s | %.3f | %.3f | %.3f | %d |%n",
+                                    c,
+                                    s[0],
+                                    s[1],
+                                    s[2],
+                                    (int) s[3]));
+                }
+            }
+            out.append(
+                    String.format(
+                            Locale.ROOT, "| **macro** | | | **%.3f** | %d |%n", macroF1(), total));
+            return out.toString();
+        }
+
+        String matrix() {
+            StringBuilder out =
+                    new StringBuilder("Confusion (rows: expected, columns: predicted)\n\n| |");
+            List<String> shown =
+                    classes.stream()
+                            .filter(
+                                    c ->
+                                            prf(c)[3] > 0
+                                                    || classes.stream()
+                                                            .anyMatch(o -> cell(o, c) > 0))
+                            .toList();
+            for (String c : shown) {
+                out.append(' ').append(abbreviate(c)).append(" |");
+            }
+            out.append("\n|---|").append("---|".repeat(shown.size())).append('\n');
+            for (String e : shown) {
+                out.append("| ").append(abbreviate(e)).append(" |");
+                for (String a : shown) {
+                    int n = cell(e, a);
+                    out.append(' ').append(n == 0 ? "·" : Integer.toString(n)).append(" |");
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        }
+
+        private static String abbreviate(String c) {
+            return c.length() <= 12 ? c : c.substring(0, 12);
+        }
+    }
+}
