@@ -76,3 +76,8 @@ eval: check-jdk
 	$(MVN) -q -pl flink-job -am -DskipTests install
 	$(MVN) -q -pl flink-job exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.signalstream.job.agents.local.Evaluation -Dexec.args="$(CURDIR)/docs/quality.md"
+
+bench-agents: check-jdk
+	$(MVN) -q -pl flink-job -am -DskipTests install
+	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
+	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 2 -w 2s -i 4 -r 2s -t 1 -rf json -rff $(CURDIR)/flink-job/target/jmh-agents.json"

@@ -87,12 +87,25 @@ public final class PiiDetector {
     /** Finds entities in {@code text}; offsets refer to {@code text} as given. */
     public PiiResult detect(String text, String messageId) {
         List<PiiEntity> found = new ArrayList<>(2);
+        // Most messages hold few digits; the number patterns are only worth scanning when enough
+        // are there.
+        int digits = countDigits(text);
         emails(text, messageId, found);
-        ibans(text, messageId, found);
-        cards(text, messageId, found);
-        ssns(text, messageId, found);
-        ips(text, messageId, found);
-        phoneNumbers(text, messageId, found);
+        if (digits >= 2) {
+            ibans(text, messageId, found);
+        }
+        if (digits >= 13) {
+            cards(text, messageId, found);
+        }
+        if (digits >= 9) {
+            ssns(text, messageId, found);
+        }
+        if (digits >= 4) {
+            ips(text, messageId, found);
+        }
+        if (digits >= 7) {
+            phoneNumbers(text, messageId, found);
+        }
         if (found.isEmpty()) {
             return new PiiResult(false, List.of(), text);
         }
@@ -212,21 +225,26 @@ public final class PiiDetector {
     }
 
     private void phoneNumbers(String text, String id, List<PiiEntity> found) {
-        // libphonenumber is the most expensive check; a phone number needs at least 7 digits.
-        if (countDigits(text) < 7) {
+        // libphonenumber is the most expensive check; a phone number needs at least 7 digits that
+        // are not already part of another entity.
+        int digits = countDigits(text);
+        for (PiiEntity e : found) {
+            digits -= countDigits(text.substring(e.start(), e.end()));
+        }
+        if (digits < 7) {
             return;
         }
         for (PhoneNumberMatch match :
                 phones.findNumbers(
                         text, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-            String digits = digitsOf(match.rawString());
+            String number = digitsOf(match.rawString());
             add(
                     found,
                     PiiTypes.PHONE_NUMBER,
                     match.start(),
                     match.end(),
-                    "*".repeat(Math.max(0, digits.length() - 4))
-                            + digits.substring(Math.max(0, digits.length() - 4)),
+                    "*".repeat(Math.max(0, number.length() - 4))
+                            + number.substring(Math.max(0, number.length() - 4)),
                     0.85,
                     id);
         }

@@ -2,11 +2,8 @@ package io.signalstream.job.agents.local;
 
 import io.signalstream.model.Intent;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Intent by weighted cue phrases: every intent scores the cues found in the text, the highest score
@@ -16,24 +13,31 @@ import java.util.regex.Pattern;
  */
 final class IntentRules {
 
-    private record Cue(String needle, double weight) {}
+    /** A cue: its words, whether the last word is a prefix, and its weight for one intent. */
+    private record Cue(Intent intent, String[] words, boolean prefix, double weight) {}
 
-    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}'/#-]+");
-    private static final Map<Intent, List<Cue>> CUES = new EnumMap<>(Intent.class);
+    private static final int INTENTS = Intent.values().length;
+
+    /** Cues indexed by their first word; prefix cues of one word are kept apart. */
+    private static final Map<String, List<Cue>> BY_FIRST_WORD = new java.util.HashMap<>();
+
+    private static final List<Cue> PREFIXES = new ArrayList<>();
 
     /** Cues as {@code "phrase=weight, phrase*=weight, ..."}. */
     private static void cues(Intent intent, String spec) {
-        List<Cue> list = new ArrayList<>();
         for (String item : spec.split(",\\s*")) {
             int eq = item.lastIndexOf('=');
             String text = item.substring(0, eq).strip();
             double weight = Double.parseDouble(item.substring(eq + 1));
-            list.add(
-                    text.endsWith("*")
-                            ? new Cue(" " + text.substring(0, text.length() - 1), weight)
-                            : new Cue(" " + text + " ", weight));
+            boolean prefix = text.endsWith("*");
+            String[] words = (prefix ? text.substring(0, text.length() - 1) : text).split(" ");
+            Cue cue = new Cue(intent, words, prefix, weight);
+            if (prefix && words.length == 1) {
+                PREFIXES.add(cue);
+            } else {
+                BY_FIRST_WORD.computeIfAbsent(words[0], k -> new ArrayList<>()).add(cue);
+            }
         }
-        CUES.put(intent, list);
     }
 
     static {
@@ -109,22 +113,65 @@ final class IntentRules {
     private IntentRules() {}
 
     static Intent classify(String text) {
-        String words =
-                " " + NON_WORD.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip() + " ";
-        Intent best = Intent.GENERAL_INQUIRY;
-        double bestScore = 0;
-        for (Map.Entry<Intent, List<Cue>> entry : CUES.entrySet()) {
-            double score = 0;
-            for (Cue cue : entry.getValue()) {
-                if (words.contains(cue.needle())) {
-                    score += cue.weight();
+        List<String> words = words(text);
+        double[] score = new double[INTENTS];
+        for (int i = 0; i < words.size(); i++) {
+            List<Cue> cues = BY_FIRST_WORD.get(words.get(i));
+            if (cues != null) {
+                for (Cue cue : cues) {
+                    if (matches(cue, words, i)) {
+                        score[cue.intent().ordinal()] += cue.weight();
+                    }
                 }
             }
-            if (score > bestScore) {
-                bestScore = score;
-                best = entry.getKey();
+            for (Cue cue : PREFIXES) {
+                if (words.get(i).startsWith(cue.words()[0])) {
+                    score[cue.intent().ordinal()] += cue.weight();
+                }
+            }
+        }
+        Intent best = Intent.GENERAL_INQUIRY;
+        double bestScore = 0;
+        for (Intent intent : Intent.values()) {
+            if (score[intent.ordinal()] > bestScore) {
+                bestScore = score[intent.ordinal()];
+                best = intent;
             }
         }
         return best;
+    }
+
+    private static boolean matches(Cue cue, List<String> words, int at) {
+        String[] w = cue.words();
+        if (at + w.length > words.size()) {
+            return false;
+        }
+        for (int k = 1; k < w.length; k++) {
+            String word = words.get(at + k);
+            boolean last = k == w.length - 1;
+            if (!(last && cue.prefix() ? word.startsWith(w[k]) : word.equals(w[k]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lower-case words: letters, digits and the characters ' / # - inside them. */
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>(text.length() / 5 + 1);
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '\'' || c == '/' || c == '#' || c == '-') {
+                word.append(Character.toLowerCase(c));
+            } else if (word.length() > 0) {
+                out.add(word.toString());
+                word.setLength(0);
+            }
+        }
+        if (word.length() > 0) {
+            out.add(word.toString());
+        }
+        return out;
     }
 }

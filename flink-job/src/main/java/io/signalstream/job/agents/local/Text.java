@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 /** Small text helpers shared by the offline agents. */
 final class Text {
 
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern WORD_SPLIT = Pattern.compile("[^\\p{L}\\p{N}']+");
 
     private Text() {}
@@ -29,7 +30,7 @@ final class Text {
     }
 
     static String clip(String text, int max) {
-        String t = text.strip().replaceAll("\\s+", " ");
+        String t = SPACES.matcher(text.strip()).replaceAll(" ");
         return t.length() <= max ? t : t.substring(0, max - 1) + "…";
     }
 
