@@ -29,11 +29,11 @@ public final class Agents {
     public static Agent create(AgentKind kind, JobConfig config) {
         checkProvider(config.aiProvider());
         return switch (kind) {
-            case SENTIMENT -> new LocalSentimentAgent(new SentimentAnalyzer());
+            case SENTIMENT -> new LocalSentimentAgent(SentimentAnalyzer.shared());
             case PII -> new LocalPiiAgent();
-            case INSIGHTS -> new LocalInsightsAgent();
+            case INSIGHTS -> new LocalInsightsAgent(SentimentAnalyzer.shared());
             case SUMMARY -> new LocalSummaryAgent();
-            case REPLY -> new LocalReplyAgent();
+            case REPLY -> new LocalReplyAgent(SentimentAnalyzer.shared());
         };
     }
 }

@@ -3,12 +3,19 @@ package io.signalstream.job.agents.local;
 import io.signalstream.job.state.ConversationUpdate;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
+import io.signalstream.model.Emotion;
 import io.signalstream.model.Intent;
 import io.signalstream.model.ReplyResult;
 import io.signalstream.model.Sender;
 
 /** Agent assist: a suggested reply to the customer's latest message, by intent. */
 public final class LocalReplyAgent extends LocalAgent {
+
+    private final SentimentAnalyzer sentiment;
+
+    public LocalReplyAgent(SentimentAnalyzer sentiment) {
+        this.sentiment = sentiment;
+    }
 
     @Override
     public AgentKind kind() {
@@ -22,7 +29,21 @@ public final class LocalReplyAgent extends LocalAgent {
 
     @Override
     AgentOutput compute(ConversationUpdate update) {
-        Intent intent = IntentRules.classify(update.message().message());
+        String text = update.message().message();
+        Intent intent = IntentRules.classify(text);
+        SentimentAnalyzer.Scores scores = sentiment.score(text);
+        Emotion emotion =
+                LocalSentimentAgent.emotion(
+                        LocalSentimentAgent.label(scores.compound(), scores), text, scores);
+        String opening =
+                switch (emotion) {
+                    case ANGRY, FRUSTRATED ->
+                            "I'm really sorry about this, and I understand how frustrating it is. ";
+                    case ANXIOUS -> "I understand your concern, and I'm on it right away. ";
+                    case DISAPPOINTED -> "I'm sorry we let you down. ";
+                    case CONFUSED -> "Happy to clear this up. ";
+                    case GRATEFUL, SATISFIED, NEUTRAL -> "";
+                };
         String body =
                 switch (intent) {
                     case REFUND_REQUEST ->
@@ -46,6 +67,6 @@ public final class LocalReplyAgent extends LocalAgent {
                     case GENERAL_INQUIRY ->
                             "Thanks for reaching out. Could you tell me a little more so I can help?";
                 };
-        return new ReplyResult(body);
+        return new ReplyResult(opening + body);
     }
 }

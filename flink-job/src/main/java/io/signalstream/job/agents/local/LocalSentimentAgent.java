@@ -7,11 +7,9 @@ import io.signalstream.model.Emotion;
 import io.signalstream.model.RecentMessage;
 import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.SentimentResult;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,31 +22,10 @@ public final class LocalSentimentAgent extends LocalAgent {
     static final double LABEL_THRESHOLD = 0.2;
     static final double MIXED_MINIMUM = 1.2;
 
-    /**
-     * Scores of recent messages by id: each message is analysed once, not once per later update.
-     */
-    private static final int CACHE_SIZE = 4096;
-
     private final SentimentAnalyzer analyzer;
-    private final Map<String, SentimentAnalyzer.Scores> recent =
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(
-                        Map.Entry<String, SentimentAnalyzer.Scores> eldest) {
-                    return size() > CACHE_SIZE;
-                }
-            };
 
     public LocalSentimentAgent(SentimentAnalyzer analyzer) {
         this.analyzer = analyzer;
-    }
-
-    private SentimentAnalyzer.Scores scores(RecentMessage message) {
-        // Ids are unique within a conversation only; the text makes the key safe across
-        // conversations.
-        return recent.computeIfAbsent(
-                message.messageId() + '\u0000' + message.message(),
-                k -> analyzer.score(message.message()));
     }
 
     @Override
@@ -69,7 +46,7 @@ public final class LocalSentimentAgent extends LocalAgent {
         Set<String> cues = new LinkedHashSet<>();
         SentimentAnalyzer.Scores latest = null;
         for (int i = customer.size() - 1; i >= 0; i--) {
-            SentimentAnalyzer.Scores s = scores(customer.get(i));
+            SentimentAnalyzer.Scores s = analyzer.score(customer.get(i).message());
             if (latest == null) {
                 latest = s;
             }

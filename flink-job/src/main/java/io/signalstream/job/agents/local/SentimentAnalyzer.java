@@ -165,6 +165,14 @@ public final class SentimentAnalyzer {
                     Map.entry(0x1F644, -1.6),
                     Map.entry(0x1F615, -1.2));
 
+    /**
+     * Scores by text, so the agents that need a message's sentiment compute it once between them.
+     */
+    private static final int MEMO_LIMIT = 10_000;
+
+    private static volatile SentimentAnalyzer shared;
+
+    private final Map<String, Scores> memo = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Double> words = new HashMap<>();
 
     /** Phrases by their first word, longest first. */
@@ -201,8 +209,36 @@ public final class SentimentAnalyzer {
         phrases.values().forEach(list -> list.sort((a, b) -> b.length - a.length));
     }
 
-    /** Scores one message. */
+    /** One analyzer per class loader (per job in a TaskManager), shared by the agents. */
+    public static SentimentAnalyzer shared() {
+        SentimentAnalyzer s = shared;
+        if (s == null) {
+            synchronized (SentimentAnalyzer.class) {
+                s = shared;
+                if (s == null) {
+                    s = new SentimentAnalyzer();
+                    shared = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Scores one message; a text seen recently is not analysed again. */
     public Scores score(String text) {
+        Scores known = memo.get(text);
+        if (known != null) {
+            return known;
+        }
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.clear(); // cheap bound: recent messages are re-analysed once after a clear
+        }
+        Scores scores = analyze(text);
+        memo.put(text, scores);
+        return scores;
+    }
+
+    private Scores analyze(String text) {
         List<String> raw = new ArrayList<>();
         Matcher m = TOKEN.matcher(text);
         while (m.find()) {

@@ -45,11 +45,12 @@ public class AgentsBenchmark {
 
     private final PiiDetector pii = new PiiDetector("US");
     private final LocalSentimentAgent sentiment = new LocalSentimentAgent(new SentimentAnalyzer());
-    private final LocalInsightsAgent insights = new LocalInsightsAgent();
+    private final LocalInsightsAgent insights = new LocalInsightsAgent(new SentimentAnalyzer());
     private final LocalSummaryAgent summary = new LocalSummaryAgent();
-    private final LocalReplyAgent reply = new LocalReplyAgent();
+    private final LocalReplyAgent reply = new LocalReplyAgent(new SentimentAnalyzer());
     private final List<List<RecentMessage>> windows = new ArrayList<>();
     private int next;
+    private long sequence;
 
     @Setup
     public void setUp() {
@@ -70,9 +71,23 @@ public class AgentsBenchmark {
         }
     }
 
+    /**
+     * The conversation with message {@code i} as its newest message. The newest message gets a
+     * fresh id and text each time, as in real traffic, so nothing about it is cached; the older
+     * messages of the window repeat, as they do when a conversation goes on.
+     */
     private ConversationUpdate update(int i, PiiResult found) {
-        List<RecentMessage> window = windows.get(i);
-        RecentMessage latest = window.get(window.size() - 1);
+        List<RecentMessage> window = new ArrayList<>(windows.get(i));
+        RecentMessage last = window.remove(window.size() - 1);
+        long id = ++sequence;
+        RecentMessage latest =
+                new RecentMessage(
+                        "n" + id,
+                        last.sender(),
+                        last.message() + " #" + id,
+                        last.channel(),
+                        last.timestamp());
+        window.add(latest);
         Instant t = latest.timestamp();
         return new ConversationUpdate(
                 new ConversationState("bench", "c" + i, 5, window, latest.messageId(), t, t),

@@ -48,7 +48,7 @@ public final class Evaluation {
             double piiPrecision,
             double piiRecall) {}
 
-    private final LocalInsightsAgent insights = new LocalInsightsAgent();
+    private final LocalInsightsAgent insights = new LocalInsightsAgent(new SentimentAnalyzer());
     private final LocalSentimentAgent sentiment = new LocalSentimentAgent(new SentimentAnalyzer());
     private final PiiDetector pii = new PiiDetector("US");
 
