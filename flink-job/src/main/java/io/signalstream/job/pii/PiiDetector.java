@@ -56,7 +56,7 @@ public final class PiiDetector {
             Pattern.compile(
                     "(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}+:){2,7}+[0-9A-Fa-f]{0,4}+(?![0-9A-Fa-f:])");
     private static final Pattern VERSION_CONTEXT =
-            Pattern.compile("(?i)(?:version|ver\\.?|v)\\s{0,2}+$");
+            Pattern.compile("(?i)(?<![a-z])(?:version|ver\\.?|v)\\s{0,2}+$");
 
     private static final CreditCardValidator CARDS =
             new CreditCardValidator(
