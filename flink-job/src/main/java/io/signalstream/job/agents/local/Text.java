@@ -2,28 +2,15 @@ package io.signalstream.job.agents.local;
 
 import io.signalstream.model.RecentMessage;
 import io.signalstream.model.Sender;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Small text helpers shared by the offline agents. */
 final class Text {
 
     private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern WORD_SPLIT = Pattern.compile("[^\\p{L}\\p{N}']+");
 
     private Text() {}
-
-    static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        for (String w : WORD_SPLIT.split(text.toLowerCase(Locale.ROOT))) {
-            if (!w.isEmpty()) {
-                out.add(w);
-            }
-        }
-        return out;
-    }
 
     static List<RecentMessage> fromCustomer(List<RecentMessage> messages) {
         return messages.stream().filter(m -> m.sender() == Sender.CUSTOMER).toList();
