@@ -4,6 +4,7 @@ import io.signalstream.job.JobConfig;
 import io.signalstream.job.state.ConversationUpdate;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
+import io.signalstream.model.AgentResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -92,7 +93,7 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
 
     private AgentEvent event(ConversationUpdate update, AgentOutput output, long latencyMs) {
         return AgentEvent.of(
-                new io.signalstream.model.AgentResult(
+                new AgentResult(
                         update.state().tenantId(),
                         update.state().conversationId(),
                         kind,

@@ -3,6 +3,7 @@ package io.signalstream.job.agents;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
 import io.signalstream.model.AgentResult;
+import io.signalstream.model.ConversationKey;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.ReplyResult;
@@ -76,6 +77,6 @@ public record AgentEvent(
     }
 
     public String key() {
-        return tenantId + "/" + conversationId;
+        return ConversationKey.of(tenantId, conversationId);
     }
 }

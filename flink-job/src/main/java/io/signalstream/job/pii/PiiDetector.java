@@ -104,7 +104,7 @@ public final class PiiDetector {
             ips(text, messageId, found);
         }
         if (digits >= 7) {
-            phoneNumbers(text, messageId, found);
+            phoneNumbers(text, digits, messageId, found);
         }
         if (found.isEmpty()) {
             return new PiiResult(false, List.of(), text);
@@ -224,10 +224,12 @@ public final class PiiDetector {
         }
     }
 
-    private void phoneNumbers(String text, String id, List<PiiEntity> found) {
+    /**
+     * @param digits how many digits the whole text holds
+     */
+    private void phoneNumbers(String text, int digits, String id, List<PiiEntity> found) {
         // libphonenumber is the most expensive check; a phone number needs at least 7 digits that
         // are not already part of another entity.
-        int digits = countDigits(text);
         for (PiiEntity e : found) {
             digits -= countDigits(text.substring(e.start(), e.end()));
         }
