@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalstream.model.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,16 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndITCase {
 
-    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final ObjectMapper MAPPER = StackClient.MAPPER;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    // Flink's MiniCluster may still be writing checkpoint folders while it shuts down after the job
-    // is
-    // cancelled, so JUnit's strict clean-up would fail; the folder is removed leniently instead.
+    // Removed by StackClient.removeLeniently: see there why not by JUnit.
     @TempDir(cleanup = CleanupMode.NEVER)
     static Path dataDir;
 
     private static LocalStack stack;
+    private static StackClient client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +52,7 @@ class EndToEndITCase {
                                 new LocalStack.Options(
                                         dataDir, 0, 0, 0, 2, 2, flinkConf, "local", false))
                         .start();
+        client = new StackClient(stack, "acme");
     }
 
     @AfterAll
@@ -63,36 +60,19 @@ class EndToEndITCase {
         if (stack != null) {
             stack.close();
         }
-        FileUtils.deleteDirectoryQuietly(dataDir.toFile());
+        StackClient.removeLeniently(dataDir);
     }
 
     private static HttpResponse<String> post(String json) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
-                        .header("Content-Type", "application/json")
-                        .header("X-Tenant-ID", "acme")
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.post(json);
     }
 
     private static HttpResponse<String> insights(String conversation) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        stack.apiUrl()
-                                                + "/v1/conversations/"
-                                                + conversation
-                                                + "/insights"))
-                        .header("X-Tenant-ID", "acme")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.insights(conversation);
     }
 
     private static String message(String conversation, String id, String sender, String text) {
-        return "{\"conversation_id\":\"%s\",\"message_id\":\"%s\",\"sender\":\"%s\",\"channel\":\"chat\",\"message\":\"%s\"}"
-                .formatted(conversation, id, sender, text);
+        return StackClient.message(conversation, id, sender, text);
     }
 
     @Test

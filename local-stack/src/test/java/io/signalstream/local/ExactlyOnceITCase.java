@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalstream.model.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -31,18 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExactlyOnceITCase {
 
-    private static final ObjectMapper MAPPER = Json.newMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper MAPPER = StackClient.MAPPER;
 
-    // Flink's MiniCluster may still be writing checkpoint folders while it shuts down after the job
-    // is
-    // cancelled, so JUnit's strict clean-up would fail; the folder is removed leniently instead.
+    // Removed by StackClient.removeLeniently: see there why not by JUnit.
     @TempDir(cleanup = CleanupMode.NEVER)
     Path dataDir;
 
     @AfterEach
     void removeData() {
-        FileUtils.deleteDirectoryQuietly(dataDir.toFile());
+        StackClient.removeLeniently(dataDir);
     }
 
     @Test
@@ -52,38 +43,18 @@ class ExactlyOnceITCase {
                         dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local", true);
         try (LocalStack stack = new LocalStack(options).start()) {
             long started = System.nanoTime();
+            StackClient client = new StackClient(stack, null);
             for (String id : List.of("e1", "e2", "e2", "e3")) {
-                HttpResponse<String> res =
-                        HTTP.send(
-                                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
-                                        .header("Content-Type", "application/json")
-                                        .POST(
-                                                HttpRequest.BodyPublishers.ofString(
-                                                        "{\"conversation_id\":\"eo-1\",\"message_id\":\""
-                                                                + id
-                                                                + "\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"hello "
-                                                                + id
-                                                                + "\"}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                assertThat(res.statusCode()).isEqualTo(202);
+                assertThat(
+                                client.post(
+                                                StackClient.message(
+                                                        "eo-1", id, "customer", "hello " + id))
+                                        .statusCode())
+                        .isEqualTo(202);
             }
             await().atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(
-                            () -> {
-                                HttpResponse<String> res =
-                                        HTTP.send(
-                                                HttpRequest.newBuilder(
-                                                                URI.create(
-                                                                        stack.apiUrl()
-                                                                                + "/v1/conversations/eo-1/insights"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.ofString());
-                                return res.statusCode() == 200
-                                        && MAPPER.readTree(res.body()).get("message_count").asLong()
-                                                == 3;
-                            });
+                    .until(() -> client.messageCount("eo-1") == 3);
             System.out.printf(
                     "exactly-once: POST -> insights in %d ms (bounded by the checkpoint interval)%n",
                     (System.nanoTime() - started) / 1_000_000);

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalstream.model.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -24,49 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalStackRestartITCase {
 
-    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final ObjectMapper MAPPER = StackClient.MAPPER;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    // Flink's MiniCluster may still be writing checkpoint folders while it shuts down after the job
-    // is
-    // cancelled, so JUnit's strict clean-up would fail; the folder is removed leniently instead.
+    // Removed by StackClient.removeLeniently: see there why not by JUnit.
     @TempDir(cleanup = CleanupMode.NEVER)
     Path dataDir;
 
     @AfterEach
     void removeData() {
-        FileUtils.deleteDirectoryQuietly(dataDir.toFile());
+        StackClient.removeLeniently(dataDir);
     }
 
     private static int post(LocalStack stack, String id, String text) throws Exception {
-        return HTTP.send(
-                        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
-                                .header("Content-Type", "application/json")
-                                .timeout(Duration.ofSeconds(30))
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                "{\"conversation_id\":\"resume-1\",\"message_id\":\""
-                                                        + id
-                                                        + "\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\""
-                                                        + text
-                                                        + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
+        return new StackClient(stack, null)
+                .post(StackClient.message("resume-1", id, "customer", text))
                 .statusCode();
     }
 
     private static long messageCount(LocalStack stack) throws Exception {
-        HttpResponse<String> res =
-                HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                stack.apiUrl()
-                                                        + "/v1/conversations/resume-1/insights"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return res.statusCode() == 200
-                ? MAPPER.readTree(res.body()).get("message_count").asLong()
-                : 0;
+        return new StackClient(stack, null).messageCount("resume-1");
     }
 
     private static String restoredFrom(LocalStack stack) throws Exception {

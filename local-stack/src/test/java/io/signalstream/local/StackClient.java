@@ -1,0 +1,72 @@
+package io.signalstream.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.util.FileUtils;
+
+/** What the end-to-end tests do to a running stack: post messages, read insights, tidy up. */
+final class StackClient {
+
+    static final ObjectMapper MAPPER = Json.newMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final LocalStack stack;
+    private final String tenant;
+
+    /**
+     * @param tenant sent as X-Tenant-ID, or null for the default tenant
+     */
+    StackClient(LocalStack stack, String tenant) {
+        this.stack = stack;
+        this.tenant = tenant;
+    }
+
+    static String message(String conversation, String id, String sender, String text) {
+        return "{\"conversation_id\":\"%s\",\"message_id\":\"%s\",\"sender\":\"%s\",\"channel\":\"chat\",\"message\":\"%s\"}"
+                .formatted(conversation, id, sender, text);
+    }
+
+    HttpResponse<String> post(String json) throws Exception {
+        return HTTP.send(
+                request("/v1/messages")
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> insights(String conversation) throws Exception {
+        return HTTP.send(
+                request("/v1/conversations/" + conversation + "/insights").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The conversation's {@code message_count}, or 0 while it has no insights. */
+    long messageCount(String conversation) throws Exception {
+        HttpResponse<String> res = insights(conversation);
+        return res.statusCode() == 200
+                ? MAPPER.readTree(res.body()).get("message_count").asLong()
+                : 0;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path));
+        return tenant == null ? builder : builder.header("X-Tenant-ID", tenant);
+    }
+
+    /**
+     * Removes a stack's data folder. Flink's MiniCluster may still be writing checkpoint folders
+     * while it shuts down after the job is cancelled, so JUnit's strict clean-up would fail; the
+     * tests use {@code @TempDir(cleanup = NEVER)} and this lenient removal instead.
+     */
+    static void removeLeniently(Path dir) {
+        FileUtils.deleteDirectoryQuietly(dir.toFile());
+    }
+}
