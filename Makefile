@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test test-faults eval bench-agents run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build test test-faults eval bench-agents bench-llm run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
 	@echo "make bench-agents  JMH throughput of the offline agents"
+	@echo "make bench-llm     share of the Gemini budget used at saturation (fake Gemini, ~2 min)"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
 	@echo "make format  format the Java sources"
@@ -81,3 +82,7 @@ bench-agents: check-jdk
 	$(MVN) -q -pl flink-job -am -DskipTests install
 	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 2 -w 2s -i 4 -r 2s -t 1 -rf json -rff $(CURDIR)/flink-job/target/jmh-agents.json"
+bench-llm: build
+	$(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
+	  -Dexec.workingdir=$(CURDIR) \
+	  -Dexec.args="@scripts/jvm.options -Xmx3g -cp %classpath io.signalstream.local.LlmBudgetBenchmark $(CURDIR)/target/bench/llm-budget.json 90"

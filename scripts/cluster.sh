@@ -121,7 +121,7 @@ start_component() {
         -Dlog4j.configurationFile=file:"$CONF/log4j.properties" -cp "$LIB/*" \
         org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" $dyn ;;
     query-api)
-      KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" launch query-api "$JAVA" -Xmx512m -Dserver.port="$API_PORT" -Dserver.host=127.0.0.1 -jar "$API_JAR"
+      SIGNALSTREAM_API_KEYS="$(api_keys)" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" launch query-api "$JAVA" -Xmx512m -Dserver.port="$API_PORT" -Dserver.host=127.0.0.1 -jar "$API_JAR"
       wait_port "$API_PORT" 60 query-api ;;
     *) die "unknown component '$1' (one of ${COMPONENTS[*]})" ;;
   esac
@@ -145,6 +145,17 @@ flink_cli() {
     -Dlog4j.configurationFile=file:"$CONF/log4j-cli.properties" -cp "$LIB/*" org.apache.flink.client.cli.CliFrontend "$@"
 }
 
+# The API's keys: SIGNALSTREAM_API_KEYS if set, else a development key for demo-tenant made once
+# and kept in $RUN/api-key (owner-readable only).
+api_keys() {
+  if [ -n "${SIGNALSTREAM_API_KEYS:-}" ]; then echo "$SIGNALSTREAM_API_KEYS"; return; fi
+  if [ ! -s "$RUN/api-key" ]; then
+    mkdir -p "$RUN"
+    (umask 077; printf 'ss_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$RUN/api-key")
+  fi
+  echo "$(cat "$RUN/api-key")=demo-tenant"
+}
+
 job_id() { cat "$RUN/job.id" 2>/dev/null || die "no job submitted yet (cluster.sh submit)"; }
 
 run_job() {
@@ -166,7 +177,8 @@ latest_snapshot() {
 cmd=${1:-status}; shift || true
 case "$cmd" in
   up) for c in "${COMPONENTS[@]}"; do start_component "$c"; done
-      echo "cluster up: API http://localhost:$API_PORT  Flink http://localhost:$FLINK_REST_PORT  Kafka 127.0.0.1:$KAFKA_PORT" ;;
+      echo "cluster up: API http://localhost:$API_PORT  Flink http://localhost:$FLINK_REST_PORT  Kafka 127.0.0.1:$KAFKA_PORT"
+      [ -n "${SIGNALSTREAM_API_KEYS:-}" ] || echo "dashboard http://localhost:$API_PORT/  API key $(cat "$RUN/api-key") (tenant demo-tenant)" ;;
   down) for c in query-api taskmanager jobmanager kafka; do stop_component "$c"; done ;;
   status) for c in "${COMPONENTS[@]}"; do if running "$c"; then echo "$c running (pid $(pid_of "$c"))"; else echo "$c stopped"; fi; done ;;
   start) start_component "${1:?component}" ;;
@@ -180,7 +192,7 @@ case "$cmd" in
   resume) path=${1:-$(latest_snapshot)}; [ -n "$path" ] || die "no savepoint or checkpoint to resume from"
           echo "resuming from $path"
           # shellcheck disable=SC2046
-          run_job -s "$path" "$JOB_JAR" $(job_args) ;;
+          run_job -s "$path" ${ALLOW_NON_RESTORED_STATE:+--allowNonRestoredState} "$JOB_JAR" $(job_args) ;;
   replay) if [ -s "$RUN/job.id" ]; then flink_cli cancel "$(job_id)" || true; fi
           # shellcheck disable=SC2046
           run_job "$JOB_JAR" $(job_args) --group-id "signalstream-replay-$(date +%s)" ;;

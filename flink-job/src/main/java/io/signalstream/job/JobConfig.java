@@ -1,5 +1,7 @@
 package io.signalstream.job;
 
+import io.signalstream.job.agents.Agents;
+import io.signalstream.job.agents.gemini.GeminiConfig;
 import io.signalstream.model.KafkaAuth;
 import java.io.Serializable;
 import java.time.Duration;
@@ -31,7 +33,8 @@ public record JobConfig(
         String kafkaApiKey,
         String kafkaApiSecret,
         String kafkaTruststore,
-        String kafkaTruststorePassword)
+        String kafkaTruststorePassword,
+        GeminiConfig gemini)
         implements Serializable {
 
     public static final String DEFAULT_PROVIDER = "local";
@@ -61,7 +64,33 @@ public record JobConfig(
                 s.get("kafka-api-key", "KAFKA_API_KEY", null),
                 s.get("kafka-api-secret", "KAFKA_API_SECRET", null),
                 s.get("kafka-truststore", "KAFKA_SSL_TRUSTSTORE_LOCATION", null),
-                s.get("kafka-truststore-password", "KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
+                s.get("kafka-truststore-password", "KAFKA_SSL_TRUSTSTORE_PASSWORD", null),
+                new GeminiConfig(
+                        s.get("gemini-api-key", "GEMINI_API_KEY", null),
+                        s.get("gemini-model", "GEMINI_MODEL", GeminiConfig.DEFAULT_MODEL),
+                        s.get("gemini-base-url", "GEMINI_BASE_URL", null),
+                        Double.parseDouble(
+                                s.get("gemini-temperature", "GEMINI_TEMPERATURE", "0.3")),
+                        Integer.parseInt(s.get("gemini-rpm-limit", "GEMINI_RPM_LIMIT", "1000")),
+                        Integer.parseInt(
+                                s.get(
+                                        "gemini-max-output-tokens",
+                                        "GEMINI_MAX_OUTPUT_TOKENS",
+                                        "1024")),
+                        Duration.ofMillis(
+                                Long.parseLong(
+                                        s.get(
+                                                "gemini-request-timeout-ms",
+                                                "GEMINI_REQUEST_TIMEOUT_MS",
+                                                "10000"))),
+                        Duration.ofMillis(
+                                Long.parseLong(
+                                        s.get(
+                                                "gemini-summary-quiet-ms",
+                                                "GEMINI_SUMMARY_QUIET_MS",
+                                                "10000"))),
+                        Integer.parseInt(
+                                s.get("gemini-summary-every", "GEMINI_SUMMARY_EVERY", "5"))));
     }
 
     /** Defaults suitable for a local broker at {@code bootstrapServers}. */
@@ -103,6 +132,7 @@ public record JobConfig(
                 + parallelism
                 + ", kafkaAuth="
                 + (kafkaApiKey == null ? "none" : "SASL_SSL/PLAIN (key hidden)")
+                + (Agents.GEMINI.equals(aiProvider) ? ", gemini=" + gemini : "")
                 + "}";
     }
 

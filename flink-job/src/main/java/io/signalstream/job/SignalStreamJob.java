@@ -4,8 +4,11 @@ import io.signalstream.job.agents.AgentCallFunction;
 import io.signalstream.job.agents.AgentEvent;
 import io.signalstream.job.agents.AgentOutcome;
 import io.signalstream.job.agents.Agents;
+import io.signalstream.job.agents.JitteredBackoff;
 import io.signalstream.job.agents.OutcomeRouter;
-import io.signalstream.job.agents.RetryOnFailedOutcome;
+import io.signalstream.job.agents.gemini.GeminiCallFunction;
+import io.signalstream.job.agents.gemini.LlmPlanner;
+import io.signalstream.job.agents.gemini.LlmTask;
 import io.signalstream.job.aggregate.AggregatorFunction;
 import io.signalstream.job.dlq.DeadLetter;
 import io.signalstream.job.parse.ParseMessageFunction;
@@ -30,7 +33,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
-import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,7 @@ public final class SignalStreamJob {
 
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.from(args, System.getenv());
-        Agents.checkProvider(config.aiProvider());
+        Agents.check(config);
         LOG.info("Starting SignalStream job with {}", config);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -115,10 +117,15 @@ public final class SignalStreamJob {
         DataStream<DeadLetter> deadLetters =
                 messages.getSideOutput(ParseMessageFunction.DEAD_LETTERS);
         DataStream<AgentEvent> results = null;
-        for (AgentKind kind : AgentKind.values()) {
+        for (AgentKind kind : Agents.perUpdate(config)) {
             SingleOutputStreamOperator<AgentEvent> agentResults = callAgent(updates, kind, config);
             deadLetters = deadLetters.union(agentResults.getSideOutput(OutcomeRouter.FAILED));
             results = results == null ? agentResults : results.union(agentResults);
+        }
+        if (Agents.GEMINI.equals(config.aiProvider())) {
+            SingleOutputStreamOperator<AgentEvent> modelResults = callGemini(updates, config);
+            deadLetters = deadLetters.union(modelResults.getSideOutput(OutcomeRouter.FAILED));
+            results = results.union(modelResults);
         }
         sinks.agentResults(results);
 
@@ -138,14 +145,6 @@ public final class SignalStreamJob {
      */
     private static SingleOutputStreamOperator<AgentEvent> callAgent(
             DataStream<ConversationUpdate> updates, AgentKind kind, JobConfig config) {
-        AsyncRetryStrategy<AgentOutcome> retries =
-                new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<AgentOutcome>(
-                                config.agentMaxAttempts(),
-                                config.agentRetryDelay().toMillis(),
-                                config.agentRetryDelay().toMillis() * 16,
-                                2.0)
-                        .ifResult(new RetryOnFailedOutcome())
-                        .build();
         String name = kind.wireName();
         return AsyncDataStream.unorderedWaitWithRetry(
                         updates,
@@ -153,11 +152,48 @@ public final class SignalStreamJob {
                         config.agentTimeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         config.agentCapacity(),
-                        retries)
+                        retries(config))
                 .uid("agent-" + name)
                 .name("agent " + name)
                 .process(new OutcomeRouter())
                 .uid("agent-" + name + "-router")
                 .name("agent " + name + " results");
+    }
+
+    /**
+     * The model's agents: a keyed planner picks the updates worth a call (one analysis per customer
+     * message, summary-only calls for the rest after a pause), then one async operator calls Gemini
+     * with coalescing, a fair share of the job's rate budget, retries and local fallback.
+     */
+    private static SingleOutputStreamOperator<AgentEvent> callGemini(
+            DataStream<ConversationUpdate> updates, JobConfig config) {
+        DataStream<LlmTask> tasks =
+                updates.keyBy(ConversationUpdate::key)
+                        .process(
+                                new LlmPlanner(
+                                        config.gemini().summaryQuiet(),
+                                        config.gemini().summaryEvery(),
+                                        config.conversationTtl()))
+                        .uid("llm-planner")
+                        .name("plan model calls");
+        return AsyncDataStream.unorderedWaitWithRetry(
+                        tasks,
+                        new GeminiCallFunction(config),
+                        config.agentTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        config.agentCapacity(),
+                        retries(config))
+                .uid("agent-gemini")
+                .name("agents gemini")
+                .process(new OutcomeRouter())
+                .uid("agent-gemini-router")
+                .name("agents gemini results");
+    }
+
+    private static AsyncRetryStrategy<AgentOutcome> retries(JobConfig config) {
+        return new JitteredBackoff(
+                config.agentMaxAttempts(),
+                config.agentRetryDelay().toMillis(),
+                config.agentRetryDelay().toMillis() * 32);
     }
 }

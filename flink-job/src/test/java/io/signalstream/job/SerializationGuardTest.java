@@ -4,6 +4,7 @@ import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithout
 
 import io.signalstream.job.agents.AgentEvent;
 import io.signalstream.job.agents.AgentOutcome;
+import io.signalstream.job.agents.gemini.LlmTask;
 import io.signalstream.job.dlq.DeadLetter;
 import io.signalstream.job.source.SourceRecord;
 import io.signalstream.job.state.ConversationUpdate;
@@ -32,5 +33,6 @@ class SerializationGuardTest {
         assertSerializedAsPojoWithoutKryo(AgentOutcome.class);
         assertSerializedAsPojoWithoutKryo(AgentEvent.class);
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
+        assertSerializedAsPojoWithoutKryo(LlmTask.class);
     }
 }

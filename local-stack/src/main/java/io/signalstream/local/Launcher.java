@@ -24,6 +24,10 @@ public final class Launcher {
                         Path.of(home, "flink-conf"),
                         env("AI_PROVIDER", "local"),
                         Boolean.parseBoolean(env("EXACTLY_ONCE", "false")));
+        String keys = System.getenv("SIGNALSTREAM_API_KEYS");
+        if (keys != null && !keys.isBlank()) {
+            options = options.withApiKeys(keys);
+        }
         LocalStack stack = new LocalStack(options).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -37,20 +41,29 @@ public final class Launcher {
                                 },
                                 "local-stack-shutdown"));
         String api = stack.apiUrl();
+        String key = stack.devKey();
+        String keyLine =
+                key == null
+                        ? "API keys     from SIGNALSTREAM_API_KEYS"
+                        : "API key      " + key + "   (tenant " + LocalStack.DEV_TENANT + ")";
+        String shownKey = key == null ? "<your key>" : key;
         System.out.printf(
                 """
 
                 SignalStream is running.
-                  API          %1$s   (health: %1$s/health/ready)
+                  Dashboard    %1$s/   (paste the API key below)
+                  %6$s
+                  API          %1$s   (OpenAPI: %1$s/openapi, health: %1$s/health/ready)
                   Flink web UI %2$s
                   Kafka        %3$s
                   Data         %4$s
 
                 Try it:
-                  curl -s -X POST %1$s/v1/messages -H 'Content-Type: application/json' \\
+                  curl -s -X POST %1$s/v1/messages -H 'Authorization: Bearer %7$s' \
+                    -H 'Content-Type: application/json' \
                     -d '{"conversation_id":"demo-1","sender":"customer","channel":"chat","message":"My order #1234 still has not arrived and I am really frustrated"}'
-                  curl -s %1$s/v1/conversations/demo-1/insights
-                  WebSocket: ws://localhost:%5$d/ws/conversations/demo-1/stream
+                  curl -s -H 'Authorization: Bearer %7$s' %1$s/v1/conversations/demo-1/insights
+                  WebSocket: ws://localhost:%5$d/ws/conversations/demo-1/stream?access_token=%7$s
 
                 Press Ctrl-C to stop.
                 %n""",
@@ -58,7 +71,9 @@ public final class Launcher {
                 stack.flinkUi(),
                 stack.kafka().bootstrapServers(),
                 options.dataDir().toAbsolutePath(),
-                stack.api().port());
+                stack.api().port(),
+                keyLine,
+                shownKey);
         stopped.await();
     }
 

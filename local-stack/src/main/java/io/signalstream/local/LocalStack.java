@@ -1,8 +1,11 @@
 package io.signalstream.local;
 
+import io.signalstream.api.ApiKeys;
+import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
 import io.signalstream.job.JobConfig;
 import io.signalstream.job.SignalStreamJob;
+import io.signalstream.job.agents.Agents;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
@@ -10,8 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,13 +55,77 @@ public final class LocalStack implements AutoCloseable {
             int parallelism,
             Path flinkConfDir,
             String aiProvider,
-            boolean exactlyOnce) {}
+            boolean exactlyOnce,
+            List<String> jobArgs,
+            String apiKeys) {
+
+        /** Options with no job arguments beyond the ones named here and a generated dev key. */
+        public Options(
+                Path dataDir,
+                int kafkaPort,
+                int apiPort,
+                int flinkUiPort,
+                int partitions,
+                int parallelism,
+                Path flinkConfDir,
+                String aiProvider,
+                boolean exactlyOnce) {
+            this(
+                    dataDir,
+                    kafkaPort,
+                    apiPort,
+                    flinkUiPort,
+                    partitions,
+                    parallelism,
+                    flinkConfDir,
+                    aiProvider,
+                    exactlyOnce,
+                    List.of(),
+                    null);
+        }
+
+        /** These options with API keys {@code key=tenant,...} instead of a generated dev key. */
+        public Options withApiKeys(String spec) {
+            return new Options(
+                    dataDir,
+                    kafkaPort,
+                    apiPort,
+                    flinkUiPort,
+                    partitions,
+                    parallelism,
+                    flinkConfDir,
+                    aiProvider,
+                    exactlyOnce,
+                    jobArgs,
+                    spec);
+        }
+
+        /** These options with more job arguments. */
+        public Options withJobArgs(List<String> args) {
+            return new Options(
+                    dataDir,
+                    kafkaPort,
+                    apiPort,
+                    flinkUiPort,
+                    partitions,
+                    parallelism,
+                    flinkConfDir,
+                    aiProvider,
+                    exactlyOnce,
+                    args,
+                    apiKeys);
+        }
+    }
+
+    /** The tenant of the generated development key. */
+    public static final String DEV_TENANT = "demo-tenant";
 
     private final Options options;
     private EmbeddedKafka kafka;
     private QueryApi api;
     private JobClient job;
     private String flinkUi;
+    private String devKey;
 
     public LocalStack(Options options) {
         this.options = options;
@@ -89,16 +158,27 @@ public final class LocalStack implements AutoCloseable {
                         .start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", options.partitions());
 
-        api = QueryApi.local(kafka.bootstrapServers(), options.apiPort()).start();
+        ApiKeys keys;
+        if (options.apiKeys() != null) {
+            keys = ApiKeys.parse(options.apiKeys());
+        } else {
+            devKey = devKey(options.dataDir());
+            keys = ApiKeys.parse(devKey + "=" + DEV_TENANT);
+        }
+        api =
+                QueryApi.local(ApiSettings.local(kafka.bootstrapServers(), keys), options.apiPort())
+                        .start();
 
-        JobConfig jobConfig =
-                JobConfig.from(
-                        new String[] {
-                            "--bootstrap-servers", kafka.bootstrapServers(),
-                            "--ai-provider", options.aiProvider(),
-                            "--exactly-once", Boolean.toString(options.exactlyOnce())
-                        },
-                        Map.of());
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers", kafka.bootstrapServers(),
+                                "--ai-provider", options.aiProvider(),
+                                "--exactly-once", Boolean.toString(options.exactlyOnce())));
+        args.addAll(options.jobArgs());
+        // The environment supplies the rest (GEMINI_API_KEY, GEMINI_MODEL, ...), as on a cluster.
+        JobConfig jobConfig = JobConfig.from(args.toArray(String[]::new), System.getenv());
+        Agents.check(jobConfig);
         Configuration flink = flinkConfiguration();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
@@ -155,6 +235,34 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The development key of {@link #DEV_TENANT}: made once per data folder and kept in {@code
+     * dev-api-key} there (owner-readable only), so a restarted stack keeps its key.
+     */
+    static String devKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("dev-api-key");
+        if (Files.isRegularFile(file)) {
+            String key = Files.readString(file).strip();
+            if (!key.isEmpty()) {
+                return key;
+            }
+        }
+        Files.createDirectories(dataDir);
+        String key = ApiKeys.generate();
+        Files.writeString(file, key + "\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("cannot restrict {} on this file system", file);
+        }
+        return key;
+    }
+
+    /** The generated development key, or null when the options named the keys. */
+    public String devKey() {
+        return devKey;
     }
 
     public String apiUrl() {

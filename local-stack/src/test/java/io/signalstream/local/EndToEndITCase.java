@@ -40,6 +40,7 @@ class EndToEndITCase {
     @TempDir(cleanup = CleanupMode.NEVER)
     static Path dataDir;
 
+    private static final String ACME_KEY = "acme-" + java.util.UUID.randomUUID();
     private static LocalStack stack;
     private static StackClient client;
 
@@ -50,9 +51,10 @@ class EndToEndITCase {
         stack =
                 new LocalStack(
                                 new LocalStack.Options(
-                                        dataDir, 0, 0, 0, 2, 2, flinkConf, "local", false))
+                                                dataDir, 0, 0, 0, 2, 2, flinkConf, "local", false)
+                                        .withApiKeys(ACME_KEY + "=acme"))
                         .start();
-        client = new StackClient(stack, "acme");
+        client = new StackClient(stack, ACME_KEY);
     }
 
     @AfterAll
@@ -82,7 +84,7 @@ class EndToEndITCase {
         BlockingQueue<JsonNode> updates = new LinkedBlockingQueue<>();
         WebSocket ws =
                 HTTP.newWebSocketBuilder()
-                        .header("X-Tenant-ID", "acme")
+                        .subprotocols("bearer", ACME_KEY)
                         .buildAsync(
                                 URI.create(
                                         stack.apiUrl().replace("http", "ws")

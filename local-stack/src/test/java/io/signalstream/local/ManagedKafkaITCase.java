@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
 import io.signalstream.job.JobConfig;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -97,14 +99,19 @@ class ManagedKafkaITCase {
         assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
     }
 
+    private static final String API_KEY = "managed-" + java.util.UUID.randomUUID();
+
     private static ApiSettings settings(String bootstrap, String secret, String truststore) {
         return new ApiSettings(
                 bootstrap,
                 "",
-                "demo-tenant",
-                true,
+                ApiKeys.parse(API_KEY + "=demo-tenant"),
                 Duration.ofSeconds(4),
-                KafkaAuth.clientProperties("signalstream", secret, truststore, PASSWORD));
+                KafkaAuth.clientProperties("signalstream", secret, truststore, PASSWORD),
+                List.of(),
+                ApiSettings.DEFAULT_MAX_BODY_BYTES,
+                200,
+                400);
     }
 
     private static QueryApi api(ApiSettings settings) {
@@ -119,6 +126,7 @@ class ManagedKafkaITCase {
                                         URI.create(
                                                 "http://127.0.0.1:" + api.port() + "/v1/messages"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + API_KEY)
                                 .timeout(Duration.ofSeconds(30))
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(

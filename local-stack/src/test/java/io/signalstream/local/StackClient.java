@@ -17,14 +17,14 @@ final class StackClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final LocalStack stack;
-    private final String tenant;
+    private final String key;
 
     /**
-     * @param tenant sent as X-Tenant-ID, or null for the default tenant
+     * @param key the API key to call with, or null for the stack's development key
      */
-    StackClient(LocalStack stack, String tenant) {
+    StackClient(LocalStack stack, String key) {
         this.stack = stack;
-        this.tenant = tenant;
+        this.key = key;
     }
 
     static String message(String conversation, String id, String sender, String text) {
@@ -58,7 +58,7 @@ final class StackClient {
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path));
-        return tenant == null ? builder : builder.header("X-Tenant-ID", tenant);
+        return builder.header("Authorization", "Bearer " + (key == null ? stack.devKey() : key));
     }
 
     /**

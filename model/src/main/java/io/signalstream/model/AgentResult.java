@@ -14,6 +14,7 @@ import java.time.Instant;
  *
  * @param seq the conversation's {@code message_count} this result reflects
  * @param messageId the message that triggered it
+ * @param usage tokens, prompt version and fallback of a model's result; null for local results
  */
 @JsonDeserialize(using = AgentResult.Deserializer.class)
 public record AgentResult(
@@ -26,7 +27,34 @@ public record AgentResult(
         String model,
         long latencyMs,
         Instant producedAt,
-        AgentOutput result) {
+        AgentOutput result,
+        LlmUsage usage) {
+
+    /** A result no language model was involved in. */
+    public AgentResult(
+            String tenantId,
+            String conversationId,
+            AgentKind agent,
+            long seq,
+            String messageId,
+            String provider,
+            String model,
+            long latencyMs,
+            Instant producedAt,
+            AgentOutput result) {
+        this(
+                tenantId,
+                conversationId,
+                agent,
+                seq,
+                messageId,
+                provider,
+                model,
+                latencyMs,
+                producedAt,
+                result,
+                null);
+    }
 
     public AgentResult {
         if (agent != null && result != null && !agent.resultType().isInstance(result)) {
@@ -81,7 +109,10 @@ public record AgentResult(
                     node.hasNonNull("produced_at")
                             ? ctx.readTreeAsValue(node.get("produced_at"), Instant.class)
                             : null,
-                    result);
+                    result,
+                    node.hasNonNull("usage")
+                            ? ctx.readTreeAsValue(node.get("usage"), LlmUsage.class)
+                            : null);
         }
 
         private static String text(JsonNode node, String field) {

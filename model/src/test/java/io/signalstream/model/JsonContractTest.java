@@ -202,9 +202,32 @@ class JsonContractTest {
                             "model",
                             "latency_ms",
                             "produced_at",
-                            "result");
+                            "result",
+                            "usage");
             assertThat(roundTrip(r, AgentResult.class)).isEqualTo(r);
         }
+        AgentResult fromModel =
+                new AgentResult(
+                        "acme",
+                        "c1",
+                        AgentKind.REPLY,
+                        3,
+                        "m3",
+                        "gemini",
+                        "gemini-2.5-flash",
+                        900,
+                        T,
+                        new ReplyResult("Let me check."),
+                        new LlmUsage("analysis-v1", "call-1", 812, 190, 1, null));
+        assertThat(roundTrip(fromModel, AgentResult.class)).isEqualTo(fromModel);
+        assertThat(fields(fromModel.usage()))
+                .containsExactly(
+                        "prompt_version",
+                        "call_id",
+                        "input_tokens",
+                        "output_tokens",
+                        "attempts",
+                        "fallback_reason");
         assertThat(fields(results.get(0).result()))
                 .containsExactly("sentiment", "score", "confidence", "emotion", "reasoning");
         assertThat(fields(results.get(1).result()))
@@ -256,7 +279,8 @@ class JsonContractTest {
                         null,
                         new ReplyResult("Sorry"),
                         Map.of("sentiment", new AgentStatus(3, "local", 1)),
-                        T);
+                        T,
+                        List.of(new SentimentPoint(1, 0.1), new SentimentPoint(3, -0.7)));
         assertThat(fields(a))
                 .containsExactly(
                         "tenant_id",
@@ -269,7 +293,9 @@ class JsonContractTest {
                         "summary",
                         "reply",
                         "agents",
-                        "last_updated");
+                        "last_updated",
+                        "sentiment_trend");
+        assertThat(fields(a.sentimentTrend().get(1))).containsExactly("seq", "score");
         assertThat(fields(a.agents().get("sentiment")))
                 .containsExactly("seq", "provider", "latency_ms");
         assertThat(roundTrip(a, AggregatedIntelligence.class)).isEqualTo(a);

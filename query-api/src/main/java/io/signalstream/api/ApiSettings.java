@@ -2,41 +2,108 @@ package io.signalstream.api;
 
 import io.helidon.config.Config;
 import io.signalstream.model.KafkaAuth;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The API's settings, read once in {@link Main} from {@code application.yaml} under {@code
- * signalstream}, with the original design's environment variables taking precedence.
+ * signalstream}, with environment variables taking precedence.
  *
- * @param defaultTenant the tenant of requests that name none
- * @param tenantHeaderEnabled whether {@code X-Tenant-ID} may pick the tenant (development only)
+ * @param apiKeys who may call, and as which tenant ({@code SIGNALSTREAM_API_KEYS}, {@code
+ *     SIGNALSTREAM_API_KEYS_FILE}); the API refuses to start without any
  * @param produceTimeout how long a POST waits for Kafka before answering 503
+ * @param corsOrigins origins a separately hosted front end may call from ({@code
+ *     SIGNALSTREAM_CORS_ORIGINS}, comma-separated; {@code *} for any); empty for none
+ * @param maxBodyBytes the largest request body; larger ones get 413
+ * @param ingestRatePerTenant messages a second each tenant may post on average ({@code
+ *     SIGNALSTREAM_INGEST_RATE})
+ * @param ingestBurstPerTenant and in one burst ({@code SIGNALSTREAM_INGEST_BURST})
  */
 public record ApiSettings(
         String bootstrapServers,
         String topicPrefix,
-        String defaultTenant,
-        boolean tenantHeaderEnabled,
+        ApiKeys apiKeys,
         Duration produceTimeout,
-        Properties kafkaAuth) {
+        Properties kafkaAuth,
+        List<String> corsOrigins,
+        int maxBodyBytes,
+        double ingestRatePerTenant,
+        int ingestBurstPerTenant) {
+
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     public static ApiSettings from(Config signalstream, Map<String, String> env) {
         Config kafka = signalstream.get("kafka");
+        Config limits = signalstream.get("limits");
+        ApiKeys keys = ApiKeys.parse(env.get("SIGNALSTREAM_API_KEYS"));
+        String keysFile =
+                env.getOrDefault(
+                        "SIGNALSTREAM_API_KEYS_FILE",
+                        signalstream.get("api-keys-file").asString().orElse(""));
+        if (!keysFile.isBlank()) {
+            keys = keys.and(ApiKeys.file(Path.of(keysFile)));
+        }
         return new ApiSettings(
                 env.getOrDefault(
                         "KAFKA_BOOTSTRAP_SERVERS",
                         kafka.get("bootstrap-servers").asString().orElse("localhost:9092")),
                 env.getOrDefault("TOPIC_PREFIX", kafka.get("topic-prefix").asString().orElse("")),
-                signalstream.get("tenants.default").asString().orElse("demo-tenant"),
-                signalstream.get("tenants.header-enabled").asBoolean().orElse(true),
+                keys,
                 kafka.get("produce-timeout").as(Duration.class).orElse(Duration.ofSeconds(4)),
                 KafkaAuth.clientProperties(
                         env.get("KAFKA_API_KEY"),
                         env.get("KAFKA_API_SECRET"),
                         env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"),
-                        env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD")));
+                        env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD")),
+                list(
+                        env.getOrDefault(
+                                "SIGNALSTREAM_CORS_ORIGINS",
+                                signalstream.get("cors-origins").asString().orElse(""))),
+                limits.get("max-body-bytes").asInt().orElse(DEFAULT_MAX_BODY_BYTES),
+                Double.parseDouble(
+                        env.getOrDefault(
+                                "SIGNALSTREAM_INGEST_RATE",
+                                limits.get("ingest-rate-per-tenant").asString().orElse("200"))),
+                Integer.parseInt(
+                        env.getOrDefault(
+                                "SIGNALSTREAM_INGEST_BURST",
+                                limits.get("ingest-burst-per-tenant").asString().orElse("400"))));
+    }
+
+    /** Settings for a plain local broker: the local stack and tests. */
+    public static ApiSettings local(String bootstrapServers, ApiKeys keys) {
+        return new ApiSettings(
+                bootstrapServers,
+                "",
+                keys,
+                Duration.ofSeconds(4),
+                new Properties(),
+                List.of(),
+                DEFAULT_MAX_BODY_BYTES,
+                200,
+                400);
+    }
+
+    /** A copy with another ingest rate limit. */
+    public ApiSettings withIngestLimit(double ratePerSecond, int burst) {
+        return new ApiSettings(
+                bootstrapServers,
+                topicPrefix,
+                apiKeys,
+                produceTimeout,
+                kafkaAuth,
+                corsOrigins,
+                maxBodyBytes,
+                ratePerSecond,
+                burst);
+    }
+
+    private static List<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Properties every Kafka client of the API starts from. */
@@ -47,19 +114,25 @@ public record ApiSettings(
         return props;
     }
 
-    /** Never prints the Kafka credentials. */
+    /** Never prints API keys or Kafka credentials. */
     @Override
     public String toString() {
         return "ApiSettings{bootstrapServers="
                 + bootstrapServers
                 + ", topicPrefix='"
                 + topicPrefix
-                + "', defaultTenant="
-                + defaultTenant
-                + ", tenantHeaderEnabled="
-                + tenantHeaderEnabled
+                + "', apiKeys="
+                + apiKeys
                 + ", produceTimeout="
                 + produceTimeout
+                + ", corsOrigins="
+                + corsOrigins
+                + ", maxBodyBytes="
+                + maxBodyBytes
+                + ", ingestRatePerTenant="
+                + ingestRatePerTenant
+                + "/s burst "
+                + ingestBurstPerTenant
                 + ", kafkaAuth="
                 + (kafkaAuth.isEmpty()
                         ? "none"

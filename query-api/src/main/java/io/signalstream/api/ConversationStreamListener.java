@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.WritableHeaders;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -11,64 +12,97 @@ import io.helidon.websocket.WsUpgradeException;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code WS /ws/conversations/{id}/stream}, one instance per connection: on open the current
- * snapshot, then every newer version as {@code {"type":"intelligence_update","data":{...}}}.
+ * One WebSocket connection, one instance:
  *
- * <p>Sends happen on the session's own virtual thread and coalesce: a slow client gets the newest
- * version when it is ready again, and never holds up the view or other sessions.
+ * <ul>
+ *   <li>{@code WS /ws/conversations/{id}/stream}: on open the conversation's current snapshot, then
+ *       every newer version as {@code {"type":"intelligence_update","data":{...}}};
+ *   <li>{@code WS /ws/conversations}: every newer version of any of the tenant's conversations (the
+ *       dashboard's live list).
+ * </ul>
+ *
+ * <p>The API key comes as the subprotocols {@code bearer, <key>} (answered with {@code bearer}),
+ * {@code ?access_token=<key>} or {@code Authorization: Bearer}. A conversation of another tenant is
+ * indistinguishable from one that does not exist yet: its stream stays silent.
+ *
+ * <p>Sends happen on the session's own virtual thread and coalesce per conversation: a slow client
+ * gets the newest version when it is ready again, and never holds up the view or other sessions.
  */
 final class ConversationStreamListener implements WsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConversationStreamListener.class);
-    private static final Pattern PATH = Pattern.compile("/ws/conversations/([^/]+)/stream/?");
+    private static final Pattern ONE = Pattern.compile("/ws/conversations/([^/]+)/stream/?");
+    private static final Pattern ALL = Pattern.compile("/ws/conversations/?");
 
     private final IntelligenceView view;
-    private final Tenants tenants;
+    private final Auth auth;
     private final ExecutorService senders;
     private final ObjectMapper mapper = Json.newMapper();
-    private final AtomicReference<String> pending = new AtomicReference<>();
+
+    /** The newest unsent message per conversation. */
+    private final Map<String, String> pending = new ConcurrentHashMap<>();
+
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile String tenant;
+
+    /** The one conversation's key, or null for the tenant-wide stream. */
     private volatile String key;
+
     private volatile WsSession session;
     private volatile AutoCloseable subscription;
 
-    ConversationStreamListener(IntelligenceView view, Tenants tenants, ExecutorService senders) {
+    ConversationStreamListener(IntelligenceView view, Auth auth, ExecutorService senders) {
         this.view = view;
-        this.tenants = tenants;
+        this.auth = auth;
         this.senders = senders;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers)
             throws WsUpgradeException {
-        Matcher m = PATH.matcher(prologue.uriPath().path());
-        if (!m.matches() || !ConversationKey.isValidId(m.group(1))) {
+        String path = prologue.uriPath().path();
+        Matcher one = ONE.matcher(path);
+        boolean all = ALL.matcher(path).matches();
+        if (!all && (!one.matches() || !ConversationKey.isValidId(one.group(1)))) {
             throw new WsUpgradeException(
                     "conversation id must be 1 to 128 characters of letters, digits and . _ : @ -");
         }
-        Optional<String> tenant = tenants.resolve(headers);
-        if (tenant.isEmpty()) {
-            throw new WsUpgradeException("invalid X-Tenant-ID");
+        Optional<String> caller = auth.wsTenant(headers, prologue.query());
+        if (caller.isEmpty()) {
+            throw new WsUpgradeException(
+                    "an API key is required: subprotocols 'bearer, <key>' or ?access_token=<key>");
         }
-        key = ConversationKey.of(tenant.get(), m.group(1));
+        tenant = caller.get();
+        key = all ? null : ConversationKey.of(tenant, one.group(1));
+        if (headers.contains(Auth.WS_PROTOCOL)) {
+            WritableHeaders<?> answer = WritableHeaders.create();
+            answer.set(Auth.WS_PROTOCOL, Auth.WS_BEARER);
+            return Optional.of(answer);
+        }
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession session) {
         this.session = session;
-        subscription = view.subscribe(key, this::offer);
-        view.get(key).ifPresent(this::offer);
+        if (key == null) {
+            subscription = view.subscribeTenant(tenant, this::offer);
+        } else {
+            subscription = view.subscribe(key, this::offer);
+            view.get(key).ifPresent(this::offer);
+        }
     }
 
     @Override
@@ -83,7 +117,7 @@ final class ConversationStreamListener implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
-        LOG.debug("WebSocket error on {}: {}", key, t.toString());
+        LOG.debug("WebSocket error on {}: {}", key == null ? tenant : key, t.toString());
         unsubscribe();
     }
 
@@ -91,7 +125,7 @@ final class ConversationStreamListener implements WsListener {
         ObjectNode message = mapper.createObjectNode();
         message.put("type", "intelligence_update");
         message.set("data", mapper.valueToTree(aggregate));
-        pending.set(message.toString());
+        pending.put(aggregate.key(), message.toString());
         if (draining.compareAndSet(false, true)) {
             senders.execute(this::drain);
         }
@@ -99,12 +133,16 @@ final class ConversationStreamListener implements WsListener {
 
     private void drain() {
         try {
-            String next;
-            while ((next = pending.getAndSet(null)) != null) {
-                session.send(next, true);
+            while (!pending.isEmpty()) {
+                for (String conversation : List.copyOf(pending.keySet())) {
+                    String next = pending.remove(conversation);
+                    if (next != null) {
+                        session.send(next, true);
+                    }
+                }
             }
         } catch (RuntimeException e) {
-            LOG.debug("closing WebSocket on {} after a failed send: {}", key, e.toString());
+            LOG.debug("closing WebSocket of {} after a failed send: {}", tenant, e.toString());
             unsubscribe();
             session.close(WsCloseCodes.UNEXPECTED_CONDITION, "send failed");
             return;
@@ -112,7 +150,7 @@ final class ConversationStreamListener implements WsListener {
             draining.set(false);
         }
         // An update that arrived after the loop ended but before the flag was cleared.
-        if (pending.get() != null && draining.compareAndSet(false, true)) {
+        if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
             senders.execute(this::drain);
         }
     }

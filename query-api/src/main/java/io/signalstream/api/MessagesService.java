@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -19,6 +20,13 @@ import io.signalstream.model.CreateMessageRequest;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Validation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +48,20 @@ final class MessagesService implements HttpService {
     record Accepted(String messageId, String tenantId, String conversationId, Instant timestamp) {}
 
     private final MessageIngest ingest;
-    private final Tenants tenants;
+    private final Auth auth;
+    private final IngestRateLimiter rateLimiter;
+    private final double maxRate;
+    private final int maxBodyBytes;
     private final int retryAfterSeconds;
     private final ObjectMapper mapper = strictRequestMapper();
 
-    MessagesService(MessageIngest ingest, Tenants tenants, ApiSettings settings) {
+    MessagesService(
+            MessageIngest ingest, Auth auth, ApiSettings settings, IngestRateLimiter rateLimiter) {
         this.ingest = ingest;
-        this.tenants = tenants;
+        this.auth = auth;
+        this.rateLimiter = rateLimiter;
+        this.maxRate = settings.ingestRatePerTenant();
+        this.maxBodyBytes = settings.maxBodyBytes();
         this.retryAfterSeconds = (int) Math.max(1, settings.produceTimeout().toSeconds());
     }
 
@@ -65,16 +80,30 @@ final class MessagesService implements HttpService {
                     "Send the message as application/json, not " + type.get().text());
             return;
         }
-        Optional<String> tenant = tenants.resolve(req.headers());
+        Optional<String> tenant = auth.require(req, res);
         if (tenant.isEmpty()) {
-            Problems.send(
-                    res,
-                    Status.BAD_REQUEST_400,
-                    "Bad Request",
-                    "X-Tenant-ID must be 1 to 128 characters of letters, digits and . _ : @ -");
             return;
         }
-        String body = req.content().as(String.class);
+        Optional<Duration> wait = rateLimiter.acquire(tenant.get());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (long) Math.ceil(wait.get().toMillis() / 1000.0));
+            res.headers().set(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+            Problems.send(
+                    res,
+                    Status.TOO_MANY_REQUESTS_429,
+                    "Too Many Requests",
+                    "This tenant is posting faster than its limit of "
+                            + (long) maxRate
+                            + " messages a second; nothing was accepted. Retry after "
+                            + seconds
+                            + " s with the same message_id.");
+            return;
+        }
+        Optional<String> text = readBody(req, res);
+        if (text.isEmpty()) {
+            return;
+        }
+        String body = text.get();
         CreateMessageRequest request;
         try {
             request = mapper.readValue(body, CreateMessageRequest.class);
@@ -140,6 +169,50 @@ final class MessagesService implements HttpService {
                                 message.tenantId(),
                                 message.conversationId(),
                                 message.timestamp())));
+    }
+
+    /**
+     * The body as text: at most {@code maxBodyBytes} (else 413) of valid UTF-8 (else 400). Read
+     * with a limit, so a body without a length cannot grow past it either.
+     */
+    private Optional<String> readBody(ServerRequest req, ServerResponse res) throws IOException {
+        if (req.headers().contentLength().orElse(0) > maxBodyBytes) {
+            tooLarge(res);
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes(maxBodyBytes + 1);
+        }
+        if (bytes.length > maxBodyBytes) {
+            tooLarge(res);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString());
+        } catch (CharacterCodingException e) {
+            Problems.send(
+                    res, Status.BAD_REQUEST_400, "Bad Request", "The body is not valid UTF-8");
+            return Optional.empty();
+        }
+    }
+
+    private void tooLarge(ServerResponse res) {
+        Problems.send(
+                res,
+                Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "Content Too Large",
+                "The body is larger than "
+                        + maxBodyBytes
+                        + " bytes; a message's text may have up to "
+                        + Validation.MAX_MESSAGE_LENGTH
+                        + " characters");
     }
 
     /** Like the shared mapper, but a number or boolean where text belongs is an error, not text. */

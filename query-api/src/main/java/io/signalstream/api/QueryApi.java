@@ -2,12 +2,21 @@ package io.signalstream.api;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.http.HttpException;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -25,18 +34,25 @@ public final class QueryApi implements AutoCloseable {
     private final ApiSettings settings;
     private final MessageIngest ingest;
     private final IntelligenceView view;
+    private final TranscriptView transcripts;
     private final HealthService health;
-    private final Tenants tenants;
+    private final Auth auth;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private WebServer server;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
+        if (settings.apiKeys().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "No API keys: set SIGNALSTREAM_API_KEYS=\"<key>=<tenant>,...\" or"
+                            + " SIGNALSTREAM_API_KEYS_FILE (lines sha256:<hex>=<tenant>)");
+        }
         this.serverConfig = serverConfig;
         this.settings = settings;
         this.ingest = new MessageIngest(settings);
         this.view = new IntelligenceView(settings);
+        this.transcripts = new TranscriptView(settings);
         this.health = new HealthService(view, settings);
-        this.tenants = new Tenants(settings);
+        this.auth = new Auth(settings.apiKeys());
     }
 
     /** Reads {@code server} and {@code signalstream} from {@code config}. */
@@ -46,29 +62,33 @@ public final class QueryApi implements AutoCloseable {
                 ApiSettings.from(config.get("signalstream"), System.getenv()));
     }
 
-    /**
-     * An API on {@code 127.0.0.1:port} (0 picks a free port) for a plain local broker, with the
-     * default tenant and the development tenant header: the local stack and tests.
-     */
-    public static QueryApi local(String bootstrapServers, int port) {
+    /** An API on {@code 127.0.0.1:port} (0 picks a free port) for the local stack and tests. */
+    public static QueryApi local(ApiSettings settings, int port) {
         return new QueryApi(
                 Config.just(
                         ConfigSources.create(
-                                Map.of("port", Integer.toString(port), "host", "127.0.0.1"))),
-                new ApiSettings(
-                        bootstrapServers,
-                        "",
-                        "demo-tenant",
-                        true,
-                        Duration.ofSeconds(4),
-                        new Properties()));
+                                Map.of(
+                                        "port",
+                                        Integer.toString(port),
+                                        "host",
+                                        "127.0.0.1",
+                                        "max-payload-size",
+                                        Long.toString(4L * settings.maxBodyBytes())))),
+                settings);
     }
 
     public synchronized QueryApi start() {
         view.start();
-        server =
+        transcripts.start();
+        var builder =
                 WebServer.builder()
                         .config(serverConfig)
+                        .featuresDiscoverServices(false)
+                        .addFeature(
+                                OpenApiFeature.builder()
+                                        .servicesDiscoverServices(false)
+                                        .staticFile("META-INF/openapi.yaml")
+                                        .build())
                         .routing(this::routing)
                         .addRouting(
                                 WsRouting.builder()
@@ -76,20 +96,68 @@ public final class QueryApi implements AutoCloseable {
                                                 "/ws/conversations/{id}/stream",
                                                 () ->
                                                         new ConversationStreamListener(
-                                                                view, tenants, senders)))
-                        .build()
-                        .start();
-        LOG.info(
-                "SignalStream API listening on port {} (Kafka {})",
-                server.port(),
-                settings.bootstrapServers());
+                                                                view, auth, senders))
+                                        .endpoint(
+                                                "/ws/conversations",
+                                                () ->
+                                                        new ConversationStreamListener(
+                                                                view, auth, senders)));
+        if (!settings.corsOrigins().isEmpty()) {
+            builder.addFeature(cors(settings.corsOrigins()));
+        }
+        server = builder.build().start();
+        LOG.info("SignalStream API listening on port {} ({})", server.port(), settings);
         return this;
     }
 
+    /** CORS for a separately hosted front end: the API's methods and headers, these origins. */
+    private static CorsFeature cors(List<String> origins) {
+        return CorsFeature.builder()
+                .addPath(
+                        path ->
+                                path.pathPattern("/*")
+                                        .allowOrigins(Set.copyOf(origins))
+                                        .allowMethods(Set.of("GET", "POST", "OPTIONS"))
+                                        .allowHeaders(Set.of("Authorization", "Content-Type"))
+                                        .exposeHeaders(Set.of("Retry-After", "Location")))
+                .build();
+    }
+
     void routing(HttpRouting.Builder routing) {
-        routing.register("/v1/messages", new MessagesService(ingest, tenants, settings))
-                .register("/v1/conversations", new ConversationsService(view, tenants))
+        routing.register(
+                        "/v1/messages",
+                        new MessagesService(
+                                ingest,
+                                auth,
+                                settings,
+                                new IngestRateLimiter(
+                                        settings.ingestRatePerTenant(),
+                                        settings.ingestBurstPerTenant(),
+                                        System::nanoTime)))
+                .register("/v1/conversations", new ConversationsService(view, transcripts, auth))
                 .register("/health", health)
+                .register(
+                        "/",
+                        StaticContentFeature.createService(
+                                ClasspathHandlerConfig.builder()
+                                        .location("dashboard")
+                                        .welcome("index.html")
+                                        .build()))
+                // Whatever no route answers gets a problem, like every other error. The OpenAPI
+                // document and CORS preflights are served by features routed after this.
+                .any(
+                        (req, res) -> {
+                            if (req.prologue().method() == Method.OPTIONS
+                                    || req.path().path().startsWith("/openapi")) {
+                                res.next();
+                                return;
+                            }
+                            httpError(
+                                    req,
+                                    res,
+                                    new HttpException("no route", Status.NOT_FOUND_404, true));
+                        })
+                .error(HttpException.class, QueryApi::httpError)
                 .error(
                         Exception.class,
                         (req, res, e) -> {
@@ -100,10 +168,33 @@ public final class QueryApi implements AutoCloseable {
                                     e);
                             Problems.send(
                                     res,
-                                    io.helidon.http.Status.INTERNAL_SERVER_ERROR_500,
+                                    Status.INTERNAL_SERVER_ERROR_500,
                                     "Internal Server Error",
                                     "Something went wrong on our side; the error is logged.");
                         });
+    }
+
+    /**
+     * Helidon's own answers (404 for an unknown path, 304 for an unchanged file, 405, 413, ...)
+     * keep their status; errors get a problem body, a 304 none.
+     */
+    private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
+        Status status = e.status();
+        if (status.code() < 400) {
+            res.status(status).send();
+            return;
+        }
+        String detail =
+                switch (status.code()) {
+                    case 404 -> "There is nothing at " + req.path().path() + "; see /openapi";
+                    case 405 ->
+                            req.prologue().method().text()
+                                    + " is not allowed on "
+                                    + req.path().path();
+                    case 413 -> "The request is too large";
+                    default -> status.reasonPhrase();
+                };
+        Problems.send(res, status, status.reasonPhrase(), detail);
     }
 
     public int port() {
@@ -120,6 +211,7 @@ public final class QueryApi implements AutoCloseable {
             server = null;
         }
         view.close();
+        transcripts.close();
         health.close();
         ingest.close();
         senders.shutdownNow();

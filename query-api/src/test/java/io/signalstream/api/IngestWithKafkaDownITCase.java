@@ -23,12 +23,15 @@ class IngestWithKafkaDownITCase {
         HttpClient http = HttpClient.newHttpClient();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 1);
-            try (QueryApi api = QueryApi.local(kafka.bootstrapServers(), 0).start()) {
+            ApiSettings settings =
+                    ApiSettings.local(kafka.bootstrapServers(), ApiKeys.parse("k1=demo-tenant"));
+            try (QueryApi api = QueryApi.local(settings, 0).start()) {
                 HttpRequest post =
                         HttpRequest.newBuilder(
                                         URI.create(
                                                 "http://127.0.0.1:" + api.port() + "/v1/messages"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer k1")
                                 .timeout(Duration.ofSeconds(30))
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(

@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.Channel;
+import io.signalstream.model.ConversationState;
 import io.signalstream.model.Json;
+import io.signalstream.model.RecentMessage;
 import io.signalstream.model.ReplyResult;
+import io.signalstream.model.Sender;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Topics;
 import java.net.URI;
@@ -44,6 +48,12 @@ class QueryApiITCase {
 
     private static final ObjectMapper MAPPER = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ACME_KEY = "acme-key-" + java.util.UUID.randomUUID();
+    static final String DEMO_KEY = "demo-key-" + java.util.UUID.randomUUID();
+    static final String GLOBEX_KEY = "globex-key-" + java.util.UUID.randomUUID();
+    static final ApiKeys KEYS =
+            ApiKeys.parse(
+                    ACME_KEY + "=acme," + DEMO_KEY + "=demo-tenant," + GLOBEX_KEY + "=globex");
     private static EmbeddedKafka kafka;
     private static QueryApi api;
     private static KafkaProducer<byte[], byte[]> producer;
@@ -52,7 +62,7 @@ class QueryApiITCase {
     static void start() {
         kafka = EmbeddedKafka.builder().build().start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 2);
-        api = QueryApi.local(kafka.bootstrapServers(), 0).start();
+        api = QueryApi.local(ApiSettings.local(kafka.bootstrapServers(), KEYS), 0).start();
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("key.serializer", ByteArraySerializer.class.getName());
@@ -74,16 +84,14 @@ class QueryApiITCase {
                                 URI.create("http://127.0.0.1:" + api.port() + "/v1/messages"))
                         .header("Content-Type", contentType)
                         .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (tenant != null) {
-            req.header("X-Tenant-ID", tenant);
-        }
+        req.header("Authorization", "Bearer " + keyOf(tenant));
         return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String tenant) throws Exception {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                        .header("X-Tenant-ID", tenant)
+                        .header("Authorization", "Bearer " + keyOf(tenant))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -95,6 +103,14 @@ class QueryApiITCase {
                                 a.key().getBytes(StandardCharsets.UTF_8),
                                 MAPPER.writeValueAsBytes(a)))
                 .get();
+    }
+
+    static String keyOf(String tenant) {
+        return switch (tenant == null ? "demo-tenant" : tenant) {
+            case "acme" -> ACME_KEY;
+            case "globex" -> GLOBEX_KEY;
+            default -> DEMO_KEY;
+        };
     }
 
     private static AggregatedIntelligence aggregate(
@@ -110,7 +126,8 @@ class QueryApiITCase {
                 null,
                 new ReplyResult("reply v" + version),
                 Map.of(),
-                Instant.parse("2026-01-15T10:00:00Z"));
+                Instant.parse("2026-01-15T10:00:00Z").plusSeconds(version),
+                List.of());
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readRaw(int atLeast) {
@@ -137,7 +154,7 @@ class QueryApiITCase {
     }
 
     @Test
-    void acceptedMessageIsInKafkaWithTheTenantFromTheHeaderNotTheBody() throws Exception {
+    void acceptedMessageIsInKafkaWithTheTenantOfTheKeyNotTheBody() throws Exception {
         HttpResponse<String> res =
                 post(
                         """
@@ -178,7 +195,7 @@ class QueryApiITCase {
     }
 
     @Test
-    void withoutTenantHeaderTheDefaultTenantAndAServerIdAreUsed() throws Exception {
+    void withoutMessageIdTheServerMakesOne() throws Exception {
         HttpResponse<String> res =
                 post(
                         "{\"conversation_id\":\"conv-2\",\"sender\":\"agent\",\"channel\":\"email\",\"message\":\"Hi\"}",
@@ -271,29 +288,10 @@ class QueryApiITCase {
 
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket ws =
-                HTTP.newWebSocketBuilder()
-                        .header("X-Tenant-ID", "acme")
-                        .buildAsync(
-                                URI.create(
-                                        "ws://127.0.0.1:"
-                                                + api.port()
-                                                + "/ws/conversations/conv-ws/stream"),
-                                new WebSocket.Listener() {
-                                    private final StringBuilder text = new StringBuilder();
-
-                                    @Override
-                                    public CompletionStage<?> onText(
-                                            WebSocket socket, CharSequence data, boolean last) {
-                                        text.append(data);
-                                        if (last) {
-                                            received.add(text.toString());
-                                            text.setLength(0);
-                                        }
-                                        socket.request(1);
-                                        return null;
-                                    }
-                                })
-                        .get(10, TimeUnit.SECONDS);
+                stream(
+                        HTTP.newWebSocketBuilder().subprotocols("bearer", ACME_KEY),
+                        "ws://127.0.0.1:" + api.port() + "/ws/conversations/conv-ws/stream",
+                        received);
         try {
             JsonNode snapshot = MAPPER.readTree(received.poll(10, TimeUnit.SECONDS));
             assertThat(snapshot.get("type").asText()).isEqualTo("intelligence_update");
@@ -316,5 +314,229 @@ class QueryApiITCase {
         assertThat(ready.get("kafka").asText()).isEqualTo("reachable");
         assertThat(ready.get("view").asText()).isEqualTo("caught_up");
         assertThat(get("/health", "acme").statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> raw(HttpRequest.Builder req) throws Exception {
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path));
+    }
+
+    @Test
+    void everyV1CallNeedsAValidKey() throws Exception {
+        String body =
+                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"x\"}";
+        List<HttpRequest.Builder> calls =
+                List.of(
+                        request("/v1/messages")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)),
+                        request("/v1/conversations"),
+                        request("/v1/conversations/c/insights"),
+                        request("/v1/conversations/c/messages"));
+        for (HttpRequest.Builder call : calls) {
+            for (String authorization :
+                    new String[] {null, "Bearer wrong", "Basic abc", "Bearer "}) {
+                HttpRequest.Builder req = call.copy();
+                if (authorization != null) {
+                    req.header("Authorization", authorization);
+                }
+                HttpResponse<String> res = raw(req);
+                assertThat(res.statusCode()).as(authorization).isEqualTo(401);
+                assertThat(res.headers().firstValue("WWW-Authenticate"))
+                        .hasValue("Bearer realm=\"signalstream\"");
+                assertThat(res.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(
+                                t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(MAPPER.readTree(res.body()).get("detail").asText()).contains("API key");
+            }
+        }
+        // The key is not echoed anywhere, and the public parts need none.
+        assertThat(raw(request("/health")).statusCode()).isEqualTo(200);
+        assertThat(raw(request("/")).body()).contains("SignalStream");
+    }
+
+    @Test
+    void theListShowsOnlyTheCallersConversationsNewestFirstInPages() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            publish(aggregate("acme", "list-" + i, 100 + i));
+        }
+        publish(aggregate("globex", "list-globex", 9));
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                get("/v1/conversations/list-5/insights", "acme").statusCode() == 200
+                                        && get("/v1/conversations/list-globex/insights", "globex")
+                                                        .statusCode()
+                                                == 200);
+
+        JsonNode page = MAPPER.readTree(get("/v1/conversations?limit=2", "acme").body());
+        assertThat(page.get("items"))
+                .extracting(n -> n.get("conversation_id").asText())
+                .containsExactly("list-5", "list-4");
+        assertThat(page.get("next_offset").asInt()).isEqualTo(2);
+        JsonNode next = MAPPER.readTree(get("/v1/conversations?limit=2&offset=2", "acme").body());
+        assertThat(next.get("items"))
+                .extracting(n -> n.get("conversation_id").asText())
+                .containsExactly("list-3", "list-2");
+        JsonNode item = page.get("items").get(0);
+        assertThat(item.get("message_count").asLong()).isEqualTo(105);
+        assertThat(item.has("sentiment")).isTrue();
+        assertThat(item.has("urgency")).isTrue();
+        assertThat(item.get("requires_escalation").asBoolean()).isFalse();
+        assertThat(item.get("last_activity").asText()).isEqualTo("2026-01-15T10:01:45Z");
+
+        JsonNode all = MAPPER.readTree(get("/v1/conversations?limit=100", "acme").body());
+        assertThat(all.get("items"))
+                .extracting(n -> n.get("conversation_id").asText())
+                .doesNotContain("list-globex");
+        JsonNode globex = MAPPER.readTree(get("/v1/conversations", "globex").body());
+        assertThat(globex.get("items"))
+                .extracting(n -> n.get("conversation_id").asText())
+                .containsExactly("list-globex");
+        for (String bad : List.of("limit=0", "limit=101", "limit=x", "offset=-1")) {
+            assertThat(get("/v1/conversations?" + bad, "acme").statusCode()).as(bad).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void theTranscriptComesFromTheStateTopicAndStaysWithItsTenant() throws Exception {
+        ConversationState state =
+                new ConversationState(
+                        "acme",
+                        "transcript-1",
+                        2,
+                        List.of(
+                                new RecentMessage(
+                                        "m1",
+                                        Sender.CUSTOMER,
+                                        "Mail me at <EMAIL_ADDRESS>",
+                                        Channel.CHAT,
+                                        Instant.parse("2026-01-15T10:00:00Z")),
+                                new RecentMessage(
+                                        "m2",
+                                        Sender.AGENT,
+                                        "Will do",
+                                        Channel.CHAT,
+                                        Instant.parse("2026-01-15T10:00:05Z"))),
+                        "m2",
+                        Instant.parse("2026-01-15T10:00:00Z"),
+                        Instant.parse("2026-01-15T10:00:05Z"));
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.CONVERSATIONS_STATE,
+                                state.key().getBytes(StandardCharsets.UTF_8),
+                                MAPPER.writeValueAsBytes(state)))
+                .get();
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                get("/v1/conversations/transcript-1/messages", "acme").statusCode()
+                                        == 200);
+        JsonNode body =
+                MAPPER.readTree(get("/v1/conversations/transcript-1/messages", "acme").body());
+        assertThat(body.get("message_count").asLong()).isEqualTo(2);
+        assertThat(body.get("messages"))
+                .extracting(n -> n.get("message").asText())
+                .containsExactly("Mail me at <EMAIL_ADDRESS>", "Will do");
+        assertThat(body.get("messages").get(0).get("sender").asText()).isEqualTo("customer");
+        assertThat(get("/v1/conversations/transcript-1/messages", "globex").statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void oversizedInvalidUtf8AndBadIdsAreRefusedWithProblems() throws Exception {
+        String big =
+                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\""
+                        + "x".repeat(70_000)
+                        + "\"}";
+        HttpResponse<String> tooLarge = post(big, "acme", "application/json");
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(MAPPER.readTree(tooLarge.body()).get("detail").asText()).contains("65536 bytes");
+
+        byte[] broken =
+                "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"caf\u00e9\"}"
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> notUtf8 =
+                raw(
+                        request("/v1/messages")
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + ACME_KEY)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(broken)));
+        assertThat(notUtf8.statusCode()).isEqualTo(400);
+        assertThat(MAPPER.readTree(notUtf8.body()).get("detail").asText()).contains("UTF-8");
+
+        String longId = "c".repeat(129);
+        assertThat(get("/v1/conversations/" + longId + "/insights", "acme").statusCode())
+                .isEqualTo(400);
+        assertThat(get("/v1/conversations/bad%20id/messages", "acme").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryEndpointAndTheProblemShape() throws Exception {
+        HttpResponse<String> res = raw(request("/openapi").header("Accept", "application/yaml"));
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body())
+                .contains(
+                        "/v1/messages:",
+                        "/v1/conversations:",
+                        "/v1/conversations/{id}/insights:",
+                        "/v1/conversations/{id}/messages:",
+                        "/ws/conversations/{id}/stream:",
+                        "application/problem+json",
+                        "Problem:");
+    }
+
+    @Test
+    void theTenantStreamCarriesOnlyTheCallersConversations() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws =
+                stream(
+                        HTTP.newWebSocketBuilder(),
+                        "ws://127.0.0.1:"
+                                + api.port()
+                                + "/ws/conversations?access_token="
+                                + GLOBEX_KEY,
+                        received);
+        try {
+            publish(aggregate("acme", "stream-secret", 1));
+            publish(aggregate("globex", "stream-mine", 1));
+            JsonNode first = MAPPER.readTree(received.poll(10, TimeUnit.SECONDS));
+            assertThat(first.get("data").get("conversation_id").asText()).isEqualTo("stream-mine");
+            publish(aggregate("globex", "stream-mine", 2));
+            JsonNode second = MAPPER.readTree(received.poll(10, TimeUnit.SECONDS));
+            assertThat(second.get("data").get("version").asLong()).isEqualTo(2);
+            assertThat(received).isEmpty();
+            assertThat(get("/v1/conversations/stream-secret/insights", "acme").statusCode())
+                    .isEqualTo(200);
+        } finally {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Opens a WebSocket whose text messages land in {@code received}. */
+    private static WebSocket stream(
+            WebSocket.Builder builder, String url, BlockingQueue<String> received)
+            throws Exception {
+        return builder.buildAsync(
+                        URI.create(url),
+                        new WebSocket.Listener() {
+                            private final StringBuilder text = new StringBuilder();
+
+                            @Override
+                            public CompletionStage<?> onText(
+                                    WebSocket socket, CharSequence data, boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    received.add(text.toString());
+                                    text.setLength(0);
+                                }
+                                socket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
     }
 }

@@ -22,6 +22,7 @@ final class ClusterProcesses implements AutoCloseable {
     final int kafkaPort;
     final int restPort;
     final int apiPort;
+    final String apiKey = "system-test-" + java.util.UUID.randomUUID();
 
     ClusterProcesses(Path dir) {
         this.root = Path.of("..").toAbsolutePath().normalize();
@@ -39,7 +40,8 @@ final class ClusterProcesses implements AutoCloseable {
                         "API_PORT", Integer.toString(apiPort),
                         "TOPIC_PARTITIONS", "4",
                         "JOB_PARALLELISM", "2",
-                        "JAVA_HOME", System.getProperty("java.home"));
+                        "JAVA_HOME", System.getProperty("java.home"),
+                        "SIGNALSTREAM_API_KEYS", apiKey + "=demo-tenant");
     }
 
     String apiUrl() {

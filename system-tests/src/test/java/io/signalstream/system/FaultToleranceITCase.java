@@ -109,7 +109,7 @@ class FaultToleranceITCase {
     @Test
     @Order(1)
     void taskManagerKilledMidStream() throws Exception {
-        Traffic traffic = new Traffic(cluster.apiUrl());
+        Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
         Future<?> load = traffic.start("tm", 40, 2000, Duration.ofMillis(2));
         await().atMost(CONVERGE).until(() -> traffic.totalAccepted() >= 600);
 
@@ -126,7 +126,7 @@ class FaultToleranceITCase {
     @Test
     @Order(2)
     void jobManagerKilledAndJobResumedFromTheLatestCheckpoint() throws Exception {
-        Traffic traffic = new Traffic(cluster.apiUrl());
+        Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
         Future<?> load = traffic.start("jm", 40, 800, Duration.ofMillis(5));
         await().atMost(CONVERGE).until(() -> traffic.totalAccepted() >= 300);
 
@@ -143,7 +143,7 @@ class FaultToleranceITCase {
     @Test
     @Order(3)
     void kafkaRestartRefusesPostsDuringTheOutageAndLosesNothing() throws Exception {
-        Traffic traffic = new Traffic(cluster.apiUrl());
+        Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
         Future<?> load = traffic.start("kafka", 40, 600, Duration.ofMillis(5));
         await().atMost(CONVERGE).until(() -> traffic.totalAccepted() >= 200);
 
@@ -163,7 +163,7 @@ class FaultToleranceITCase {
     @Test
     @Order(4)
     void queryApiRestartRebuildsTheSameViewFromTheCompactedTopic() throws Exception {
-        Traffic traffic = new Traffic(cluster.apiUrl());
+        Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
         Map<String, String> before = new HashMap<>();
         for (String conversation : allConversations) {
             before.put(conversation, traffic.insights(conversation));
@@ -194,7 +194,7 @@ class FaultToleranceITCase {
     @Test
     @Order(5)
     void savepointCancelResumeLosesNothingAcrossTheGap() throws Exception {
-        Traffic traffic = new Traffic(cluster.apiUrl());
+        Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
         traffic.start("sp", 40, 300, Duration.ofMillis(2)).get(5, TimeUnit.MINUTES);
 
         String output = cluster.run("savepoint");

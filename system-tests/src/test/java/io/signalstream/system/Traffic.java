@@ -27,12 +27,14 @@ final class Traffic {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String apiUrl;
+    private final String authorization;
     private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
     final AtomicInteger refused = new AtomicInteger();
     final AtomicInteger sent = new AtomicInteger();
 
-    Traffic(String apiUrl) {
+    Traffic(String apiUrl, String apiKey) {
         this.apiUrl = apiUrl;
+        this.authorization = "Bearer " + apiKey;
     }
 
     /**
@@ -74,6 +76,7 @@ final class Traffic {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(apiUrl + "/v1/messages"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", authorization)
                         .timeout(Duration.ofSeconds(15))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build();
@@ -135,6 +138,7 @@ final class Traffic {
                                                             + "/v1/conversations/"
                                                             + conversation
                                                             + "/insights"))
+                                    .header("Authorization", authorization)
                                     .timeout(Duration.ofSeconds(5))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());

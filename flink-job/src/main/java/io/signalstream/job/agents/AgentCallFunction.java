@@ -4,13 +4,13 @@ import io.signalstream.job.JobConfig;
 import io.signalstream.job.state.ConversationUpdate;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
-import io.signalstream.model.AgentResult;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -28,6 +28,7 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
     private transient Agent agent;
     private transient Counter calls;
     private transient Counter failures;
+    private transient Histogram latency;
 
     public AgentCallFunction(AgentKind kind, JobConfig config) {
         this.kind = kind;
@@ -39,6 +40,10 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
         agent = Agents.create(kind, config);
         calls = getRuntimeContext().getMetricGroup().counter("agentCalls");
         failures = getRuntimeContext().getMetricGroup().counter("agentFailures");
+        latency =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .histogram("agentLatencyMs", new DescriptiveStatisticsHistogram(1000));
     }
 
     @Override
@@ -65,6 +70,7 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
         call.whenComplete(
                 (output, error) -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
+                    latency.update(latencyMs);
                     if (error != null || output == null) {
                         failures.inc();
                         resultFuture.complete(
@@ -93,17 +99,7 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
 
     private AgentEvent event(ConversationUpdate update, AgentOutput output, long latencyMs) {
         return AgentEvent.of(
-                new AgentResult(
-                        update.state().tenantId(),
-                        update.state().conversationId(),
-                        kind,
-                        update.seq(),
-                        update.message().messageId(),
-                        agent.provider(),
-                        agent.model(),
-                        latencyMs,
-                        Instant.now(),
-                        output));
+                update, kind, agent.provider(), agent.model(), latencyMs, output, null);
     }
 
     private String describe(Throwable error) {

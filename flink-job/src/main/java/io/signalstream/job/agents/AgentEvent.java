@@ -1,10 +1,12 @@
 package io.signalstream.job.agents;
 
+import io.signalstream.job.state.ConversationUpdate;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.InsightsResult;
+import io.signalstream.model.LlmUsage;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.ReplyResult;
 import io.signalstream.model.SentimentResult;
@@ -30,7 +32,8 @@ public record AgentEvent(
         PiiResult pii,
         InsightsResult insights,
         SummaryResult summary,
-        ReplyResult reply) {
+        ReplyResult reply,
+        LlmUsage usage) {
 
     public static AgentEvent of(AgentResult r) {
         AgentOutput out = r.result();
@@ -48,7 +51,32 @@ public record AgentEvent(
                 out instanceof PiiResult p ? p : null,
                 out instanceof InsightsResult i ? i : null,
                 out instanceof SummaryResult s ? s : null,
-                out instanceof ReplyResult rr ? rr : null);
+                out instanceof ReplyResult rr ? rr : null,
+                r.usage());
+    }
+
+    /** The result of {@code agent} for {@code update}, produced now. */
+    public static AgentEvent of(
+            ConversationUpdate update,
+            AgentKind agent,
+            String provider,
+            String model,
+            long latencyMs,
+            AgentOutput output,
+            LlmUsage usage) {
+        return of(
+                new AgentResult(
+                        update.state().tenantId(),
+                        update.state().conversationId(),
+                        agent,
+                        update.seq(),
+                        update.message().messageId(),
+                        provider,
+                        model,
+                        latencyMs,
+                        Instant.now(),
+                        output,
+                        usage));
     }
 
     public AgentOutput output() {
@@ -73,7 +101,8 @@ public record AgentEvent(
                 model,
                 latencyMs,
                 producedAt,
-                output());
+                output(),
+                usage);
     }
 
     public String key() {

@@ -8,26 +8,53 @@ import io.signalstream.job.agents.local.LocalSentimentAgent;
 import io.signalstream.job.agents.local.LocalSummaryAgent;
 import io.signalstream.job.agents.local.SentimentAnalyzer;
 import io.signalstream.model.AgentKind;
+import java.util.List;
 import java.util.Set;
 
 /** Chooses an agent implementation by the configured provider. */
 public final class Agents {
 
+    public static final String LOCAL = "local";
+    public static final String GEMINI = "gemini";
+
     /** Providers this build knows. */
-    public static final Set<String> PROVIDERS = Set.of("local");
+    public static final Set<String> PROVIDERS = Set.of(LOCAL, GEMINI);
 
     private Agents() {}
 
-    /** Fails fast, at job start, with a message naming the choices. */
-    public static void checkProvider(String provider) {
-        if (!PROVIDERS.contains(provider)) {
+    /** Fails fast, at job start, with a message naming the choices or the missing setting. */
+    public static void check(JobConfig config) {
+        if (!PROVIDERS.contains(config.aiProvider())) {
             throw new IllegalArgumentException(
-                    "unknown AI provider '" + provider + "'; choose one of " + PROVIDERS);
+                    "unknown AI provider '"
+                            + config.aiProvider()
+                            + "'; choose one of "
+                            + PROVIDERS.stream().sorted().toList());
+        }
+        if (GEMINI.equals(config.aiProvider())) {
+            config.gemini().check();
         }
     }
 
+    /**
+     * The agents that run one call per update through their own async operator. With {@code
+     * gemini}, only PII: it stays local so personal data never leaves the job, and the model
+     * answers the other four in one call per planned task.
+     */
+    public static List<AgentKind> perUpdate(JobConfig config) {
+        return GEMINI.equals(config.aiProvider())
+                ? List.of(AgentKind.PII)
+                : List.of(AgentKind.values());
+    }
+
+    /** The agent {@link AgentCallFunction} calls for {@code kind}. */
     public static Agent create(AgentKind kind, JobConfig config) {
-        checkProvider(config.aiProvider());
+        check(config);
+        return local(kind);
+    }
+
+    /** The offline, deterministic agent for {@code kind}. */
+    public static Agent local(AgentKind kind) {
         return switch (kind) {
             case SENTIMENT -> new LocalSentimentAgent(SentimentAnalyzer.shared());
             case PII -> new LocalPiiAgent();

@@ -5,13 +5,15 @@ import io.signalstream.job.dlq.DeadLetter;
 import io.signalstream.model.Json;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Passes successful agent results on and sends calls that still failed after their retries to the
- * dead-letter side output, with the (already redacted) conversation they failed on.
+ * Passes agent results on (including local stand-ins for a model that failed) and sends calls that
+ * still failed after their retries, or fell back, to the dead-letter side output with the (already
+ * redacted) conversation they failed on.
  */
 public final class OutcomeRouter extends ProcessFunction<AgentOutcome, AgentEvent> {
     private static final long serialVersionUID = 1L;
@@ -19,10 +21,12 @@ public final class OutcomeRouter extends ProcessFunction<AgentOutcome, AgentEven
     public static final OutputTag<DeadLetter> FAILED = new OutputTag<>("agent-failures") {};
 
     private transient ObjectMapper mapper;
+    private transient Counter deadLettered;
 
     @Override
     public void open(OpenContext openContext) {
         mapper = Json.newMapper();
+        deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
     }
 
     @Override
@@ -30,8 +34,11 @@ public final class OutcomeRouter extends ProcessFunction<AgentOutcome, AgentEven
             throws Exception {
         if (!outcome.failed()) {
             out.collect(outcome.event());
+        }
+        if (!outcome.deadLetter()) {
             return;
         }
+        deadLettered.inc();
         ctx.output(
                 FAILED,
                 new DeadLetter(

@@ -6,6 +6,7 @@ import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
+import io.signalstream.model.SentimentPoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class AggregatorFunction
                             null,
                             null,
                             Map.of(),
-                            null);
+                            null,
+                            List.of());
         }
         AgentStatus status = current.agents().get(event.agent().wireName());
         boolean newer = status == null || event.seq() > status.seq();
@@ -106,7 +108,10 @@ public final class AggregatorFunction
                         newer && event.summary() != null ? event.summary() : current.summary(),
                         newer && event.reply() != null ? event.reply() : current.reply(),
                         agents,
-                        Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()));
+                        Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()),
+                        newer && event.sentiment() != null
+                                ? trend(current.sentimentTrend(), event)
+                                : current.sentimentTrend());
         aggregate.update(next);
         idleTimer.reset(ctx.timerService());
         out.collect(next);
@@ -123,6 +128,14 @@ public final class AggregatorFunction
             idleTimer.clear();
             ctx.output(EXPIRED, ctx.getCurrentKey());
         }
+    }
+
+    /** The trend with the event's score appended, keeping the most recent points. */
+    private static List<SentimentPoint> trend(List<SentimentPoint> current, AgentEvent event) {
+        List<SentimentPoint> points = new ArrayList<>(current);
+        points.add(new SentimentPoint(event.seq(), event.sentiment().score()));
+        int from = Math.max(0, points.size() - AggregatedIntelligence.MAX_TREND_POINTS);
+        return List.copyOf(points.subList(from, points.size()));
     }
 
     /**

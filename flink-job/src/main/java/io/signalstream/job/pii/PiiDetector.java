@@ -50,8 +50,7 @@ public final class PiiDetector {
             Pattern.compile(
                     "(?i)(?:order|tracking|invoice|ticket|ref(?:erence)?|case|account|po|model|serial|part)\\s{0,3}+(?:#|no\\.?|number)?\\s{0,3}+:?\\s{0,3}+$");
     private static final Pattern IPV4 =
-            Pattern.compile(
-                    "(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![\\d.]|\\.\\d)");
+            Pattern.compile("(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?!\\d|\\.\\d)");
     private static final Pattern IPV6 =
             Pattern.compile(
                     "(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}+:){2,7}+[0-9A-Fa-f]{0,4}+(?![0-9A-Fa-f:])");

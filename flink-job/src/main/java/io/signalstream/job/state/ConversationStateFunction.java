@@ -38,6 +38,11 @@ public final class ConversationStateFunction
     private transient PiiDetector piiDetector;
     private transient Counter duplicatesDropped;
 
+    /** Conversations started and expired by this subtask since it started (rates, not a level). */
+    private transient Counter conversationsStarted;
+
+    private transient Counter conversationsExpired;
+
     /**
      * @param phoneRegion region for phone numbers written without a country code, e.g. US
      */
@@ -67,6 +72,8 @@ public final class ConversationStateFunction
         idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
         piiDetector = new PiiDetector(phoneRegion);
         duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
+        conversationsStarted = getRuntimeContext().getMetricGroup().counter("conversationsStarted");
+        conversationsExpired = getRuntimeContext().getMetricGroup().counter("conversationsExpired");
     }
 
     @Override
@@ -89,6 +96,9 @@ public final class ConversationStateFunction
                         message.timestamp());
 
         ConversationState previous = conversation.value();
+        if (previous == null) {
+            conversationsStarted.inc();
+        }
         List<RecentMessage> window = new ArrayList<>(recentWindow);
         if (previous != null) {
             List<RecentMessage> before = previous.recentMessages();
@@ -124,6 +134,7 @@ public final class ConversationStateFunction
             conversation.clear();
             seenMessageIds.clear();
             idleTimer.clear();
+            conversationsExpired.inc();
         }
     }
 

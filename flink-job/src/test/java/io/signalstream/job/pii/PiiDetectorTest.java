@@ -56,6 +56,7 @@ class PiiDetectorTest {
                 "my SSN is 123-45-6789                   | US_SSN        | 123-45-6789",
                 "social security number 123456789        | US_SSN        | 123456789",
                 "login from 203.0.113.45 failed          | IP_ADDRESS    | 203.0.113.45",
+                "it came from 203.0.113.46. Odd          | IP_ADDRESS    | 203.0.113.46",
                 "ipv6 2001:db8:85a3::8a2e:370:7334 here  | IP_ADDRESS    | 2001:db8:85a3::8a2e:370:7334",
                 "write to bob.smith+billing@mail.co.uk.  | EMAIL_ADDRESS | bob.smith+billing@mail.co.uk",
             })

@@ -42,7 +42,8 @@ public final class LocalSummaryAgent extends LocalAgent {
                                 + Text.clip(customer.get(customer.size() - 1).message(), 120)
                                 + "\"";
             }
-            summary += " " + update.state().messageCount() + " messages so far.";
+            long count = update.state().messageCount();
+            summary += " " + count + (count == 1 ? " message" : " messages") + " so far.";
         }
         List<String> keyPoints = new ArrayList<>();
         for (RecentMessage m : recent.subList(Math.max(0, recent.size() - 3), recent.size())) {

@@ -1,0 +1,155 @@
+package io.signalstream.job.agents.gemini;
+
+import com.google.genai.Client;
+import com.google.genai.types.ClientOptions;
+import com.google.genai.types.Content;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.GenerateContentResponseUsageMetadata;
+import com.google.genai.types.HttpOptions;
+import com.google.genai.types.HttpRetryOptions;
+import com.google.genai.types.Part;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+
+/**
+ * The official {@code google-genai} client, configured for a streaming job: one client per subtask,
+ * asynchronous calls, as many connections as the operator may have calls in flight, no retries
+ * inside the SDK (the async operator's retry strategy owns them), and an eye on every {@code
+ * 429}/{@code 503} so the rate limiter can honour the server's {@code Retry-After}.
+ */
+public final class GeminiTransport implements AutoCloseable {
+
+    /** One answer: its text and what it cost. */
+    public record Answer(
+            String text,
+            long inputTokens,
+            long outputTokens,
+            String modelVersion,
+            boolean truncated) {}
+
+    private final GeminiConfig config;
+    private final OkHttpClient http;
+    private final Client client;
+
+    /**
+     * @param maxInFlight the async operator's capacity: requests this subtask may have open
+     * @param requestTimeout how long one request may take before it is abandoned
+     * @param onThrottled told the server's {@code Retry-After} (or null when absent) of each 429 or
+     *     503, before the call fails
+     */
+    public GeminiTransport(
+            GeminiConfig config,
+            int maxInFlight,
+            Duration requestTimeout,
+            Consumer<Duration> onThrottled) {
+        this.config = config;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(maxInFlight);
+        dispatcher.setMaxRequestsPerHost(maxInFlight);
+        this.http =
+                new OkHttpClient.Builder()
+                        .dispatcher(dispatcher)
+                        .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .retryOnConnectionFailure(false)
+                        .addInterceptor(
+                                chain -> {
+                                    Response response = chain.proceed(chain.request());
+                                    if (response.code() == 429 || response.code() == 503) {
+                                        onThrottled.accept(
+                                                retryAfter(
+                                                        response.header("Retry-After"),
+                                                        Instant.now()));
+                                    }
+                                    return response;
+                                })
+                        .build();
+        // No status is retryable inside the SDK: its interceptor would sleep on an HTTP thread
+        // before giving up, even with one attempt. Retries belong to the async operator.
+        HttpOptions.Builder httpOptions =
+                HttpOptions.builder()
+                        .retryOptions(
+                                HttpRetryOptions.builder()
+                                        .attempts(1)
+                                        .httpStatusCodes(List.of())
+                                        .build());
+        if (config.baseUrl() != null && !config.baseUrl().isBlank()) {
+            httpOptions.baseUrl(config.baseUrl());
+        }
+        this.client =
+                Client.builder()
+                        .apiKey(config.apiKey())
+                        .vertexAI(false)
+                        .httpOptions(httpOptions.build())
+                        .clientOptions(ClientOptions.builder().customHttpClient(http).build())
+                        .build();
+    }
+
+    /** Sends {@code transcript} under {@code prompt}; the answer must follow its schema. */
+    public CompletableFuture<Answer> generate(Prompt prompt, String transcript) {
+        GenerateContentConfig request =
+                GenerateContentConfig.builder()
+                        .systemInstruction(Content.fromParts(Part.fromText(prompt.instruction())))
+                        .responseMimeType("application/json")
+                        .responseJsonSchema(prompt.responseSchema())
+                        .temperature((float) config.temperature())
+                        .maxOutputTokens(config.maxOutputTokens())
+                        .candidateCount(1)
+                        .build();
+        return client.async
+                .models
+                .generateContent(config.model(), transcript, request)
+                .thenApply(GeminiTransport::answer);
+    }
+
+    private static Answer answer(GenerateContentResponse response) {
+        GenerateContentResponseUsageMetadata usage = response.usageMetadata().orElse(null);
+        String finish = response.finishReason() == null ? "" : response.finishReason().toString();
+        return new Answer(
+                response.text(),
+                usage == null ? 0 : usage.promptTokenCount().orElse(0),
+                usage == null ? 0 : usage.candidatesTokenCount().orElse(0),
+                response.modelVersion().orElse(null),
+                finish.equals("MAX_TOKENS"));
+    }
+
+    /**
+     * Reads a {@code Retry-After} header: delay-seconds or an HTTP date; null when absent or
+     * unreadable.
+     */
+    static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at =
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        http.dispatcher().executorService().shutdownNow();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,209 @@
+package io.signalstream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's chromium through its chromedriver) against the real
+ * stack: enter a key, post an angry message through the composer, watch the list and the panel
+ * update live; another tenant's key does not see the conversation. Screenshots go to {@code
+ * target/screenshots/}.
+ *
+ * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} the test is skipped,
+ * unless {@code SIGNALSTREAM_REQUIRE_BROWSER} is set (CI installs both and sets it).
+ */
+class DashboardBrowserITCase {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ACME_KEY =
+            "ss_acme_" + UUID.randomUUID().toString().replace("-", "");
+    private static final String GLOBEX_KEY =
+            "ss_globex_" + UUID.randomUUID().toString().replace("-", "");
+    private static final Path SHOTS = Path.of("target", "screenshots");
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    static Path dataDir;
+
+    private static LocalStack stack;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && System.getenv("SIGNALSTREAM_REQUIRE_BROWSER") != null) {
+            throw new IllegalStateException(
+                    "SIGNALSTREAM_REQUIRE_BROWSER is set but chromium or chromedriver is missing:"
+                            + " apt-get install chromium chromium-driver");
+        }
+        Assumptions.assumeTrue(
+                installed,
+                "no /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver");
+        stack =
+                new LocalStack(
+                                new LocalStack.Options(
+                                                dataDir,
+                                                0,
+                                                0,
+                                                0,
+                                                2,
+                                                1,
+                                                Path.of("..", "flink-conf"),
+                                                "local",
+                                                false)
+                                        .withApiKeys(ACME_KEY + "=acme," + GLOBEX_KEY + "=globex"))
+                        .start();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1000");
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        StackClient.removeLeniently(dataDir);
+    }
+
+    private static WebDriverWait waitUpTo(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    private static void signIn(String key) {
+        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
+        WebElement input =
+                waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        input.sendKeys(key);
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        waitUpTo(15)
+                .until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anAngryMessageFromTheComposerShowsUpLiveAndOnlyForItsTenant() throws Exception {
+        String conversation = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+        signIn(ACME_KEY);
+        assertThat(browser.findElement(By.id("connection")).getText()).isEqualTo("Live");
+
+        WebElement id = browser.findElement(By.id("compose-conversation"));
+        id.clear();
+        id.sendKeys(conversation);
+        browser.findElement(By.id("compose-message"))
+                .sendKeys(
+                        "This is unacceptable, I am furious! Refund me now or I will dispute the charge with my bank.");
+        browser.findElement(By.cssSelector("#composer button[type=submit]")).click();
+        waitUpTo(10)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("compose-status"), "Accepted"));
+
+        // The list entry appears with its badges, pushed over the WebSocket.
+        By entry =
+                By.cssSelector("#conversations button[data-conversation='" + conversation + "']");
+        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(entry, "escalate"));
+        String badges = browser.findElement(entry).getText();
+        assertThat(badges).contains("negative", "urgency");
+
+        // The panel of the selected conversation follows.
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("panel-title"), conversation));
+        waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(By.id("escalation")));
+        assertThat(browser.findElement(By.id("escalation")).getText()).startsWith("Escalate:");
+        assertThat(browser.findElement(By.id("sentiment")).getText()).isEqualTo("negative");
+        assertThat(browser.findElement(By.id("reply")).getText()).isNotBlank().isNotEqualTo("—");
+        assertThat(browser.findElement(By.id("summary")).getText()).isNotBlank();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("transcript"), "furious"));
+        assertThat(browser.findElements(By.cssSelector("#trend circle"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("agents")).getText()).contains("local", "current");
+        screenshot("dashboard-desktop");
+
+        // A second message from the agent side moves the count on, live.
+        browser.findElement(By.cssSelector("input[name=sender][value=agent]")).click();
+        browser.findElement(By.id("compose-message"))
+                .sendKeys("I am sorry, I have started the refund for you.");
+        browser.findElement(By.cssSelector("#composer button[type=submit]")).click();
+        waitUpTo(30)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("panel-title"), "2 messages"));
+
+        browser.manage().window().setSize(new Dimension(390, 1400));
+        screenshot("dashboard-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+
+        // Another tenant sees nothing of it.
+        browser.findElement(By.id("sign-out")).click();
+        signIn(GLOBEX_KEY);
+        waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("empty")));
+        List<WebElement> theirs = browser.findElements(entry);
+        assertThat(theirs).isEmpty();
+        assertThat(new StackClient(stack, GLOBEX_KEY).insights(conversation).statusCode())
+                .isEqualTo(404);
+        screenshot("dashboard-other-tenant");
+    }
+
+    @Test
+    void aWrongKeyIsRefusedAndTheFormSaysSo() {
+        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
+        browser.manage().deleteAllCookies();
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        WebElement input =
+                waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        input.sendKeys("not-a-key");
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("login-error"), "not accepted"));
+        assertThat(browser.findElement(By.id("api-key")).isDisplayed()).isTrue();
+    }
+}

@@ -1,0 +1,266 @@
+package io.signalstream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.signalstream.model.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local stand-in for Gemini's {@code generateContent} HTTP API, the one fake the tests may use:
+ * Google cannot be reached from here. It answers in the API's JSON shape with an answer built from
+ * the transcript, records every request, and misbehaves on request when the transcript carries a
+ * marker:
+ *
+ * <ul>
+ *   <li>{@code [429xN]}: the first N such requests get {@code 429} with {@code Retry-After: 1};
+ *   <li>{@code [500xN]}: the first N get {@code 500};
+ *   <li>{@code [hang]}: never answered (until the fake stops);
+ *   <li>{@code [garbage]}: text that is not JSON;
+ *   <li>{@code [badschema]}: JSON that breaks the schema (score 5, an unknown intent).
+ * </ul>
+ *
+ * With {@link #rpmLimit} set it also enforces a budget like Google's: requests beyond it in any
+ * minute get {@code 429}.
+ */
+final class FakeGemini implements AutoCloseable {
+
+    /** One request as received. */
+    record Request(long receivedNanos, String body, String transcript, int status) {}
+
+    private static final Pattern FAILURES = Pattern.compile("\\[(429|500)x(\\d+)]");
+    private static final ObjectMapper MAPPER = Json.newMapper();
+
+    private final String apiKey;
+    private final Duration delay;
+    private final int rpmLimit;
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> failuresServed = new ConcurrentHashMap<>();
+    private final ArrayDeque<Long> acceptedInLastMinute = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /**
+     * @param delay how long each good answer takes
+     * @param rpmLimit requests per minute before answering 429; 0 for no limit
+     */
+    FakeGemini(String apiKey, Duration delay, int rpmLimit) throws IOException {
+        this.apiKey = apiKey;
+        this.delay = delay;
+        this.rpmLimit = rpmLimit;
+        this.server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Requests whose transcript contains {@code marker}. */
+    List<Request> requestsFor(String marker) {
+        return requests.stream().filter(r -> r.transcript().contains(marker)).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long received = System.nanoTime();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!exchange.getRequestURI().getPath().endsWith(":generateContent")) {
+                reply(exchange, received, body, "", 404, error(404, "NOT_FOUND", "no such method"));
+                return;
+            }
+            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-goog-api-key"))) {
+                reply(
+                        exchange,
+                        received,
+                        body,
+                        "",
+                        400,
+                        error(400, "INVALID_ARGUMENT", "API key not valid"));
+                return;
+            }
+            JsonNode request = MAPPER.readTree(body);
+            String transcript = request.at("/contents/0/parts/0/text").asText("");
+            if (overBudget(received)) {
+                fail(exchange, received, body, transcript, 429);
+                return;
+            }
+            Matcher failure = FAILURES.matcher(transcript);
+            if (failure.find()) {
+                int served =
+                        failuresServed
+                                .computeIfAbsent(failure.group(), k -> new AtomicInteger())
+                                .getAndIncrement();
+                if (served < Integer.parseInt(failure.group(2))) {
+                    fail(exchange, received, body, transcript, Integer.parseInt(failure.group(1)));
+                    return;
+                }
+            }
+            if (transcript.contains("[hang]")) {
+                requests.add(new Request(received, body, transcript, 0));
+                stopped.await(60, TimeUnit.SECONDS);
+                exchange.close();
+                return;
+            }
+            if (!delay.isZero()) {
+                stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            boolean analysis =
+                    request.at("/generationConfig/responseJsonSchema/properties").has("sentiment");
+            String text =
+                    transcript.contains("[garbage]")
+                            ? "Sure! Here is the analysis you asked for: {\"sentiment\": "
+                            : MAPPER.writeValueAsString(
+                                    answer(
+                                            transcript,
+                                            analysis,
+                                            transcript.contains("[badschema]")));
+            ObjectNode response = MAPPER.createObjectNode();
+            ObjectNode candidate = response.putArray("candidates").addObject();
+            candidate
+                    .putObject("content")
+                    .put("role", "model")
+                    .putArray("parts")
+                    .addObject()
+                    .put("text", text);
+            candidate.put("finishReason", "STOP");
+            response.putObject("usageMetadata")
+                    .put("promptTokenCount", body.length() / 4)
+                    .put("candidatesTokenCount", text.length() / 4)
+                    .put("totalTokenCount", body.length() / 4 + text.length() / 4);
+            response.put("modelVersion", "fake-gemini");
+            reply(exchange, received, body, transcript, 200, MAPPER.writeValueAsString(response));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.close();
+        }
+    }
+
+    private synchronized boolean overBudget(long now) {
+        if (rpmLimit <= 0) {
+            return false;
+        }
+        while (!acceptedInLastMinute.isEmpty()
+                && now - acceptedInLastMinute.peekFirst() >= TimeUnit.MINUTES.toNanos(1)) {
+            acceptedInLastMinute.pollFirst();
+        }
+        if (acceptedInLastMinute.size() >= rpmLimit) {
+            return true;
+        }
+        acceptedInLastMinute.addLast(now);
+        return false;
+    }
+
+    /** A plausible answer: negative when the last customer line sounds angry; counts the lines. */
+    private static ObjectNode answer(String transcript, boolean analysis, boolean breakSchema) {
+        List<String> lines = transcript.lines().filter(l -> l.startsWith("[")).toList();
+        String lastCustomer =
+                lines.stream()
+                        .filter(l -> l.startsWith("[customer]"))
+                        .reduce((a, b) -> b)
+                        .orElse("");
+        boolean angry =
+                lastCustomer.matches("(?i).*(angry|terrible|ridiculous|furious|unacceptable).*");
+        ObjectNode summary = MAPPER.createObjectNode();
+        summary.put(
+                "summary",
+                "Conversation of "
+                        + lines.size()
+                        + " messages; the customer is "
+                        + (angry ? "upset" : "calm")
+                        + ".");
+        summary.putArray("key_points").add("messages: " + lines.size());
+        summary.put("resolution_status", "open");
+        if (!analysis) {
+            return summary;
+        }
+        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode sentiment = root.putObject("sentiment");
+        sentiment.put("sentiment", angry ? "negative" : "neutral");
+        sentiment.put("score", breakSchema ? 5.0 : angry ? -0.8 : 0.0);
+        sentiment.put("confidence", 0.9);
+        sentiment.put("emotion", angry ? "angry" : "neutral");
+        sentiment.put("reasoning", angry ? "angry words in the latest message" : "no strong cues");
+        ObjectNode insights = root.putObject("insights");
+        insights.put("intent", breakSchema ? "banana" : angry ? "complaint" : "general_inquiry");
+        insights.put("urgency", angry ? "high" : "low");
+        insights.putArray("suggested_actions").add("Acknowledge the problem");
+        insights.put("requires_escalation", angry);
+        insights.put("escalation_reason", angry ? "strong anger" : "");
+        insights.putArray("topics").add("support");
+        root.set("summary", summary);
+        root.putObject("reply")
+                .put("suggested_reply", "Thank you for your patience, I am looking into it now.");
+        return root;
+    }
+
+    /** A 429 (with {@code Retry-After: 1}) or 500 in the API's error shape. */
+    private void fail(
+            HttpExchange exchange, long received, String body, String transcript, int status)
+            throws IOException {
+        if (status == 429) {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+        }
+        String error =
+                status == 429
+                        ? error(429, "RESOURCE_EXHAUSTED", "quota exceeded")
+                        : error(status, "INTERNAL", "try again");
+        reply(exchange, received, body, transcript, status, error);
+    }
+
+    private static String error(int code, String status, String message) {
+        return "{\"error\":{\"code\":%d,\"message\":\"%s\",\"status\":\"%s\"}}"
+                .formatted(code, message, status);
+    }
+
+    private void reply(
+            HttpExchange exchange,
+            long received,
+            String body,
+            String transcript,
+            int status,
+            String json)
+            throws IOException {
+        requests.add(new Request(received, body, transcript, status));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped.countDown();
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

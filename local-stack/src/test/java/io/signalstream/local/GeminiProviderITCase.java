@@ -1,0 +1,333 @@
+package io.signalstream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.signalstream.model.ConversationKey;
+import io.signalstream.model.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code gemini} provider through the whole product: the API, Kafka, the job on a MiniCluster
+ * with the real {@code google-genai} SDK, pointed at {@link FakeGemini} (Google is out of reach).
+ */
+class GeminiProviderITCase {
+
+    private static final String KEY = "test-key-" + UUID.randomUUID();
+    private static final String TENANT = "demo-tenant";
+    private static final int AGENT_TIMEOUT_MS = 6000;
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    static Path dataDir;
+
+    private static FakeGemini gemini;
+    private static LocalStack stack;
+    private static StackClient client;
+    private static KafkaConsumer<String, String> consumer;
+
+    /** Every record read so far from the agent topics and the DLQ, by topic. */
+    private static final Map<String, List<ConsumerRecord<String, String>>> seen =
+            new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Each good answer takes 300 ms, like a fast model: messages arriving meanwhile coalesce.
+        gemini = new FakeGemini(KEY, Duration.ofMillis(300), 0);
+        stack =
+                new LocalStack(
+                                new LocalStack.Options(
+                                                dataDir,
+                                                0,
+                                                0,
+                                                0,
+                                                2,
+                                                1,
+                                                Path.of("..", "flink-conf"),
+                                                "gemini",
+                                                false)
+                                        .withJobArgs(
+                                                List.of(
+                                                        "--gemini-api-key", KEY,
+                                                        "--gemini-base-url", gemini.baseUrl(),
+                                                        "--gemini-model", "gemini-test-flash",
+                                                        "--gemini-request-timeout-ms", "2000",
+                                                        "--agent-timeout-ms",
+                                                                Integer.toString(AGENT_TIMEOUT_MS),
+                                                        "--agent-retry-delay-ms", "200",
+                                                        "--gemini-summary-quiet-ms", "1000")))
+                        .start();
+        client = new StackClient(stack, null);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "gemini-test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(
+                List.of(Topics.AI_SENTIMENT, Topics.AI_SUMMARY, Topics.AI_PII, Topics.DLQ));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (gemini != null) {
+            gemini.close();
+        }
+        StackClient.removeLeniently(dataDir);
+    }
+
+    @Test
+    void resultsComeFromTheModelAndNoPersonalDataIsSent() throws Exception {
+        String conversation = "gem-happy-" + UUID.randomUUID();
+        List<String> secrets =
+                List.of(
+                        "jane.doe@example.com",
+                        "+1 650 253 0000",
+                        "4111 1111 1111 1111",
+                        "DE89370400440532013000",
+                        "078-05-1120",
+                        "203.0.113.42");
+        post(
+                conversation,
+                "m1",
+                "customer",
+                "I am furious, the refund never came. Mail jane.doe@example.com or call +1 650 253 0000");
+        post(conversation, "m2", "agent", "Sorry about that, which card did you pay with?");
+        post(
+                conversation,
+                "m3",
+                "customer",
+                "Card 4111 1111 1111 1111, IBAN DE89370400440532013000, SSN 078-05-1120, from 203.0.113.42. This is terrible");
+
+        JsonNode insights =
+                awaitInsights(conversation, i -> i.at("/agents/sentiment/seq").asLong() == 3);
+        assertThat(insights.at("/agents/sentiment/provider").asText()).isEqualTo("gemini");
+        assertThat(insights.at("/agents/insights/provider").asText()).isEqualTo("gemini");
+        assertThat(insights.at("/agents/reply/provider").asText()).isEqualTo("gemini");
+        assertThat(insights.at("/agents/pii/provider").asText()).isEqualTo("local");
+        assertThat(insights.at("/sentiment/sentiment").asText()).isEqualTo("negative");
+        assertThat(insights.at("/insights/intent").asText()).isEqualTo("complaint");
+        assertThat(insights.at("/reply").isMissingNode()).isFalse();
+
+        JsonNode envelope = envelope(Topics.AI_SENTIMENT, conversation, "\"seq\":3");
+        assertThat(envelope.get("model").asText()).isEqualTo("gemini-test-flash");
+        assertThat(envelope.at("/usage/prompt_version").asText()).isEqualTo("analysis-v1");
+        assertThat(envelope.at("/usage/input_tokens").asLong()).isPositive();
+        assertThat(envelope.at("/usage/output_tokens").asLong()).isPositive();
+        assertThat(envelope.at("/usage/fallback_reason").isNull()).isTrue();
+
+        List<FakeGemini.Request> sent = gemini.requestsFor("the refund never came");
+        assertThat(sent).isNotEmpty();
+        assertThat(sent.get(sent.size() - 1).transcript())
+                .contains("<EMAIL_ADDRESS>", "<CREDIT_CARD>");
+        for (FakeGemini.Request request : gemini.requests()) {
+            String digits = request.body().replaceAll("[^0-9]", "");
+            for (String secret : secrets) {
+                assertThat(request.body()).doesNotContain(secret);
+                String secretDigits = secret.replaceAll("[^0-9]", "");
+                if (secretDigits.length() >= 9) {
+                    assertThat(digits).doesNotContain(secretDigits);
+                }
+            }
+            assertThat(request.body()).doesNotContain("jane.doe");
+        }
+    }
+
+    @Test
+    void aBurstCostsAtMostOneCallPerCustomerMessageAndEndsCurrent() throws Exception {
+        String conversation = "gem-burst-" + UUID.randomUUID();
+        for (int i = 1; i <= 20; i++) {
+            boolean customer = i % 2 == 1;
+            String text =
+                    (i == 1 ? "[burst] " : "")
+                            + (customer ? "Customer message " : "Agent answer ")
+                            + i
+                            + (i == 19 ? " and now I am really angry" : "");
+            post(conversation, "b" + i, customer ? "customer" : "agent", text);
+        }
+        JsonNode insights =
+                awaitInsights(
+                        conversation,
+                        i ->
+                                i.at("/agents/summary/seq").asLong() == 20
+                                        && i.at("/agents/sentiment/seq").asLong() == 19);
+        int calls = gemini.requestsFor("[burst]").size();
+        double perCustomerMessage = calls / 10.0;
+        System.out.printf(
+                "LLM calls for 10 customer + 10 agent messages in a burst: %d (%.2f per customer message)%n",
+                calls, perCustomerMessage);
+        assertThat(perCustomerMessage).isLessThanOrEqualTo(1.0);
+        assertThat(insights.get("message_count").asLong()).isEqualTo(20);
+        assertThat(insights.at("/summary/summary").asText())
+                .contains("Conversation of 20 messages");
+        assertThat(insights.at("/sentiment/sentiment").asText()).isEqualTo("negative");
+    }
+
+    @Test
+    void throttlingErrorsHangsAndBadAnswersAreRetriedOrFallBackWithoutRestartingTheJob()
+            throws Exception {
+        String throttled = start("[429x2] Where is my order?");
+        String failing = start("[500x1] Where is my order?");
+        String hanging = start("[hang] Where is my order?");
+        String garbage = start("[garbage] Where is my order?");
+        String badSchema = start("[badschema] Where is my order?");
+
+        // 429 with Retry-After and a 500: retried until the model answers.
+        for (String conversation : List.of(throttled, failing)) {
+            awaitInsights(
+                    conversation,
+                    i -> "gemini".equals(i.at("/agents/sentiment/provider").asText()));
+        }
+        List<FakeGemini.Request> throttledRequests = gemini.requestsFor("[429x2]");
+        assertThat(throttledRequests)
+                .extracting(FakeGemini.Request::status)
+                .containsExactly(429, 429, 200);
+        for (int i = 1; i < throttledRequests.size(); i++) {
+            long gapMs =
+                    TimeUnit.NANOSECONDS.toMillis(
+                            throttledRequests.get(i).receivedNanos()
+                                    - throttledRequests.get(i - 1).receivedNanos());
+            assertThat(gapMs).as("wait after Retry-After: 1").isGreaterThanOrEqualTo(900);
+        }
+        assertThat(gemini.requestsFor("[500x1]"))
+                .extracting(FakeGemini.Request::status)
+                .containsExactly(500, 200);
+
+        // A request that never returns, text that is not JSON, JSON that breaks the schema: the
+        // local rules answer, flagged, with the reason on the envelope and on the DLQ.
+        Map<String, String> expectedReason =
+                Map.of(
+                        hanging,
+                        "gemini-test-flash",
+                        garbage,
+                        "invalid answer: not JSON",
+                        badSchema,
+                        "is outside");
+        for (Map.Entry<String, String> e : expectedReason.entrySet()) {
+            JsonNode insights =
+                    awaitInsights(
+                            e.getKey(),
+                            i ->
+                                    "local-fallback"
+                                            .equals(i.at("/agents/sentiment/provider").asText()));
+            assertThat(insights.at("/agents/insights/provider").asText())
+                    .isEqualTo("local-fallback");
+            JsonNode envelope = envelope(Topics.AI_SENTIMENT, e.getKey(), "local-fallback");
+            assertThat(envelope.at("/usage/fallback_reason").asText()).contains(e.getValue());
+            ConsumerRecord<String, String> dead = awaitRecord(Topics.DLQ, e.getKey());
+            assertThat(header(dead, "error.reason")).contains(e.getValue());
+            assertThat(dead.value()).contains(e.getKey());
+        }
+        assertThat(gemini.requestsFor("[garbage]"))
+                .as("one bounded retry of an invalid answer")
+                .hasSize(2);
+        assertThat(gemini.requestsFor("[hang]").size()).isBetween(1, 3);
+
+        JsonNode job = get(stack.flinkUi() + "/jobs/" + stack.jobId());
+        assertThat(job.get("state").asText()).isEqualTo("RUNNING");
+        JsonNode exceptions = get(stack.flinkUi() + "/jobs/" + stack.jobId() + "/exceptions");
+        assertThat(exceptions.at("/exceptionHistory/entries")).as("job restarts").isEmpty();
+    }
+
+    private static String start(String text) throws Exception {
+        String conversation = "gem-fault-" + UUID.randomUUID();
+        post(conversation, "f1", "customer", text);
+        return conversation;
+    }
+
+    private static void post(String conversation, String id, String sender, String text)
+            throws Exception {
+        HttpResponse<String> res = client.post(StackClient.message(conversation, id, sender, text));
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+    }
+
+    private static JsonNode awaitInsights(
+            String conversation, java.util.function.Predicate<JsonNode> done) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(
+                        () -> {
+                            HttpResponse<String> res = client.insights(conversation);
+                            assertThat(res.statusCode()).isEqualTo(200);
+                            last[0] = StackClient.MAPPER.readTree(res.body());
+                            assertThat(done.test(last[0])).as(res.body()).isTrue();
+                        });
+        return last[0];
+    }
+
+    /** The first envelope of {@code conversation} on {@code topic} that says {@code expected}. */
+    private static JsonNode envelope(String topic, String conversation, String expected)
+            throws Exception {
+        return StackClient.MAPPER.readTree(awaitRecord(topic, conversation, expected).value());
+    }
+
+    private static ConsumerRecord<String, String> awaitRecord(String topic, String conversation) {
+        return awaitRecord(topic, conversation, "");
+    }
+
+    /**
+     * Waits for a record of {@code conversation} on {@code topic} whose value contains {@code
+     * expected}.
+     */
+    private static ConsumerRecord<String, String> awaitRecord(
+            String topic, String conversation, String expected) {
+        String key = ConversationKey.of(TENANT, conversation);
+        java.util.function.Predicate<ConsumerRecord<String, String>> matches =
+                r -> key.equals(r.key()) && r.value().contains(expected);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            synchronized (consumer) {
+                                for (ConsumerRecord<String, String> r :
+                                        consumer.poll(Duration.ofMillis(200))) {
+                                    seen.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r);
+                                }
+                            }
+                            return seen.getOrDefault(topic, List.of()).stream().anyMatch(matches);
+                        });
+        return seen.get(topic).stream().filter(matches).findFirst().orElseThrow();
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> res =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+        return StackClient.MAPPER.readTree(res.body());
+    }
+}

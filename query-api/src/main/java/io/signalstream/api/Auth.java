@@ -1,0 +1,83 @@
+package io.signalstream.api;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/**
+ * Who is calling: the tenant comes from the API key only, never from the body or a header the
+ * client picks. REST sends {@code Authorization: Bearer <key>}; a browser's WebSocket, which cannot
+ * set that header, offers the subprotocols {@code bearer, <key>} or adds {@code
+ * ?access_token=<key>}.
+ */
+final class Auth {
+
+    static final HeaderName WS_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
+
+    /** The subprotocol a WebSocket client offers before its key, and the one the server picks. */
+    static final String WS_BEARER = "bearer";
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+
+    Auth(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    /** The caller's tenant from {@code Authorization: Bearer <key>}. */
+    Optional<String> tenant(Headers headers) {
+        if (!headers.contains(HeaderNames.AUTHORIZATION)) {
+            return Optional.empty();
+        }
+        String value = headers.get(HeaderNames.AUTHORIZATION).get();
+        if (value.length() <= BEARER.length()
+                || !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        return keys.tenantOf(value.substring(BEARER.length()).strip());
+    }
+
+    /**
+     * A WebSocket caller's tenant: the key after {@code bearer} in the subprotocols, or the query.
+     */
+    Optional<String> wsTenant(Headers headers, UriQuery query) {
+        if (headers.contains(WS_PROTOCOL)) {
+            String[] offered = headers.get(WS_PROTOCOL).values().split(",");
+            for (int i = 0; i + 1 < offered.length; i++) {
+                if (offered[i].strip().equalsIgnoreCase(WS_BEARER)) {
+                    return keys.tenantOf(offered[i + 1].strip());
+                }
+            }
+        }
+        if (query.contains("access_token")) {
+            return keys.tenantOf(query.get("access_token"));
+        }
+        return tenant(headers);
+    }
+
+    /** Answers 401 unless the request carries a valid key; then returns its tenant. */
+    Optional<String> require(ServerRequest req, ServerResponse res) {
+        Optional<String> tenant = tenant(req.headers());
+        if (tenant.isEmpty()) {
+            unauthorized(res, req.headers().contains(HeaderNames.AUTHORIZATION));
+        }
+        return tenant;
+    }
+
+    static void unauthorized(ServerResponse res, boolean keyGiven) {
+        res.headers().set(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"signalstream\"");
+        Problems.send(
+                res,
+                Status.UNAUTHORIZED_401,
+                "Unauthorized",
+                keyGiven
+                        ? "The API key is not valid. Send Authorization: Bearer <your API key>."
+                        : "An API key is required. Send Authorization: Bearer <your API key>.");
+    }
+}

@@ -1,0 +1,318 @@
+// SignalStream dashboard: plain ES module, no build step. Talks to the API it is served from.
+const KEY_STORAGE = "signalstream.apiKey";
+const $ = (id) => document.getElementById(id);
+const messages = (n) => `${n} message${n === 1 ? "" : "s"}`;
+
+const state = {
+  key: sessionStorage.getItem(KEY_STORAGE),
+  conversations: new Map(), // conversation_id -> list item (summary) + latest aggregate
+  selected: null,
+  socket: null,
+  retry: 0,
+  stopped: false,
+};
+
+// --- HTTP ---------------------------------------------------------------------------------
+
+async function api(path, options = {}) {
+  const res = await fetch(path, {
+    ...options,
+    headers: { Authorization: `Bearer ${state.key}`, ...(options.headers || {}) },
+  });
+  if (res.status === 401) {
+    signOut("That API key was not accepted.");
+    throw new Error("unauthorized");
+  }
+  const body = res.headers.get("content-type")?.includes("json") ? await res.json() : null;
+  return { status: res.status, body };
+}
+
+// --- Connection ------------------------------------------------------------------------------
+
+function setConnection(kind, text) {
+  const el = $("connection");
+  el.dataset.state = kind;
+  el.textContent = text;
+}
+
+function connect() {
+  if (state.stopped) return;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  // Browsers cannot set Authorization on a WebSocket: the key travels as a subprotocol when it
+  // is a valid token, else as a query parameter.
+  const tokenSafe = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(state.key);
+  const url = `${scheme}://${location.host}/ws/conversations` +
+    (tokenSafe ? "" : `?access_token=${encodeURIComponent(state.key)}`);
+  const socket = tokenSafe ? new WebSocket(url, ["bearer", state.key]) : new WebSocket(url);
+  state.socket = socket;
+  setConnection("reconnecting", state.retry ? "Reconnecting…" : "Connecting…");
+  socket.onopen = () => {
+    state.retry = 0;
+    setConnection("live", "Live");
+    loadList(); // catch up on whatever changed while disconnected
+  };
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === "intelligence_update") applyUpdate(message.data);
+  };
+  socket.onclose = () => {
+    if (state.stopped || state.socket !== socket) return;
+    const delay = Math.min(15000, 500 * 2 ** state.retry++);
+    setConnection("reconnecting", `Reconnecting in ${Math.round(delay / 1000)} s…`);
+    setTimeout(connect, delay);
+  };
+}
+
+// --- Data ------------------------------------------------------------------------------------
+
+async function loadList() {
+  const { status, body } = await api("/v1/conversations?limit=100");
+  if (status !== 200) return;
+  for (const item of body.items) {
+    const known = state.conversations.get(item.conversation_id);
+    if (!known || known.version < item.version) state.conversations.set(item.conversation_id, { ...known, ...item });
+  }
+  renderList();
+}
+
+function summaryOf(aggregate) {
+  return {
+    conversation_id: aggregate.conversation_id,
+    message_count: aggregate.message_count,
+    version: aggregate.version,
+    last_activity: aggregate.last_updated,
+    sentiment: aggregate.sentiment?.sentiment ?? null,
+    sentiment_score: aggregate.sentiment?.score ?? null,
+    urgency: aggregate.insights?.urgency ?? null,
+    intent: aggregate.insights?.intent ?? null,
+    requires_escalation: !!aggregate.insights?.requires_escalation,
+    aggregate,
+  };
+}
+
+function applyUpdate(aggregate) {
+  const known = state.conversations.get(aggregate.conversation_id);
+  if (known && known.version >= aggregate.version) return;
+  state.conversations.set(aggregate.conversation_id, summaryOf(aggregate));
+  renderList();
+  if (state.selected === aggregate.conversation_id) {
+    renderPanel(aggregate);
+    loadTranscript(aggregate.conversation_id);
+  }
+}
+
+async function select(id) {
+  state.selected = id;
+  $("compose-conversation").value = id;
+  renderList();
+  const { status, body } = await api(`/v1/conversations/${encodeURIComponent(id)}/insights`);
+  if (status === 200) {
+    state.conversations.set(id, summaryOf(body));
+    renderPanel(body);
+  } else {
+    $("panel-title").textContent = `Conversation ${id}`;
+    $("details").hidden = true;
+  }
+  loadTranscript(id);
+}
+
+async function loadTranscript(id) {
+  const { status, body } = await api(`/v1/conversations/${encodeURIComponent(id)}/messages`);
+  const list = $("transcript");
+  list.replaceChildren();
+  if (status !== 200 || state.selected !== id) return;
+  for (const m of body.messages) {
+    const li = document.createElement("li");
+    const who = document.createElement("span");
+    who.className = "sender";
+    who.textContent = m.sender;
+    li.append(who, document.createTextNode(m.message));
+    list.append(li);
+  }
+}
+
+// --- Rendering -------------------------------------------------------------------------------
+
+function badge(text, kind = text) {
+  const span = document.createElement("span");
+  span.className = `badge ${kind ?? ""}`;
+  span.textContent = text;
+  return span;
+}
+
+function renderList() {
+  const items = [...state.conversations.values()].sort(
+    (a, b) => (b.last_activity ?? "").localeCompare(a.last_activity ?? "") || a.conversation_id.localeCompare(b.conversation_id));
+  const list = $("conversations");
+  list.replaceChildren();
+  for (const c of items) {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.conversation = c.conversation_id;
+    if (c.conversation_id === state.selected) button.setAttribute("aria-current", "true");
+    const id = document.createElement("span");
+    id.className = "id";
+    id.textContent = c.conversation_id;
+    const badges = document.createElement("span");
+    badges.className = "badges";
+    if (c.sentiment) badges.append(badge(c.sentiment));
+    if (c.urgency) badges.append(badge(`urgency ${c.urgency}`, c.urgency));
+    if (c.requires_escalation) badges.append(badge("⚠ escalate", "escalate"));
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = `${messages(c.message_count)} · ${c.last_activity ? new Date(c.last_activity).toLocaleTimeString() : ""}`;
+    button.append(id, badges, meta);
+    button.addEventListener("click", () => select(c.conversation_id));
+    li.append(button);
+    list.append(li);
+  }
+  $("count").textContent = items.length ? `(${items.length})` : "";
+  $("empty").hidden = items.length > 0;
+}
+
+function text(id, value) {
+  $(id).textContent = value ?? "—";
+}
+
+function renderPanel(a) {
+  $("panel-title").textContent = `Conversation ${a.conversation_id} · ${messages(a.message_count)}`;
+  $("details").hidden = false;
+  const escalation = $("escalation");
+  escalation.hidden = !a.insights?.requires_escalation;
+  escalation.textContent = a.insights?.requires_escalation
+    ? `Escalate: ${a.insights.escalation_reason ?? "a person should step in"}` : "";
+  const sentiment = $("sentiment");
+  sentiment.className = `badge ${a.sentiment?.sentiment ?? ""}`;
+  text("sentiment", a.sentiment?.sentiment);
+  text("score", a.sentiment ? `score ${a.sentiment.score.toFixed(2)}` : "");
+  text("emotion", a.sentiment?.emotion);
+  text("intent", a.insights?.intent?.replaceAll("_", " "));
+  const urgency = $("urgency");
+  urgency.className = `badge ${a.insights?.urgency ?? ""}`;
+  text("urgency", a.insights?.urgency);
+  const actions = $("actions");
+  actions.replaceChildren(...(a.insights?.suggested_actions ?? []).map((s) => {
+    const li = document.createElement("li");
+    li.textContent = s;
+    return li;
+  }));
+  text("summary", a.summary?.summary);
+  text("reply", a.reply?.suggested_reply);
+  const entities = a.pii?.entities ?? [];
+  text("pii", entities.length ? entities.map((e) => `${e.type} ${e.masked}`).join(", ") : "none");
+  renderTrend(a.sentiment_trend ?? (a.sentiment ? [{ seq: a.message_count, score: a.sentiment.score }] : []));
+  const agents = $("agents");
+  agents.replaceChildren(...Object.entries(a.agents ?? {}).sort().map(([name, s]) => {
+    const tr = document.createElement("tr");
+    const behind = a.message_count - s.seq;
+    for (const value of [name, s.provider, behind === 0 ? "current" : `${behind} message(s) behind`, `${s.latency_ms} ms`]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+function renderTrend(points) {
+  const svg = $("trend");
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren();
+  const zero = document.createElementNS(ns, "line");
+  Object.entries({ x1: 0, x2: 300, y1: 40, y2: 40, stroke: "#d0d7de" }).forEach(([k, v]) => zero.setAttribute(k, v));
+  svg.append(zero);
+  if (!points.length) return;
+  const x = (i) => points.length === 1 ? 150 : 8 + (i * 284) / (points.length - 1);
+  const y = (score) => 40 - score * 34;
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", points.map((p, i) => `${x(i)},${y(p.score)}`).join(" "));
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", "#0b5cad");
+  line.setAttribute("stroke-width", "2");
+  svg.append(line);
+  points.forEach((p, i) => {
+    const dot = document.createElementNS(ns, "circle");
+    dot.setAttribute("cx", x(i));
+    dot.setAttribute("cy", y(p.score));
+    dot.setAttribute("r", 3);
+    dot.setAttribute("fill", p.score < -0.05 ? "#a1131b" : p.score > 0.05 ? "#116329" : "#57606a");
+    const title = document.createElementNS(ns, "title");
+    title.textContent = `message ${p.seq}: ${p.score.toFixed(2)}`;
+    dot.append(title);
+    svg.append(dot);
+  });
+}
+
+// --- Composer and session ----------------------------------------------------------------------
+
+async function send(event) {
+  event.preventDefault();
+  const form = event.target;
+  const status = $("compose-status");
+  const conversation = form.conversation.value.trim();
+  const { status: code, body } = await api("/v1/messages", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      conversation_id: conversation,
+      sender: form.sender.value,
+      channel: "chat",
+      message: form.message.value,
+    }),
+  });
+  if (code === 202) {
+    status.textContent = `Accepted (${body.message_id}). Insights follow within seconds.`;
+    form.message.value = "";
+    if (state.selected !== conversation) select(conversation);
+  } else {
+    status.textContent = body?.detail ?? `Failed with status ${code}`;
+  }
+}
+
+function signOut(message = "") {
+  state.stopped = true;
+  state.socket?.close();
+  sessionStorage.removeItem(KEY_STORAGE);
+  state.key = null;
+  state.conversations.clear();
+  state.selected = null;
+  $("app").hidden = true;
+  $("login").hidden = false;
+  $("sign-out").hidden = true;
+  $("login-error").textContent = message;
+  setConnection("offline", "Not connected");
+}
+
+async function start() {
+  state.stopped = false;
+  try {
+    await api("/v1/conversations?limit=1"); // a wrong key signs out with a message
+  } catch (e) {
+    return;
+  }
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("sign-out").hidden = false;
+  $("login-error").textContent = "";
+  connect();
+}
+
+$("login-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  state.key = $("api-key").value.trim();
+  sessionStorage.setItem(KEY_STORAGE, state.key);
+  $("api-key").value = "";
+  start();
+});
+$("sign-out").addEventListener("click", () => signOut());
+$("composer").addEventListener("submit", send);
+$("new-conversation").addEventListener("click", () => {
+  const id = `chat-${Date.now().toString(36)}`;
+  state.selected = null;
+  renderList();
+  $("compose-conversation").value = id;
+  $("compose-message").focus();
+});
+
+if (state.key) start();
