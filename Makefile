@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test test-faults eval bench-agents bench-llm run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build test test-faults eval bench bench-stack bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -14,7 +14,10 @@ help:
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
+	@echo "make bench   every benchmark (about 12 minutes): target/bench/results.json and docs/benchmarks.md"
+	@echo "make bench-stack   ingest, pipeline throughput and end-to-end latency on the local stack"
 	@echo "make bench-agents  JMH throughput of the offline agents"
+	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
 	@echo "make bench-llm     share of the Gemini budget used at saturation (fake Gemini, ~2 min)"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
@@ -86,3 +89,19 @@ bench-llm: build
 	$(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.workingdir=$(CURDIR) \
 	  -Dexec.args="@scripts/jvm.options -Xmx3g -cp %classpath io.signalstream.local.LlmBudgetBenchmark $(CURDIR)/target/bench/llm-budget.json 90"
+bench-stack: build
+	@mkdir -p target/bench
+	SIGNALSTREAM_INGEST_RATE=1000000 $(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
+	  -Dexec.workingdir=$(CURDIR) \
+	  -Dexec.args="@scripts/jvm.options -Xmx4g -cp %classpath io.signalstream.local.Bench $(CURDIR)/target/bench/stack.json"
+bench-recovery: build
+	@mkdir -p target/bench
+	$(MVN) -pl system-tests verify -DskipFaultTests=false -Dtest='FaultToleranceITCase#taskManagerKilledMidStream' \
+	  -Dsurefire.failIfNoSpecifiedTests=false | tee target/bench/recovery.log
+bench: build
+	@mkdir -p target/bench
+	$(MAKE) --no-print-directory bench-stack bench-llm bench-recovery
+	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
+	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 3 -w 2s -i 3 -r 2s -t 1 -rf json -rff $(CURDIR)/target/bench/jmh-agents.json"
+	$(MVN) -q -pl local-stack exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.signalstream.local.BenchReport \
+	  -Dexec.args="$(CURDIR)/target/bench $(CURDIR)/docs/benchmarks.md"

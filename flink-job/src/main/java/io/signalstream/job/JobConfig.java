@@ -34,7 +34,8 @@ public record JobConfig(
         String kafkaApiSecret,
         String kafkaTruststore,
         String kafkaTruststorePassword,
-        GeminiConfig gemini)
+        GeminiConfig gemini,
+        Duration aggregateEmitInterval)
         implements Serializable {
 
     public static final String DEFAULT_PROVIDER = "local";
@@ -90,7 +91,13 @@ public record JobConfig(
                                                 "GEMINI_SUMMARY_QUIET_MS",
                                                 "10000"))),
                         Integer.parseInt(
-                                s.get("gemini-summary-every", "GEMINI_SUMMARY_EVERY", "5"))));
+                                s.get("gemini-summary-every", "GEMINI_SUMMARY_EVERY", "5"))),
+                Duration.ofMillis(
+                        Long.parseLong(
+                                s.get(
+                                        "aggregate-emit-interval-ms",
+                                        "AGGREGATE_EMIT_INTERVAL_MS",
+                                        "20"))));
     }
 
     /** Defaults suitable for a local broker at {@code bootstrapServers}. */
@@ -126,6 +133,8 @@ public record JobConfig(
                 + agentCapacity
                 + ", agentMaxAttempts="
                 + agentMaxAttempts
+                + ", aggregateEmitInterval="
+                + aggregateEmitInterval
                 + ", exactlyOnce="
                 + exactlyOnce
                 + ", parallelism="

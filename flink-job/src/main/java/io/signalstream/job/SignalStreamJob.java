@@ -93,6 +93,10 @@ public final class SignalStreamJob {
             Source<SourceRecord, ?, ?> source,
             Sinks sinks,
             JobConfig config) {
+        // Every stream type is immutable (records with fresh lists per record), so chained
+        // operators may share objects instead of deep-copying each record for each of the six
+        // outputs of the conversation state.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<SupportMessage> messages =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "support.messages.raw")
                         .uid("source-messages-raw")
@@ -131,7 +135,9 @@ public final class SignalStreamJob {
 
         SingleOutputStreamOperator<AggregatedIntelligence> aggregates =
                 results.keyBy(AgentEvent::key)
-                        .process(new AggregatorFunction(config.conversationTtl()))
+                        .process(
+                                new AggregatorFunction(
+                                        config.conversationTtl(), config.aggregateEmitInterval()))
                         .uid("aggregate")
                         .name("aggregate intelligence");
         sinks.aggregates(aggregates);

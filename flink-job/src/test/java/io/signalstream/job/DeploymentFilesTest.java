@@ -97,6 +97,56 @@ class DeploymentFilesTest {
         }
     }
 
+    @Test
+    void prometheusScrapesTheJobAndTheApiAndGrafanaHasTheDashboard() throws Exception {
+        Object yaml = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        JsonNode services = new ObjectMapper().valueToTree(yaml).get("services");
+        assertThat(
+                        services.get("jobmanager")
+                                .get("environment")
+                                .get("ENABLE_BUILT_IN_PLUGINS")
+                                .asText())
+                .isEqualTo(
+                        "flink-metrics-prometheus-" + EnvironmentInformation.getVersion() + ".jar");
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
+        assertThat(conf.toMap().get("metrics.reporter.prom.factory.class"))
+                .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+
+        for (JsonNode volume : services.get("prometheus").get("volumes")) {
+            String local = volume.asText().substring(0, volume.asText().indexOf(':'));
+            assertThat(ROOT.resolve(local)).as(local).exists();
+        }
+        for (JsonNode volume : services.get("grafana").get("volumes")) {
+            String local = volume.asText().substring(0, volume.asText().indexOf(':'));
+            assertThat(ROOT.resolve(local)).as(local).exists();
+        }
+        String scrape = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
+        assertThat(scrape).contains("jobmanager:9249", "taskmanager:9249", "query-api:8080");
+
+        JsonNode dashboard =
+                new ObjectMapper().readTree(ROOT.resolve("docs/grafana-dashboard.json").toFile());
+        List<String> exprs = new ArrayList<>();
+        dashboard
+                .get("panels")
+                .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.get("expr").asText())));
+        assertThat(exprs).hasSizeGreaterThan(20);
+        for (String metric :
+                List.of(
+                        "signalstream_http_requests_seconds_bucket",
+                        "signalstream_kafka_produce_seconds_bucket",
+                        "signalstream_websocket_sessions",
+                        "signalstream_view_lag",
+                        "_agentCalls",
+                        "_agentLatencyMs",
+                        "_deadLettered",
+                        "_duplicatesDropped",
+                        "_gemini_requests",
+                        "_gemini_fallbacks")) {
+            assertThat(exprs).as(metric).anyMatch(e -> e.contains(metric));
+        }
+    }
+
     private static List<String> ports(JsonNode service) {
         List<String> out = new ArrayList<>();
         service.path("ports").forEach(p -> out.add(p.asText()));

@@ -98,7 +98,17 @@ class SignalStreamPipelineITCase {
         CollectingSinks sinks = new CollectingSinks();
 
         // When the pipeline runs to the end of the input
-        SignalStreamJob.defineWorkflow(env, source, sinks, JobConfig.local("unused:9092"));
+        // A bounded input ends before processing-time timers fire: emit every aggregate at once.
+        JobConfig config =
+                JobConfig.from(
+                        new String[] {
+                            "--bootstrap-servers",
+                            "unused:9092",
+                            "--aggregate-emit-interval-ms",
+                            "0"
+                        },
+                        Map.of());
+        SignalStreamJob.defineWorkflow(env, source, sinks, config);
         env.executeAsync("pipeline test");
         CollectingSinks.Output out = sinks.drain();
 

@@ -55,6 +55,7 @@ public final class Launcher {
                   %6$s
                   API          %1$s   (OpenAPI: %1$s/openapi, health: %1$s/health/ready)
                   Flink web UI %2$s
+                  Metrics      %1$s/metrics (API)   %8$s (job)
                   Kafka        %3$s
                   Data         %4$s
 
@@ -73,7 +74,8 @@ public final class Launcher {
                 options.dataDir().toAbsolutePath(),
                 stack.api().port(),
                 keyLine,
-                shownKey);
+                shownKey,
+                stack.flinkMetricsUrl());
         stopped.await();
     }
 

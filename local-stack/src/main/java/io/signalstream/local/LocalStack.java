@@ -120,12 +120,16 @@ public final class LocalStack implements AutoCloseable {
     /** The tenant of the generated development key. */
     public static final String DEV_TENANT = "demo-tenant";
 
+    /** Where {@code make run} serves the job's metrics, as a cluster's JobManager would. */
+    public static final int DEFAULT_METRICS_PORT = 9249;
+
     private final Options options;
     private EmbeddedKafka kafka;
     private QueryApi api;
     private JobClient job;
     private String flinkUi;
     private String devKey;
+    private int metricsPort;
 
     public LocalStack(Options options) {
         this.options = options;
@@ -165,9 +169,15 @@ public final class LocalStack implements AutoCloseable {
             devKey = devKey(options.dataDir());
             keys = ApiKeys.parse(devKey + "=" + DEV_TENANT);
         }
-        api =
-                QueryApi.local(ApiSettings.local(kafka.bootstrapServers(), keys), options.apiPort())
-                        .start();
+        ApiSettings apiSettings = ApiSettings.local(kafka.bootstrapServers(), keys);
+        String ingestRate = System.getenv("SIGNALSTREAM_INGEST_RATE");
+        if (ingestRate != null && !ingestRate.isBlank()) {
+            // The API's own variable: benchmarks raise the per-tenant limit with it.
+            double rate = Double.parseDouble(ingestRate);
+            apiSettings =
+                    apiSettings.withIngestLimit(rate, (int) Math.min(Integer.MAX_VALUE, 2 * rate));
+        }
+        api = QueryApi.local(apiSettings, options.apiPort()).start();
 
         List<String> args =
                 new ArrayList<>(
@@ -198,6 +208,9 @@ public final class LocalStack implements AutoCloseable {
         Path checkpoints = options.dataDir().resolve("checkpoints");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(RestOptions.PORT, options.flinkUiPort() == 0 ? freePort() : options.flinkUiPort());
+        // One process holds the JobManager and the TaskManager: one Prometheus port for both.
+        metricsPort = options.flinkUiPort() == 0 ? freePort() : DEFAULT_METRICS_PORT;
+        conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         latestCheckpoint(checkpoints)
                 .ifPresent(
                         chk -> {
@@ -267,6 +280,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String apiUrl() {
         return "http://localhost:" + api.port();
+    }
+
+    /** The Flink job's metrics in Prometheus' format. */
+    public String flinkMetricsUrl() {
+        return "http://localhost:" + metricsPort + "/metrics";
     }
 
     public String flinkUi() {

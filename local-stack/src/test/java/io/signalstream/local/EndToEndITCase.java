@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -182,6 +184,48 @@ class EndToEndITCase {
 
     @Test
     @Order(2)
+    void bothMetricsEndpointsServeTheCustomMetrics() throws Exception {
+        // The messages of the first test went through both: the job's and the API's metrics
+        // count them.
+        String job =
+                HTTP.send(
+                                HttpRequest.newBuilder(URI.create(stack.flinkMetricsUrl())).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        for (String metric :
+                List.of(
+                        "_agentCalls",
+                        "_agentLatencyMs",
+                        "_agentFailures",
+                        "_duplicatesDropped",
+                        "_conversationsStarted",
+                        "_conversationsExpired",
+                        "_deadLettered",
+                        "_staleResultsIgnored")) {
+            assertThat(job).as(metric).contains(metric);
+        }
+        assertThat(job)
+                .containsPattern("flink_taskmanager_job_task_operator_agentCalls\\{[^}]*\\} [1-9]");
+
+        String api =
+                HTTP.send(
+                                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        assertThat(api)
+                .containsPattern(
+                        "signalstream_http_requests_seconds_count\\{[^}]*route=\"/v1/messages\"[^}]*status=\"202\"[^}]*\\} [1-9]")
+                .contains(
+                        "signalstream_websocket_sessions",
+                        "signalstream_view_conversations",
+                        "signalstream_view_lag",
+                        "signalstream_kafka_produce_seconds_count",
+                        "jvm_memory_used_bytes");
+    }
+
+    @Test
+    @Order(3)
     void malformedBodiesAreRefusedAndTheJobKeepsRunning() throws Exception {
         assertThat(post("{\"conversation_id\":\"x\"").statusCode()).isEqualTo(400);
         assertThat(
@@ -197,7 +241,7 @@ class EndToEndITCase {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void withTheBrokerDownAPostIsRefusedWith503() throws Exception {
         stack.kafka().stop();
         HttpResponse<String> res = post(message("outage", "o1", "customer", "Is anyone there?"));

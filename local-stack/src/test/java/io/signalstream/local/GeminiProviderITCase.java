@@ -255,6 +255,25 @@ class GeminiProviderITCase {
         assertThat(job.get("state").asText()).isEqualTo("RUNNING");
         JsonNode exceptions = get(stack.flinkUi() + "/jobs/" + stack.jobId() + "/exceptions");
         assertThat(exceptions.at("/exceptionHistory/entries")).as("job restarts").isEmpty();
+
+        String metrics =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(stack.flinkMetricsUrl())).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        for (String metric :
+                List.of(
+                        "requests",
+                        "throttled",
+                        "retries",
+                        "invalidAnswers",
+                        "fallbacks",
+                        "inputTokens")) {
+            assertThat(metrics)
+                    .as(metric)
+                    .containsPattern("_gemini_" + metric + "\\{[^}]*\\} [1-9]");
+        }
     }
 
     private static String start(String text) throws Exception {

@@ -8,6 +8,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
+import org.slf4j.MDC;
 
 /**
  * Who is calling: the tenant comes from the API key only, never from the body or a header the
@@ -66,6 +67,9 @@ final class Auth {
         Optional<String> tenant = tenant(req.headers());
         if (tenant.isEmpty()) {
             unauthorized(res, req.headers().contains(HeaderNames.AUTHORIZATION));
+        } else {
+            // For structured logs; ApiMetrics' filter clears it when the request ends.
+            MDC.put("tenant_id", tenant.get());
         }
         return tenant;
     }

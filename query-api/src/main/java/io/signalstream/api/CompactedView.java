@@ -40,6 +40,7 @@ public class CompactedView<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompactedView.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration LAG_EVERY = Duration.ofSeconds(5);
 
     private final Properties consumerProps;
     private final String topic;
@@ -56,6 +57,7 @@ public class CompactedView<T> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    private volatile long lag;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     protected CompactedView(
@@ -115,6 +117,11 @@ public class CompactedView<T> implements AutoCloseable {
 
     public int size() {
         return byTenant.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Records on the topic not read yet, measured every few seconds. */
+    public long lag() {
+        return lag;
     }
 
     static String tenantOf(String key) {
@@ -217,9 +224,18 @@ public class CompactedView<T> implements AutoCloseable {
         c.assign(assigned);
         c.seekToBeginning(assigned);
         Map<TopicPartition, Long> target = new HashMap<>(c.endOffsets(assigned));
+        long lagMeasured = 0;
         while (running) {
             for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
                 handle(record);
+            }
+            if (System.nanoTime() - lagMeasured > LAG_EVERY.toNanos()) {
+                lagMeasured = System.nanoTime();
+                long behind = 0;
+                for (Map.Entry<TopicPartition, Long> end : c.endOffsets(assigned).entrySet()) {
+                    behind += Math.max(0, end.getValue() - c.position(end.getKey()));
+                }
+                lag = behind;
             }
             if (!caughtUp) {
                 target.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());

@@ -49,6 +49,8 @@ final class ConversationStreamListener implements WsListener {
     private final IntelligenceView view;
     private final Auth auth;
     private final ExecutorService senders;
+    private final ApiMetrics metrics;
+    private final AtomicBoolean open = new AtomicBoolean();
     private final ObjectMapper mapper = Json.newMapper();
 
     /** The newest unsent message per conversation. */
@@ -63,10 +65,12 @@ final class ConversationStreamListener implements WsListener {
     private volatile WsSession session;
     private volatile AutoCloseable subscription;
 
-    ConversationStreamListener(IntelligenceView view, Auth auth, ExecutorService senders) {
+    ConversationStreamListener(
+            IntelligenceView view, Auth auth, ExecutorService senders, ApiMetrics metrics) {
         this.view = view;
         this.auth = auth;
         this.senders = senders;
+        this.metrics = metrics;
     }
 
     @Override
@@ -97,6 +101,9 @@ final class ConversationStreamListener implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         this.session = session;
+        if (open.compareAndSet(false, true)) {
+            metrics.sessionOpened();
+        }
         if (key == null) {
             subscription = view.subscribeTenant(tenant, this::offer);
         } else {
@@ -156,6 +163,9 @@ final class ConversationStreamListener implements WsListener {
     }
 
     private void unsubscribe() {
+        if (open.compareAndSet(true, false)) {
+            metrics.sessionClosed();
+        }
         AutoCloseable s = subscription;
         subscription = null;
         if (s != null) {

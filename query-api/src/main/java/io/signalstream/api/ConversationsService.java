@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.MDC;
 
 /**
  * The caller's conversations, always scoped to the tenant of the API key: another tenant's
@@ -171,6 +172,7 @@ final class ConversationsService implements HttpService {
             Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", BAD_ID);
             return Optional.empty();
         }
+        MDC.put("conversation_id", id);
         return Optional.of(ConversationKey.of(tenant.get(), id));
     }
 

@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /v1/messages}: validates a message, writes it to Kafka, and answers 202 only after
@@ -49,6 +50,7 @@ final class MessagesService implements HttpService {
 
     private final MessageIngest ingest;
     private final Auth auth;
+    private final ApiMetrics metrics;
     private final IngestRateLimiter rateLimiter;
     private final double maxRate;
     private final int maxBodyBytes;
@@ -56,8 +58,13 @@ final class MessagesService implements HttpService {
     private final ObjectMapper mapper = strictRequestMapper();
 
     MessagesService(
-            MessageIngest ingest, Auth auth, ApiSettings settings, IngestRateLimiter rateLimiter) {
+            MessageIngest ingest,
+            Auth auth,
+            ApiSettings settings,
+            ApiMetrics metrics,
+            IngestRateLimiter rateLimiter) {
         this.ingest = ingest;
+        this.metrics = metrics;
         this.auth = auth;
         this.rateLimiter = rateLimiter;
         this.maxRate = settings.ingestRatePerTenant();
@@ -131,6 +138,7 @@ final class MessagesService implements HttpService {
                     violations);
             return;
         }
+        MDC.put("conversation_id", request.conversationId());
         SupportMessage message =
                 new SupportMessage(
                         request.messageId() != null
@@ -143,9 +151,12 @@ final class MessagesService implements HttpService {
                         request.channel(),
                         request.timestamp() != null ? request.timestamp() : Instant.now(),
                         request.metadata() != null ? request.metadata() : Map.of());
+        long sent = System.nanoTime();
         try {
             ingest.write(message);
+            metrics.produced(System.nanoTime() - sent, true);
         } catch (MessageIngest.NotAcknowledged e) {
+            metrics.produced(System.nanoTime() - sent, false);
             LOG.warn(
                     "message {} of conversation {} not accepted: {}",
                     message.messageId(),

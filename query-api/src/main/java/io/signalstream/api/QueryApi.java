@@ -37,6 +37,7 @@ public final class QueryApi implements AutoCloseable {
     private final TranscriptView transcripts;
     private final HealthService health;
     private final Auth auth;
+    private final ApiMetrics metrics;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private WebServer server;
 
@@ -53,6 +54,7 @@ public final class QueryApi implements AutoCloseable {
         this.transcripts = new TranscriptView(settings);
         this.health = new HealthService(view, settings);
         this.auth = new Auth(settings.apiKeys());
+        this.metrics = new ApiMetrics(view, transcripts);
     }
 
     /** Reads {@code server} and {@code signalstream} from {@code config}. */
@@ -96,12 +98,12 @@ public final class QueryApi implements AutoCloseable {
                                                 "/ws/conversations/{id}/stream",
                                                 () ->
                                                         new ConversationStreamListener(
-                                                                view, auth, senders))
+                                                                view, auth, senders, metrics))
                                         .endpoint(
                                                 "/ws/conversations",
                                                 () ->
                                                         new ConversationStreamListener(
-                                                                view, auth, senders)));
+                                                                view, auth, senders, metrics)));
         if (!settings.corsOrigins().isEmpty()) {
             builder.addFeature(cors(settings.corsOrigins()));
         }
@@ -124,12 +126,15 @@ public final class QueryApi implements AutoCloseable {
     }
 
     void routing(HttpRouting.Builder routing) {
-        routing.register(
+        routing.addFilter(metrics)
+                .get("/metrics", metrics::scrape)
+                .register(
                         "/v1/messages",
                         new MessagesService(
                                 ingest,
                                 auth,
                                 settings,
+                                metrics,
                                 new IngestRateLimiter(
                                         settings.ingestRatePerTenant(),
                                         settings.ingestBurstPerTenant(),

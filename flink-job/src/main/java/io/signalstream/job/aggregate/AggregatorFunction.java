@@ -25,8 +25,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Merges the agents' results for one conversation into a single {@link AggregatedIntelligence}. The
- * newest result per agent wins by {@code seq}; a late, older one never overwrites it. Every change
- * increases {@code version} by one.
+ * newest result per agent wins by {@code seq}; a late, older one never overwrites it.
+ *
+ * <p>Emissions are coalesced: the agents answer one message within milliseconds of each other, so
+ * instead of one aggregate per agent result, changes within {@code emitInterval} go out together as
+ * one aggregate (a processing-time timer in keyed state, so a restore still emits them). Each
+ * emitted aggregate increases {@code version} by one. An interval of zero emits every change.
  */
 public final class AggregatorFunction
         extends KeyedProcessFunction<String, AgentEvent, AggregatedIntelligence> {
@@ -41,12 +45,19 @@ public final class AggregatorFunction
     static final int MAX_PII_ENTITIES = 200;
 
     private final long ttlMillis;
+    private final long emitIntervalMillis;
     private transient ValueState<AggregatedIntelligence> aggregate;
+
+    /** When the pending changes go out; null when everything has been emitted. */
+    private transient ValueState<Long> emitAt;
+
     private transient IdleTimer idleTimer;
     private transient Counter staleResults;
+    private transient Counter emitted;
 
-    public AggregatorFunction(Duration ttl) {
+    public AggregatorFunction(Duration ttl, Duration emitInterval) {
         this.ttlMillis = ttl.toMillis();
+        this.emitIntervalMillis = emitInterval.toMillis();
     }
 
     @Override
@@ -58,6 +69,8 @@ public final class AggregatorFunction
                                         "aggregate", AggregatedIntelligence.class));
         idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
         staleResults = getRuntimeContext().getMetricGroup().counter("staleResultsIgnored");
+        emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");
+        emitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-at", Long.class));
     }
 
     @Override
@@ -98,7 +111,7 @@ public final class AggregatorFunction
                 new AggregatedIntelligence(
                         current.tenantId(),
                         current.conversationId(),
-                        current.version() + 1,
+                        current.version(),
                         Math.max(current.messageCount(), event.seq()),
                         newer && event.sentiment() != null
                                 ? event.sentiment()
@@ -112,19 +125,56 @@ public final class AggregatorFunction
                         newer && event.sentiment() != null
                                 ? trend(current.sentimentTrend(), event)
                                 : current.sentimentTrend());
-        aggregate.update(next);
         idleTimer.reset(ctx.timerService());
+        if (emitIntervalMillis <= 0) {
+            emit(next, ctx.timerService().currentProcessingTime(), out);
+            return;
+        }
+        aggregate.update(next);
+        if (emitAt.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + emitIntervalMillis;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            emitAt.update(at);
+        }
+    }
+
+    /** Stores and sends the aggregate as the next version. */
+    private void emit(
+            AggregatedIntelligence merged, long now, Collector<AggregatedIntelligence> out)
+            throws Exception {
+        AggregatedIntelligence next =
+                new AggregatedIntelligence(
+                        merged.tenantId(),
+                        merged.conversationId(),
+                        merged.version() + 1,
+                        merged.messageCount(),
+                        merged.sentiment(),
+                        merged.pii(),
+                        merged.insights(),
+                        merged.summary(),
+                        merged.reply(),
+                        merged.agents(),
+                        Instant.ofEpochMilli(now),
+                        merged.sentimentTrend());
+        aggregate.update(next);
+        emitAt.clear();
+        emitted.inc();
         out.collect(next);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AggregatedIntelligence> out)
             throws Exception {
+        Long due = emitAt.value();
+        if (due != null && due == timestamp) {
+            emit(aggregate.value(), timestamp, out);
+        }
         if (idleTimer.isDue(timestamp)) {
             // Idle as long as the conversation state: drop it here and remove it from the compacted
             // topic, so a conversation that starts again later begins at version 1 without being
             // hidden behind its old, higher version.
             aggregate.clear();
+            emitAt.clear();
             idleTimer.clear();
             ctx.output(EXPIRED, ctx.getCurrentKey());
         }

@@ -34,7 +34,7 @@ class AggregatorFunctionTest {
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AggregatorFunction(TTL)),
+                        new KeyedProcessOperator<>(new AggregatorFunction(TTL, Duration.ZERO)),
                         AgentEvent::key,
                         Types.STRING);
         harness.open();
@@ -150,5 +150,39 @@ class AggregatorFunctionTest {
         assertThat(harness.getSideOutput(AggregatorFunction.EXPIRED))
                 .extracting(StreamRecord::getValue)
                 .containsExactly("acme/c1");
+    }
+
+    @Test
+    void changesWithinTheEmitIntervalGoOutAsOneVersion() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, AgentEvent, AggregatedIntelligence>
+                coalescing =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(
+                                        new AggregatorFunction(TTL, Duration.ofMillis(20))),
+                                AgentEvent::key,
+                                Types.STRING)) {
+            coalescing.open();
+            coalescing.setProcessingTime(1_000);
+            // Given the agents' results for message 1 arriving within the interval
+            coalescing.processElement(sentiment(1, SentimentLabel.NEUTRAL), 0);
+            coalescing.processElement(summary(1, "first"), 0);
+            coalescing.setProcessingTime(1_019);
+            assertThat(coalescing.extractOutputValues()).isEmpty();
+
+            // Then they leave together as version 1 once the interval is over
+            coalescing.setProcessingTime(1_020);
+            List<AggregatedIntelligence> out = coalescing.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).version()).isEqualTo(1);
+            assertThat(out.get(0).agents()).containsOnlyKeys("sentiment", "summary");
+            assertThat(out.get(0).lastUpdated()).isEqualTo(Instant.ofEpochMilli(1_020));
+
+            // And a later result starts a new interval and a new version
+            coalescing.processElement(sentiment(2, SentimentLabel.NEGATIVE), 0);
+            coalescing.setProcessingTime(1_100);
+            out = coalescing.extractOutputValues();
+            assertThat(out).extracting(AggregatedIntelligence::version).containsExactly(1L, 2L);
+            assertThat(out.get(1).sentiment().sentiment()).isEqualTo(SentimentLabel.NEGATIVE);
+        }
     }
 }
