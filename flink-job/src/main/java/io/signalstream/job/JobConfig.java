@@ -84,6 +84,7 @@ public record JobConfig(
                                                 "gemini-request-timeout-ms",
                                                 "GEMINI_REQUEST_TIMEOUT_MS",
                                                 "10000"))),
+                        Boolean.parseBoolean(s.get("gemini-pii", "GEMINI_PII", "false")),
                         Duration.ofMillis(
                                 Long.parseLong(
                                         s.get(
@@ -97,7 +98,22 @@ public record JobConfig(
                                 s.get(
                                         "aggregate-emit-interval-ms",
                                         "AGGREGATE_EMIT_INTERVAL_MS",
-                                        "20"))));
+                                        "0"))));
+    }
+
+    /**
+     * Fails at job start on settings that cannot work together. Coalesced aggregates depend on
+     * timing: after a failover an at-least-once sink may already have published a version the
+     * replay then numbers differently, and the view, which keeps the highest version, could keep
+     * the earlier, partial one. With transactions nothing uncommitted is ever seen.
+     */
+    public void check() {
+        if (!aggregateEmitInterval.isZero() && !exactlyOnce) {
+            throw new IllegalArgumentException(
+                    "AGGREGATE_EMIT_INTERVAL_MS > 0 needs EXACTLY_ONCE=true: coalesced aggregates"
+                            + " are numbered by timing, which an at-least-once replay can repeat"
+                            + " differently");
+        }
     }
 
     /** Defaults suitable for a local broker at {@code bootstrapServers}. */

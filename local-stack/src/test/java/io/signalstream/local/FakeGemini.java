@@ -47,6 +47,9 @@ final class FakeGemini implements AutoCloseable {
     /** One request as received. */
     record Request(long receivedNanos, String body, String transcript, int status) {}
 
+    /** What the fake calls a person's name: two capitalised words. */
+    private static final Pattern NAME = Pattern.compile("\\b[A-Z][a-z]+ [A-Z][a-z]+\\b");
+
     private static final Pattern FAILURES = Pattern.compile("\\[(429|500)x(\\d+)]");
     private static final ObjectMapper MAPPER = Json.newMapper();
 
@@ -73,6 +76,25 @@ final class FakeGemini implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
+    }
+
+    /**
+     * Options for a local stack whose job calls this fake with {@code apiKey}, plus {@code more}
+     * job arguments.
+     */
+    LocalStack.Options stackOptions(
+            java.nio.file.Path dataDir,
+            int partitions,
+            int parallelism,
+            java.nio.file.Path flinkConf,
+            String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of("--gemini-api-key", apiKey, "--gemini-base-url", baseUrl()));
+        args.addAll(List.of(more));
+        return new LocalStack.Options(
+                        dataDir, 0, 0, 0, partitions, parallelism, flinkConf, "gemini", false)
+                .withJobArgs(args);
     }
 
     String baseUrl() {
@@ -132,6 +154,22 @@ final class FakeGemini implements AutoCloseable {
             if (!delay.isZero()) {
                 stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
             }
+            if (request.at("/generationConfig/responseJsonSchema/properties").has("entities")) {
+                ObjectNode found = MAPPER.createObjectNode();
+                var list = found.putArray("entities");
+                Matcher name = NAME.matcher(transcript);
+                while (name.find()) {
+                    list.addObject().put("type", "PERSON").put("text", name.group());
+                }
+                reply(
+                        exchange,
+                        received,
+                        body,
+                        transcript,
+                        200,
+                        envelope(MAPPER.writeValueAsString(found), body));
+                return;
+            }
             boolean analysis =
                     request.at("/generationConfig/responseJsonSchema/properties").has("sentiment");
             String text =
@@ -142,21 +180,7 @@ final class FakeGemini implements AutoCloseable {
                                             transcript,
                                             analysis,
                                             transcript.contains("[badschema]")));
-            ObjectNode response = MAPPER.createObjectNode();
-            ObjectNode candidate = response.putArray("candidates").addObject();
-            candidate
-                    .putObject("content")
-                    .put("role", "model")
-                    .putArray("parts")
-                    .addObject()
-                    .put("text", text);
-            candidate.put("finishReason", "STOP");
-            response.putObject("usageMetadata")
-                    .put("promptTokenCount", body.length() / 4)
-                    .put("candidatesTokenCount", text.length() / 4)
-                    .put("totalTokenCount", body.length() / 4 + text.length() / 4);
-            response.put("modelVersion", "fake-gemini");
-            reply(exchange, received, body, transcript, 200, MAPPER.writeValueAsString(response));
+            reply(exchange, received, body, transcript, 200, envelope(text, body));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exchange.close();
@@ -233,6 +257,25 @@ final class FakeGemini implements AutoCloseable {
                         ? error(429, "RESOURCE_EXHAUSTED", "quota exceeded")
                         : error(status, "INTERNAL", "try again");
         reply(exchange, received, body, transcript, status, error);
+    }
+
+    /** The API's response shape around an answer's text, with token counts. */
+    private static String envelope(String text, String body) throws IOException {
+        ObjectNode response = MAPPER.createObjectNode();
+        ObjectNode candidate = response.putArray("candidates").addObject();
+        candidate
+                .putObject("content")
+                .put("role", "model")
+                .putArray("parts")
+                .addObject()
+                .put("text", text);
+        candidate.put("finishReason", "STOP");
+        response.putObject("usageMetadata")
+                .put("promptTokenCount", body.length() / 4)
+                .put("candidatesTokenCount", text.length() / 4)
+                .put("totalTokenCount", body.length() / 4 + text.length() / 4);
+        response.put("modelVersion", "fake-gemini");
+        return MAPPER.writeValueAsString(response);
     }
 
     private static String error(int code, String status, String message) {

@@ -59,26 +59,21 @@ class GeminiProviderITCase {
         gemini = new FakeGemini(KEY, Duration.ofMillis(300), 0);
         stack =
                 new LocalStack(
-                                new LocalStack.Options(
-                                                dataDir,
-                                                0,
-                                                0,
-                                                0,
-                                                2,
-                                                1,
-                                                Path.of("..", "flink-conf"),
-                                                "gemini",
-                                                false)
-                                        .withJobArgs(
-                                                List.of(
-                                                        "--gemini-api-key", KEY,
-                                                        "--gemini-base-url", gemini.baseUrl(),
-                                                        "--gemini-model", "gemini-test-flash",
-                                                        "--gemini-request-timeout-ms", "2000",
-                                                        "--agent-timeout-ms",
-                                                                Integer.toString(AGENT_TIMEOUT_MS),
-                                                        "--agent-retry-delay-ms", "200",
-                                                        "--gemini-summary-quiet-ms", "1000")))
+                                gemini.stackOptions(
+                                        dataDir,
+                                        2,
+                                        1,
+                                        Path.of("..", "flink-conf"),
+                                        "--gemini-model",
+                                        "gemini-test-flash",
+                                        "--gemini-request-timeout-ms",
+                                        "2000",
+                                        "--agent-timeout-ms",
+                                        Integer.toString(AGENT_TIMEOUT_MS),
+                                        "--agent-retry-delay-ms",
+                                        "200",
+                                        "--gemini-summary-quiet-ms",
+                                        "1000"))
                         .start();
         client = new StackClient(stack, null);
         Properties props = new Properties();

@@ -35,28 +35,17 @@ public final class LlmBudgetBenchmark {
         try (FakeGemini gemini = new FakeGemini(key, ANSWER_TIME, RPM);
                 LocalStack stack =
                         new LocalStack(
-                                        new LocalStack.Options(
-                                                        data,
-                                                        0,
-                                                        0,
-                                                        0,
-                                                        4,
-                                                        2,
-                                                        Path.of("flink-conf"),
-                                                        "gemini",
-                                                        false)
-                                                .withJobArgs(
-                                                        List.of(
-                                                                "--gemini-api-key",
-                                                                key,
-                                                                "--gemini-base-url",
-                                                                gemini.baseUrl(),
-                                                                "--gemini-rpm-limit",
-                                                                Integer.toString(RPM),
-                                                                "--agent-timeout-ms",
-                                                                "120000",
-                                                                "--agent-capacity",
-                                                                "200")))
+                                        gemini.stackOptions(
+                                                data,
+                                                4,
+                                                2,
+                                                Path.of("flink-conf"),
+                                                "--gemini-rpm-limit",
+                                                Integer.toString(RPM),
+                                                "--agent-timeout-ms",
+                                                "120000",
+                                                "--agent-capacity",
+                                                "200"))
                                 .start()) {
             StackClient client = new StackClient(stack, null);
             long customerMessages = 0;

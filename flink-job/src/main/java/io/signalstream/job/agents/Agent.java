@@ -17,6 +17,14 @@ public interface Agent extends AutoCloseable {
     /** The provider name carried in each result envelope, e.g. {@code local}, {@code gemini}. */
     String provider();
 
+    /**
+     * The provider to report for one result; differs from {@link #provider()} when the agent had to
+     * fall back, e.g. to the local rules when a model did not answer.
+     */
+    default String provider(AgentOutput output) {
+        return provider();
+    }
+
     /** The model or algorithm version carried in each result envelope. */
     String model();
 

@@ -37,7 +37,12 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
 
     @Override
     public void open(OpenContext openContext) {
-        agent = Agents.create(kind, config);
+        agent =
+                Agents.create(
+                        kind,
+                        config,
+                        getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         calls = getRuntimeContext().getMetricGroup().counter("agentCalls");
         failures = getRuntimeContext().getMetricGroup().counter("agentFailures");
         latency =
@@ -99,7 +104,7 @@ public final class AgentCallFunction extends RichAsyncFunction<ConversationUpdat
 
     private AgentEvent event(ConversationUpdate update, AgentOutput output, long latencyMs) {
         return AgentEvent.of(
-                update, kind, agent.provider(), agent.model(), latencyMs, output, null);
+                update, kind, agent.provider(output), agent.model(), latencyMs, output, null);
     }
 
     private String describe(Throwable error) {

@@ -1,6 +1,8 @@
 package io.signalstream.job.agents;
 
 import io.signalstream.job.JobConfig;
+import io.signalstream.job.agents.gemini.GeminiCallFunction;
+import io.signalstream.job.agents.gemini.GeminiPiiAgent;
 import io.signalstream.job.agents.local.LocalInsightsAgent;
 import io.signalstream.job.agents.local.LocalPiiAgent;
 import io.signalstream.job.agents.local.LocalReplyAgent;
@@ -24,6 +26,7 @@ public final class Agents {
 
     /** Fails fast, at job start, with a message naming the choices or the missing setting. */
     public static void check(JobConfig config) {
+        config.check();
         if (!PROVIDERS.contains(config.aiProvider())) {
             throw new IllegalArgumentException(
                     "unknown AI provider '"
@@ -47,10 +50,27 @@ public final class Agents {
                 : List.of(AgentKind.values());
     }
 
-    /** The agent {@link AgentCallFunction} calls for {@code kind}. */
-    public static Agent create(AgentKind kind, JobConfig config) {
+    /**
+     * The agent {@link AgentCallFunction} calls for {@code kind} in one of {@code subtasks}
+     * parallel subtasks: local, or for PII with the {@code GEMINI_PII} opt-in, the local detector
+     * plus Gemini on the redacted text with its share of the budget.
+     */
+    public static Agent create(AgentKind kind, JobConfig config, int subtasks, int subtask) {
         check(config);
+        if (kind == AgentKind.PII && piiViaGemini(config)) {
+            return new GeminiPiiAgent(
+                    config,
+                    GeminiCallFunction.HEADROOM * config.gemini().rpmLimit() * PII_SHARE / subtasks,
+                    "gemini-pii-budget-" + subtask);
+        }
         return local(kind);
+    }
+
+    /** The part of {@code GEMINI_RPM_LIMIT} PII requests get when {@code GEMINI_PII} is on. */
+    public static final double PII_SHARE = 0.5;
+
+    public static boolean piiViaGemini(JobConfig config) {
+        return GEMINI.equals(config.aiProvider()) && config.gemini().piiViaGemini();
     }
 
     /** The offline, deterministic agent for {@code kind}. */

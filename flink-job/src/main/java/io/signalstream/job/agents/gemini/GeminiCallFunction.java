@@ -52,7 +52,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
     public static final String FALLBACK_PROVIDER = "local-fallback";
 
     /** The part of each subtask's share of {@code GEMINI_RPM_LIMIT} the limiter hands out. */
-    static final double HEADROOM = 0.99;
+    public static final double HEADROOM = 0.99;
 
     private final JobConfig config;
 
@@ -82,7 +82,11 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         // One percent of headroom: requests reach the server a few milliseconds apart from when
         // they were released, and a budget used to the last request would then draw a 429.
-        double share = HEADROOM * gemini.rpmLimit() / subtasks;
+        double share =
+                HEADROOM
+                        * gemini.rpmLimit()
+                        * (Agents.piiViaGemini(config) ? 1 - Agents.PII_SHARE : 1)
+                        / subtasks;
         limiter = FairRateLimiter.start(share, "gemini-budget-" + subtask);
         metrics = new Metrics(getRuntimeContext().getMetricGroup().addGroup("gemini"), limiter);
         transport =

@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param maxOutputTokens cap on each answer's length
  * @param requestTimeout {@code GEMINI_REQUEST_TIMEOUT_MS}: one request's limit; the agent timeout
  *     ({@code AGENT_TIMEOUT_MS}) bounds the whole call with its retries and its wait for budget
+ * @param piiViaGemini {@code GEMINI_PII}: also ask the model for personal data the local detector
+ *     missed (names, addresses, ...), sending redacted text only; off by default, and it takes half
+ *     of the budget
  * @param summaryQuiet {@code GEMINI_SUMMARY_QUIET_MS}: a conversation quiet this long gets its
  *     summary refreshed if messages arrived since the last call
  * @param summaryEvery {@code GEMINI_SUMMARY_EVERY}: or after this many messages no call covered
@@ -26,6 +29,7 @@ public record GeminiConfig(
         int rpmLimit,
         int maxOutputTokens,
         Duration requestTimeout,
+        boolean piiViaGemini,
         Duration summaryQuiet,
         int summaryEvery)
         implements Serializable {
@@ -63,6 +67,8 @@ public record GeminiConfig(
                 + maxOutputTokens
                 + ", requestTimeout="
                 + requestTimeout
+                + ", piiViaGemini="
+                + piiViaGemini
                 + ", summaryQuiet="
                 + summaryQuiet
                 + ", summaryEvery="

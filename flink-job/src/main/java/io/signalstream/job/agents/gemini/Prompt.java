@@ -21,6 +21,9 @@ public record Prompt(String version, String instruction, Map<String, Object> res
     /** The running summary alone, for messages no analysis covered. */
     public static final String SUMMARY = "summary-v1";
 
+    /** Personal data the local detector missed, in redacted text ({@code GEMINI_PII}). */
+    public static final String PII = "pii-v1";
+
     public static Prompt load(String version) {
         String base = "signalstream/prompts/" + version;
         try {
