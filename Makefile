@@ -88,7 +88,7 @@ bench-agents: check-jdk
 bench-llm: build
 	$(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.workingdir=$(CURDIR) \
-	  -Dexec.args="@scripts/jvm.options -Xmx3g -cp %classpath io.signalstream.local.LlmBudgetBenchmark $(CURDIR)/target/bench/llm-budget.json 90"
+	  -Dexec.args="@scripts/jvm.options -Xmx3g -cp %classpath io.signalstream.local.LlmBudgetBenchmark $(CURDIR)/target/bench/llm-budget.json 70"
 bench-stack: build
 	@mkdir -p target/bench
 	SIGNALSTREAM_INGEST_RATE=1000000 $(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \

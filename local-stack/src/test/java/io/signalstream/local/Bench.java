@@ -390,7 +390,7 @@ public final class Bench {
 
     /** Waits until the job has worked off the backlog the API load left behind (bounded). */
     private void drain() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (backlog() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
@@ -509,7 +509,7 @@ public final class Bench {
                                 }
                             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         while (seen.get() < count - errors.get() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
