@@ -1,65 +1,61 @@
 package io.signalstream.job;
 
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.dlq.DeadLetter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.sink.Sinks;
-import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.ConversationState;
+import io.signalstream.model.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.CloseableIterator;
 
 /**
- * Collects every output of a bounded pipeline run back to the test through Flink's collect sinks.
+ * Collects every record a bounded pipeline run would write to Kafka, through Flink's collect sinks.
  */
 final class CollectingSinks implements Sinks {
 
-    private CloseableIterator<ConversationState> states;
-    private CloseableIterator<AgentEvent> results;
-    private CloseableIterator<AggregatedIntelligence> aggregates;
-    private CloseableIterator<String> expired;
-    private CloseableIterator<DeadLetter> deadLetters;
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private CloseableIterator<SinkRecord> outputs;
+    private CloseableIterator<SinkRecord> rejected;
 
     /** What the pipeline wrote, once the job has finished. */
-    record Output(
-            List<ConversationState> states,
-            List<AgentEvent> results,
-            List<AggregatedIntelligence> aggregates,
-            List<String> expired,
-            List<DeadLetter> deadLetters) {}
+    record Output(List<SinkRecord> outputs, List<SinkRecord> rejected) {
 
-    @Override
-    public void conversationStates(DataStream<ConversationState> s) {
-        states = s.collectAsync();
+        List<SinkRecord> on(String topic) {
+            return outputs.stream().filter(r -> r.topic().equals(topic)).toList();
+        }
+
+        /** The values written to {@code topic}, read as {@code type} (tombstones left out). */
+        <T> List<T> read(String topic, Class<T> type) {
+            List<T> values = new ArrayList<>();
+            for (SinkRecord r : on(topic)) {
+                if (r.value() != null) {
+                    try {
+                        values.add(MAPPER.readValue(r.value(), type));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            return values;
+        }
     }
 
     @Override
-    public void agentResults(DataStream<AgentEvent> r) {
-        results = r.collectAsync();
+    public void outputs(DataStream<SinkRecord> s) {
+        outputs = s.collectAsync();
     }
 
     @Override
-    public void aggregates(DataStream<AggregatedIntelligence> a) {
-        aggregates = a.collectAsync();
+    public void rejected(DataStream<SinkRecord> s) {
+        rejected = s.collectAsync();
     }
 
-    @Override
-    public void expiredAggregates(DataStream<String> keys) {
-        expired = keys.collectAsync();
-    }
-
-    @Override
-    public void deadLetters(DataStream<DeadLetter> d) {
-        deadLetters = d.collectAsync();
-    }
-
-    /**
-     * Drains every collector; call after {@code executeAsync()}. Returns when the job has ended.
-     */
+    /** Drains the collectors; call after {@code executeAsync()}. Returns when the job has ended. */
     Output drain() throws Exception {
-        return new Output(
-                all(states), all(results), all(aggregates), all(expired), all(deadLetters));
+        return new Output(all(outputs), all(rejected));
     }
 
     private static <T> List<T> all(CloseableIterator<T> it) throws Exception {

@@ -1,15 +1,18 @@
 package io.signalstream.job;
 
+import static io.signalstream.job.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.dlq.DeadLetter;
-import io.signalstream.job.source.SourceRecord;
-import io.signalstream.model.AgentKind;
+import io.signalstream.job.config.JobConfig;
+import io.signalstream.job.records.SinkRecord;
+import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.sink.Outputs;
+import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.ConversationState;
 import io.signalstream.model.Intent;
 import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.Topics;
+import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,12 +40,33 @@ class SignalStreamPipelineITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
-    private static String json(
-            String tenant, String conversation, String id, String sender, String text) {
-        return """
-                {"message_id":"%s","tenant_id":"%s","conversation_id":"%s","sender":"%s","message":"%s",
-                 "channel":"chat","timestamp":"2026-01-15T10:00:00Z","metadata":{}}"""
-                .formatted(id, tenant, conversation, sender, text);
+    /** Runs the job over {@code input} (record values, in order) and returns what it wrote. */
+    private static CollectingSinks.Output run(List<String> input, String... args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        // The generator splits the input between two readers, so unlike Kafka (one partition per
+        // conversation) it may deliver a conversation's messages out of order.
+        DataGeneratorSource<SourceRecord> source =
+                new DataGeneratorSource<>(
+                        index ->
+                                new SourceRecord(
+                                        Topics.MESSAGES_RAW,
+                                        0,
+                                        index,
+                                        0,
+                                        null,
+                                        input.get(index.intValue())
+                                                .getBytes(StandardCharsets.UTF_8)),
+                        input.size(),
+                        RateLimiterStrategy.noOp(),
+                        TypeInformation.of(SourceRecord.class));
+        CollectingSinks sinks = new CollectingSinks();
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", "unused:9092"));
+        all.addAll(List.of(args));
+        JobConfig config = JobConfig.from(all.toArray(String[]::new), Map.of());
+        SignalStreamJob.defineWorkflow(env, source, sinks, config);
+        env.executeAsync("pipeline test");
+        return sinks.drain();
     }
 
     @Test
@@ -79,95 +103,64 @@ class SignalStreamPipelineITCase {
         input.add(json("acme", "c1", "a3", "customer", "Still no refund, this is terrible"));
         input.add(json("acme", "bad/id", "x1", "customer", "slash in the id"));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        DataGeneratorSource<SourceRecord> source =
-                new DataGeneratorSource<>(
-                        index ->
-                                new SourceRecord(
-                                        "support.messages.raw",
-                                        0,
-                                        index,
-                                        0,
-                                        null,
-                                        input.get(index.intValue())
-                                                .getBytes(StandardCharsets.UTF_8)),
-                        input.size(),
-                        RateLimiterStrategy.noOp(),
-                        TypeInformation.of(SourceRecord.class));
-        CollectingSinks sinks = new CollectingSinks();
-
         // When the pipeline runs to the end of the input
-        // A bounded input ends before processing-time timers fire: emit every aggregate at once.
-        JobConfig config =
-                JobConfig.from(
-                        new String[] {
-                            "--bootstrap-servers",
-                            "unused:9092",
-                            "--aggregate-emit-interval-ms",
-                            "0"
-                        },
-                        Map.of());
-        SignalStreamJob.defineWorkflow(env, source, sinks, config);
-        env.executeAsync("pipeline test");
-        CollectingSinks.Output out = sinks.drain();
+        CollectingSinks.Output out = run(input, "--agent-topics", "true");
 
-        // Then every conversation counts its distinct messages exactly
-        Map<String, Long> counts =
-                latestBy(out.states(), ConversationState::key, ConversationState::messageCount);
-        assertThat(counts)
-                .containsExactlyInAnyOrderEntriesOf(
-                        Map.of("acme/c1", 3L, "acme/c2", 2L, "globex/c1", 1L));
-        assertThat(out.states()).hasSize(6);
-
-        // and the poison records went to the dead-letter topic with their reasons and offsets
-        assertThat(out.deadLetters())
-                .extracting(DeadLetter::sourceOffset)
-                .containsExactlyInAnyOrder(3L, 8L);
-        assertThat(out.deadLetters())
-                .extracting(DeadLetter::stage)
-                .containsExactlyInAnyOrder("parse", "validate");
-        assertThat(out.deadLetters()).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
-
-        // and each message got four results; the reply agent answered the five customer messages
-        // only
-        Map<AgentKind, Long> perAgent =
-                out.results().stream()
-                        .collect(Collectors.groupingBy(AgentEvent::agent, Collectors.counting()));
-        assertThat(perAgent)
+        // Then each distinct message gave exactly one aggregate version, numbered by the message
+        List<SinkRecord> aggregates = out.on(Topics.AI_AGGREGATED);
+        assertThat(aggregates).hasSize(6);
+        Map<String, List<String>> versions =
+                aggregates.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        SinkRecord::keyText,
+                                        Collectors.mapping(
+                                                r -> r.header("version"), Collectors.toList())));
+        assertThat(versions)
                 .containsExactlyInAnyOrderEntriesOf(
                         Map.of(
-                                AgentKind.SENTIMENT,
-                                6L,
-                                AgentKind.PII,
-                                6L,
-                                AgentKind.INSIGHTS,
-                                6L,
-                                AgentKind.SUMMARY,
-                                6L,
-                                AgentKind.REPLY,
-                                5L));
+                                "acme/c1", List.of("1000", "2000", "3000"),
+                                "acme/c2", List.of("1000", "2000"),
+                                "globex/c1", List.of("1000")));
+
+        // and the poison records went to the dead-letter topic with their reasons and offsets
+        assertThat(out.rejected())
+                .extracting(d -> d.header(Outputs.HEADER_OFFSET))
+                .containsExactlyInAnyOrder("3", "8");
+        assertThat(out.rejected())
+                .extracting(d -> d.header(Outputs.HEADER_STAGE))
+                .containsExactlyInAnyOrder("parse", "validate");
+
+        // and each message wrote its transcript slot, redacted
+        List<TranscriptEntry> transcript = out.read(Topics.TRANSCRIPT, TranscriptEntry.class);
+        assertThat(transcript).hasSize(6);
+        assertThat(out.on(Topics.TRANSCRIPT))
+                .extracting(SinkRecord::keyText)
+                .contains("acme/c1#0", "acme/c1#1", "acme/c1#2");
+        assertThat(transcript).noneMatch(t -> t.message().contains("bob@example.org"));
+
+        // and the agent topics got one result per agent per message, the reply per customer
+        // message
+        assertThat(out.read(Topics.AI_SENTIMENT, AgentResult.class)).hasSize(6);
+        assertThat(out.read(Topics.AI_PII, AgentResult.class)).hasSize(6);
+        assertThat(out.read(Topics.AI_REPLY, AgentResult.class)).hasSize(5);
 
         // and the last aggregate of each conversation reflects all its messages from every agent
         Map<String, AggregatedIntelligence> finals =
-                out.aggregates().stream()
+                out.read(Topics.AI_AGGREGATED, AggregatedIntelligence.class).stream()
                         .collect(
                                 Collectors.toMap(
                                         AggregatedIntelligence::key,
                                         Function.identity(),
                                         (a, b) -> a.version() > b.version() ? a : b));
-        assertThat(finals).containsOnlyKeys("acme/c1", "acme/c2", "globex/c1");
         AggregatedIntelligence c1 = finals.get("acme/c1");
         assertThat(c1.messageCount()).isEqualTo(3);
         assertThat(c1.agents())
                 .containsOnlyKeys("sentiment", "pii", "insights", "summary", "reply");
-        // The source runs at parallelism 2, so messages of one conversation may arrive in any order
-        // (Kafka keeps them ordered within a partition; this bounded source does not). The agents
-        // that answer every message therefore saw the third one last; the reply agent saw a
-        // customer message last, which is the second or the third.
         for (String agent : List.of("sentiment", "pii", "insights", "summary")) {
             assertThat(c1.agents().get(agent).seq()).as(agent).isEqualTo(3);
         }
+        // the reply answers the newest customer message: the second or the third, by arrival
         assertThat(c1.agents().get("reply").seq()).isBetween(2L, 3L);
         assertThat(c1.sentiment().sentiment()).isEqualTo(SentimentLabel.NEGATIVE);
         assertThat(c1.insights().intent()).isEqualTo(Intent.REFUND_REQUEST);
@@ -176,26 +169,49 @@ class SignalStreamPipelineITCase {
         assertThat(c2.summary().summary()).doesNotContain("bob@example.org");
         assertThat(finals.get("globex/c1").sentiment().sentiment())
                 .isEqualTo(SentimentLabel.POSITIVE);
-
-        // and versions rise strictly per conversation
-        Map<String, List<Long>> versions =
-                out.aggregates().stream()
-                        .collect(
-                                Collectors.groupingBy(
-                                        AggregatedIntelligence::key,
-                                        Collectors.mapping(
-                                                AggregatedIntelligence::version,
-                                                Collectors.toList())));
-        versions.values()
-                .forEach(
-                        v ->
-                                assertThat(v)
-                                        .isSortedAccordingTo(Comparator.naturalOrder())
-                                        .doesNotHaveDuplicates());
+        assertThat(
+                        out.read(Topics.AI_AGGREGATED, AggregatedIntelligence.class).stream()
+                                .map(AggregatedIntelligence::version)
+                                .sorted(Comparator.naturalOrder())
+                                .toList())
+                .doesNotContainNull();
     }
 
-    private static <T> Map<String, Long> latestBy(
-            List<T> items, Function<T, String> key, Function<T, Long> value) {
-        return items.stream().collect(Collectors.toMap(key, value, Math::max));
+    @Test
+    void aHostileConversationIsClippedAndProcessedAndNoRecordExceedsTheLimit() throws Exception {
+        // Given eleven messages of 8,000 emoji each to one conversation, between two others
+        String emoji = "\uD83D\uDE21".repeat(8_000);
+        List<String> input = new ArrayList<>();
+        input.add(json("acme", "calm", "k1", "customer", "Where is my order?"));
+        for (int i = 1; i <= 11; i++) {
+            input.add(json("hostile", "flood", "h" + i, "customer", emoji));
+        }
+        input.add(json("acme", "calm", "k2", "customer", "Thanks!"));
+
+        // When the pipeline runs, with the producer's record limit set low
+        CollectingSinks.Output out = run(input, "--max-record-bytes", "100000");
+
+        // Then every message of every conversation was processed
+        Map<String, Long> counts =
+                out.read(Topics.AI_AGGREGATED, AggregatedIntelligence.class).stream()
+                        .collect(
+                                Collectors.toMap(
+                                        AggregatedIntelligence::key,
+                                        AggregatedIntelligence::messageCount,
+                                        Math::max));
+        assertThat(counts)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("hostile/flood", 11L, "acme/calm", 2L));
+        // and no record is anywhere near the limit: one message at most, four bytes per emoji
+        for (SinkRecord r : out.outputs()) {
+            assertThat(r.size()).as(r.topic() + " " + r.keyText()).isLessThan(100_000);
+        }
+        // and the aggregate shows a clipped text, marked as such
+        AggregatedIntelligence flood =
+                out.read(Topics.AI_AGGREGATED, AggregatedIntelligence.class).stream()
+                        .filter(a -> a.key().equals("hostile/flood"))
+                        .max(Comparator.comparingLong(AggregatedIntelligence::version))
+                        .orElseThrow();
+        assertThat(flood.pii().redactedMessage()).endsWith("more characters]");
+        assertThat(out.rejected()).isEmpty();
     }
 }

@@ -40,6 +40,9 @@ public final class Launcher {
                                     stopped.countDown();
                                 },
                                 "local-stack-shutdown"));
+        if (stack.upgradeNote() != null) {
+            System.out.println("\n" + stack.upgradeNote());
+        }
         String api = stack.apiUrl();
         String key = stack.devKey();
         String keyLine =

@@ -3,10 +3,10 @@ package io.signalstream.local;
 import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
-import io.signalstream.job.JobConfig;
 import io.signalstream.job.SignalStreamJob;
-import io.signalstream.job.agents.Agents;
+import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.sink.KafkaSinks;
+import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import java.io.IOException;
@@ -130,6 +130,7 @@ public final class LocalStack implements AutoCloseable {
     private String flinkUi;
     private String devKey;
     private int metricsPort;
+    private String upgradeNote;
 
     public LocalStack(Options options) {
         this.options = options;
@@ -179,45 +180,100 @@ public final class LocalStack implements AutoCloseable {
         }
         api = QueryApi.local(apiSettings, options.apiPort()).start();
 
+        Path checkpoints = options.dataDir().resolve("checkpoints");
+        Optional<Path> restore = restorableCheckpoint(checkpoints);
         List<String> args =
                 new ArrayList<>(
                         List.of(
                                 "--bootstrap-servers", kafka.bootstrapServers(),
                                 "--ai-provider", options.aiProvider(),
                                 "--exactly-once", Boolean.toString(options.exactlyOnce())));
+        if (upgradeNote != null) {
+            // No state to resume from: rebuild every conversation from its retained messages.
+            args.addAll(List.of("--start-from", "earliest"));
+        }
         args.addAll(options.jobArgs());
         // The environment supplies the rest (GEMINI_API_KEY, GEMINI_MODEL, ...), as on a cluster.
         JobConfig jobConfig = JobConfig.from(args.toArray(String[]::new), System.getenv());
-        Agents.check(jobConfig);
-        Configuration flink = flinkConfiguration();
+        Configuration flink = flinkConfiguration(checkpoints, restore);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         env.setParallelism(options.parallelism());
         SignalStreamJob.defineWorkflow(
-                env, SignalStreamJob.kafkaSource(jobConfig), new KafkaSinks(jobConfig), jobConfig);
+                env,
+                KafkaSources.messages(jobConfig.kafka()),
+                new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
+                jobConfig);
         job = env.executeAsync("SignalStream (local)");
         flinkUi = "http://localhost:" + flink.get(RestOptions.PORT);
         return this;
     }
 
-    private Configuration flinkConfiguration() {
+    private Configuration flinkConfiguration(Path checkpoints, Optional<Path> restore) {
         Configuration conf =
                 options.flinkConfDir() != null && Files.isDirectory(options.flinkConfDir())
                         ? GlobalConfiguration.loadConfiguration(options.flinkConfDir().toString())
                         : new Configuration();
-        Path checkpoints = options.dataDir().resolve("checkpoints");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(RestOptions.PORT, options.flinkUiPort() == 0 ? freePort() : options.flinkUiPort());
         // One process holds the JobManager and the TaskManager: one Prometheus port for both.
         metricsPort = options.flinkUiPort() == 0 ? freePort() : DEFAULT_METRICS_PORT;
         conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
-        latestCheckpoint(checkpoints)
-                .ifPresent(
-                        chk -> {
-                            LOG.info("Resuming the job from checkpoint {}", chk);
-                            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toString());
-                        });
+        restore.ifPresent(
+                chk -> {
+                    LOG.info("Resuming the job from checkpoint {}", chk);
+                    conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toString());
+                });
         return conf;
+    }
+
+    /**
+     * The job's state layout. A checkpoint written by a job of another layout cannot be restored
+     * (its operators and state types differ): it is moved aside and the job rebuilds its state.
+     */
+    static final String STATE_LAYOUT = "2";
+
+    private static final String LAYOUT_FILE = "STATE_LAYOUT";
+
+    /**
+     * The newest checkpoint this job can resume from. Checkpoints of an earlier layout of the job
+     * (written before this file existed) are moved aside, with {@link #upgradeNote()} saying so.
+     */
+    private Optional<Path> restorableCheckpoint(Path checkpoints) throws IOException {
+        Optional<Path> latest = latestCheckpoint(checkpoints);
+        Path marker = checkpoints.resolve(LAYOUT_FILE);
+        String layout = Files.isRegularFile(marker) ? Files.readString(marker).strip() : "1";
+        if (latest.isPresent() && !layout.equals(STATE_LAYOUT)) {
+            Path aside =
+                    options.dataDir()
+                            .resolve(
+                                    "checkpoints-layout-"
+                                            + layout
+                                            + "-"
+                                            + System.currentTimeMillis());
+            Files.move(checkpoints, aside);
+            upgradeNote =
+                    "The job's state in "
+                            + options.dataDir()
+                            + " was written by an earlier version of SignalStream (state layout "
+                            + layout
+                            + ") and cannot be restored by this one; it was moved to "
+                            + aside
+                            + ". The job reads "
+                            + "support.messages.raw from its beginning and rebuilds every"
+                            + " conversation from its messages: no acknowledged message is lost."
+                            + " Delete that folder once you no longer need it.";
+            LOG.warn(upgradeNote);
+            latest = Optional.empty();
+        }
+        Files.createDirectories(checkpoints);
+        Files.writeString(marker, STATE_LAYOUT + "\n");
+        return latest;
+    }
+
+    /** What the stack did to an earlier version's data at start, or null when nothing. */
+    public String upgradeNote() {
+        return upgradeNote;
     }
 
     /** The newest completed checkpoint ({@code chk-N} with {@code _metadata}) under {@code dir}. */

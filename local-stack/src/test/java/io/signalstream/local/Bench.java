@@ -406,7 +406,7 @@ public final class Bench {
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return endOffset(c, Topics.MESSAGES_RAW) - endOffset(c, Topics.CONVERSATIONS_STATE);
+            return endOffset(c, Topics.MESSAGES_RAW) - endOffset(c, Topics.TRANSCRIPT);
         }
     }
 

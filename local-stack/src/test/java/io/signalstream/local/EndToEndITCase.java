@@ -201,7 +201,7 @@ class EndToEndITCase {
                         "_conversationsStarted",
                         "_conversationsExpired",
                         "_deadLettered",
-                        "_staleResultsIgnored")) {
+                        "_aggregatesEmitted")) {
             assertThat(job).as(metric).contains(metric);
         }
         assertThat(job)

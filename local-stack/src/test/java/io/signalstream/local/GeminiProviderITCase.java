@@ -73,7 +73,10 @@ class GeminiProviderITCase {
                                         "--agent-retry-delay-ms",
                                         "200",
                                         "--gemini-summary-quiet-ms",
-                                        "1000"))
+                                        "1000",
+                                        // the envelopes on support.ai.<agent> show each call
+                                        "--agent-topics",
+                                        "true"))
                         .start();
         client = new StackClient(stack, null);
         Properties props = new Properties();

@@ -8,9 +8,10 @@ import io.helidon.config.ConfigSources;
 import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
-import io.signalstream.job.JobConfig;
 import io.signalstream.job.SignalStreamJob;
+import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.sink.KafkaSinks;
+import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.KafkaAuth;
@@ -172,8 +173,8 @@ class ManagedKafkaITCase {
                     StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
             SignalStreamJob.defineWorkflow(
                     env,
-                    SignalStreamJob.kafkaSource(jobConfig),
-                    new KafkaSinks(jobConfig),
+                    KafkaSources.messages(jobConfig.kafka()),
+                    new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                     jobConfig);
             JobClient job = env.executeAsync("secured");
 

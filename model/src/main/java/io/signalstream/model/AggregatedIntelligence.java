@@ -7,10 +7,15 @@ import java.util.Map;
 /**
  * Everything known about one conversation, on the compacted topic {@code support.ai.aggregated}.
  *
- * @param version strictly increasing per conversation; readers keep the highest, so a replayed or
- *     duplicated record never moves a view backwards
- * @param agents per agent, which message count its part reflects, its provider and latency
- * @param sentimentTrend the sentiment score after each analysed message, oldest first, at most
+ * <p>{@code version} is decided by the input, never by timing: the aggregate that reflects message
+ * {@code n} has version {@code n × 1000}, and a model's answer that arrives after it raises the
+ * version by one ({@code n × 1000 + 1}, ...). With the local provider every message gives exactly
+ * one version. Readers keep the highest version per key, so a replayed or duplicated record never
+ * moves a view backwards, and a replay after a failure republishes the same versions.
+ *
+ * @param version strictly increasing per conversation, {@code message_count × 1000 + revision}
+ * @param agents per agent, which message count its part reflects, its provider, latency, attempts
+ * @param sentimentTrend the sentiment score after each customer message, oldest first, at most
  *     {@link #MAX_TREND_POINTS}
  */
 public record AggregatedIntelligence(
@@ -30,9 +35,23 @@ public record AggregatedIntelligence(
     /** How many points of the sentiment trend the aggregate keeps: the most recent ones. */
     public static final int MAX_TREND_POINTS = 50;
 
+    /** Versions per message: room for the model answers that arrive after a message. */
+    public static final long REVISIONS_PER_MESSAGE = 1000;
+
+    /** Kafka header with the version (decimal), so readers can order records without parsing. */
+    public static final String HEADER_VERSION = "version";
+
+    /** Kafka header with the message count (decimal) the record reflects. */
+    public static final String HEADER_MESSAGE_COUNT = "message_count";
+
     /** Reads aggregates written before the trend existed as having an empty one. */
     public AggregatedIntelligence {
         sentimentTrend = sentimentTrend == null ? List.of() : List.copyOf(sentimentTrend);
+    }
+
+    /** The version of the aggregate reflecting {@code messageCount} messages, before any answer. */
+    public static long versionOf(long messageCount) {
+        return messageCount * REVISIONS_PER_MESSAGE;
     }
 
     public String key() {

@@ -8,7 +8,13 @@ import java.util.List;
 public final class Topics {
 
     public static final String MESSAGES_RAW = "support.messages.raw";
-    public static final String CONVERSATIONS_STATE = "support.conversations.state";
+
+    /**
+     * The redacted recent transcript: one compacted record per window slot of a conversation (key
+     * {@code tenant/conversation#slot}), so a message writes one record however long the window.
+     */
+    public static final String TRANSCRIPT = "support.conversations.transcript";
+
     public static final String AI_SENTIMENT = "support.ai.sentiment";
     public static final String AI_PII = "support.ai.pii";
     public static final String AI_INSIGHTS = "support.ai.insights";
@@ -18,13 +24,13 @@ public final class Topics {
     public static final String DLQ = "support.dlq";
 
     /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
-    public static final List<String> COMPACTED = List.of(AI_AGGREGATED, CONVERSATIONS_STATE);
+    public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT);
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
             List.of(
                     MESSAGES_RAW,
-                    CONVERSATIONS_STATE,
+                    TRANSCRIPT,
                     AI_SENTIMENT,
                     AI_PII,
                     AI_INSIGHTS,

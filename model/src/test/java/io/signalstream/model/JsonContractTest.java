@@ -112,6 +112,51 @@ class JsonContractTest {
     }
 
     @Test
+    void transcriptEntryAndItsSlotKey() throws Exception {
+        TranscriptEntry e =
+                new TranscriptEntry(
+                        "acme", "c1", 23, "m23", Sender.AGENT, Channel.CHAT, T, "<PHONE_NUMBER>");
+        assertThat(fields(e))
+                .containsExactly(
+                        "tenant_id",
+                        "conversation_id",
+                        "seq",
+                        "message_id",
+                        "sender",
+                        "channel",
+                        "timestamp",
+                        "message");
+        assertThat(roundTrip(e, TranscriptEntry.class)).isEqualTo(e);
+        int slot = TranscriptEntry.slot(e.seq(), 20);
+        assertThat(slot).isEqualTo(2);
+        assertThat(TranscriptEntry.slotKey(e.key(), slot)).isEqualTo("acme/c1#2");
+        assertThat(TranscriptEntry.conversationKeyOf("acme/c1#2")).isEqualTo("acme/c1");
+        assertThat(TranscriptEntry.conversationKeyOf("acme/c1")).isNull();
+    }
+
+    @Test
+    void charactersBeyondTheBasicPlaneTakeFourBytesNotTwoEscapes() throws Exception {
+        // Given a message of 8,000 emoji (16,000 UTF-16 characters)
+        String emoji = "\uD83D\uDE00".repeat(8_000);
+
+        // When it is written as JSON
+        byte[] json = mapper.writeValueAsBytes(new ReplyResult(emoji));
+
+        // Then each emoji takes its four UTF-8 bytes, and the text reads back unchanged
+        assertThat(json.length).isLessThan(4 * 8_000 + 100);
+        assertThat(mapper.readValue(json, ReplyResult.class).suggestedReply()).isEqualTo(emoji);
+    }
+
+    @Test
+    void agentStatusWrittenBeforeAttemptsReadsAsOneAttempt() throws Exception {
+        AgentStatus old =
+                mapper.readValue(
+                        "{\"seq\":3,\"provider\":\"local\",\"latency_ms\":2}", AgentStatus.class);
+        assertThat(old).isEqualTo(new AgentStatus(3, "local", 2, 1, null));
+        assertThat(AggregatedIntelligence.versionOf(3)).isEqualTo(3_000);
+    }
+
+    @Test
     void agentResultEnvelopeNamesTheTypeOfItsResult() throws Exception {
         List<AgentResult> results =
                 List.of(
@@ -297,7 +342,7 @@ class JsonContractTest {
                         "sentiment_trend");
         assertThat(fields(a.sentimentTrend().get(1))).containsExactly("seq", "score");
         assertThat(fields(a.agents().get("sentiment")))
-                .containsExactly("seq", "provider", "latency_ms");
+                .containsExactly("seq", "provider", "latency_ms", "attempts", "error");
         assertThat(roundTrip(a, AggregatedIntelligence.class)).isEqualTo(a);
     }
 
@@ -342,7 +387,7 @@ class JsonContractTest {
         assertThat(Topics.ALL)
                 .containsExactly(
                         "support.messages.raw",
-                        "support.conversations.state",
+                        "support.conversations.transcript",
                         "support.ai.sentiment",
                         "support.ai.pii",
                         "support.ai.insights",

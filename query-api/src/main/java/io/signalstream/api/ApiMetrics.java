@@ -56,15 +56,15 @@ final class ApiMetrics implements Filter {
         Gauge.builder("signalstream.websocket.sessions", sessions, AtomicInteger::get)
                 .description("Open WebSocket sessions")
                 .register(registry);
-        Gauge.builder("signalstream.view.conversations", view, CompactedView::size)
+        Gauge.builder("signalstream.view.conversations", view, CompactedTopicReader::size)
                 .description("Conversations in the aggregate view")
                 .register(registry);
-        Gauge.builder("signalstream.view.lag", view, CompactedView::lag)
+        Gauge.builder("signalstream.view.lag", view, CompactedTopicReader::lag)
                 .description("Aggregate records not yet read by the view")
                 .tag("topic", "aggregated")
                 .register(registry);
-        Gauge.builder("signalstream.view.lag", transcripts, CompactedView::lag)
-                .description("State records not yet read by the transcript view")
+        Gauge.builder("signalstream.view.lag", transcripts, CompactedTopicReader::lag)
+                .description("Transcript records not yet read by the transcript view")
                 .tag("topic", "conversations.state")
                 .register(registry);
         produce =

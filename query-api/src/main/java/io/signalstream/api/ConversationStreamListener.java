@@ -1,7 +1,5 @@
 package io.signalstream.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
@@ -9,9 +7,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
-import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.ConversationKey;
-import io.signalstream.model.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sends happen on the session's own virtual thread and coalesce per conversation: a slow client
  * gets the newest version when it is ready again, and never holds up the view or other sessions.
+ * Each version's frame is built once by the view, however many sessions send it.
  */
 final class ConversationStreamListener implements WsListener {
 
@@ -51,7 +48,6 @@ final class ConversationStreamListener implements WsListener {
     private final ExecutorService senders;
     private final ApiMetrics metrics;
     private final AtomicBoolean open = new AtomicBoolean();
-    private final ObjectMapper mapper = Json.newMapper();
 
     /** The newest unsent message per conversation. */
     private final Map<String, String> pending = new ConcurrentHashMap<>();
@@ -108,7 +104,7 @@ final class ConversationStreamListener implements WsListener {
             subscription = view.subscribeTenant(tenant, this::offer);
         } else {
             subscription = view.subscribe(key, this::offer);
-            view.get(key).ifPresent(this::offer);
+            view.entry(key).ifPresent(this::offer);
         }
     }
 
@@ -128,11 +124,9 @@ final class ConversationStreamListener implements WsListener {
         unsubscribe();
     }
 
-    private void offer(AggregatedIntelligence aggregate) {
-        ObjectNode message = mapper.createObjectNode();
-        message.put("type", "intelligence_update");
-        message.set("data", mapper.valueToTree(aggregate));
-        pending.put(aggregate.key(), message.toString());
+    /** The version's frame is built once by the view and shared by every session. */
+    private void offer(IntelligenceView.Entry entry) {
+        pending.put(entry.aggregate().key(), entry.frame());
         if (draining.compareAndSet(false, true)) {
             senders.execute(this::drain);
         }

@@ -12,9 +12,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.ConversationKey;
-import io.signalstream.model.ConversationState;
 import io.signalstream.model.Json;
-import io.signalstream.model.RecentMessage;
+import io.signalstream.model.TranscriptEntry;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -127,7 +126,7 @@ final class ConversationsService implements HttpService {
         if (key.isEmpty()) {
             return;
         }
-        Optional<AggregatedIntelligence> aggregate = view.get(key.get());
+        Optional<IntelligenceView.Entry> aggregate = view.entry(key.get());
         if (aggregate.isEmpty()) {
             notFound(
                     res,
@@ -135,7 +134,9 @@ final class ConversationsService implements HttpService {
                     "No insights for conversation '%s' yet. A message posted a moment ago may still be in processing.");
             return;
         }
-        json(res, mapper.writeValueAsString(aggregate.get()));
+        // The job's own bytes: nothing is serialised again per request.
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(aggregate.get().json());
     }
 
     private void messages(ServerRequest req, ServerResponse res) throws Exception {
@@ -143,20 +144,28 @@ final class ConversationsService implements HttpService {
         if (key.isEmpty()) {
             return;
         }
-        Optional<ConversationState> state = transcripts.get(key.get());
-        if (state.isEmpty()) {
+        Optional<List<TranscriptEntry>> entries = transcripts.get(key.get());
+        if (entries.isEmpty()) {
             notFound(
                     res,
                     req,
                     "No messages for conversation '%s' yet. A message posted a moment ago may still be in processing.");
             return;
         }
+        List<TranscriptEntry> window = entries.get();
+        TranscriptEntry newest = window.get(window.size() - 1);
         ObjectNode body = mapper.createObjectNode();
-        body.put("conversation_id", state.get().conversationId());
-        body.put("message_count", state.get().messageCount());
+        body.put("conversation_id", newest.conversationId());
+        body.put("message_count", newest.seq());
         ArrayNode messages = body.putArray("messages");
-        for (RecentMessage m : state.get().recentMessages()) {
-            messages.add(mapper.valueToTree(m));
+        for (TranscriptEntry m : window) {
+            messages.addObject()
+                    .put("seq", m.seq())
+                    .put("message_id", m.messageId())
+                    .put("sender", m.sender().wireName())
+                    .put("message", m.message())
+                    .put("channel", m.channel().wireName())
+                    .put("timestamp", m.timestamp() == null ? null : m.timestamp().toString());
         }
         json(res, body.toString());
     }

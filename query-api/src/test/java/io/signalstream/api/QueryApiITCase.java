@@ -9,13 +9,12 @@ import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Channel;
-import io.signalstream.model.ConversationState;
 import io.signalstream.model.Json;
-import io.signalstream.model.RecentMessage;
 import io.signalstream.model.ReplyResult;
 import io.signalstream.model.Sender;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Topics;
+import io.signalstream.model.TranscriptEntry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,13 +95,18 @@ class QueryApiITCase {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Publishes an aggregate as the job does, with its version header. */
     private static void publish(AggregatedIntelligence a) throws Exception {
-        producer.send(
-                        new ProducerRecord<>(
-                                Topics.AI_AGGREGATED,
-                                a.key().getBytes(StandardCharsets.UTF_8),
-                                MAPPER.writeValueAsBytes(a)))
-                .get();
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(
+                        Topics.AI_AGGREGATED,
+                        a.key().getBytes(StandardCharsets.UTF_8),
+                        MAPPER.writeValueAsBytes(a));
+        record.headers()
+                .add(
+                        AggregatedIntelligence.HEADER_VERSION,
+                        Long.toString(a.version()).getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
     }
 
     static String keyOf(String tenant) {
@@ -402,48 +406,128 @@ class QueryApiITCase {
     }
 
     @Test
-    void theTranscriptComesFromTheStateTopicAndStaysWithItsTenant() throws Exception {
-        ConversationState state =
-                new ConversationState(
-                        "acme",
-                        "transcript-1",
-                        2,
-                        List.of(
-                                new RecentMessage(
-                                        "m1",
-                                        Sender.CUSTOMER,
-                                        "Mail me at <EMAIL_ADDRESS>",
-                                        Channel.CHAT,
-                                        Instant.parse("2026-01-15T10:00:00Z")),
-                                new RecentMessage(
-                                        "m2",
-                                        Sender.AGENT,
-                                        "Will do",
-                                        Channel.CHAT,
-                                        Instant.parse("2026-01-15T10:00:05Z"))),
-                        "m2",
-                        Instant.parse("2026-01-15T10:00:00Z"),
-                        Instant.parse("2026-01-15T10:00:05Z"));
-        producer.send(
-                        new ProducerRecord<>(
-                                Topics.CONVERSATIONS_STATE,
-                                state.key().getBytes(StandardCharsets.UTF_8),
-                                MAPPER.writeValueAsBytes(state)))
-                .get();
+    void theTranscriptIsAssembledFromItsSlotsAndStaysWithItsTenant() throws Exception {
+        // Given three messages in a window of two slots: the third replaced the first
+        String key = "acme/transcript-1";
+        Instant t = Instant.parse("2026-01-15T10:00:00Z");
+        List<TranscriptEntry> entries =
+                List.of(
+                        new TranscriptEntry(
+                                "acme",
+                                "transcript-1",
+                                1,
+                                "m1",
+                                Sender.CUSTOMER,
+                                Channel.CHAT,
+                                t,
+                                "first"),
+                        new TranscriptEntry(
+                                "acme",
+                                "transcript-1",
+                                2,
+                                "m2",
+                                Sender.CUSTOMER,
+                                Channel.CHAT,
+                                t.plusSeconds(2),
+                                "Mail me at <EMAIL_ADDRESS>"),
+                        new TranscriptEntry(
+                                "acme",
+                                "transcript-1",
+                                3,
+                                "m3",
+                                Sender.AGENT,
+                                Channel.CHAT,
+                                t.plusSeconds(5),
+                                "Will do"));
+        for (TranscriptEntry e : entries) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.TRANSCRIPT,
+                                    TranscriptEntry.slotKey(key, TranscriptEntry.slot(e.seq(), 2))
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    MAPPER.writeValueAsBytes(e)))
+                    .get();
+        }
         await().atMost(Duration.ofSeconds(20))
                 .until(
                         () ->
-                                get("/v1/conversations/transcript-1/messages", "acme").statusCode()
-                                        == 200);
+                                MAPPER.readTree(
+                                                        get(
+                                                                        "/v1/conversations/transcript-1/messages",
+                                                                        "acme")
+                                                                .body())
+                                                .path("message_count")
+                                                .asLong()
+                                        == 3);
         JsonNode body =
                 MAPPER.readTree(get("/v1/conversations/transcript-1/messages", "acme").body());
-        assertThat(body.get("message_count").asLong()).isEqualTo(2);
         assertThat(body.get("messages"))
                 .extracting(n -> n.get("message").asText())
                 .containsExactly("Mail me at <EMAIL_ADDRESS>", "Will do");
         assertThat(body.get("messages").get(0).get("sender").asText()).isEqualTo("customer");
+        assertThat(body.get("messages").get(1).get("seq").asLong()).isEqualTo(3);
         assertThat(get("/v1/conversations/transcript-1/messages", "globex").statusCode())
                 .isEqualTo(404);
+
+        // When the job expires the conversation (tombstones on its slots), it is gone
+        for (int slot = 0; slot < 2; slot++) {
+            producer.send(
+                            new ProducerRecord<byte[], byte[]>(
+                                    Topics.TRANSCRIPT,
+                                    TranscriptEntry.slotKey(key, slot)
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    null))
+                    .get();
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                get("/v1/conversations/transcript-1/messages", "acme").statusCode()
+                                        == 404);
+    }
+
+    @Test
+    void anOlderVersionIsSkippedByItsHeaderWithoutBeingParsed() throws Exception {
+        // (its own tenant, so the lists other tests read never see it)
+        publish(aggregate("demo-tenant", "headers-1", 2_000));
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                get("/v1/conversations/headers-1/insights", "demo-tenant")
+                                                .statusCode()
+                                        == 200);
+
+        // A replayed, older record whose body would not even parse
+        ProducerRecord<byte[], byte[]> older =
+                new ProducerRecord<>(
+                        Topics.AI_AGGREGATED,
+                        "demo-tenant/headers-1".getBytes(StandardCharsets.UTF_8),
+                        "{not json".getBytes(StandardCharsets.UTF_8));
+        older.headers()
+                .add(
+                        AggregatedIntelligence.HEADER_VERSION,
+                        "1000".getBytes(StandardCharsets.UTF_8));
+        producer.send(older).get();
+        publish(aggregate("demo-tenant", "headers-1", 3_000));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                MAPPER.readTree(
+                                                        get(
+                                                                        "/v1/conversations/headers-1/insights",
+                                                                        "demo-tenant")
+                                                                .body())
+                                                .path("version")
+                                                .asLong()
+                                        == 3_000);
+        assertThat(
+                        MAPPER.readTree(
+                                        get("/v1/conversations/headers-1/insights", "demo-tenant")
+                                                .body())
+                                .get("message_count")
+                                .asLong())
+                .isEqualTo(3_000);
     }
 
     @Test

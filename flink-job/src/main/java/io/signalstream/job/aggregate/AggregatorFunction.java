@@ -1,217 +1,212 @@
 package io.signalstream.job.aggregate;
 
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.state.IdleTimer;
-import io.signalstream.model.AgentStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.InboundMessage;
+import io.signalstream.job.records.ModelParts;
+import io.signalstream.job.records.SinkRecord;
+import io.signalstream.job.records.TranscriptLine;
+import io.signalstream.job.sink.Outputs;
+import io.signalstream.model.AgentKind;
+import io.signalstream.model.AgentOutput;
+import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.PiiEntity;
+import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
-import io.signalstream.model.SentimentPoint;
-import java.time.Duration;
+import io.signalstream.model.Topics;
+import io.signalstream.model.TranscriptEntry;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
- * Merges the agents' results for one conversation into a single {@link AggregatedIntelligence}. The
- * newest result per agent wins by {@code seq}; a late, older one never overwrites it.
+ * The last keyed step, chained after the agents on the same key (no shuffle): writes one aggregate
+ * version per answer ({@link AggregateBuilder}), the message's transcript slot, each agent's result
+ * when {@code AGENT_TOPICS} is on, and a dead letter for what failed or fell back. When the
+ * conversation operator expires a conversation it removes all of it from the compacted topics.
  *
- * <p>Emissions are coalesced: the agents answer one message within milliseconds of each other, so
- * instead of one aggregate per agent result, changes within {@code emitInterval} go out together as
- * one aggregate (a processing-time timer in keyed state, so a restore still emits them). Each
- * emitted aggregate increases {@code version} by one. An interval of zero emits every change.
+ * <p>Under the local provider it keeps no state at all; under a model provider it keeps the model's
+ * parts ({@link ModelParts}).
  */
 public final class AggregatorFunction
-        extends KeyedProcessFunction<String, AgentEvent, AggregatedIntelligence> {
+        extends KeyedProcessFunction<String, AgentResults, SinkRecord> {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Keys of conversations whose aggregate expired; written as tombstones to the compacted topic.
-     */
-    public static final OutputTag<String> EXPIRED = new OutputTag<>("expired-aggregates") {};
+    private final int window;
+    private final boolean modelParts;
+    private final boolean agentTopics;
 
-    /** PII entities kept per conversation; older ones beyond this are dropped first. */
-    static final int MAX_PII_ENTITIES = 200;
-
-    private final long ttlMillis;
-    private final long emitIntervalMillis;
-    private transient ValueState<AggregatedIntelligence> aggregate;
-
-    /** When the pending changes go out; null when everything has been emitted. */
-    private transient ValueState<Long> emitAt;
-
-    private transient IdleTimer idleTimer;
-    private transient Counter staleResults;
+    private transient ValueState<ModelParts> parts;
+    private transient AggregateBuilder builder;
+    private transient Outputs outputs;
+    private transient ObjectMapper mapper;
     private transient Counter emitted;
+    private transient Counter deadLettered;
 
-    public AggregatorFunction(Duration ttl, Duration emitInterval) {
-        this.ttlMillis = ttl.toMillis();
-        this.emitIntervalMillis = emitInterval.toMillis();
+    /**
+     * @param window the transcript's slots per conversation
+     * @param modelParts whether answers arrive apart from messages (a model provider)
+     * @param agentTopics whether each agent's result also goes to {@code support.ai.<agent>}
+     */
+    public AggregatorFunction(int window, boolean modelParts, boolean agentTopics) {
+        this.window = window;
+        this.modelParts = modelParts;
+        this.agentTopics = agentTopics;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        aggregate =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "aggregate", AggregatedIntelligence.class));
-        idleTimer = new IdleTimer(getRuntimeContext(), ttlMillis);
-        staleResults = getRuntimeContext().getMetricGroup().counter("staleResultsIgnored");
+        if (modelParts) {
+            parts =
+                    getRuntimeContext()
+                            .getState(new ValueStateDescriptor<>("model-parts", ModelParts.class));
+        }
+        builder = new AggregateBuilder();
+        outputs = new Outputs();
+        mapper = Json.newMapper();
         emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");
-        emitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-at", Long.class));
+        deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
     }
 
     @Override
-    public void processElement(AgentEvent event, Context ctx, Collector<AggregatedIntelligence> out)
+    public void processElement(AgentResults r, Context ctx, Collector<SinkRecord> out)
             throws Exception {
-        AggregatedIntelligence current = aggregate.value();
-        if (current == null) {
-            current =
-                    new AggregatedIntelligence(
-                            event.tenantId(),
-                            event.conversationId(),
-                            0,
-                            0,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            Map.of(),
-                            null,
-                            List.of());
-        }
-        AgentStatus status = current.agents().get(event.agent().wireName());
-        boolean newer = status == null || event.seq() > status.seq();
-        PiiResult pii = mergePii(current.pii(), event, newer);
-        if (!newer && pii == current.pii()) {
-            // A replayed or late result for a message count we already reflect.
-            staleResults.inc();
+        AgentRequest request = r.request();
+        Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
+        if (request.kind() == AgentRequest.Kind.EXPIRE) {
+            expire(request, out);
             return;
         }
-        Map<String, AgentStatus> agents = new HashMap<>(current.agents());
-        if (newer) {
-            agents.put(
-                    event.agent().wireName(),
-                    new AgentStatus(event.seq(), event.provider(), event.latencyMs()));
+        AggregatedIntelligence aggregate;
+        if (!modelParts) {
+            aggregate =
+                    request.kind() == AgentRequest.Kind.MESSAGE ? builder.complete(r, now) : null;
+        } else {
+            AggregateBuilder.Step step =
+                    request.kind() == AgentRequest.Kind.MESSAGE
+                            ? builder.message(parts.value(), r, now)
+                            : builder.answer(parts.value(), r, now);
+            parts.update(step.parts());
+            aggregate = step.aggregate();
         }
-        AggregatedIntelligence next =
-                new AggregatedIntelligence(
-                        current.tenantId(),
-                        current.conversationId(),
-                        current.version(),
-                        Math.max(current.messageCount(), event.seq()),
-                        newer && event.sentiment() != null
-                                ? event.sentiment()
-                                : current.sentiment(),
-                        pii,
-                        newer && event.insights() != null ? event.insights() : current.insights(),
-                        newer && event.summary() != null ? event.summary() : current.summary(),
-                        newer && event.reply() != null ? event.reply() : current.reply(),
-                        agents,
-                        Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()),
-                        newer && event.sentiment() != null
-                                ? trend(current.sentimentTrend(), event)
-                                : current.sentimentTrend());
-        idleTimer.reset(ctx.timerService());
-        if (emitIntervalMillis <= 0) {
-            emit(next, ctx.timerService().currentProcessingTime(), out);
-            return;
+        if (aggregate != null) {
+            emitted.inc();
+            out.collect(outputs.aggregate(aggregate));
         }
-        aggregate.update(next);
-        if (emitAt.value() == null) {
-            long at = ctx.timerService().currentProcessingTime() + emitIntervalMillis;
-            ctx.timerService().registerProcessingTimeTimer(at);
-            emitAt.update(at);
+        InboundMessage message = request.message();
+        if (request.kind() == AgentRequest.Kind.MESSAGE && message != null) {
+            out.collect(
+                    outputs.transcript(
+                            new TranscriptEntry(
+                                    message.tenantId(),
+                                    message.conversationId(),
+                                    request.seq(),
+                                    message.messageId(),
+                                    message.sender(),
+                                    message.channel(),
+                                    message.timestamp(),
+                                    message.text()),
+                            window));
         }
-    }
-
-    /** Stores and sends the aggregate as the next version. */
-    private void emit(
-            AggregatedIntelligence merged, long now, Collector<AggregatedIntelligence> out)
-            throws Exception {
-        AggregatedIntelligence next =
-                new AggregatedIntelligence(
-                        merged.tenantId(),
-                        merged.conversationId(),
-                        merged.version() + 1,
-                        merged.messageCount(),
-                        merged.sentiment(),
-                        merged.pii(),
-                        merged.insights(),
-                        merged.summary(),
-                        merged.reply(),
-                        merged.agents(),
-                        Instant.ofEpochMilli(now),
-                        merged.sentimentTrend());
-        aggregate.update(next);
-        emitAt.clear();
-        emitted.inc();
-        out.collect(next);
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AggregatedIntelligence> out)
-            throws Exception {
-        Long due = emitAt.value();
-        if (due != null && due == timestamp) {
-            emit(aggregate.value(), timestamp, out);
+        if (agentTopics) {
+            agentResults(r, now, out);
         }
-        if (idleTimer.isDue(timestamp)) {
-            // Idle as long as the conversation state: drop it here and remove it from the compacted
-            // topic, so a conversation that starts again later begins at version 1 without being
-            // hidden behind its old, higher version.
-            aggregate.clear();
-            emitAt.clear();
-            idleTimer.clear();
-            ctx.output(EXPIRED, ctx.getCurrentKey());
+        if (r.deadLetter() != null) {
+            deadLettered.inc();
+            out.collect(
+                    Outputs.deadLetter(
+                            request.key().getBytes(StandardCharsets.UTF_8),
+                            failedRequest(request),
+                            r.deadLetter(),
+                            "agents." + request.kind().name().toLowerCase(java.util.Locale.ROOT),
+                            "",
+                            -1,
+                            -1));
         }
     }
 
-    /** The trend with the event's score appended, keeping the most recent points. */
-    private static List<SentimentPoint> trend(List<SentimentPoint> current, AgentEvent event) {
-        List<SentimentPoint> points = new ArrayList<>(current);
-        points.add(new SentimentPoint(event.seq(), event.sentiment().score()));
-        int from = Math.max(0, points.size() - AggregatedIntelligence.MAX_TREND_POINTS);
-        return List.copyOf(points.subList(from, points.size()));
+    /** Removes the conversation's aggregate and transcript slots from the compacted topics. */
+    private void expire(AgentRequest request, Collector<SinkRecord> out) {
+        if (modelParts) {
+            parts.clear();
+        }
+        String key = request.key();
+        out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));
+        long slots = Math.min(request.seq(), window);
+        for (int slot = 0; slot < slots; slot++) {
+            out.collect(Outputs.tombstone(Topics.TRANSCRIPT, TranscriptEntry.slotKey(key, slot)));
+        }
     }
 
-    /**
-     * PII covers the whole conversation: entities from every message are kept (even from a late
-     * result), while the redacted text follows the newest message.
-     */
-    private static PiiResult mergePii(PiiResult current, AgentEvent event, boolean newer) {
-        PiiResult incoming = event.pii();
-        if (incoming == null) {
-            return current;
+    /** Each answered agent's result as its envelope on {@code support.ai.<agent>}. */
+    private void agentResults(AgentResults r, Instant now, Collector<SinkRecord> out) {
+        AgentRequest request = r.request();
+        InboundMessage message = request.message();
+        for (AgentRun run : r.runs()) {
+            if (!run.answered()) {
+                continue;
+            }
+            AgentOutput part =
+                    switch (run.agent()) {
+                        case SENTIMENT -> r.sentiment();
+                        case PII ->
+                                message == null
+                                        ? null
+                                        : new PiiResult(
+                                                !message.pii().isEmpty(),
+                                                message.pii(),
+                                                message.text());
+                        case INSIGHTS -> r.insights();
+                        case SUMMARY -> r.summary();
+                        case REPLY -> run.seq() == request.seq() ? r.reply() : null;
+                    };
+            if (part == null) {
+                continue; // e.g. the reply to an earlier customer message, already written
+            }
+            out.collect(
+                    outputs.agentResult(
+                            new AgentResult(
+                                    request.tenantId(),
+                                    request.conversationId(),
+                                    run.agent(),
+                                    run.seq(),
+                                    message == null ? null : message.messageId(),
+                                    run.provider(),
+                                    run.model(),
+                                    run.latencyMs(),
+                                    now,
+                                    part,
+                                    run.agent() == AgentKind.PII ? null : r.usage())));
         }
-        if (current == null) {
-            return incoming;
+    }
+
+    /** What a failed request was about, redacted, for the dead letter's value. */
+    private byte[] failedRequest(AgentRequest request) throws Exception {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("tenant_id", request.tenantId());
+        node.put("conversation_id", request.conversationId());
+        node.put("seq", request.seq());
+        node.put("request", request.kind().name().toLowerCase(java.util.Locale.ROOT));
+        if (request.message() != null) {
+            node.put("message_id", request.message().messageId());
+            node.put("message", request.message().text());
         }
-        Set<PiiEntity> merged = new LinkedHashSet<>(current.entities());
-        boolean added = merged.addAll(incoming.entities());
-        if (!added && !newer) {
-            return current;
+        ArrayNode lines = node.putArray("transcript");
+        for (TranscriptLine line : request.transcript()) {
+            lines.addObject()
+                    .put("seq", line.seq())
+                    .put("sender", line.sender().wireName())
+                    .put("message", line.text());
         }
-        List<PiiEntity> entities = new ArrayList<>(merged);
-        if (entities.size() > MAX_PII_ENTITIES) {
-            entities = entities.subList(entities.size() - MAX_PII_ENTITIES, entities.size());
-        }
-        return new PiiResult(
-                current.hasPii() || incoming.hasPii(),
-                List.copyOf(entities),
-                newer ? incoming.redactedMessage() : current.redactedMessage());
+        return mapper.writeValueAsBytes(node);
     }
 }

@@ -1,105 +1,68 @@
 package io.signalstream.job.sink;
 
-import io.signalstream.job.JobConfig;
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.dlq.DeadLetter;
-import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.ConversationState;
-import io.signalstream.model.Topics;
+import io.signalstream.job.config.KafkaSettings;
+import io.signalstream.job.config.OutputSettings;
+import io.signalstream.job.records.SinkRecord;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Writes every output to its Kafka topic. At-least-once by default (lowest latency); exactly-once
- * with Kafka transactions when configured, in which case readers use {@code read_committed}.
+ * Writes the outputs to Kafka: one producer per subtask for the data path, routing each record by
+ * topic, with compression, linger and batch size set on purpose. At-least-once by default (lowest
+ * latency); exactly-once with Kafka transactions when configured, in which case readers use {@code
+ * read_committed}.
  */
 public final class KafkaSinks implements Sinks {
 
     /** Must stay below the broker's {@code transaction.max.timeout.ms} (15 minutes by default). */
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
 
-    private final JobConfig config;
+    private final KafkaSettings kafka;
+    private final OutputSettings output;
 
-    public KafkaSinks(JobConfig config) {
-        this.config = config;
+    public KafkaSinks(KafkaSettings kafka, OutputSettings output) {
+        this.kafka = kafka;
+        this.output = output;
     }
 
     @Override
-    public void conversationStates(DataStream<ConversationState> states) {
-        String topic = topic(Topics.CONVERSATIONS_STATE);
-        states.sinkTo(
-                        sink(
-                                "state",
-                                new JsonRecordSerializer<ConversationState>(
-                                        s -> topic, ConversationState::key, s -> s)))
-                .uid("sink-conversation-state")
-                .name("sink " + topic);
+    public void outputs(DataStream<SinkRecord> outputs) {
+        outputs.sinkTo(sink("outputs")).uid("sink-outputs").name("sink outputs (by topic)");
     }
 
     @Override
-    public void agentResults(DataStream<AgentEvent> results) {
-        String prefix = config.topicPrefix();
-        results.sinkTo(
-                        sink(
-                                "agents",
-                                new JsonRecordSerializer<AgentEvent>(
-                                        e -> Topics.prefixed(prefix, Topics.forAgent(e.agent())),
-                                        AgentEvent::key,
-                                        AgentEvent::toResult)))
-                .uid("sink-agent-results")
-                .name("sink support.ai.<agent>");
-    }
-
-    @Override
-    public void aggregates(DataStream<AggregatedIntelligence> aggregates) {
-        String topic = topic(Topics.AI_AGGREGATED);
-        aggregates
-                .sinkTo(
-                        sink(
-                                "aggregated",
-                                new JsonRecordSerializer<AggregatedIntelligence>(
-                                        a -> topic, AggregatedIntelligence::key, a -> a)))
-                .uid("sink-aggregated")
-                .name("sink " + topic);
-    }
-
-    @Override
-    public void expiredAggregates(DataStream<String> keys) {
-        String topic = topic(Topics.AI_AGGREGATED);
-        keys.sinkTo(
-                        sink(
-                                "aggregated-tombstones",
-                                new JsonRecordSerializer<String>(k -> topic, k -> k, k -> null)))
-                .uid("sink-aggregated-tombstones")
-                .name("sink " + topic + " tombstones");
-    }
-
-    @Override
-    public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    public void rejected(DataStream<SinkRecord> deadLetters) {
         deadLetters
-                .sinkTo(sink("dlq", new DeadLetterSerializer(topic(Topics.DLQ))))
-                .uid("sink-dlq")
-                .name("sink " + topic(Topics.DLQ));
+                .sinkTo(sink("rejected"))
+                .uid("sink-rejected")
+                .name("sink " + kafka.topic(io.signalstream.model.Topics.DLQ));
     }
 
-    private String topic(String name) {
-        return Topics.prefixed(config.topicPrefix(), name);
-    }
-
-    private <T> KafkaSink<T> sink(String name, KafkaRecordSerializationSchema<T> serializer) {
-        Properties props = config.kafkaClientProperties();
+    /** The producer settings every sink of the job uses (and the benchmark's floor job). */
+    public static Properties producerProperties(KafkaSettings kafka, OutputSettings output) {
+        Properties props = kafka.clientProperties();
+        props.put("compression.type", output.compression());
+        props.put("linger.ms", Integer.toString(output.lingerMs()));
+        props.put("batch.size", Integer.toString(output.batchBytes()));
+        props.put("max.request.size", Integer.toString(OutputSettings.MAX_REQUEST_BYTES));
+        props.put("acks", "all");
         props.put("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        return props;
+    }
+
+    private KafkaSink<SinkRecord> sink(String name) {
         var builder =
-                KafkaSink.<T>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setKafkaProducerConfig(props)
-                        .setRecordSerializer(serializer);
-        if (config.exactlyOnce()) {
+                KafkaSink.<SinkRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setKafkaProducerConfig(producerProperties(kafka, output))
+                        .setRecordSerializer(
+                                new SinkRecordSerializer(
+                                        kafka.topicPrefix(), output.maxRecordBytes()));
+        if (kafka.exactlyOnce()) {
             builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                    .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name);
+                    .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name);
         } else {
             builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }

@@ -1,29 +1,20 @@
 package io.signalstream.job.sink;
 
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.dlq.DeadLetter;
-import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.ConversationState;
+import io.signalstream.job.records.SinkRecord;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Where the job's outputs go. Production writes each to its Kafka topic ({@link KafkaSinks}); tests
- * collect them.
+ * Where the job's outputs go. Production writes them to Kafka ({@link KafkaSinks}), routed by
+ * topic; tests collect them.
  */
 public interface Sinks {
 
-    /** Conversation snapshots for {@code support.conversations.state}. */
-    void conversationStates(DataStream<ConversationState> states);
+    /**
+     * Everything the data path writes (aggregates, transcript slots, agent results, tombstones and
+     * the agents' dead letters): one sink, chained to the aggregator.
+     */
+    void outputs(DataStream<SinkRecord> outputs);
 
-    /** Every agent result for {@code support.ai.<agent>}. */
-    void agentResults(DataStream<AgentEvent> results);
-
-    /** Aggregates for the compacted {@code support.ai.aggregated}. */
-    void aggregates(DataStream<AggregatedIntelligence> aggregates);
-
-    /** Keys of expired conversations: tombstones on {@code support.ai.aggregated}. */
-    void expiredAggregates(DataStream<String> keys);
-
-    /** Records that could not be processed, for {@code support.dlq}. */
-    void deadLetters(DataStream<DeadLetter> deadLetters);
+    /** Records the parse stage could not read, for {@code support.dlq}: chained to it. */
+    void rejected(DataStream<SinkRecord> deadLetters);
 }

@@ -1,5 +1,6 @@
 package io.signalstream.job.source;
 
+import io.signalstream.job.records.SourceRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

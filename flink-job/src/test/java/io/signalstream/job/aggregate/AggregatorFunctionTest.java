@@ -1,44 +1,39 @@
 package io.signalstream.job.aggregate;
 
+import static io.signalstream.job.Fixtures.agent;
+import static io.signalstream.job.Fixtures.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.model.AgentKind;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.SinkRecord;
+import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
-import io.signalstream.model.Emotion;
-import io.signalstream.model.PiiEntity;
-import io.signalstream.model.PiiResult;
-import io.signalstream.model.ResolutionStatus;
-import io.signalstream.model.SentimentLabel;
-import io.signalstream.model.SentimentResult;
-import io.signalstream.model.SummaryResult;
-import java.time.Duration;
-import java.time.Instant;
+import io.signalstream.model.Json;
+import io.signalstream.model.Topics;
+import io.signalstream.model.TranscriptEntry;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class AggregatorFunctionTest {
 
-    private static final Duration TTL = Duration.ofHours(1);
-    private KeyedOneInputStreamOperatorTestHarness<String, AgentEvent, AggregatedIntelligence>
-            harness;
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Answers conversation = new Answers();
+    private KeyedOneInputStreamOperatorTestHarness<String, AgentResults, SinkRecord> harness;
 
-    @BeforeEach
-    void setUp() throws Exception {
+    private void open(boolean modelParts, boolean agentTopics) throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AggregatorFunction(TTL, Duration.ZERO)),
-                        AgentEvent::key,
+                        new KeyedProcessOperator<>(
+                                new AggregatorFunction(Answers.WINDOW, modelParts, agentTopics)),
+                        r -> r.request().key(),
                         Types.STRING);
         harness.open();
-        harness.setProcessingTime(10_000);
     }
 
     @AfterEach
@@ -46,143 +41,96 @@ class AggregatorFunctionTest {
         harness.close();
     }
 
-    private static AgentEvent sentiment(long seq, SentimentLabel label) {
-        return AgentEvent.of(
-                new AgentResult(
-                        "acme",
-                        "c1",
-                        AgentKind.SENTIMENT,
-                        seq,
-                        "m" + seq,
-                        "local",
-                        "v1",
-                        3,
-                        Instant.EPOCH,
-                        new SentimentResult(label, 0, 0.5, Emotion.NEUTRAL, "test")));
-    }
-
-    private static AgentEvent summary(long seq, String text) {
-        return AgentEvent.of(
-                new AgentResult(
-                        "acme",
-                        "c1",
-                        AgentKind.SUMMARY,
-                        seq,
-                        "m" + seq,
-                        "local",
-                        "v1",
-                        3,
-                        Instant.EPOCH,
-                        new SummaryResult(text, List.of(), ResolutionStatus.OPEN)));
-    }
-
-    private static AgentEvent pii(long seq, String type) {
-        return AgentEvent.of(
-                new AgentResult(
-                        "acme",
-                        "c1",
-                        AgentKind.PII,
-                        seq,
-                        "m" + seq,
-                        "local",
-                        "v1",
-                        1,
-                        Instant.EPOCH,
-                        new PiiResult(
-                                true,
-                                List.of(new PiiEntity(type, 0, 5, "***", 0.9, "m" + seq)),
-                                "<" + type + "> text " + seq)));
+    private List<SinkRecord> written(String topic) {
+        return harness.extractOutputValues().stream().filter(r -> r.topic().equals(topic)).toList();
     }
 
     @Test
-    void newestResultPerAgentWinsAndVersionIncreases() throws Exception {
-        harness.processElement(sentiment(1, SentimentLabel.NEUTRAL), 0);
-        harness.processElement(summary(1, "first"), 0);
-        harness.processElement(sentiment(2, SentimentLabel.NEGATIVE), 0);
+    void eachMessageWritesOneVersionWithHeadersAndOneTranscriptSlot() throws Exception {
+        open(false, false);
+        harness.processElement(
+                conversation.local(customer("c1", "m1", "Where is my order?", 0)), 0);
+        harness.processElement(conversation.local(agent("c1", "m2", "Let me check", 1)), 0);
 
-        List<AggregatedIntelligence> out = harness.extractOutputValues();
-        assertThat(out).extracting(AggregatedIntelligence::version).containsExactly(1L, 2L, 3L);
-        AggregatedIntelligence last = out.get(2);
-        assertThat(last.sentiment().sentiment()).isEqualTo(SentimentLabel.NEGATIVE);
-        assertThat(last.summary().summary()).isEqualTo("first");
-        assertThat(last.messageCount()).isEqualTo(2);
-        assertThat(last.agents().get("sentiment").seq()).isEqualTo(2);
-        assertThat(last.agents().get("summary").seq()).isEqualTo(1);
-        assertThat(last.lastUpdated()).isEqualTo(Instant.ofEpochMilli(10_000));
-    }
+        List<SinkRecord> aggregates = written(Topics.AI_AGGREGATED);
+        assertThat(aggregates).extracting(r -> r.header("version")).containsExactly("1000", "2000");
+        assertThat(aggregates).extracting(r -> r.header("message_count")).containsExactly("1", "2");
+        AggregatedIntelligence last =
+                mapper.readValue(aggregates.get(1).value(), AggregatedIntelligence.class);
+        assertThat(last.key()).isEqualTo("acme/c1");
+        assertThat(aggregates.get(1).keyText()).isEqualTo("acme/c1");
 
-    @Test
-    void lateOlderResultNeverOverwritesNewerOne() throws Exception {
-        harness.processElement(sentiment(3, SentimentLabel.NEGATIVE), 0);
-        harness.processElement(sentiment(2, SentimentLabel.POSITIVE), 0);
-        harness.processElement(sentiment(3, SentimentLabel.POSITIVE), 0);
-
-        // Only the first produced an aggregate; the stale and the duplicate changed nothing
-        List<AggregatedIntelligence> out = harness.extractOutputValues();
-        assertThat(out).hasSize(1);
-        assertThat(out.get(0).sentiment().sentiment()).isEqualTo(SentimentLabel.NEGATIVE);
-    }
-
-    @Test
-    void piiCoversTheWholeConversation() throws Exception {
-        harness.processElement(pii(2, "EMAIL_ADDRESS"), 0);
-        harness.processElement(pii(1, "CREDIT_CARD"), 0); // late, but its entity still counts
-
-        AggregatedIntelligence last = harness.extractOutputValues().get(1);
-        assertThat(last.pii().entities())
-                .extracting(PiiEntity::type)
-                .containsExactlyInAnyOrder("EMAIL_ADDRESS", "CREDIT_CARD");
-        assertThat(last.pii().redactedMessage()).isEqualTo("<EMAIL_ADDRESS> text 2");
-        assertThat(last.agents().get("pii").seq()).isEqualTo(2);
-        assertThat(last.version()).isEqualTo(2);
-    }
-
-    @Test
-    void idleAggregateExpiresAndLeavesATombstone() throws Exception {
-        harness.processElement(sentiment(1, SentimentLabel.NEUTRAL), 0);
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
-
-        harness.setProcessingTime(10_000 + TTL.toMillis());
-
+        List<SinkRecord> slots = written(Topics.TRANSCRIPT);
+        assertThat(slots).extracting(SinkRecord::keyText).containsExactly("acme/c1#0", "acme/c1#1");
+        TranscriptEntry entry = mapper.readValue(slots.get(1).value(), TranscriptEntry.class);
+        assertThat(entry.seq()).isEqualTo(2);
+        assertThat(entry.message()).isEqualTo("Let me check");
+        assertThat(written(Topics.AI_SENTIMENT)).isEmpty();
+        // the local provider keeps no state in the aggregator
         assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).isZero();
-        assertThat(harness.getSideOutput(AggregatorFunction.EXPIRED))
-                .extracting(StreamRecord::getValue)
-                .containsExactly("acme/c1");
     }
 
     @Test
-    void changesWithinTheEmitIntervalGoOutAsOneVersion() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, AgentEvent, AggregatedIntelligence>
-                coalescing =
-                        new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(
-                                        new AggregatorFunction(TTL, Duration.ofMillis(20))),
-                                AgentEvent::key,
-                                Types.STRING)) {
-            coalescing.open();
-            coalescing.setProcessingTime(1_000);
-            // Given the agents' results for message 1 arriving within the interval
-            coalescing.processElement(sentiment(1, SentimentLabel.NEUTRAL), 0);
-            coalescing.processElement(summary(1, "first"), 0);
-            coalescing.setProcessingTime(1_019);
-            assertThat(coalescing.extractOutputValues()).isEmpty();
+    void withAgentTopicsEachAgentsResultGoesToItsTopicTheReplyOnlyForCustomers() throws Exception {
+        open(false, true);
+        harness.processElement(
+                conversation.local(customer("c1", "m1", "I was charged twice", 0)), 0);
+        harness.processElement(conversation.local(agent("c1", "m2", "Checking", 1)), 0);
 
-            // Then they leave together as version 1 once the interval is over
-            coalescing.setProcessingTime(1_020);
-            List<AggregatedIntelligence> out = coalescing.extractOutputValues();
-            assertThat(out).hasSize(1);
-            assertThat(out.get(0).version()).isEqualTo(1);
-            assertThat(out.get(0).agents()).containsOnlyKeys("sentiment", "summary");
-            assertThat(out.get(0).lastUpdated()).isEqualTo(Instant.ofEpochMilli(1_020));
+        assertThat(written(Topics.AI_SENTIMENT)).hasSize(2);
+        assertThat(written(Topics.AI_PII)).hasSize(2);
+        assertThat(written(Topics.AI_INSIGHTS)).hasSize(2);
+        assertThat(written(Topics.AI_SUMMARY)).hasSize(2);
+        assertThat(written(Topics.AI_REPLY)).hasSize(1);
+        AgentResult reply =
+                mapper.readValue(written(Topics.AI_REPLY).get(0).value(), AgentResult.class);
+        assertThat(reply.seq()).isEqualTo(1);
+        assertThat(reply.messageId()).isEqualTo("m1");
+    }
 
-            // And a later result starts a new interval and a new version
-            coalescing.processElement(sentiment(2, SentimentLabel.NEGATIVE), 0);
-            coalescing.setProcessingTime(1_100);
-            out = coalescing.extractOutputValues();
-            assertThat(out).extracting(AggregatedIntelligence::version).containsExactly(1L, 2L);
-            assertThat(out.get(1).sentiment().sentiment()).isEqualTo(SentimentLabel.NEGATIVE);
+    @Test
+    void anExpiryRemovesTheAggregateAndEveryWrittenSlot() throws Exception {
+        open(true, false);
+        for (int i = 1; i <= 3; i++) {
+            harness.processElement(conversation.piiPart(customer("c1", "m" + i, "hi " + i, i)), 0);
         }
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.processElement(AgentResults.none(conversation.expire()), 0);
+
+        List<SinkRecord> tombstones =
+                harness.extractOutputValues().stream().filter(r -> r.value() == null).toList();
+        assertThat(tombstones)
+                .extracting(r -> r.topic() + " " + r.keyText())
+                .containsExactly(
+                        Topics.AI_AGGREGATED + " acme/c1",
+                        Topics.TRANSCRIPT + " acme/c1#0",
+                        Topics.TRANSCRIPT + " acme/c1#1",
+                        Topics.TRANSCRIPT + " acme/c1#2");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aFallbackIsDeadLetteredWithTheRedactedRequest() throws Exception {
+        open(false, false);
+        AgentResults answer = conversation.local(customer("c1", "m1", "Mail bob@example.org", 0));
+        AgentResults failed =
+                new AgentResults(
+                        answer.request(),
+                        answer.sentiment(),
+                        answer.pii(),
+                        answer.insights(),
+                        answer.summary(),
+                        answer.reply(),
+                        answer.runs(),
+                        null,
+                        "model timed out");
+        harness.processElement(failed, 0);
+
+        SinkRecord letter = written(Topics.DLQ).get(0);
+        assertThat(letter.header(Outputs.HEADER_REASON)).isEqualTo("model timed out");
+        assertThat(letter.header(Outputs.HEADER_STAGE)).isEqualTo("agents.message");
+        assertThat(new String(letter.value())).contains("<EMAIL_ADDRESS>").doesNotContain("bob@");
+        assertThat(written(Topics.AI_AGGREGATED)).hasSize(1);
     }
 }

@@ -1,22 +1,20 @@
 package io.signalstream.job.agents.gemini;
 
-import io.signalstream.job.JobConfig;
-import io.signalstream.job.agents.Agent;
-import io.signalstream.job.agents.AgentEvent;
-import io.signalstream.job.agents.AgentOutcome;
-import io.signalstream.job.agents.Agents;
-import io.signalstream.job.state.ConversationUpdate;
+import io.signalstream.job.agents.local.LocalAgents;
+import io.signalstream.job.config.AgentSettings;
+import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.TranscriptLine;
 import io.signalstream.model.AgentKind;
-import io.signalstream.model.AgentOutput;
-import io.signalstream.model.LlmUsage;
-import io.signalstream.model.RecentMessage;
+import io.signalstream.model.PiiEntity;
+import io.signalstream.model.PiiResult;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -29,70 +27,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls Gemini for planned {@link LlmTask}s and turns each answer into the agents' results.
+ * The Gemini provider's async calls, glue around plain parts: {@link Coalescer} (one call per
+ * conversation queued or in flight), {@link FairRateLimiter} (this subtask's share of the budget,
+ * tenants taking turns, paused by a {@code Retry-After}), {@link GeminiTransport} (the SDK) and
+ * {@link ModelAnswers} (answer, fallback or failed attempt).
  *
  * <ul>
- *   <li><b>Coalescing.</b> At most one call per conversation is queued or in flight. A task that
- *       arrives meanwhile waits as the conversation's single pending task; a newer one replaces it
- *       (the replaced one completes empty: the newer state covers its messages).
- *   <li><b>Budget.</b> Calls wait in a {@link FairRateLimiter} holding this subtask's share of
- *       {@code GEMINI_RPM_LIMIT}, tenants taking turns; a {@code Retry-After} pauses it.
- *   <li><b>Answers.</b> Checked against the schema; an invalid answer is asked for once more, then
- *       the local provider answers with {@code provider: local-fallback} and the reason, which also
- *       goes to the dead-letter topic. Errors (429, 5xx, network) fail the outcome so the
- *       operator's retry strategy calls again with back-off; the last attempt, or the operator's
- *       timeout, falls back the same way. The job never fails because of the model.
+ *   <li>A {@code MESSAGE} request is answered at once with the local PII part, so personal data
+ *       never waits for the model (with {@code GEMINI_PII} it waits for the model's PII call).
+ *   <li>{@code ANALYSIS} and {@code SUMMARY} requests call the model. Errors (429, 5xx, network)
+ *       fail the attempt, which the operator's retry strategy repeats with back-off; an invalid
+ *       answer is asked for once more; the last attempt, the operator's timeout, or a full queue
+ *       falls back to the local agents with the reason. The job never fails because of the model.
+ *   <li>Calls waiting for budget are bounded ({@link #MAX_WAITING} per subtask, below the
+ *       operator's capacity): beyond it a new call falls back at once, so waiting calls never fill
+ *       the async operator and hold back the messages' local parts.
  * </ul>
  */
-public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOutcome> {
+public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, AgentResults> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GeminiCallFunction.class);
-
-    public static final String PROVIDER = "gemini";
-    public static final String FALLBACK_PROVIDER = "local-fallback";
 
     /** The part of each subtask's share of {@code GEMINI_RPM_LIMIT} the limiter hands out. */
     public static final double HEADROOM = 0.99;
 
-    private final JobConfig config;
+    /** The part of {@code GEMINI_RPM_LIMIT} PII requests get when {@code GEMINI_PII} is on. */
+    public static final double PII_SHARE = 0.5;
+
+    /** Requests in the async operator at once: room for every waiting call and the messages. */
+    public static final int CAPACITY = 2_000;
+
+    /** Model calls (and with {@code GEMINI_PII}, messages) that may wait for budget per subtask. */
+    public static final int MAX_WAITING = CAPACITY / 2;
+
+    private final GeminiSettings gemini;
+    private final AgentSettings agents;
+    private final int window;
 
     private transient GeminiTransport transport;
     private transient FairRateLimiter limiter;
-    private transient Map<Boolean, Prompt> prompts;
-    private transient AnswerParser parser;
-    private transient Map<AgentKind, Agent> fallbacks;
+    private transient ModelPii pii;
+    private transient Map<AgentRequest.Kind, Prompt> prompts;
+    private transient LocalAgents local;
+    private transient ModelAnswers answers;
+    private transient Coalescer coalescer;
 
-    /** Per conversation: the call queued or in flight, and the one task waiting behind it. */
-    private transient Map<String, Slot> slots;
-
-    /** Calls made so far per element, across the retry strategy's attempts. */
-    private transient Map<ResultFuture<AgentOutcome>, Integer> attempts;
+    /** Per element: the attempts made so far and the current call. Guarded by {@code coalescer}. */
+    private transient Map<ResultFuture<AgentResults>, Call> calls;
 
     private transient Metrics metrics;
 
-    public GeminiCallFunction(JobConfig config) {
-        this.config = config;
+    public GeminiCallFunction(GeminiSettings gemini, AgentSettings agents, int window) {
+        this.gemini = gemini;
+        this.agents = agents;
+        this.window = window;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        GeminiConfig gemini = config.gemini();
-        gemini.check();
         int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         // One percent of headroom: requests reach the server a few milliseconds apart from when
         // they were released, and a budget used to the last request would then draw a 429.
-        double share =
-                HEADROOM
-                        * gemini.rpmLimit()
-                        * (Agents.piiViaGemini(config) ? 1 - Agents.PII_SHARE : 1)
-                        / subtasks;
+        double budget = HEADROOM * gemini.rpmLimit() / subtasks;
+        double share = gemini.piiViaGemini() ? budget * (1 - PII_SHARE) : budget;
         limiter = FairRateLimiter.start(share, "gemini-budget-" + subtask);
         metrics = new Metrics(getRuntimeContext().getMetricGroup().addGroup("gemini"), limiter);
         transport =
                 new GeminiTransport(
                         gemini,
-                        config.agentCapacity(),
+                        agents.capacity(),
                         gemini.requestTimeout(),
                         retryAfter -> {
                             metrics.throttled.inc();
@@ -100,19 +104,27 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
                                 limiter.pause(retryAfter);
                             }
                         });
-        prompts = Map.of(true, Prompt.load(Prompt.ANALYSIS), false, Prompt.load(Prompt.SUMMARY));
-        parser = new AnswerParser();
-        fallbacks = new EnumMap<>(AgentKind.class);
-        for (AgentKind kind : LlmTask.ANALYSIS_AGENTS) {
-            fallbacks.put(kind, Agents.local(kind));
+        if (gemini.piiViaGemini()) {
+            pii =
+                    new ModelPii(
+                            gemini,
+                            agents.capacity(),
+                            budget * PII_SHARE,
+                            "gemini-pii-budget-" + subtask);
         }
-        slots = new HashMap<>();
-        attempts = new IdentityHashMap<>();
+        prompts =
+                Map.of(
+                        AgentRequest.Kind.ANALYSIS, Prompt.load(Prompt.ANALYSIS),
+                        AgentRequest.Kind.SUMMARY, Prompt.load(Prompt.SUMMARY));
+        local = new LocalAgents(window);
+        answers = new ModelAnswers(local, gemini.model());
+        coalescer = new Coalescer();
+        calls = new IdentityHashMap<>();
         LOG.info(
                 "Gemini subtask {} of {}: {} requests per minute of {}, model {}",
                 subtask + 1,
                 subtasks,
-                String.format("%.1f", share),
+                String.format(Locale.ROOT, "%.1f", share),
                 gemini.rpmLimit(),
                 gemini.model());
     }
@@ -125,73 +137,148 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
         if (transport != null) {
             transport.close();
         }
-    }
-
-    @Override
-    public void asyncInvoke(LlmTask task, ResultFuture<AgentOutcome> resultFuture) {
-        Call call;
-        synchronized (slots) {
-            int attempt = attempts.merge(resultFuture, 1, Integer::sum);
-            if (attempt > 1) {
-                metrics.retries.inc();
-            }
-            call = new Call(task, resultFuture, attempt);
-            Slot slot = slots.computeIfAbsent(task.key(), k -> new Slot());
-            if (slot.active != null) {
-                Call waiting = slot.pending;
-                if (waiting != null) {
-                    // The newer of the two answers both; the other completes with nothing to add.
-                    Call older = waiting.task.seq() <= task.seq() ? waiting : call;
-                    Call newer = older == waiting ? call : waiting;
-                    newer.task = older.task.mergedInto(newer.task);
-                    complete(older, List.of());
-                    metrics.coalesced.inc();
-                    slot.pending = newer;
-                } else {
-                    slot.pending = call;
-                }
-                return;
-            }
-            slot.active = call;
+        if (pii != null) {
+            pii.close();
         }
-        queue(call);
     }
 
     @Override
-    public void timeout(LlmTask task, ResultFuture<AgentOutcome> resultFuture) {
+    public void asyncInvoke(AgentRequest request, ResultFuture<AgentResults> result) {
+        switch (request.kind()) {
+            case EXPIRE -> result.complete(List.of(AgentResults.none(request)));
+            case MESSAGE -> message(request, result);
+            case ANALYSIS, SUMMARY -> modelCall(request, result);
+        }
+    }
+
+    @Override
+    public void timeout(AgentRequest request, ResultFuture<AgentResults> result) {
         // The operator's timeout spans every attempt and the wait for budget: this is final.
-        Call timedOut = null;
-        synchronized (slots) {
-            Slot slot = slots.get(task.key());
-            if (slot != null && slot.pending != null && slot.pending.result == resultFuture) {
-                timedOut = slot.pending;
-                slot.pending = null;
-            } else if (slot != null && slot.active != null && slot.active.result == resultFuture) {
-                timedOut = slot.active;
+        Call timedOut;
+        synchronized (coalescer) {
+            timedOut = calls.get(result);
+            if (timedOut != null) {
+                coalescer.withdraw(timedOut);
             }
         }
-        if (timedOut == null) {
-            timedOut = new Call(task, resultFuture, 0);
+        if (request.kind() == AgentRequest.Kind.MESSAGE) {
+            result.complete(List.of(localPart(request, null, "model PII timed out")));
+            return;
+        }
+        if (timedOut == null || timedOut.finished) {
+            // Between attempts (the last one failed, the retry not yet made): answer for it.
+            Call last = timedOut;
+            timedOut = new Call(request, result, last == null ? 0 : last.attempt);
+            if (last != null) {
+                timedOut.requests = last.requests;
+                timedOut.latencyMs = last.latencyMs;
+            }
         } else if (timedOut.ticket != null) {
             limiter.cancel(timedOut.ticket);
         }
         fallBack(
                 timedOut,
                 "no valid answer from "
-                        + config.gemini().model()
+                        + gemini.model()
                         + " within "
-                        + config.agentTimeout().toMillis()
+                        + agents.timeout().toMillis()
                         + " ms ("
                         + timedOut.requests
                         + " requests)");
     }
 
+    // --- a message: the local part, now ----------------------------------------------------------
+
+    private void message(AgentRequest request, ResultFuture<AgentResults> result) {
+        if (pii == null) {
+            result.complete(List.of(localPart(request, null, null)));
+            return;
+        }
+        if (pii.waiting() >= MAX_WAITING) {
+            metrics.fallbacks.inc();
+            result.complete(List.of(localPart(request, null, "model queue full")));
+            return;
+        }
+        long started = System.nanoTime();
+        pii.find(request.message())
+                .whenComplete(
+                        (found, error) -> {
+                            metrics.latency.update((System.nanoTime() - started) / 1_000_000);
+                            result.complete(
+                                    List.of(
+                                            error == null
+                                                    ? localPart(request, found, null)
+                                                    : localPart(
+                                                            request,
+                                                            null,
+                                                            "model PII failed: "
+                                                                    + describe(error))));
+                        });
+    }
+
+    /**
+     * The PII part of a new message: the local detector's findings across the conversation, plus
+     * what the model found in this message when it was asked; {@code failure} when it was asked and
+     * did not answer.
+     */
+    private AgentResults localPart(AgentRequest request, ModelPii.Found found, String failure) {
+        PiiResult part = local.pii(request.context(), request.message());
+        String provider = LocalAgents.PROVIDER;
+        String model = LocalAgents.MODEL;
+        if (found != null) {
+            List<PiiEntity> entities = new ArrayList<>(part.entities());
+            entities.addAll(found.entities());
+            part =
+                    new PiiResult(
+                            part.hasPii() || !found.entities().isEmpty(),
+                            List.copyOf(entities),
+                            found.redacted());
+            provider = ModelAnswers.PROVIDER;
+            model = gemini.model();
+        } else if (failure != null) {
+            provider = ModelAnswers.FALLBACK_PROVIDER;
+        }
+        AgentRun run = new AgentRun(AgentKind.PII, request.seq(), provider, model, 0, 1, failure);
+        return new AgentResults(request, null, part, null, null, null, List.of(run), null, failure);
+    }
+
+    // --- a model call ----------------------------------------------------------------------------
+
+    private void modelCall(AgentRequest request, ResultFuture<AgentResults> result) {
+        Call call;
+        Coalescer.Admission admission;
+        synchronized (coalescer) {
+            Call previous = calls.get(result);
+            int attempt = previous == null ? 1 : previous.attempt + 1;
+            call = new Call(request, result, attempt);
+            if (attempt > 1) {
+                metrics.retries.inc();
+            }
+            calls.put(result, call);
+            int waiting = limiter.waiting() + coalescer.pending();
+            if (attempt == 1 && waiting >= MAX_WAITING) {
+                admission = null;
+            } else {
+                admission = coalescer.submit(call);
+                if (admission.replaced() != null) {
+                    complete(admission.replaced(), AgentResults.none(admission.replaced().request));
+                    metrics.coalesced.inc();
+                }
+            }
+        }
+        if (admission == null) {
+            fallBack(call, "model queue full: " + MAX_WAITING + " calls waiting for budget");
+        } else if (admission.start()) {
+            queue(call);
+        }
+    }
+
     private void queue(Call call) {
-        call.ticket = limiter.submit(call.task.update().state().tenantId(), () -> send(call));
+        call.ticket = limiter.submit(call.request.tenantId(), () -> send(call));
     }
 
     private void send(Call call) {
-        synchronized (slots) {
+        synchronized (coalescer) {
             if (call.finished) {
                 return;
             }
@@ -199,10 +286,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
         }
         metrics.requests.inc();
         long started = System.nanoTime();
-        Prompt prompt = prompts.get(call.task.analysis());
         try {
             transport
-                    .generate(prompt, transcript(call.task.update()))
+                    .generate(prompts.get(call.request.kind()), transcript(call.request))
                     .whenComplete(
                             (answer, error) -> {
                                 long ms = (System.nanoTime() - started) / 1_000_000;
@@ -211,7 +297,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
                                 if (error != null) {
                                     failed(call, describe(error));
                                 } else {
-                                    answered(call, prompt, answer);
+                                    answered(call, answer);
                                 }
                             });
         } catch (RuntimeException e) {
@@ -219,14 +305,14 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
         }
     }
 
-    private void answered(Call call, Prompt prompt, GeminiTransport.Answer answer) {
+    private void answered(Call call, GeminiTransport.Answer answer) {
         call.inputTokens += answer.inputTokens();
         call.outputTokens += answer.outputTokens();
         metrics.inputTokens.inc(answer.inputTokens());
         metrics.outputTokens.inc(answer.outputTokens());
-        Map<AgentKind, AgentOutput> outputs;
+        AgentResults results;
         try {
-            outputs = parser.parse(answer.text(), call.task.agents());
+            results = answers.answered(call, answer.text());
         } catch (AnswerParser.InvalidAnswer e) {
             metrics.invalid.inc();
             String reason =
@@ -235,141 +321,69 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
                                     : "invalid answer: ")
                             + e.getMessage();
             if (call.requests < 2) {
-                LOG.debug("Asking {} again for {}: {}", prompt.version(), call.task.key(), reason);
+                LOG.debug("Asking again for {}: {}", call.key(), reason);
                 queue(call);
             } else {
                 fallBack(call, reason + " (after " + call.requests + " requests)");
             }
             return;
         }
-        LlmUsage usage =
-                new LlmUsage(
-                        prompt.version(),
-                        call.id,
-                        call.inputTokens,
-                        call.outputTokens,
-                        call.requests,
-                        null);
-        List<AgentOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<AgentKind, AgentOutput> e : outputs.entrySet()) {
-            outcomes.add(
-                    AgentOutcome.success(
-                            event(
-                                    call,
-                                    e.getKey(),
-                                    PROVIDER,
-                                    config.gemini().model(),
-                                    e.getValue(),
-                                    usage)));
-        }
-        finish(call, outcomes);
+        finish(call, results);
     }
 
     private void failed(Call call, String reason) {
-        if (call.attempt >= config.agentMaxAttempts()) {
+        if (call.attempt >= agents.maxAttempts()) {
             fallBack(
                     call,
-                    reason
-                            + " (attempt "
-                            + call.attempt
-                            + " of "
-                            + config.agentMaxAttempts()
-                            + ")");
+                    reason + " (attempt " + call.attempt + " of " + agents.maxAttempts() + ")");
         } else {
-            finish(
-                    call,
-                    List.of(
-                            AgentOutcome.failure(
-                                    call.task.agents().get(0), call.task.update(), reason)));
+            finish(call, answers.failedAttempt(call, reason));
         }
     }
 
-    /** The local provider answers instead; the reason goes with the results and to the DLQ. */
     private void fallBack(Call call, String reason) {
-        synchronized (slots) {
+        synchronized (coalescer) {
             if (call.finished) {
                 return;
             }
         }
         metrics.fallbacks.inc();
-        LOG.warn("Gemini fell back to local rules for {}: {}", call.task.key(), reason);
-        LlmUsage usage =
-                new LlmUsage(
-                        prompts.get(call.task.analysis()).version(),
-                        call.id,
-                        call.inputTokens,
-                        call.outputTokens,
-                        call.requests,
-                        reason);
-        ConversationUpdate update = call.task.update();
-        List<AgentOutcome> outcomes = new ArrayList<>();
-        for (AgentKind kind : call.task.agents()) {
-            Agent local = fallbacks.get(kind);
-            if (!local.appliesTo(update)) {
-                continue;
-            }
-            AgentOutput output = local.analyze(update).join();
-            AgentEvent event = event(call, kind, FALLBACK_PROVIDER, local.model(), output, usage);
-            outcomes.add(AgentOutcome.fallback(event, reason, outcomes.isEmpty() ? update : null));
-        }
-        finish(call, outcomes);
+        LOG.warn("Gemini fell back to local rules for {}: {}", call.key(), reason);
+        finish(call, answers.fallback(call, reason));
     }
 
-    private AgentEvent event(
-            Call call,
-            AgentKind kind,
-            String provider,
-            String model,
-            AgentOutput output,
-            LlmUsage usage) {
-        return AgentEvent.of(
-                call.task.update(), kind, provider, model, call.latencyMs, output, usage);
-    }
-
-    /** Completes {@code call} once and starts the conversation's pending task, if any. */
-    private void finish(Call call, List<AgentOutcome> outcomes) {
-        Call next = null;
-        synchronized (slots) {
+    /** Completes {@code call} once and starts its conversation's pending call, if any. */
+    private void finish(Call call, AgentResults results) {
+        Call next;
+        synchronized (coalescer) {
             if (call.finished) {
                 return;
             }
-            boolean willRetry = outcomes.stream().anyMatch(AgentOutcome::failed);
-            complete(call, outcomes);
-            if (!willRetry) {
-                attempts.remove(call.result);
-            }
-            Slot slot = slots.get(call.task.key());
-            if (slot != null && slot.active == call) {
-                slot.active = slot.pending;
-                slot.pending = null;
-                next = slot.active;
-                if (next == null) {
-                    slots.remove(call.task.key());
-                }
-            }
+            complete(call, results);
+            next = coalescer.finish(call);
         }
         if (next != null) {
             queue(next);
         }
     }
 
-    /** Caller holds the slots lock. */
-    private void complete(Call call, List<AgentOutcome> outcomes) {
+    /** Caller holds the coalescer's lock. */
+    private void complete(Call call, AgentResults results) {
         call.finished = true;
-        if (outcomes.isEmpty()) {
-            attempts.remove(call.result);
+        if (!results.retryable()) {
+            calls.remove(call.result);
         }
-        call.result.complete(outcomes);
+        call.result.complete(List.of(results));
     }
 
-    /** The conversation as the model sees it: redacted messages, oldest first, tagged by sender. */
-    static String transcript(ConversationUpdate update) {
+    /** The conversation as the model sees it: redacted lines, oldest first, tagged by sender. */
+    static String transcript(AgentRequest request) {
         StringBuilder text = new StringBuilder("Transcript:\n");
-        for (RecentMessage m : update.state().recentMessages()) {
+        for (TranscriptLine line : request.transcript()) {
             text.append('[')
-                    .append(m.sender().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(line.sender().wireName())
                     .append("] ")
-                    .append(m.message().replace('\n', ' '))
+                    .append(line.text().replace('\n', ' '))
                     .append('\n');
         }
         return text.toString();
@@ -385,31 +399,6 @@ public final class GeminiCallFunction extends RichAsyncFunction<LlmTask, AgentOu
             message = message.substring(0, 300) + "…";
         }
         return "gemini call failed: " + cause.getClass().getSimpleName() + message;
-    }
-
-    /** One element's call: the task, its result future, and what it has cost so far. */
-    private static final class Call {
-        final String id = UUID.randomUUID().toString();
-        final ResultFuture<AgentOutcome> result;
-        final int attempt;
-        LlmTask task;
-        FairRateLimiter.Ticket ticket;
-        int requests;
-        long latencyMs;
-        long inputTokens;
-        long outputTokens;
-        boolean finished;
-
-        Call(LlmTask task, ResultFuture<AgentOutcome> result, int attempt) {
-            this.task = task;
-            this.result = result;
-            this.attempt = attempt;
-        }
-    }
-
-    private static final class Slot {
-        Call active;
-        Call pending;
     }
 
     /** The provider's Flink metrics, under the operator's {@code gemini} group. */

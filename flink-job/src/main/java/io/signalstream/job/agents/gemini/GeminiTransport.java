@@ -9,6 +9,7 @@ import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
+import io.signalstream.job.config.GeminiSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -38,7 +39,7 @@ public final class GeminiTransport implements AutoCloseable {
             String modelVersion,
             boolean truncated) {}
 
-    private final GeminiConfig config;
+    private final GeminiSettings config;
     private final OkHttpClient http;
     private final Client client;
 
@@ -49,7 +50,7 @@ public final class GeminiTransport implements AutoCloseable {
      *     503, before the call fails
      */
     public GeminiTransport(
-            GeminiConfig config,
+            GeminiSettings config,
             int maxInFlight,
             Duration requestTimeout,
             Consumer<Duration> onThrottled) {

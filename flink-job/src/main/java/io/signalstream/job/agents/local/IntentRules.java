@@ -113,7 +113,11 @@ final class IntentRules {
     private IntentRules() {}
 
     static Intent classify(String text) {
-        List<String> words = words(text);
+        return classify(words(text));
+    }
+
+    /** The intent of a text already split by {@link #words}. */
+    static Intent classify(List<String> words) {
         double[] score = new double[INTENTS];
         for (int i = 0; i < words.size(); i++) {
             List<Cue> cues = BY_FIRST_WORD.get(words.get(i));

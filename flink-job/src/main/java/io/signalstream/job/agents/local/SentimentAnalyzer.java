@@ -165,14 +165,8 @@ public final class SentimentAnalyzer {
                     Map.entry(0x1F644, -1.6),
                     Map.entry(0x1F615, -1.2));
 
-    /**
-     * Scores by text, so the agents that need a message's sentiment compute it once between them.
-     */
-    private static final int MEMO_LIMIT = 10_000;
-
     private static volatile SentimentAnalyzer shared;
 
-    private final Map<String, Scores> memo = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Double> words = new HashMap<>();
 
     /** Phrases by their first word, longest first. */
@@ -224,18 +218,9 @@ public final class SentimentAnalyzer {
         return s;
     }
 
-    /** Scores one message; a text seen recently is not analysed again. */
+    /** Scores one message. */
     public Scores score(String text) {
-        Scores known = memo.get(text);
-        if (known != null) {
-            return known;
-        }
-        if (memo.size() >= MEMO_LIMIT) {
-            memo.clear(); // cheap bound: recent messages are re-analysed once after a clear
-        }
-        Scores scores = analyze(text);
-        memo.put(text, scores);
-        return scores;
+        return analyze(text);
     }
 
     private Scores analyze(String text) {

@@ -32,7 +32,7 @@ class AnswerParserTest {
 
     @Test
     void readsAValidAnalysisIntoTheAgentsResults() throws Exception {
-        Map<AgentKind, AgentOutput> results = parser.parse(GOOD, LlmTask.ANALYSIS_AGENTS);
+        Map<AgentKind, AgentOutput> results = parser.parse(GOOD, ModelAnswers.ANALYSIS_AGENTS);
 
         assertThat(results.get(AgentKind.SENTIMENT))
                 .isEqualTo(
@@ -58,7 +58,7 @@ class AnswerParserTest {
         Map<AgentKind, AgentOutput> results =
                 parser.parse(
                         "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\"}",
-                        LlmTask.SUMMARY_AGENTS);
+                        ModelAnswers.SUMMARY_AGENTS);
         assertThat(results).containsOnlyKeys(AgentKind.SUMMARY);
     }
 
@@ -76,22 +76,22 @@ class AnswerParserTest {
     void rejectsAnswersThatBreakTheSchemaNamingTheField(String from, String to, String problem) {
         String broken = GOOD.replace(from.strip(), to.strip());
         assertThat(broken).isNotEqualTo(GOOD);
-        assertThatThrownBy(() -> parser.parse(broken, LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse(broken, ModelAnswers.ANALYSIS_AGENTS))
                 .isInstanceOf(AnswerParser.InvalidAnswer.class)
                 .hasMessageContaining(problem);
     }
 
     @Test
     void rejectsTextThatIsNotJsonAndTruncatedJson() {
-        assertThatThrownBy(() -> parser.parse("Sure! Here it is: {", LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse("Sure! Here it is: {", ModelAnswers.ANALYSIS_AGENTS))
                 .hasMessageStartingWith("not JSON");
-        assertThatThrownBy(() -> parser.parse(GOOD.substring(0, 120), LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse(GOOD.substring(0, 120), ModelAnswers.ANALYSIS_AGENTS))
                 .hasMessageStartingWith("not JSON");
-        assertThatThrownBy(() -> parser.parse("[]", LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse("[]", ModelAnswers.ANALYSIS_AGENTS))
                 .hasMessage("answer is not a JSON object");
-        assertThatThrownBy(() -> parser.parse("", LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse("", ModelAnswers.ANALYSIS_AGENTS))
                 .hasMessage("empty answer");
-        assertThatThrownBy(() -> parser.parse("{\"sentiment\":{}}", LlmTask.ANALYSIS_AGENTS))
+        assertThatThrownBy(() -> parser.parse("{\"sentiment\":{}}", ModelAnswers.ANALYSIS_AGENTS))
                 .hasMessageContaining("sentiment.sentiment is missing");
     }
 }

@@ -1,14 +1,13 @@
 package io.signalstream.job.agents.local;
 
 import io.signalstream.job.pii.PiiDetector;
-import io.signalstream.job.state.ConversationUpdate;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.ConversationContext;
+import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.Channel;
-import io.signalstream.model.ConversationState;
 import io.signalstream.model.PiiResult;
-import io.signalstream.model.RecentMessage;
 import io.signalstream.model.Sender;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,14 +15,15 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@code make bench-agents}: messages per second through the whole set of offline agents on one
- * thread (one core): PII detection and redaction as the state operator runs it, then sentiment,
- * insights, summary and reply on a conversation of five recent messages.
+ * thread (one core), as the job runs them for each message: PII detection and redaction and the
+ * message's signals (the parse stage), the fold into its conversation's context (the conversation
+ * operator) and every agent's answer (the async call). Ten conversations go on in turn, each new
+ * message with a fresh id and text, so nothing about it is cached.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,58 +42,16 @@ public class AgentsBenchmark {
         "ok",
         "Please send the invoice to billing@example.com, my IBAN is DE89 3704 0044 0532 0130 00.",
     };
+    private static final Instant T = Instant.parse("2026-01-15T10:00:00Z");
 
     private final PiiDetector pii = new PiiDetector("US");
-    private final LocalSentimentAgent sentiment = new LocalSentimentAgent(new SentimentAnalyzer());
-    private final LocalInsightsAgent insights = new LocalInsightsAgent(new SentimentAnalyzer());
-    private final LocalSummaryAgent summary = new LocalSummaryAgent();
-    private final LocalReplyAgent reply = new LocalReplyAgent(new SentimentAnalyzer());
-    private final List<List<RecentMessage>> windows = new ArrayList<>();
+    private final MessageAnalyzer analyzer = new MessageAnalyzer(new SentimentAnalyzer());
+    private final LocalContextFold fold = new LocalContextFold();
+    private final LocalAgents agents = new LocalAgents(20);
+    private final ConversationContext[] contexts = new ConversationContext[MESSAGES.length];
+    private final long[] counts = new long[MESSAGES.length];
     private int next;
     private long sequence;
-
-    @Setup
-    public void setUp() {
-        Instant t = Instant.parse("2026-01-15T10:00:00Z");
-        for (int i = 0; i < MESSAGES.length; i++) {
-            List<RecentMessage> window = new ArrayList<>();
-            for (int k = 4; k >= 0; k--) {
-                int m = Math.floorMod(i - k, MESSAGES.length);
-                window.add(
-                        new RecentMessage(
-                                "m" + m,
-                                k % 2 == 1 ? Sender.AGENT : Sender.CUSTOMER,
-                                MESSAGES[m],
-                                Channel.CHAT,
-                                t));
-            }
-            windows.add(window);
-        }
-    }
-
-    /**
-     * The conversation with message {@code i} as its newest message. The newest message gets a
-     * fresh id and text each time, as in real traffic, so nothing about it is cached; the older
-     * messages of the window repeat, as they do when a conversation goes on.
-     */
-    private ConversationUpdate update(int i, PiiResult found) {
-        List<RecentMessage> window = new ArrayList<>(windows.get(i));
-        RecentMessage last = window.remove(window.size() - 1);
-        long id = ++sequence;
-        RecentMessage latest =
-                new RecentMessage(
-                        "n" + id,
-                        last.sender(),
-                        last.message() + " #" + id,
-                        last.channel(),
-                        last.timestamp());
-        window.add(latest);
-        Instant t = latest.timestamp();
-        return new ConversationUpdate(
-                new ConversationState("bench", "c" + i, 5, window, latest.messageId(), t, t),
-                latest,
-                found);
-    }
 
     private int nextMessage() {
         int i = next;
@@ -101,19 +59,40 @@ public class AgentsBenchmark {
         return i;
     }
 
+    /** The message's parse stage: redaction and signals. */
+    private InboundMessage inbound(int i) {
+        long id = ++sequence;
+        String text = MESSAGES[i] + " #" + id;
+        PiiResult found = pii.detect(text, "n" + id);
+        return new InboundMessage(
+                "bench",
+                "c" + (id % MESSAGES.length),
+                "n" + id,
+                id % 3 == 2 ? Sender.AGENT : Sender.CUSTOMER,
+                Channel.CHAT,
+                T,
+                found.redactedMessage(),
+                found.entities(),
+                analyzer.analyze(found.redactedMessage()));
+    }
+
     /** The whole set, as the job runs it for each message. */
     @Benchmark
-    public void allAgentsOnOneMessage(Blackhole out) {
-        int i = nextMessage();
-        PiiResult found = pii.detect(MESSAGES[i], "m" + i);
-        ConversationUpdate update = update(i, found);
-        out.consume(found);
-        out.consume(sentiment.compute(update));
-        out.consume(insights.compute(update));
-        out.consume(summary.compute(update));
-        if (reply.appliesTo(update)) {
-            out.consume(reply.compute(update));
-        }
+    public Object allAgentsOnOneMessage() {
+        InboundMessage m = inbound(nextMessage());
+        int c = (int) (sequence % MESSAGES.length);
+        long seq = ++counts[c];
+        contexts[c] = fold.next(contexts[c], m, seq);
+        return agents.answer(
+                new AgentRequest(
+                        AgentRequest.Kind.MESSAGE,
+                        m.tenantId(),
+                        m.conversationId(),
+                        seq,
+                        m,
+                        contexts[c],
+                        List.of(),
+                        0));
     }
 
     /** Where the time goes: each part alone. */
@@ -124,22 +103,41 @@ public class AgentsBenchmark {
     }
 
     @Benchmark
-    public Object sentimentOnly() {
-        int i = nextMessage();
-        return sentiment.compute(update(i, null));
+    public Object signalsOnly() {
+        return analyzer.analyze(MESSAGES[nextMessage()] + " #" + (++sequence));
     }
 
     @Benchmark
-    public Object insightsOnly() {
+    public void foldAndAnswerOnly(Blackhole out) {
         int i = nextMessage();
-        return insights.compute(update(i, new PiiResult(false, List.of(), MESSAGES[i])));
+        InboundMessage m =
+                new InboundMessage(
+                        "bench",
+                        "c" + i,
+                        "m" + i,
+                        Sender.CUSTOMER,
+                        Channel.CHAT,
+                        T,
+                        MESSAGES[i],
+                        List.of(),
+                        SIGNALS[i]);
+        long seq = ++counts[i];
+        contexts[i] = fold.next(contexts[i], m, seq);
+        out.consume(
+                agents.answer(
+                        new AgentRequest(
+                                AgentRequest.Kind.MESSAGE,
+                                "bench",
+                                "c" + i,
+                                seq,
+                                m,
+                                contexts[i],
+                                List.of(),
+                                0)));
     }
 
-    @Benchmark
-    public Object summaryAndReplyOnly(Blackhole out) {
-        int i = nextMessage();
-        ConversationUpdate update = update(i, null);
-        out.consume(reply.compute(update));
-        return summary.compute(update);
-    }
+    private static final io.signalstream.job.records.MessageSignals[] SIGNALS =
+            java.util.Arrays.stream(MESSAGES)
+                    .map(new MessageAnalyzer(new SentimentAnalyzer())::analyze)
+                    .toArray(io.signalstream.job.records.MessageSignals[]::new);
 }

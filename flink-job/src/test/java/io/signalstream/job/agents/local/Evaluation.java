@@ -1,14 +1,12 @@
 package io.signalstream.job.agents.local;
 
 import io.signalstream.job.pii.PiiDetector;
-import io.signalstream.job.state.ConversationUpdate;
+import io.signalstream.job.records.ConversationContext;
+import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.Channel;
-import io.signalstream.model.ConversationState;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Intent;
 import io.signalstream.model.PiiEntity;
-import io.signalstream.model.PiiResult;
-import io.signalstream.model.RecentMessage;
 import io.signalstream.model.Sender;
 import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.SentimentResult;
@@ -48,8 +46,9 @@ public final class Evaluation {
             double piiPrecision,
             double piiRecall) {}
 
-    private final LocalInsightsAgent insights = new LocalInsightsAgent(new SentimentAnalyzer());
-    private final LocalSentimentAgent sentiment = new LocalSentimentAgent(new SentimentAnalyzer());
+    private final MessageAnalyzer analyzer = new MessageAnalyzer(new SentimentAnalyzer());
+    private final LocalContextFold fold = new LocalContextFold();
+    private final LocalAgents agents = new LocalAgents(20);
     private final PiiDetector pii = new PiiDetector("US");
 
     public static void main(String[] args) throws Exception {
@@ -118,9 +117,9 @@ public final class Evaluation {
         List<String> misses = new ArrayList<>();
         for (Example e : utterances) {
             String text = e.fields()[2];
-            ConversationUpdate update = update(text);
-            InsightsResult i = (InsightsResult) insights.compute(update);
-            SentimentResult s = (SentimentResult) sentiment.compute(update);
+            ConversationContext context = context(text);
+            InsightsResult i = agents.insights(context, 1);
+            SentimentResult s = agents.sentiment(context);
             intent.add(e.fields()[0], i.intent().wireName());
             feeling.add(e.fields()[1], s.sentiment().wireName());
             if (!testSplit
@@ -171,13 +170,20 @@ public final class Evaluation {
                 piiScores.recall);
     }
 
-    private static ConversationUpdate update(String text) {
-        Instant now = Instant.parse("2026-01-15T10:00:00Z");
-        RecentMessage m = new RecentMessage("m1", Sender.CUSTOMER, text, Channel.CHAT, now);
-        return new ConversationUpdate(
-                new ConversationState("eval", "c1", 1, List.of(m), "m1", now, now),
-                m,
-                new PiiResult(false, List.of(), text));
+    /** A conversation of one customer message, as the job folds it (no personal data). */
+    private ConversationContext context(String text) {
+        InboundMessage m =
+                new InboundMessage(
+                        "eval",
+                        "c1",
+                        "m1",
+                        Sender.CUSTOMER,
+                        Channel.CHAT,
+                        Instant.parse("2026-01-15T10:00:00Z"),
+                        text,
+                        List.of(),
+                        analyzer.analyze(text));
+        return fold.next(null, m, 1);
     }
 
     private record PiiScores(int cases, double precision, double recall, String table) {}

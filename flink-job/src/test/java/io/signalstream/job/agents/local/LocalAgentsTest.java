@@ -2,14 +2,16 @@ package io.signalstream.job.agents.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalstream.job.state.ConversationUpdate;
-import io.signalstream.model.Channel;
-import io.signalstream.model.ConversationState;
+import io.signalstream.job.Fixtures;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.ConversationContext;
+import io.signalstream.job.records.InboundMessage;
+import io.signalstream.model.AgentKind;
 import io.signalstream.model.Emotion;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Intent;
-import io.signalstream.model.PiiResult;
-import io.signalstream.model.RecentMessage;
 import io.signalstream.model.ReplyResult;
 import io.signalstream.model.ResolutionStatus;
 import io.signalstream.model.Sender;
@@ -17,8 +19,6 @@ import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.Urgency;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,31 +27,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The hard cases of the offline agents, pinned. */
 class LocalAgentsTest {
 
-    private static final SentimentAnalyzer ANALYZER = new SentimentAnalyzer();
-    private final LocalSentimentAgent sentiment = new LocalSentimentAgent(ANALYZER);
-    private final LocalInsightsAgent insights = new LocalInsightsAgent(ANALYZER);
-    private final LocalSummaryAgent summary = new LocalSummaryAgent();
-    private final LocalReplyAgent reply = new LocalReplyAgent(ANALYZER);
+    private static final LocalContextFold FOLD = new LocalContextFold();
+    private final LocalAgents agents = new LocalAgents(20);
 
-    /** A conversation of alternating "customer:" / "agent:" lines. */
-    private static ConversationUpdate conversation(String... lines) {
-        Instant t = Instant.parse("2026-01-15T10:00:00Z");
-        List<RecentMessage> messages = new ArrayList<>();
+    /** A conversation of "customer:" / "agent:" lines, as the job's request for its last one. */
+    private static AgentRequest conversation(String... lines) {
+        ConversationContext context = null;
+        InboundMessage last = null;
         for (int i = 0; i < lines.length; i++) {
             Sender sender = lines[i].startsWith("agent:") ? Sender.AGENT : Sender.CUSTOMER;
             String text = lines[i].substring(lines[i].indexOf(':') + 1).strip();
-            messages.add(new RecentMessage("m" + i, sender, text, Channel.CHAT, t.plusSeconds(i)));
+            last = Fixtures.inbound("t", "c", "m" + i, sender, text, i);
+            context = FOLD.next(context, last, i + 1);
         }
-        RecentMessage last = messages.get(messages.size() - 1);
-        return new ConversationUpdate(
-                new ConversationState(
-                        "t", "c", messages.size(), messages, last.messageId(), t, last.timestamp()),
-                last,
-                new PiiResult(false, List.of(), last.message()));
+        return new AgentRequest(
+                AgentRequest.Kind.MESSAGE, "t", "c", lines.length, last, context, List.of(), 0);
     }
 
     private SentimentResult feel(String... lines) {
-        return (SentimentResult) sentiment.compute(conversation(lines));
+        return agents.sentiment(conversation(lines).context());
+    }
+
+    private InsightsResult insights(String... lines) {
+        AgentRequest r = conversation(lines);
+        return agents.insights(r.context(), r.seq());
+    }
+
+    private SummaryResult summarise(String... lines) {
+        AgentRequest r = conversation(lines);
+        return agents.summary(r.context(), r.seq());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -135,7 +139,7 @@ class LocalAgentsTest {
                 "What are your opening hours?                   | general_inquiry",
             })
     void intents(String text, String intent) {
-        assertThat(IntentRules.classify(text).wireName()).isEqualTo(intent);
+        assertThat(new MessageAnalyzer().analyze(text).intent().wireName()).isEqualTo(intent);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,8 +155,7 @@ class LocalAgentsTest {
                 "You are the worst, useless, terrible company!!!       | strong anger        | high",
             })
     void escalations(String text, String reason, String urgency) {
-        InsightsResult result =
-                (InsightsResult) insights.compute(conversation("customer: " + text));
+        InsightsResult result = insights("customer: " + text);
         assertThat(result.requiresEscalation()).isTrue();
         assertThat(result.escalationReason()).isEqualTo(reason);
         assertThat(result.urgency().wireName()).isEqualTo(urgency);
@@ -161,9 +164,7 @@ class LocalAgentsTest {
 
     @Test
     void calmQuestionsAreNotEscalated() {
-        InsightsResult result =
-                (InsightsResult)
-                        insights.compute(conversation("customer: Does the desk come assembled?"));
+        InsightsResult result = insights("customer: Does the desk come assembled?");
         assertThat(result.requiresEscalation()).isFalse();
         assertThat(result.urgency()).isEqualTo(Urgency.LOW);
         assertThat(result.intent()).isEqualTo(Intent.PRODUCT_QUESTION);
@@ -172,35 +173,72 @@ class LocalAgentsTest {
     @Test
     void summarySaysWhoWantsWhatAndWhereItStands() {
         SummaryResult open =
-                (SummaryResult)
-                        summary.compute(
-                                conversation(
-                                        "customer: I want a refund for the broken blender",
-                                        "agent: Sorry! Checking now"));
+                summarise(
+                        "customer: I want a refund for the broken blender",
+                        "agent: Sorry! Checking now");
         assertThat(open.summary()).contains("refund", "blender");
         assertThat(open.resolutionStatus()).isEqualTo(ResolutionStatus.PENDING);
         assertThat(open.keyPoints()).hasSize(2);
 
         SummaryResult resolved =
-                (SummaryResult)
-                        summary.compute(
-                                conversation(
-                                        "customer: I want a refund for the broken blender",
-                                        "agent: Refund issued",
-                                        "customer: Thanks, that worked, all sorted"));
+                summarise(
+                        "customer: I want a refund for the broken blender",
+                        "agent: Refund issued",
+                        "customer: Thanks, that worked, all sorted");
         assertThat(resolved.resolutionStatus()).isEqualTo(ResolutionStatus.RESOLVED);
     }
 
     @Test
-    void replyFitsIntentAndEmotionAndOnlyAnswersCustomers() {
-        ConversationUpdate angry =
-                conversation("customer: I was charged twice, this is ridiculous!");
-        assertThat(((ReplyResult) reply.compute(angry)).suggestedReply())
-                .startsWith("I'm really sorry")
-                .contains("charges");
-        ConversationUpdate grateful = conversation("customer: Thank you so much, great job!");
-        assertThat(((ReplyResult) reply.compute(grateful)).suggestedReply())
-                .startsWith("Thank you for the kind words");
-        assertThat(reply.appliesTo(conversation("customer: hi", "agent: hello"))).isFalse();
+    void replyFitsIntentAndEmotionAndAnswersTheCustomersNewestMessage() {
+        ReplyResult angry =
+                agents.answer(conversation("customer: I was charged twice, this is ridiculous!"))
+                        .reply();
+        assertThat(angry.suggestedReply()).startsWith("I'm really sorry").contains("charges");
+        ReplyResult grateful =
+                agents.answer(conversation("customer: Thank you so much, great job!")).reply();
+        assertThat(grateful.suggestedReply()).startsWith("Thank you for the kind words");
+
+        AgentResults afterAgent = agents.answer(conversation("customer: hi", "agent: hello"));
+        AgentRun reply =
+                afterAgent.runs().stream()
+                        .filter(r -> r.agent() == AgentKind.REPLY)
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(reply.seq()).isEqualTo(1);
+        assertThat(afterAgent.runs())
+                .filteredOn(r -> r.agent() != AgentKind.REPLY)
+                .extracting(AgentRun::seq)
+                .containsOnly(2L);
+    }
+
+    @Test
+    void theContextStaysBoundedHoweverLongTheConversation() {
+        String[] lines = new String[300];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] =
+                    (i % 2 == 0 ? "customer: " : "agent: ")
+                            + "message "
+                            + i
+                            + " mail me at user"
+                            + i
+                            + "@example.org, this is terrible";
+        }
+        ConversationContext c = conversation(lines).context();
+        assertThat(c.trend()).hasSize(50);
+        assertThat(c.entities()).hasSize(LocalContextFold.MAX_ENTITIES);
+        assertThat(c.keyPoints()).hasSize(3);
+        assertThat(c.cues().size()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void anEscalationCountsForTheWindowThenFades() {
+        String[] lines = new String[25];
+        lines[0] = "customer: I will call my lawyer";
+        for (int i = 1; i < lines.length; i++) {
+            lines[i] = "agent: noted " + i;
+        }
+        assertThat(insights(java.util.Arrays.copyOf(lines, 10)).escalationReason())
+                .isEqualTo("legal threat");
+        assertThat(insights(lines).requiresEscalation()).isFalse();
     }
 }

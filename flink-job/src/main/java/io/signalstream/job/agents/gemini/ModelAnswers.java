@@ -1,0 +1,142 @@
+package io.signalstream.job.agents.gemini;
+
+import io.signalstream.job.agents.local.LocalAgents;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.ConversationContext;
+import io.signalstream.model.AgentKind;
+import io.signalstream.model.AgentOutput;
+import io.signalstream.model.InsightsResult;
+import io.signalstream.model.LlmUsage;
+import io.signalstream.model.ReplyResult;
+import io.signalstream.model.SentimentResult;
+import io.signalstream.model.SummaryResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a model's answer to a call, or the lack of one, into the agents' results: the model's parts
+ * when its answer follows the schema, the local agents' parts (from the request's context, {@code
+ * provider: local-fallback}) when it never did, or a failed attempt for the retry strategy.
+ */
+final class ModelAnswers {
+
+    static final String PROVIDER = "gemini";
+    static final String FALLBACK_PROVIDER = "local-fallback";
+
+    static final List<AgentKind> ANALYSIS_AGENTS =
+            List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS, AgentKind.SUMMARY, AgentKind.REPLY);
+    static final List<AgentKind> SUMMARY_AGENTS = List.of(AgentKind.SUMMARY);
+
+    private final AnswerParser parser = new AnswerParser();
+    private final LocalAgents local;
+    private final String model;
+
+    ModelAnswers(LocalAgents local, String model) {
+        this.local = local;
+        this.model = model;
+    }
+
+    static List<AgentKind> agents(AgentRequest.Kind kind) {
+        return kind == AgentRequest.Kind.ANALYSIS ? ANALYSIS_AGENTS : SUMMARY_AGENTS;
+    }
+
+    static String promptVersion(AgentRequest.Kind kind) {
+        return kind == AgentRequest.Kind.ANALYSIS ? Prompt.ANALYSIS : Prompt.SUMMARY;
+    }
+
+    /** The model's parts; an answer that breaks the schema throws, naming the first problem. */
+    AgentResults answered(Call call, String text) throws AnswerParser.InvalidAnswer {
+        List<AgentKind> agents = agents(call.request.kind());
+        Map<AgentKind, AgentOutput> parts = parser.parse(text, agents);
+        return results(call, agents, parts::get, PROVIDER, model, null);
+    }
+
+    /** The local agents answer instead; the reason goes with the results and to the DLQ. */
+    AgentResults fallback(Call call, String reason) {
+        ConversationContext c = call.request.context();
+        long seq = call.request.seq();
+        return results(
+                call,
+                agents(call.request.kind()),
+                kind ->
+                        switch (kind) {
+                            case SENTIMENT -> local.sentiment(c);
+                            case INSIGHTS -> local.insights(c, seq);
+                            case SUMMARY -> local.summary(c, seq);
+                            case REPLY ->
+                                    c.latestCustomer() == null
+                                            ? null
+                                            : local.reply(c.latestCustomer());
+                            case PII -> null;
+                        },
+                FALLBACK_PROVIDER,
+                LocalAgents.MODEL,
+                reason);
+    }
+
+    /** No result: the retry strategy calls again after a back-off. */
+    AgentResults failedAttempt(Call call, String reason) {
+        List<AgentRun> runs = new ArrayList<>();
+        for (AgentKind kind : agents(call.request.kind())) {
+            runs.add(
+                    new AgentRun(
+                            kind,
+                            call.request.seq(),
+                            null,
+                            model,
+                            call.latencyMs,
+                            call.attempt,
+                            reason));
+        }
+        return new AgentResults(call.request, null, null, null, null, null, runs, null, null);
+    }
+
+    private AgentResults results(
+            Call call,
+            List<AgentKind> agents,
+            java.util.function.Function<AgentKind, AgentOutput> part,
+            String provider,
+            String answeredBy,
+            String reason) {
+        LlmUsage usage =
+                new LlmUsage(
+                        promptVersion(call.request.kind()),
+                        call.id,
+                        call.inputTokens,
+                        call.outputTokens,
+                        call.requests,
+                        reason);
+        List<AgentRun> runs = new ArrayList<>(agents.size());
+        SentimentResult sentiment = null;
+        InsightsResult insights = null;
+        SummaryResult summary = null;
+        ReplyResult reply = null;
+        for (AgentKind kind : agents) {
+            AgentOutput output = part.apply(kind);
+            if (output == null) {
+                continue;
+            }
+            switch (kind) {
+                case SENTIMENT -> sentiment = (SentimentResult) output;
+                case INSIGHTS -> insights = (InsightsResult) output;
+                case SUMMARY -> summary = (SummaryResult) output;
+                case REPLY -> reply = (ReplyResult) output;
+                case PII -> {}
+            }
+            runs.add(
+                    new AgentRun(
+                            kind,
+                            call.request.seq(),
+                            provider,
+                            answeredBy,
+                            call.latencyMs,
+                            Math.max(1, call.requests),
+                            reason));
+        }
+        return new AgentResults(
+                call.request, sentiment, null, insights, summary, reply, runs, usage, reason);
+    }
+}

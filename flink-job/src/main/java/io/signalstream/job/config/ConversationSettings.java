@@ -1,0 +1,47 @@
+package io.signalstream.job.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * How the job keeps each conversation: everything it holds per conversation is bounded by these.
+ *
+ * @param window {@code RECENT_WINDOW}: messages kept in the transcript (one compacted record per
+ *     slot) and, for a model, in state; also how far back escalation and topic cues count
+ * @param windowLineChars {@code WINDOW_LINE_CHARS}: a message longer than this is clipped, with a
+ *     marker, in the window a model reads; the window holds at most {@code window × this}
+ *     characters
+ * @param ttl {@code CONVERSATION_TTL}: idle time after which a conversation is forgotten and its
+ *     records removed from the compacted topics
+ * @param dedupeWindow {@code DEDUPE_WINDOW}: a message id seen among the conversation's newest this
+ *     many messages counts once
+ * @param phoneRegion {@code PII_PHONE_REGION}: region of phone numbers written without a country
+ *     code
+ */
+public record ConversationSettings(
+        int window, int windowLineChars, Duration ttl, int dedupeWindow, String phoneRegion)
+        implements Serializable {
+
+    static ConversationSettings read(Settings s) {
+        return new ConversationSettings(
+                s.integer("recent-window", "RECENT_WINDOW", 20),
+                s.integer("window-line-chars", "WINDOW_LINE_CHARS", 2_000),
+                s.duration("conversation-ttl", "CONVERSATION_TTL", "P7D"),
+                s.integer("dedupe-window", "DEDUPE_WINDOW", 64),
+                s.text("phone-region", "PII_PHONE_REGION", "US").toUpperCase(Locale.ROOT));
+    }
+
+    void check() {
+        Settings.require(
+                window >= 1 && window <= 1_000, "RECENT_WINDOW must be between 1 and 1000");
+        Settings.require(
+                windowLineChars >= 100 && windowLineChars <= 16_000,
+                "WINDOW_LINE_CHARS must be between 100 and 16000");
+        Settings.require(
+                !ttl.isNegative() && !ttl.isZero(), "CONVERSATION_TTL must be a positive duration");
+        Settings.require(
+                dedupeWindow >= 1 && dedupeWindow <= 4_096,
+                "DEDUPE_WINDOW must be between 1 and 4096");
+    }
+}

@@ -1,0 +1,91 @@
+package io.signalstream.job.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Settings of the {@code gemini} provider. {@link #toString()} never prints the key.
+ *
+ * @param apiKey {@code GEMINI_API_KEY}; required when the provider is {@code gemini}
+ * @param model {@code GEMINI_MODEL}
+ * @param baseUrl {@code GEMINI_BASE_URL}, e.g. a proxy or a test server; null for Google's
+ * @param temperature {@code GEMINI_TEMPERATURE}
+ * @param rpmLimit {@code GEMINI_RPM_LIMIT}: requests per minute for the whole job, all subtasks
+ * @param maxOutputTokens {@code GEMINI_MAX_OUTPUT_TOKENS}: cap on each answer's length
+ * @param requestTimeout {@code GEMINI_REQUEST_TIMEOUT_MS}: one request's limit; the agent timeout
+ *     ({@code AGENT_TIMEOUT_MS}) bounds the whole call with its retries and its wait for budget
+ * @param piiViaGemini {@code GEMINI_PII}: also ask the model for personal data the local detector
+ *     missed (names, addresses, ...), sending redacted text only; off by default, and it takes half
+ *     of the budget
+ * @param summaryQuiet {@code GEMINI_SUMMARY_QUIET_MS}: a conversation quiet this long gets its
+ *     summary refreshed if messages arrived since the last call
+ * @param summaryEvery {@code GEMINI_SUMMARY_EVERY}: or after this many messages no call covered
+ */
+public record GeminiSettings(
+        String apiKey,
+        String model,
+        String baseUrl,
+        double temperature,
+        int rpmLimit,
+        int maxOutputTokens,
+        Duration requestTimeout,
+        boolean piiViaGemini,
+        Duration summaryQuiet,
+        int summaryEvery)
+        implements Serializable {
+
+    public static final String DEFAULT_MODEL = "gemini-2.5-flash";
+
+    static GeminiSettings read(Settings s) {
+        return new GeminiSettings(
+                s.text("gemini-api-key", "GEMINI_API_KEY", null),
+                s.text("gemini-model", "GEMINI_MODEL", DEFAULT_MODEL),
+                s.text("gemini-base-url", "GEMINI_BASE_URL", null),
+                s.decimal("gemini-temperature", "GEMINI_TEMPERATURE", 0.3),
+                s.integer("gemini-rpm-limit", "GEMINI_RPM_LIMIT", 1_000),
+                s.integer("gemini-max-output-tokens", "GEMINI_MAX_OUTPUT_TOKENS", 1_024),
+                s.millis("gemini-request-timeout-ms", "GEMINI_REQUEST_TIMEOUT_MS", 10_000),
+                s.flag("gemini-pii", "GEMINI_PII", false),
+                s.millis("gemini-summary-quiet-ms", "GEMINI_SUMMARY_QUIET_MS", 10_000),
+                s.integer("gemini-summary-every", "GEMINI_SUMMARY_EVERY", 5));
+    }
+
+    /** Fails at job start, before anything is called, when the provider cannot work. */
+    public void check() {
+        Settings.require(
+                apiKey != null && !apiKey.isBlank(),
+                "AI_PROVIDER=gemini needs GEMINI_API_KEY (or --gemini-api-key)");
+        Settings.require(rpmLimit >= 1, "GEMINI_RPM_LIMIT must be at least 1");
+        Settings.require(
+                temperature >= 0 && temperature <= 2, "GEMINI_TEMPERATURE must be between 0 and 2");
+        Settings.require(summaryEvery >= 1, "GEMINI_SUMMARY_EVERY must be at least 1");
+        Settings.require(maxOutputTokens >= 64, "GEMINI_MAX_OUTPUT_TOKENS must be at least 64");
+        Settings.require(
+                requestTimeout.toMillis() >= 100, "GEMINI_REQUEST_TIMEOUT_MS must be at least 100");
+    }
+
+    @Override
+    public String toString() {
+        return "Gemini{model="
+                + model
+                + ", baseUrl="
+                + (baseUrl == null ? "default" : baseUrl)
+                + ", temperature="
+                + temperature
+                + ", rpmLimit="
+                + rpmLimit
+                + ", maxOutputTokens="
+                + maxOutputTokens
+                + ", requestTimeout="
+                + requestTimeout
+                + ", piiViaGemini="
+                + piiViaGemini
+                + ", summaryQuiet="
+                + summaryQuiet
+                + ", summaryEvery="
+                + summaryEvery
+                + ", apiKey="
+                + (apiKey == null ? "none" : "(hidden)")
+                + "}";
+    }
+}

@@ -1,0 +1,46 @@
+package io.signalstream.job.config;
+
+import java.io.Serializable;
+
+/**
+ * How the job writes: one producer per subtask for every output.
+ *
+ * @param agentTopics {@code AGENT_TOPICS}: also write each agent's result to {@code
+ *     support.ai.<agent>} (the aggregate carries them all either way)
+ * @param maxRecordBytes {@code MAX_RECORD_BYTES}: no record the job writes is larger; an output
+ *     that would be is replaced by a dead letter saying so. Keep it below the producer's {@code
+ *     max.request.size} and the topics' {@code max.message.bytes} (1 MiB by default)
+ * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch
+ * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
+ * @param compression {@code KAFKA_COMPRESSION}: {@code lz4}, {@code zstd}, {@code snappy}, {@code
+ *     gzip} or {@code none}
+ */
+public record OutputSettings(
+        boolean agentTopics, int maxRecordBytes, int lingerMs, int batchBytes, String compression)
+        implements Serializable {
+
+    /** The producer's request limit; {@link #maxRecordBytes} must leave room under it. */
+    public static final int MAX_REQUEST_BYTES = 1_048_576;
+
+    static OutputSettings read(Settings s) {
+        return new OutputSettings(
+                s.flag("agent-topics", "AGENT_TOPICS", false),
+                s.integer("max-record-bytes", "MAX_RECORD_BYTES", 900_000),
+                s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 5),
+                s.integer("kafka-batch-bytes", "KAFKA_BATCH_BYTES", 262_144),
+                s.text("kafka-compression", "KAFKA_COMPRESSION", "lz4"));
+    }
+
+    void check() {
+        Settings.require(
+                maxRecordBytes >= 16_384 && maxRecordBytes <= MAX_REQUEST_BYTES - 16_384,
+                "MAX_RECORD_BYTES must be between 16384 and " + (MAX_REQUEST_BYTES - 16_384));
+        Settings.require(lingerMs >= 0 && lingerMs <= 1_000, "KAFKA_LINGER_MS must be 0 to 1000");
+        Settings.require(
+                batchBytes >= 16_384 && batchBytes <= MAX_REQUEST_BYTES,
+                "KAFKA_BATCH_BYTES must be between 16384 and " + MAX_REQUEST_BYTES);
+        Settings.require(
+                java.util.Set.of("lz4", "zstd", "snappy", "gzip", "none").contains(compression),
+                "KAFKA_COMPRESSION must be one of lz4, zstd, snappy, gzip, none");
+    }
+}

@@ -1,0 +1,102 @@
+package io.signalstream.job.records;
+
+import io.signalstream.model.ConversationKey;
+import java.io.IOException;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * What the conversation operator asks of the agents: compact and bounded, never the whole window.
+ *
+ * @param kind what to do
+ * @param seq the message count the answer reflects
+ * @param message {@code MESSAGE}: the new message; {@code ANALYSIS}: the customer message it
+ *     answers; otherwise null
+ * @param context the local agents' context as of {@code seq} (also what a model falls back on)
+ * @param transcript model calls only: the recent window, oldest first, lines clipped; else empty
+ * @param createdAtMs processing time the request was made
+ */
+@TypeInfo(RecordTypeInfoFactory.class)
+public record AgentRequest(
+        Kind kind,
+        String tenantId,
+        String conversationId,
+        long seq,
+        InboundMessage message,
+        ConversationContext context,
+        List<TranscriptLine> transcript,
+        long createdAtMs) {
+
+    /** What a request asks for. */
+    public enum Kind {
+        /** A new message: the local agents answer it at once (all of them, or the local part). */
+        MESSAGE,
+        /** A model call: sentiment, insights, summary and reply in one answer. */
+        ANALYSIS,
+        /** A model call: the summary alone, for messages no analysis covered. */
+        SUMMARY,
+        /** The conversation expired: forget it and remove what was written for it. */
+        EXPIRE;
+
+        public boolean modelCall() {
+            return this == ANALYSIS || this == SUMMARY;
+        }
+    }
+
+    public String key() {
+        return ConversationKey.of(tenantId, conversationId);
+    }
+
+    /**
+     * Format 1. Requests in flight are part of the async operator's checkpoint, so this format is
+     * state too.
+     */
+    public static final class Serializer extends ImmutableSerializer<AgentRequest> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        protected int format() {
+            return 1;
+        }
+
+        @Override
+        protected void write(AgentRequest r, DataOutputView out) throws IOException {
+            write1(r, out);
+        }
+
+        static void write1(AgentRequest r, DataOutputView out) throws IOException {
+            Serde.enumValue(out, r.kind());
+            Serde.string(out, r.tenantId());
+            Serde.string(out, r.conversationId());
+            out.writeLong(r.seq());
+            if (Serde.present(out, r.message())) {
+                InboundMessage.Serializer.write1(r.message(), out);
+            }
+            if (Serde.present(out, r.context())) {
+                ConversationContext.write(out, r.context());
+            }
+            Serde.list(out, r.transcript(), TranscriptLine::write);
+            out.writeLong(r.createdAtMs());
+        }
+
+        @Override
+        protected AgentRequest read(int format, DataInputView in) throws IOException {
+            return read1(in);
+        }
+
+        static AgentRequest read1(DataInputView in) throws IOException {
+            return new AgentRequest(
+                    Serde.enumValue(in, Kind.values()),
+                    Serde.string(in),
+                    Serde.string(in),
+                    in.readLong(),
+                    in.readBoolean() ? InboundMessage.Serializer.read1(in) : null,
+                    in.readBoolean() ? ConversationContext.read(in) : null,
+                    Serde.list(in, TranscriptLine::read),
+                    in.readLong());
+        }
+    }
+}

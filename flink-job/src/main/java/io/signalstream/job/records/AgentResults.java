@@ -1,0 +1,86 @@
+package io.signalstream.job.records;
+
+import io.signalstream.model.InsightsResult;
+import io.signalstream.model.LlmUsage;
+import io.signalstream.model.PiiResult;
+import io.signalstream.model.ReplyResult;
+import io.signalstream.model.SentimentResult;
+import io.signalstream.model.SummaryResult;
+import java.io.IOException;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Every agent's answer to one request, together: one async call per request, one record out. A part
+ * is null when its agent did not run for this request or failed ({@link #runs} says which).
+ *
+ * @param pii personal data of the whole conversation so far, the newest message redacted
+ * @param runs one per agent that ran
+ * @param usage what a model call cost; null for the local agents
+ * @param deadLetter why part of the answer failed or fell back; the request then also goes to the
+ *     dead-letter topic with this reason. Null when all went well.
+ */
+@TypeInfo(RecordTypeInfoFactory.class)
+public record AgentResults(
+        AgentRequest request,
+        SentimentResult sentiment,
+        PiiResult pii,
+        InsightsResult insights,
+        SummaryResult summary,
+        ReplyResult reply,
+        List<AgentRun> runs,
+        LlmUsage usage,
+        String deadLetter) {
+
+    /** Nothing to add: a request whose answer a newer one already covers, or an expiry. */
+    public static AgentResults none(AgentRequest request) {
+        return new AgentResults(request, null, null, null, null, null, List.of(), null, null);
+    }
+
+    /**
+     * An attempt that failed and may be tried again: no agent answered and nothing fell back yet.
+     */
+    public boolean retryable() {
+        return deadLetter == null && !runs.isEmpty() && runs.stream().noneMatch(AgentRun::answered);
+    }
+
+    /** Format 1: the request, the parts, the runs, usage and reason. */
+    public static final class Serializer extends ImmutableSerializer<AgentResults> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        protected int format() {
+            return 1;
+        }
+
+        @Override
+        protected void write(AgentResults r, DataOutputView out) throws IOException {
+            AgentRequest.Serializer.write1(r.request(), out);
+            Serde.sentiment(out, r.sentiment());
+            Serde.pii(out, r.pii());
+            Serde.insights(out, r.insights());
+            Serde.summary(out, r.summary());
+            Serde.reply(out, r.reply());
+            Serde.list(out, r.runs(), AgentRun::write);
+            Serde.usage(out, r.usage());
+            Serde.string(out, r.deadLetter());
+        }
+
+        @Override
+        protected AgentResults read(int format, DataInputView in) throws IOException {
+            return new AgentResults(
+                    AgentRequest.Serializer.read1(in),
+                    Serde.sentiment(in),
+                    Serde.pii(in),
+                    Serde.insights(in),
+                    Serde.summary(in),
+                    Serde.reply(in),
+                    Serde.list(in, AgentRun::read),
+                    Serde.usage(in),
+                    Serde.string(in));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.signalstream.job.records;
+
+import io.signalstream.model.Channel;
+import io.signalstream.model.ConversationKey;
+import io.signalstream.model.PiiEntity;
+import io.signalstream.model.Sender;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A message as it crosses the job's one network exchange (the {@code keyBy} on the conversation):
+ * already validated, its personal data found and redacted, and its local signals read. Raw personal
+ * data never leaves the parse stage.
+ *
+ * @param text the redacted text: each entity replaced by {@code <TYPE>}
+ * @param pii the entities found, offsets in the original text
+ */
+@TypeInfo(RecordTypeInfoFactory.class)
+public record InboundMessage(
+        String tenantId,
+        String conversationId,
+        String messageId,
+        Sender sender,
+        Channel channel,
+        Instant timestamp,
+        String text,
+        List<PiiEntity> pii,
+        MessageSignals signals) {
+
+    public String key() {
+        return ConversationKey.of(tenantId, conversationId);
+    }
+
+    /** Format 1: the fields in order, signals inline. */
+    public static final class Serializer extends ImmutableSerializer<InboundMessage> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        protected int format() {
+            return 1;
+        }
+
+        @Override
+        protected void write(InboundMessage m, DataOutputView out) throws IOException {
+            write1(m, out);
+        }
+
+        static void write1(InboundMessage m, DataOutputView out) throws IOException {
+            Serde.string(out, m.tenantId());
+            Serde.string(out, m.conversationId());
+            Serde.string(out, m.messageId());
+            Serde.enumValue(out, m.sender());
+            Serde.enumValue(out, m.channel());
+            Serde.instant(out, m.timestamp());
+            Serde.string(out, m.text());
+            Serde.list(out, m.pii(), Serde::piiEntity);
+            MessageSignals.write(out, m.signals());
+        }
+
+        @Override
+        protected InboundMessage read(int format, DataInputView in) throws IOException {
+            return read1(in);
+        }
+
+        static InboundMessage read1(DataInputView in) throws IOException {
+            return new InboundMessage(
+                    Serde.string(in),
+                    Serde.string(in),
+                    Serde.string(in),
+                    Serde.enumValue(in, Sender.values()),
+                    Serde.enumValue(in, Channel.values()),
+                    Serde.instant(in),
+                    Serde.string(in),
+                    Serde.list(in, Serde::piiEntity),
+                    MessageSignals.read(in));
+        }
+    }
+}

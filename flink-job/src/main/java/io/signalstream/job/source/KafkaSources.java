@@ -1,0 +1,38 @@
+package io.signalstream.job.source;
+
+import io.signalstream.job.config.KafkaSettings;
+import io.signalstream.job.records.SourceRecord;
+import io.signalstream.model.Topics;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The source on {@code support.messages.raw}. */
+public final class KafkaSources {
+
+    private KafkaSources() {}
+
+    /**
+     * Records of the raw topic, resuming from the checkpoint's offsets; a job without state starts
+     * where {@code START_FROM} says: the group's committed offsets (committed at each checkpoint,
+     * else the earliest), the earliest, or the latest.
+     */
+    public static KafkaSource<SourceRecord> messages(KafkaSettings kafka) {
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.topic(Topics.MESSAGES_RAW))
+                .setGroupId(kafka.groupId())
+                .setStartingOffsets(
+                        switch (kafka.startFrom()) {
+                            case "earliest" -> OffsetsInitializer.earliest();
+                            case "latest" -> OffsetsInitializer.latest();
+                            default ->
+                                    OffsetsInitializer.committedOffsets(
+                                            OffsetResetStrategy.EARLIEST);
+                        })
+                .setDeserializer(new SourceRecordDeserializer())
+                .setProperties(kafka.clientProperties())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+}

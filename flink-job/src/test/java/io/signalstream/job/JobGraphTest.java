@@ -1,0 +1,62 @@
+package io.signalstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalstream.job.config.JobConfig;
+import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.sink.KafkaSinks;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.io.network.partition.ResultPartitionType;
+import org.apache.flink.runtime.jobgraph.JobEdge;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The job's shape: one network exchange per message. The source, the parse stage and its dead
+ * letters form one chain; the conversation operator, the agents, the aggregator and the sink form
+ * the other, behind the only {@code keyBy}. Fails as soon as an operator breaks a chain.
+ */
+class JobGraphTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "gemini"})
+    void oneShuffleAndTwoChains(String provider) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        JobConfig config =
+                JobConfig.from(
+                        new String[] {
+                            "--bootstrap-servers", "unused:9092", "--ai-provider", provider
+                        },
+                        Map.of("GEMINI_API_KEY", "test-key"));
+        DataGeneratorSource<SourceRecord> source =
+                new DataGeneratorSource<>(
+                        i -> new SourceRecord("t", 0, i, 0, null, null),
+                        1,
+                        RateLimiterStrategy.noOp(),
+                        TypeInformation.of(SourceRecord.class));
+
+        SignalStreamJob.defineWorkflow(
+                env, source, new KafkaSinks(config.kafka(), config.output()), config);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+
+        List<JobVertex> vertices = graph.getVerticesSortedTopologicallyFromSources();
+        assertThat(vertices).hasSize(2);
+        assertThat(vertices.get(0).getName())
+                .contains("support.messages.raw", "parse, validate, redact", "sink support.dlq");
+        assertThat(vertices.get(1).getName())
+                .contains("conversation", "agents (" + provider + ")", "aggregate", "sink outputs");
+        List<JobEdge> inputs = vertices.get(1).getInputs();
+        assertThat(inputs).hasSize(1);
+        assertThat(inputs.get(0).getSource().getResultType())
+                .isEqualTo(ResultPartitionType.PIPELINED_BOUNDED);
+        assertThat(inputs.get(0).getShipStrategyName()).isEqualToIgnoringCase("hash");
+    }
+}

@@ -1,0 +1,107 @@
+package io.signalstream.job.aggregate;
+
+import io.signalstream.job.agents.local.LocalAgents;
+import io.signalstream.job.agents.local.LocalContextFold;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.ConversationContext;
+import io.signalstream.job.records.InboundMessage;
+import io.signalstream.model.AgentKind;
+import io.signalstream.model.Emotion;
+import io.signalstream.model.ResolutionStatus;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.SentimentResult;
+import io.signalstream.model.SummaryResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversations and the agents' answers to them, for the aggregator's tests. */
+final class Answers {
+
+    static final int WINDOW = 20;
+    private final LocalContextFold fold = new LocalContextFold();
+    private final LocalAgents agents = new LocalAgents(WINDOW);
+    private final List<AgentRequest> requests = new ArrayList<>();
+    private ConversationContext context;
+
+    /** The local provider's answer to the conversation's next message. */
+    AgentResults local(InboundMessage message) {
+        return agents.answer(next(message));
+    }
+
+    /** The request for the conversation's next message. */
+    AgentRequest next(InboundMessage message) {
+        long seq = requests.size() + 1;
+        context = fold.next(context, message, seq);
+        AgentRequest request =
+                new AgentRequest(
+                        AgentRequest.Kind.MESSAGE,
+                        message.tenantId(),
+                        message.conversationId(),
+                        seq,
+                        message,
+                        context,
+                        List.of(),
+                        0);
+        requests.add(request);
+        return request;
+    }
+
+    /** A model provider's local part of the message: PII only. */
+    AgentResults piiPart(InboundMessage message) {
+        AgentRequest request = next(message);
+        AgentRun run =
+                new AgentRun(AgentKind.PII, request.seq(), "local", LocalAgents.MODEL, 0, 1, null);
+        return new AgentResults(
+                request,
+                null,
+                agents.pii(request.context(), message),
+                null,
+                null,
+                null,
+                List.of(run),
+                null,
+                null);
+    }
+
+    /** A model's answer covering message {@code seq}: sentiment and summary. */
+    AgentResults modelAnswer(long seq, double score, String summary) {
+        AgentRequest asked = requests.get((int) seq - 1);
+        AgentRequest request =
+                new AgentRequest(
+                        AgentRequest.Kind.ANALYSIS,
+                        asked.tenantId(),
+                        asked.conversationId(),
+                        seq,
+                        asked.message(),
+                        asked.context(),
+                        List.of(),
+                        0);
+        return new AgentResults(
+                request,
+                new SentimentResult(SentimentLabel.NEGATIVE, score, 0.9, Emotion.ANGRY, "model"),
+                null,
+                null,
+                new SummaryResult(summary, List.of(), ResolutionStatus.OPEN),
+                null,
+                List.of(
+                        new AgentRun(AgentKind.SENTIMENT, seq, "gemini", "m", 900, 1, null),
+                        new AgentRun(AgentKind.SUMMARY, seq, "gemini", "m", 900, 1, null)),
+                null,
+                null);
+    }
+
+    AgentRequest expire() {
+        AgentRequest last = requests.get(requests.size() - 1);
+        return new AgentRequest(
+                AgentRequest.Kind.EXPIRE,
+                last.tenantId(),
+                last.conversationId(),
+                last.seq(),
+                null,
+                null,
+                List.of(),
+                0);
+    }
+}

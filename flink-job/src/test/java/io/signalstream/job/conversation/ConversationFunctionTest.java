@@ -1,0 +1,197 @@
+package io.signalstream.job.conversation;
+
+import static io.signalstream.job.Fixtures.agent;
+import static io.signalstream.job.Fixtures.customer;
+import static io.signalstream.job.Fixtures.inbound;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalstream.job.agents.local.LocalContextFold;
+import io.signalstream.job.config.ConversationSettings;
+import io.signalstream.job.records.AgentRequest;
+import io.signalstream.job.records.InboundMessage;
+import io.signalstream.model.Intent;
+import io.signalstream.model.Sender;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The keyed pass under the local provider: counts, dedupe, context, expiry, restore. */
+class ConversationFunctionTest {
+
+    static final Duration TTL = Duration.ofHours(1);
+    static final ConversationSettings SETTINGS = new ConversationSettings(3, 200, TTL, 4, "US");
+
+    private KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, AgentRequest> harness;
+
+    static KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, AgentRequest> harness(
+            ConversationSettings settings, CallPlanner planner, boolean keepWindow)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new ConversationFunction(
+                                settings, planner, new LocalContextFold(), keepWindow)),
+                InboundMessage::key,
+                Types.STRING);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = harness(SETTINGS, CallPlanner.NONE, false);
+        harness.open();
+        harness.setProcessingTime(1_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private List<AgentRequest> requests() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void countsEachMessageOnceEvenWhenDeliveredTwice() throws Exception {
+        // Given a message delivered twice, as after a client's retry or a producer's
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m2", "Anyone there?", 5), 0);
+
+        // Then the duplicate asked for nothing and was not counted
+        assertThat(requests()).extracting(AgentRequest::seq).containsExactly(1L, 2L);
+        assertThat(requests())
+                .extracting(AgentRequest::kind)
+                .containsOnly(AgentRequest.Kind.MESSAGE);
+        assertThat(requests().get(1).message().messageId()).isEqualTo("m2");
+    }
+
+    @Test
+    void theDedupeWindowIsBoundedByCountAndTheStateDoesNotGrow() throws Exception {
+        // Given more messages than the dedupe window (4) holds, then the first one again
+        for (int i = 1; i <= 6; i++) {
+            harness.processElement(customer("c1", "m" + i, "message " + i, i), 0);
+        }
+        int entries = harness.numKeyedStateEntries();
+        harness.processElement(customer("c1", "m6", "message 6", 6), 0);
+        harness.processElement(customer("c1", "m1", "message 1", 1), 0);
+
+        // Then an id among the newest four counts once; an older one is counted again, as the
+        // documented window says; and the state is still one value for the conversation
+        assertThat(requests())
+                .extracting(AgentRequest::seq)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(entries).isEqualTo(1);
+    }
+
+    @Test
+    void theRequestCarriesTheMessageAndACompactContextNotTheWindow() throws Exception {
+        harness.processElement(customer("c1", "m1", "I want a refund, my parcel never came", 0), 0);
+        harness.processElement(agent("c1", "m2", "Sorry to hear that! Checking now", 1), 0);
+        harness.processElement(customer("c1", "m3", "Mail me at bob@example.org", 2), 0);
+
+        AgentRequest last = requests().get(2);
+        assertThat(last.transcript()).isEmpty();
+        assertThat(last.message().text()).isEqualTo("Mail me at <EMAIL_ADDRESS>");
+        assertThat(last.context().intent()).isEqualTo(Intent.REFUND_REQUEST);
+        assertThat(last.context().firstCustomerLine()).contains("refund");
+        assertThat(last.context().keyPoints())
+                .containsExactly(
+                        "customer: I want a refund, my parcel never came",
+                        "agent: Sorry to hear that! Checking now",
+                        "customer: Mail me at <EMAIL_ADDRESS>");
+        assertThat(last.context().entities())
+                .singleElement()
+                .extracting(e -> e.type())
+                .isEqualTo("EMAIL_ADDRESS");
+        assertThat(last.context().trend()).hasSize(2); // customer messages only
+    }
+
+    @Test
+    void keepsConversationsAndTenantsApart() throws Exception {
+        harness.processElement(customer("c1", "m1", "one", 0), 0);
+        harness.processElement(inbound("other", "c1", "m1", Sender.CUSTOMER, "other tenant", 0), 0);
+        harness.processElement(customer("c2", "m1", "same id, other conversation", 0), 0);
+
+        assertThat(requests())
+                .extracting(AgentRequest::key)
+                .containsExactly("acme/c1", "other/c1", "acme/c2");
+        assertThat(requests()).extracting(AgentRequest::seq).containsOnly(1L);
+    }
+
+    @Test
+    void aBusyConversationHasOneExpiryTimerNotOnePerMessage() throws Exception {
+        for (int i = 1; i <= 50; i++) {
+            harness.setProcessingTime(1_000 + i * 10L);
+            harness.processElement(customer("c1", "m" + i, "message " + i, i), 0);
+        }
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleConversationExpiresAndIsForgottenEntirely() throws Exception {
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m2", "Hello again", 0), 0);
+
+        harness.setProcessingTime(
+                1_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+
+        AgentRequest last = requests().get(requests().size() - 1);
+        assertThat(last.kind()).isEqualTo(AgentRequest.Kind.EXPIRE);
+        assertThat(last.seq()).isEqualTo(2); // the aggregator tombstones this many slots
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // and it starts again from the beginning
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        assertThat(requests().get(requests().size() - 1).seq()).isEqualTo(1);
+    }
+
+    @Test
+    void aConversationActiveWhenItsTimerFiresIsKeptAndItsTimerMoved() throws Exception {
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.setProcessingTime(1_000 + TTL.toMillis() / 2);
+        harness.processElement(customer("c1", "m2", "Still there?", 0), 0);
+
+        harness.setProcessingTime(
+                1_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+
+        assertThat(requests())
+                .extracting(AgentRequest::kind)
+                .doesNotContain(AgentRequest.Kind.EXPIRE);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestoredConversationKeepsItsCountItsDedupeAndItsPendingExpiry() throws Exception {
+        // Given a conversation and a snapshot taken with its expiry timer pending
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m2", "Hello again", 0), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+        harness.close();
+
+        // When a new operator restores it
+        harness = harness(SETTINGS, CallPlanner.NONE, false);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(2_000);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.processElement(customer("c1", "m2", "Hello again", 0), 0);
+        harness.processElement(customer("c1", "m3", "Third", 0), 0);
+
+        // Then the duplicate is still known, the count goes on, and the timer still fires
+        assertThat(requests()).extracting(AgentRequest::seq).containsExactly(3L);
+        harness.setProcessingTime(
+                2_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+        assertThat(requests().get(requests().size() - 1).kind())
+                .isEqualTo(AgentRequest.Kind.EXPIRE);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}
