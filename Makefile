@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test test-faults eval bench bench-stack bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build test test-faults eval bench bench-stack bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -14,8 +14,9 @@ help:
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
-	@echo "make bench   every benchmark (about 12 minutes): target/bench/results.json and docs/benchmarks.md"
-	@echo "make bench-stack   ingest, pipeline throughput and end-to-end latency on the local stack"
+	@echo "make bench   every benchmark (about 15 minutes): target/bench/results.json and docs/benchmarks.md"
+	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
+	@echo "make bench-profile JFR profiles of the job (capacity runs) and of the API (end to end), apart from bench"
 	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
 	@echo "make bench-llm     share of the Gemini budget used at saturation (fake Gemini, ~2 min)"
@@ -89,11 +90,18 @@ bench-llm: build
 	$(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.workingdir=$(CURDIR) \
 	  -Dexec.args="@scripts/jvm.options -Xmx3g -cp %classpath io.signalstream.local.LlmBudgetBenchmark $(CURDIR)/target/bench/llm-budget.json 70"
+# The load generator is this JVM; Kafka, the job and the API are its child processes (own JVMs).
+# BENCH_OPTS takes -Dbench.* sizes (see StackBench.Settings), e.g. -Dbench.burst=100000.
+BENCH_MAIN := $(MVN) -q -pl local-stack test-compile exec:exec -Dexec.executable=$(JAVA) \
+  -Dexec.classpathScope=test -Dexec.workingdir=$(CURDIR)
 bench-stack: build
 	@mkdir -p target/bench
-	SIGNALSTREAM_INGEST_RATE=1000000 $(MVN) -q -pl local-stack exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
-	  -Dexec.workingdir=$(CURDIR) \
-	  -Dexec.args="@scripts/jvm.options -Xmx4g -cp %classpath io.signalstream.local.Bench $(CURDIR)/target/bench/stack.json"
+	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/stack.json"
+bench-profile: build
+	@mkdir -p target/bench
+	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g -Dbench.profile=target/bench/job.jfr $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/profile-job.json"
+	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g -Dbench.burst=50000 -Dbench.warmupSeconds=5 -Dbench.rounds=1 -Dbench.profileApi=target/bench/api.jfr $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/profile-api.json"
+	@echo "Profiles: target/bench/job.jfr and target/bench/api.jfr (jfr print --stack-depth 200 --events jdk.ExecutionSample ...)"
 bench-recovery: build
 	@mkdir -p target/bench
 	$(MVN) -pl system-tests verify -DskipFaultTests=false -Dtest='FaultToleranceITCase#taskManagerKilledMidStream' \
@@ -102,6 +110,6 @@ bench: build
 	@mkdir -p target/bench
 	$(MAKE) --no-print-directory bench-stack bench-llm bench-recovery
 	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
-	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 3 -w 2s -i 3 -r 2s -t 1 -rf json -rff $(CURDIR)/target/bench/jmh-agents.json"
+	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -t 1 -rf json -rff $(CURDIR)/target/bench/jmh-agents.json"
 	$(MVN) -q -pl local-stack exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.signalstream.local.BenchReport \
 	  -Dexec.args="$(CURDIR)/target/bench $(CURDIR)/docs/benchmarks.md"

@@ -126,7 +126,7 @@ final class ConversationStreamListener implements WsListener {
 
     /** The version's frame is built once by the view and shared by every session. */
     private void offer(IntelligenceView.Entry entry) {
-        pending.put(entry.aggregate().key(), entry.frame());
+        pending.put(entry.key(), entry.frame());
         if (draining.compareAndSet(false, true)) {
             senders.execute(this::drain);
         }

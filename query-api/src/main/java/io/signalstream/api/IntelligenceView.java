@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The latest aggregate of every conversation, from the compacted {@code support.ai.aggregated}
- * topic; the highest {@code version} wins, decided from the record's {@code version} header before
- * anything is parsed, so a replayed or older record costs no parsing. Each accepted version is
- * parsed once and its WebSocket frame built once, however many sessions receive it.
+ * topic; the highest {@code version} wins, decided from the record's {@code version} header, so the
+ * reader's thread parses nothing: an aggregate is parsed only when a request needs its fields, and
+ * its WebSocket frame built once, however many sessions receive it.
  *
  * <p>Keys are {@code tenant/conversation}; the view is indexed by tenant so a tenant's reads never
  * touch another tenant's entries. Subscribers hear of each change on the reader's thread and must
@@ -34,25 +34,53 @@ public final class IntelligenceView extends CompactedTopicReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntelligenceView.class);
 
-    /** One version of a conversation's aggregate: parsed, its bytes, and its frame once built. */
+    /**
+     * One version of a conversation's aggregate: its bytes as the job wrote them, parsed and framed
+     * only when first needed (a list or a read of its fields; a WebSocket frame).
+     */
     public static final class Entry {
         private final long version;
-        private final AggregatedIntelligence aggregate;
         private final byte[] json;
+        private final ObjectReader reader;
+        private volatile AggregatedIntelligence aggregate;
         private volatile String frame;
 
-        Entry(long version, AggregatedIntelligence aggregate, byte[] json) {
+        private final String key;
+
+        Entry(
+                String key,
+                long version,
+                byte[] json,
+                ObjectReader reader,
+                AggregatedIntelligence parsed) {
+            this.key = key;
             this.version = version;
-            this.aggregate = aggregate;
             this.json = json;
+            this.reader = reader;
+            this.aggregate = parsed;
         }
 
         public long version() {
             return version;
         }
 
+        /** The conversation's key, {@code tenant/conversation}. */
+        public String key() {
+            return key;
+        }
+
+        /** The aggregate, parsed on first use. */
         public AggregatedIntelligence aggregate() {
-            return aggregate;
+            AggregatedIntelligence a = aggregate;
+            if (a == null) {
+                try {
+                    a = reader.readValue(json);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                aggregate = a;
+            }
+            return a;
         }
 
         /** The aggregate's JSON as the job wrote it. */
@@ -145,19 +173,20 @@ public final class IntelligenceView extends CompactedTopicReader {
         }
         Entry current = tenant.get(key);
         long version = headerVersion(record);
-        if (current != null && version >= 0 && version <= current.version()) {
+        AggregatedIntelligence parsed = null;
+        if (version < 0) {
+            // Written without the header (an older job): the body says.
+            try {
+                parsed = reader.readValue(record.value());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            version = parsed.version();
+        }
+        if (current != null && version <= current.version()) {
             return; // replayed or older: decided without parsing
         }
-        AggregatedIntelligence aggregate;
-        try {
-            aggregate = reader.readValue(record.value());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (current != null && aggregate.version() <= current.version()) {
-            return;
-        }
-        Entry entry = new Entry(aggregate.version(), aggregate, record.value());
+        Entry entry = new Entry(key, version, record.value(), reader, parsed);
         tenant.put(key, entry);
         notify(subscribers.get(key), entry, key);
         notify(tenantSubscribers.get(tenantOf(key)), entry, key);
@@ -179,7 +208,7 @@ public final class IntelligenceView extends CompactedTopicReader {
     /** Offers an entry directly, as if read from the topic (tests without a broker). */
     void apply(AggregatedIntelligence aggregate, byte[] json) {
         String key = aggregate.key();
-        Entry entry = new Entry(aggregate.version(), aggregate, json);
+        Entry entry = new Entry(key, aggregate.version(), json, reader, aggregate);
         byTenant.computeIfAbsent(tenantOf(key), t -> new ConcurrentHashMap<>()).put(key, entry);
         notify(subscribers.get(key), entry, key);
         notify(tenantSubscribers.get(tenantOf(key)), entry, key);

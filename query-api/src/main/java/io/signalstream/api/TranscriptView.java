@@ -14,20 +14,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The recent transcript of every conversation, from the compacted {@code
  * support.conversations.transcript} topic: one record per window slot (key {@code
- * tenant/conversation#slot}), the higher {@code seq} winning within a slot. The slots of a
- * conversation together are its last messages; tombstones on them remove it.
+ * tenant/conversation#slot}), the higher {@code seq} (the record's header) winning within a slot.
+ * The slots of a conversation together are its last messages; tombstones on them remove it. Slots
+ * are kept as bytes and parsed only when a transcript is read.
  */
 public final class TranscriptView extends CompactedTopicReader {
 
     private final ObjectReader reader = Json.newMapper().readerFor(TranscriptEntry.class);
 
+    /** One slot's newest message: its seq (from the record's header) and bytes, parsed on use. */
+    private record Slot(long seq, byte[] json) {}
+
     /** tenant → conversation key → slot key → newest entry in that slot. */
-    private final Map<String, Map<String, Map<String, TranscriptEntry>>> byTenant =
-            new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Map<String, Slot>>> byTenant = new ConcurrentHashMap<>();
 
     public TranscriptView(ApiSettings settings) {
         super(settings, Topics.prefixed(settings.topicPrefix(), Topics.TRANSCRIPT));
@@ -35,12 +39,15 @@ public final class TranscriptView extends CompactedTopicReader {
 
     /** The conversation's recent messages, oldest first; empty when there are none. */
     public Optional<List<TranscriptEntry>> get(String conversationKey) {
-        Map<String, Map<String, TranscriptEntry>> tenant = byTenant.get(tenantOf(conversationKey));
-        Map<String, TranscriptEntry> slots = tenant == null ? null : tenant.get(conversationKey);
+        Map<String, Map<String, Slot>> tenant = byTenant.get(tenantOf(conversationKey));
+        Map<String, Slot> slots = tenant == null ? null : tenant.get(conversationKey);
         if (slots == null || slots.isEmpty()) {
             return Optional.empty();
         }
-        List<TranscriptEntry> entries = new ArrayList<>(slots.values());
+        List<TranscriptEntry> entries = new ArrayList<>(slots.size());
+        for (Slot slot : slots.values()) {
+            entries.add(parse(slot.json()));
+        }
         entries.sort(Comparator.comparingLong(TranscriptEntry::seq));
         return Optional.of(entries);
     }
@@ -60,7 +67,7 @@ public final class TranscriptView extends CompactedTopicReader {
         if (conversation == null) {
             return; // not a slot record
         }
-        Map<String, Map<String, TranscriptEntry>> tenant =
+        Map<String, Map<String, Slot>> tenant =
                 byTenant.computeIfAbsent(tenantOf(conversation), t -> new ConcurrentHashMap<>());
         if (record.value() == null) {
             tenant.computeIfPresent(
@@ -71,16 +78,23 @@ public final class TranscriptView extends CompactedTopicReader {
                     });
             return;
         }
-        TranscriptEntry entry;
-        try {
-            entry = reader.readValue(record.value());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Header header = record.headers().lastHeader("seq");
+        long seq =
+                header == null
+                        ? parse(record.value()).seq()
+                        : Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
         tenant.computeIfAbsent(conversation, k -> new ConcurrentHashMap<>())
                 .merge(
                         slotKey,
-                        entry,
+                        new Slot(seq, record.value()),
                         (old, incoming) -> incoming.seq() > old.seq() ? incoming : old);
+    }
+
+    private TranscriptEntry parse(byte[] json) {
+        try {
+            return reader.readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

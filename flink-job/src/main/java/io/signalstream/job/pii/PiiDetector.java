@@ -86,24 +86,26 @@ public final class PiiDetector {
     /** Finds entities in {@code text}; offsets refer to {@code text} as given. */
     public PiiResult detect(String text, String messageId) {
         List<PiiEntity> found = new ArrayList<>(2);
-        // Most messages hold few digits; the number patterns are only worth scanning when enough
-        // are there.
-        int digits = countDigits(text);
-        emails(text, messageId, found);
-        if (digits >= 2) {
+        // Most messages hold no number long enough to be personal data: one pass over the text
+        // says which of the costlier checks can find anything at all.
+        Shape shape = Shape.of(text);
+        if (shape.at) {
+            emails(text, messageId, found);
+        }
+        if (shape.ibanStart) {
             ibans(text, messageId, found);
         }
-        if (digits >= 13) {
+        if (shape.longestGrouped >= 13) {
             cards(text, messageId, found);
         }
-        if (digits >= 9) {
+        if (shape.longestGrouped >= 9) {
             ssns(text, messageId, found);
         }
-        if (digits >= 4) {
+        if (shape.digitDotDigit && shape.digits >= 4 || shape.colons >= 2) {
             ips(text, messageId, found);
         }
-        if (digits >= 7) {
-            phoneNumbers(text, digits, messageId, found);
+        if (shape.longestDialled >= 7) {
+            phoneNumbers(text, shape.digits, messageId, found);
         }
         if (found.isEmpty()) {
             return new PiiResult(false, List.of(), text);
@@ -277,6 +279,76 @@ public final class PiiDetector {
             at = e.end();
         }
         return out.append(text, at, text.length()).toString();
+    }
+
+    /**
+     * What one pass over a text tells: whether it has an {@code @}, the start of an IBAN (two
+     * capitals and two digits), a digit-dot-digit, colons, and its longest runs of digits: {@code
+     * grouped} by single spaces or dashes (cards, SSNs), {@code dialled} with any of the characters
+     * phone numbers are written with.
+     */
+    private static final class Shape {
+        boolean at;
+        boolean ibanStart;
+        boolean digitDotDigit;
+        int colons;
+        int digits;
+        int longestGrouped;
+        int longestDialled;
+
+        static Shape of(String text) {
+            Shape s = new Shape();
+            int grouped = 0;
+            int dialled = 0;
+            char previous = ' ';
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isDigit(c)) {
+                    s.digits++;
+                    grouped++;
+                    dialled++;
+                    s.longestGrouped = Math.max(s.longestGrouped, grouped);
+                    s.longestDialled = Math.max(s.longestDialled, dialled);
+                    if (previous == '.' && i >= 2 && Character.isDigit(text.charAt(i - 2))) {
+                        s.digitDotDigit = true;
+                    }
+                    if (i >= 3
+                            && Character.isDigit(previous)
+                            && isUpper(text.charAt(i - 2))
+                            && isUpper(text.charAt(i - 3))) {
+                        s.ibanStart = true;
+                    }
+                } else {
+                    boolean group = (c == ' ' || c == '-') && Character.isDigit(previous);
+                    grouped = group ? grouped : 0;
+                    dialled = dialSeparator(c) ? dialled : 0;
+                    if (c == '@') {
+                        s.at = true;
+                    } else if (c == ':') {
+                        s.colons++;
+                    }
+                }
+                previous = c;
+            }
+            return s;
+        }
+
+        private static boolean isUpper(char c) {
+            return c >= 'A' && c <= 'Z';
+        }
+
+        /** Characters a phone number may be written with between its digits. */
+        private static boolean dialSeparator(char c) {
+            return c == ' '
+                    || c == '-'
+                    || c == '.'
+                    || c == '('
+                    || c == ')'
+                    || c == '+'
+                    || c == '/'
+                    || c == '\u00A0'
+                    || Character.getType(c) == Character.DASH_PUNCTUATION;
+        }
     }
 
     private static String before(String text, int index, int length) {

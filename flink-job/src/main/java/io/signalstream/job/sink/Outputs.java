@@ -33,14 +33,11 @@ public final class Outputs {
     /** Header values are capped so one huge error message cannot make the record too large. */
     static final int MAX_REASON_LENGTH = 2_000;
 
-    private final ObjectWriter aggregates;
-    private final ObjectWriter transcripts;
+    private final RecordJson json = new RecordJson();
     private final ObjectWriter agentResults;
 
     public Outputs() {
         ObjectMapper mapper = Json.newMapper();
-        aggregates = mapper.writerFor(AggregatedIntelligence.class);
-        transcripts = mapper.writerFor(TranscriptEntry.class);
         agentResults = mapper.writerFor(AgentResult.class);
     }
 
@@ -51,7 +48,7 @@ public final class Outputs {
         return new SinkRecord(
                 Topics.AI_AGGREGATED,
                 bytes(a.key()),
-                json(aggregates, a),
+                json.aggregate(a),
                 List.of(
                         SinkRecord.Header.of(
                                 AggregatedIntelligence.HEADER_VERSION, Long.toString(a.version())),
@@ -67,7 +64,7 @@ public final class Outputs {
                 bytes(
                         TranscriptEntry.slotKey(
                                 entry.key(), TranscriptEntry.slot(entry.seq(), window))),
-                json(transcripts, entry),
+                json.transcript(entry),
                 List.of(SinkRecord.Header.of("seq", Long.toString(entry.seq()))));
     }
 

@@ -3,7 +3,6 @@ package io.signalstream.job.agents.local;
 import io.signalstream.model.Intent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Intent by weighted cue phrases: every intent scores the cues found in the text, the highest score
@@ -13,30 +12,23 @@ import java.util.Map;
  */
 final class IntentRules {
 
-    /** A cue: its words, whether the last word is a prefix, and its weight for one intent. */
-    private record Cue(Intent intent, String[] words, boolean prefix, double weight) {}
-
     private static final int INTENTS = Intent.values().length;
 
-    /** Cues indexed by their first word; prefix cues of one word are kept apart. */
-    private static final Map<String, List<Cue>> BY_FIRST_WORD = new java.util.HashMap<>();
+    /** Every intent's cues, one bit per intent (its ordinal). */
+    private static final Cues CUES = new Cues();
 
-    private static final List<Cue> PREFIXES = new ArrayList<>();
+    /** Each cue's weight, by its id in {@link #CUES}. */
+    private static final List<Double> WEIGHTS = new ArrayList<>();
 
     /** Cues as {@code "phrase=weight, phrase*=weight, ..."}. */
     private static void cues(Intent intent, String spec) {
         for (String item : spec.split(",\\s*")) {
             int eq = item.lastIndexOf('=');
-            String text = item.substring(0, eq).strip();
-            double weight = Double.parseDouble(item.substring(eq + 1));
-            boolean prefix = text.endsWith("*");
-            String[] words = (prefix ? text.substring(0, text.length() - 1) : text).split(" ");
-            Cue cue = new Cue(intent, words, prefix, weight);
-            if (prefix && words.length == 1) {
-                PREFIXES.add(cue);
-            } else {
-                BY_FIRST_WORD.computeIfAbsent(words[0], k -> new ArrayList<>()).add(cue);
+            int id = CUES.cue(intent.ordinal(), item.substring(0, eq));
+            while (WEIGHTS.size() <= id) {
+                WEIGHTS.add(0.0);
             }
+            WEIGHTS.set(id, Double.parseDouble(item.substring(eq + 1)));
         }
     }
 
@@ -119,21 +111,7 @@ final class IntentRules {
     /** The intent of a text already split by {@link #words}. */
     static Intent classify(List<String> words) {
         double[] score = new double[INTENTS];
-        for (int i = 0; i < words.size(); i++) {
-            List<Cue> cues = BY_FIRST_WORD.get(words.get(i));
-            if (cues != null) {
-                for (Cue cue : cues) {
-                    if (matches(cue, words, i)) {
-                        score[cue.intent().ordinal()] += cue.weight();
-                    }
-                }
-            }
-            for (Cue cue : PREFIXES) {
-                if (words.get(i).startsWith(cue.words()[0])) {
-                    score[cue.intent().ordinal()] += cue.weight();
-                }
-            }
-        }
+        CUES.forEach(words, (id, bit) -> score[Long.numberOfTrailingZeros(bit)] += WEIGHTS.get(id));
         Intent best = Intent.GENERAL_INQUIRY;
         double bestScore = 0;
         for (Intent intent : Intent.values()) {
@@ -143,21 +121,6 @@ final class IntentRules {
             }
         }
         return best;
-    }
-
-    private static boolean matches(Cue cue, List<String> words, int at) {
-        String[] w = cue.words();
-        if (at + w.length > words.size()) {
-            return false;
-        }
-        for (int k = 1; k < w.length; k++) {
-            String word = words.get(at + k);
-            boolean last = k == w.length - 1;
-            if (!(last && cue.prefix() ? word.startsWith(w[k]) : word.equals(w[k]))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Lower-case words: letters, digits and the characters ' / # - inside them. */

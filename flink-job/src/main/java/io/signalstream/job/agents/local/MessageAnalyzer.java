@@ -3,8 +3,6 @@ package io.signalstream.job.agents.local;
 import io.signalstream.job.records.MessageSignals;
 import io.signalstream.model.Intent;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Reads the local provider's signals from one (redacted) message, once, where it enters the job:
@@ -26,75 +24,71 @@ public final class MessageAnalyzer {
     /** Reasons that make a conversation critical, by index in {@link #REASONS}. */
     static final int CRITICAL_REASONS = 3;
 
-    private static final List<Pattern> REASON_PATTERNS =
-            List.of(
-                    Pattern.compile(
-                            "\\b(fire|smoke|smoking|burn\\w*|sparks?|electric shock|shocked me|injur\\w*|hurt|unsafe|danger\\w*|overheat\\w*|exploded|gas leak)\\b"),
-                    Pattern.compile(
-                            "\\b(lawyer|attorney|legal action|sue|suing|court|solicitor|ombudsman)\\b"),
-                    Pattern.compile(
-                            "\\b(chargeback|charge back|dispute (the|this|it)|my bank|report you|consumer protection|bbb)\\b"),
-                    Pattern.compile("\\b(manager|supervisor|escalate|someone senior|your boss)\\b"),
-                    Pattern.compile(
-                            "\\b((or|if|unless)\\b.{0,60}\\b(cancel\\w*|close my account|leave|leaving|switch\\w*)|switching to a competitor|i'?m (done|leaving|cancell?ing))\\b"),
-                    Pattern.compile(
-                            "\\b(third|fourth|fifth|\\d+(st|nd|rd|th)) (time|email|call|message)|(three|four|five|several|many) times|again and again|over and over|how many times|keep (contacting|calling|writing|asking)|already (told|explained)|every day\\b"));
+    /** Escalation cues, one bit per reason in {@link #REASONS}. */
+    private static final Cues REASON_CUES =
+            new Cues()
+                    .add(
+                            0,
+                            "fire, smoke, smoking, burn*, spark, sparks, electric shock, shocked me,"
+                                    + " injur*, hurt, unsafe, danger*, overheat*, exploded, gas leak")
+                    .add(
+                            1,
+                            "lawyer, attorney, legal action, sue, suing, court, solicitor, ombudsman")
+                    .add(
+                            2,
+                            "chargeback, charge back, dispute the, dispute this, dispute it, my bank,"
+                                    + " report you, consumer protection, bbb")
+                    .add(3, "manager, supervisor, escalate, someone senior, your boss")
+                    .add(
+                            4,
+                            "switching to a competitor, i'm done, im done, i'm leaving, im leaving,"
+                                    + " i'm cancelling, im cancelling, i'm canceling, im canceling")
+                    .add(
+                            5,
+                            "third time*, third email*, third call*, third message*, fourth time*,"
+                                    + " fourth email*, fourth call*, fourth message*, fifth time*,"
+                                    + " fifth email*, fifth call*, fifth message*, three times,"
+                                    + " four times, five times, several times, many times,"
+                                    + " again and again, over and over, how many times,"
+                                    + " keep contacting, keep calling, keep writing, keep asking,"
+                                    + " already told, already explained, every day");
 
-    /** Words one of which must be in the text before its reason's pattern is worth running. */
-    private static final List<String[]> REASON_STEMS =
-            List.of(
-                    new String[] {
-                        "fire",
-                        "smok",
-                        "burn",
-                        "spark",
-                        "shock",
-                        "injur",
-                        "hurt",
-                        "unsafe",
-                        "danger",
-                        "overheat",
-                        "explod",
-                        "gas leak"
-                    },
-                    new String[] {
-                        "lawyer",
-                        "attorney",
-                        "legal",
-                        "sue",
-                        "suing",
-                        "court",
-                        "solicitor",
-                        "ombudsman"
-                    },
-                    new String[] {
-                        "chargeback",
-                        "charge back",
-                        "dispute",
-                        "bank",
-                        "report you",
-                        "consumer",
-                        "bbb"
-                    },
-                    new String[] {"manager", "supervisor", "escalat", "senior", "boss"},
-                    new String[] {"cancel", "close my account", "leav", "switch", "done"},
-                    new String[] {
-                        "time",
-                        "email",
-                        "call",
-                        "message",
-                        "again",
-                        "over and over",
-                        "keep",
-                        "already",
-                        "every day"
-                    });
+    private static final int CANCEL_THREAT = 4;
+    private static final int REPEATED = 5;
 
-    private static final Pattern URGENT =
-            Pattern.compile("\\b(urgent|urgently|asap|immediately|right now|today|emergency)\\b");
-    private static final String[] URGENT_STEMS = {
-        "urgent", "asap", "immediately", "right now", "today", "emergency"
-    };
+    /** A condition ("or", "if", "unless") this many words before a way out is a threat. */
+    private static final int THREAT_REACH = 12;
+
+    private static final Cues URGENT =
+            new Cues().add(0, "urgent, urgently, asap, immediately, right now, today, emergency");
+
+    private static final Cues EMOTION_CUES =
+            new Cues()
+                    .add(
+                            bit(MessageSignals.EMOTION_ANGRY),
+                            "furious, angry, angrier, outraged, disgust*, unacceptable, ridiculous,"
+                                    + " worst, scam*, joke*, demand*, lawyer*, sue")
+                    .add(
+                            bit(MessageSignals.EMOTION_FRUSTRATED),
+                            "still, again, third time, fed up, sick of, frustrat*, annoy*, keep*,"
+                                    + " every time, forever, waiting, how long, so long")
+                    .add(
+                            bit(MessageSignals.EMOTION_ANXIOUS),
+                            "worried, concerned, nervous, anxious, scared, afraid, urgent*, asap,"
+                                    + " fraud*, someone else, hacked")
+                    .add(
+                            bit(MessageSignals.EMOTION_DISAPPOINTED),
+                            "disappoint*, let down, expected better, expected much better,"
+                                    + " unfortunately, sad")
+                    .add(
+                            bit(MessageSignals.EMOTION_CONFUSED),
+                            "confused, don't understand, dont understand, unclear, makes no sense")
+                    .add(bit(MessageSignals.EMOTION_GRATEFUL), "grateful, thank*");
+
+    private static final Cues RESOLVED =
+            new Cues()
+                    .add(0, "resolved, that fixed it, that worked, all sorted, problem solved")
+                    .add(1, "not resolved, isn't resolved, isnt resolved, still not, unresolved");
 
     /** Topic cues: a word (or its prefix, with {@code *}) and the topic it names. */
     static final String[][] TOPICS = {
@@ -128,16 +122,19 @@ public final class MessageAnalyzer {
     /** The signals of one message's text. */
     public MessageSignals analyze(String text) {
         SentimentAnalyzer.Scores scores = sentiment.score(text);
-        String lower = text.toLowerCase(Locale.ROOT);
         List<String> words = IntentRules.words(text);
-        int reason = -1;
-        for (int i = 0; i < REASON_PATTERNS.size() && reason < 0; i++) {
-            if (Text.containsAny(lower, REASON_STEMS.get(i))
-                    && REASON_PATTERNS.get(i).matcher(lower).find()) {
-                reason = i;
-            }
-        }
         List<String> cues = scores.cues();
+        long emotions = EMOTION_CUES.find(words);
+        if (text.contains("??")) {
+            emotions |= MessageSignals.EMOTION_CONFUSED;
+        }
+        if (scores.politePositive() > 0) {
+            emotions |= MessageSignals.EMOTION_GRATEFUL;
+        }
+        if (shouting(text)) {
+            emotions |= MessageSignals.EMOTION_SHOUTING;
+        }
+        long resolved = RESOLVED.find(words);
         return new MessageSignals(
                 (float) scores.compound(),
                 (float) scores.positive(),
@@ -147,90 +144,74 @@ public final class MessageAnalyzer {
                         ? List.copyOf(cues)
                         : List.copyOf(cues.subList(0, MessageSignals.MAX_CUES)),
                 IntentRules.classify(words),
-                reason,
-                Text.containsAny(lower, URGENT_STEMS) && URGENT.matcher(lower).find(),
-                emotionCues(text, lower, scores),
-                topics(words, lower),
-                resolved(lower));
+                reason(words),
+                URGENT.find(words) != 0,
+                (int) emotions,
+                topics(words),
+                resolved == 1);
     }
 
-    private static int emotionCues(String text, String lower, SentimentAnalyzer.Scores scores) {
-        int cues = 0;
-        if (Text.containsAny(
-                lower,
-                "furious",
-                "angry",
-                "outraged",
-                "disgust",
-                "unacceptable",
-                "ridiculous",
-                "worst",
-                "scam",
-                "joke",
-                "demand",
-                "lawyer",
-                "sue ")) {
-            cues |= MessageSignals.EMOTION_ANGRY;
+    /** The strongest escalation reason the words state, or -1. */
+    static int reason(List<String> words) {
+        long found = REASON_CUES.find(words);
+        if ((found & (1L << CANCEL_THREAT)) == 0 && conditionalWayOut(words)) {
+            found |= 1L << CANCEL_THREAT;
         }
-        if (shouting(text)) {
-            cues |= MessageSignals.EMOTION_SHOUTING;
+        if ((found & (1L << REPEATED)) == 0 && ordinalContact(words)) {
+            found |= 1L << REPEATED;
         }
-        if (Text.containsAny(
-                lower,
-                "still",
-                "again",
-                "third time",
-                "fed up",
-                "sick of",
-                "frustrat",
-                "annoy",
-                "keep",
-                "every time",
-                "forever",
-                "waiting",
-                "how long",
-                "so long")) {
-            cues |= MessageSignals.EMOTION_FRUSTRATED;
+        return found == 0 ? -1 : Long.numberOfTrailingZeros(found);
+    }
+
+    /** "... or I cancel", "if this goes on I'm leaving", "unless ..., I'll switch". */
+    private static boolean conditionalWayOut(List<String> words) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (!(w.equals("or") || w.equals("if") || w.equals("unless"))) {
+                continue;
+            }
+            for (int k = i + 1; k < words.size() && k <= i + THREAT_REACH; k++) {
+                String out = words.get(k);
+                if (out.startsWith("cancel")
+                        || out.startsWith("switch")
+                        || out.equals("leave")
+                        || out.equals("leaving")
+                        || out.equals("close")
+                                && k + 2 < words.size()
+                                && words.get(k + 1).equals("my")
+                                && words.get(k + 2).equals("account")) {
+                    return true;
+                }
+            }
         }
-        if (Text.containsAny(
-                lower,
-                "worried",
-                "concerned",
-                "nervous",
-                "anxious",
-                "scared",
-                "afraid",
-                "urgent",
-                "asap",
-                "fraud",
-                "someone else",
-                "hacked")) {
-            cues |= MessageSignals.EMOTION_ANXIOUS;
+        return false;
+    }
+
+    /** "the 4th time", "my 5th email". */
+    private static boolean ordinalContact(List<String> words) {
+        for (int i = 0; i + 1 < words.size(); i++) {
+            String w = words.get(i);
+            if (w.length() > 2
+                    && Character.isDigit(w.charAt(0))
+                    && (w.endsWith("st")
+                            || w.endsWith("nd")
+                            || w.endsWith("rd")
+                            || w.endsWith("th"))
+                    && w.chars().limit(w.length() - 2).allMatch(Character::isDigit)) {
+                String next = words.get(i + 1);
+                if (next.startsWith("time")
+                        || next.startsWith("email")
+                        || next.startsWith("call")
+                        || next.startsWith("message")) {
+                    return true;
+                }
+            }
         }
-        if (Text.containsAny(
-                lower,
-                "disappoint",
-                "let down",
-                "expected better",
-                "expected much better",
-                "unfortunately",
-                "sad")) {
-            cues |= MessageSignals.EMOTION_DISAPPOINTED;
-        }
-        if (Text.containsAny(
-                lower,
-                "confused",
-                "don't understand",
-                "dont understand",
-                "unclear",
-                "makes no sense",
-                "??")) {
-            cues |= MessageSignals.EMOTION_CONFUSED;
-        }
-        if (scores.politePositive() > 0 || Text.containsAny(lower, "grateful", "thank")) {
-            cues |= MessageSignals.EMOTION_GRATEFUL;
-        }
-        return cues;
+        return false;
+    }
+
+    private static int bit(int flag) {
+        return Integer.numberOfTrailingZeros(flag);
     }
 
     /** Several words (three characters or more) in capitals. */
@@ -259,7 +240,7 @@ public final class MessageAnalyzer {
         return caps >= 2;
     }
 
-    private static int topics(List<String> words, String lower) {
+    private static int topics(List<String> words) {
         int found = 0;
         for (int t = 0; t < TOPICS.length; t++) {
             String cue = TOPICS[t][0];
@@ -272,21 +253,12 @@ public final class MessageAnalyzer {
                 }
             }
         }
-        if (lower.contains("log in")) {
-            found |= 1 << 7; // the "login" topic
+        for (int i = 0; i + 1 < words.size(); i++) {
+            if (words.get(i).equals("log") && words.get(i + 1).equals("in")) {
+                found |= 1 << 7; // the "login" topic
+            }
         }
         return found;
-    }
-
-    private static boolean resolved(String lower) {
-        return Text.containsAny(
-                        lower,
-                        "resolved",
-                        "that fixed it",
-                        "that worked",
-                        "all sorted",
-                        "problem solved")
-                && !Text.containsAny(lower, "not resolved", "isn't resolved", "still not");
     }
 
     /** Whether {@code intent} names a problem the customer has (not a question or praise). */

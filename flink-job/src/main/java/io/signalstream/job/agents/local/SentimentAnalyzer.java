@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Rule-based sentiment of one message in the manner of VADER (Hutto and Gilbert, 2014): a valence
@@ -38,9 +36,6 @@ public final class SentimentAnalyzer {
     private static final double NEGATION = -0.74;
     private static final double NORMALIZE = 15.0;
 
-    private static final Pattern TOKEN =
-            Pattern.compile(
-                    "[\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?+|>?[:;=8]['-]?[()\\[\\]DPp/|]|<3|[.!?]");
     private static final Set<String> NEGATIONS =
             Set.of(
                     "not",
@@ -224,14 +219,8 @@ public final class SentimentAnalyzer {
     }
 
     private Scores analyze(String text) {
-        List<String> raw = new ArrayList<>();
-        Matcher m = TOKEN.matcher(text);
-        while (m.find()) {
-            raw.add(m.group());
-        }
-        boolean shouting =
-                !text.equals(
-                        text.toUpperCase(Locale.ROOT)); // emphasis counts only in mixed-case text
+        List<String> raw = tokens(text);
+        boolean shouting = hasLowerCase(text); // emphasis counts only in mixed-case text
         List<String> tokens = new ArrayList<>(raw.size());
         for (String t : raw) {
             tokens.add(normalize(t));
@@ -395,6 +384,97 @@ public final class SentimentAnalyzer {
             }
             if (NEGATIONS.contains(t)
                     || t.endsWith("nt") && t.length() > 3 && NEGATIONS.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The text's tokens: words (letters and numbers, with one apostrophe and the letters after it,
+     * as in "don't"), emoticons such as {@code :)} or {@code >:(}, {@code <3}, and the sentence
+     * marks {@code . ! ?}. One pass, no regular expression.
+     */
+    static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>(text.length() / 4 + 1);
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            if (wordChar(cp)) {
+                int j = i + Character.charCount(cp);
+                while (j < n && wordChar(text.codePointAt(j))) {
+                    j += Character.charCount(text.codePointAt(j));
+                }
+                if (j + 1 < n
+                        && (text.charAt(j) == '\'' || text.charAt(j) == '’')
+                        && Character.isLetter(text.codePointAt(j + 1))) {
+                    j++;
+                    while (j < n && Character.isLetter(text.codePointAt(j))) {
+                        j += Character.charCount(text.codePointAt(j));
+                    }
+                }
+                out.add(text.substring(i, j));
+                i = j;
+                continue;
+            }
+            int emoticon = emoticon(text, i);
+            if (emoticon > i) {
+                out.add(text.substring(i, emoticon));
+                i = emoticon;
+            } else if (cp == '<' && i + 1 < n && text.charAt(i + 1) == '3') {
+                out.add("<3");
+                i += 2;
+            } else {
+                if (cp == '.' || cp == '!' || cp == '?') {
+                    out.add(String.valueOf((char) cp));
+                }
+                i += Character.charCount(cp);
+            }
+        }
+        return out;
+    }
+
+    /** A letter or a number of any kind (Unicode's L and N). */
+    private static boolean wordChar(int cp) {
+        if (cp < 128) {
+            return cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z' || cp >= '0' && cp <= '9';
+        }
+        if (Character.isLetter(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER
+                || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER;
+    }
+
+    /** The end of an emoticon {@code >?[:;=8]['-]?[()[]DPp/|]} starting at {@code i}, or i. */
+    private static int emoticon(String text, int i) {
+        int j = i;
+        int n = text.length();
+        if (j < n && text.charAt(j) == '>') {
+            j++;
+        }
+        if (j >= n || ":;=8".indexOf(text.charAt(j)) < 0) {
+            return i;
+        }
+        j++;
+        if (j < n && "()[]DPp/|".indexOf(text.charAt(j)) >= 0) {
+            return j + 1;
+        }
+        if (j + 1 < n
+                && (text.charAt(j) == '\'' || text.charAt(j) == '-')
+                && "()[]DPp/|".indexOf(text.charAt(j + 1)) >= 0) {
+            return j + 2;
+        }
+        return i;
+    }
+
+    private static boolean hasLowerCase(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isLowerCase(c) || Character.toUpperCase(c) != c) {
                 return true;
             }
         }

@@ -45,7 +45,8 @@ public class AgentsBenchmark {
     private static final Instant T = Instant.parse("2026-01-15T10:00:00Z");
 
     private final PiiDetector pii = new PiiDetector("US");
-    private final MessageAnalyzer analyzer = new MessageAnalyzer(new SentimentAnalyzer());
+    private final SentimentAnalyzer sentiment = new SentimentAnalyzer();
+    private final MessageAnalyzer analyzer = new MessageAnalyzer(sentiment);
     private final LocalContextFold fold = new LocalContextFold();
     private final LocalAgents agents = new LocalAgents(20);
     private final ConversationContext[] contexts = new ConversationContext[MESSAGES.length];
@@ -105,6 +106,16 @@ public class AgentsBenchmark {
     @Benchmark
     public Object signalsOnly() {
         return analyzer.analyze(MESSAGES[nextMessage()] + " #" + (++sequence));
+    }
+
+    @Benchmark
+    public Object sentimentScoresOnly() {
+        return sentiment.score(MESSAGES[nextMessage()] + " #" + (++sequence));
+    }
+
+    @Benchmark
+    public Object intentOnly() {
+        return IntentRules.classify(MESSAGES[nextMessage()] + " #" + (++sequence));
     }
 
     @Benchmark

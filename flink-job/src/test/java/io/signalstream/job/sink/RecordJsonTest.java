@@ -1,0 +1,93 @@
+package io.signalstream.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.AgentStatus;
+import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.Channel;
+import io.signalstream.model.Emotion;
+import io.signalstream.model.InsightsResult;
+import io.signalstream.model.Intent;
+import io.signalstream.model.Json;
+import io.signalstream.model.PiiEntity;
+import io.signalstream.model.PiiResult;
+import io.signalstream.model.ReplyResult;
+import io.signalstream.model.ResolutionStatus;
+import io.signalstream.model.Sender;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.SentimentPoint;
+import io.signalstream.model.SentimentResult;
+import io.signalstream.model.SummaryResult;
+import io.signalstream.model.TranscriptEntry;
+import io.signalstream.model.Urgency;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The hand-written writer says exactly what the model's mapper says, for every number. */
+class RecordJsonTest {
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final RecordJson json = new RecordJson();
+
+    private static AggregatedIntelligence aggregate(double score) {
+        Map<String, AgentStatus> agents = new LinkedHashMap<>();
+        agents.put("sentiment", new AgentStatus(3, "local", 0));
+        agents.put("summary", new AgentStatus(2, "local-fallback", 812, 3, "timed out"));
+        return new AggregatedIntelligence(
+                "acme",
+                "c \"1\" ✓",
+                3_001,
+                3,
+                new SentimentResult(
+                        SentimentLabel.MIXED, score, 0.95, Emotion.ANGRY, "cues: \"x\""),
+                new PiiResult(
+                        true,
+                        List.of(new PiiEntity("EMAIL_ADDRESS", 4, 20, "b***@x.org", 0.95, "m1")),
+                        "hi <EMAIL_ADDRESS> 😀\n"),
+                new InsightsResult(
+                        Intent.BILLING, Urgency.HIGH, List.of("a", "b"), true, null, List.of()),
+                new SummaryResult("s", List.of("customer: k"), ResolutionStatus.OPEN),
+                new ReplyResult("Sorry!"),
+                agents,
+                Instant.parse("2026-01-15T10:00:00.123456Z"),
+                List.of(new SentimentPoint(1, score), new SentimentPoint(3, -0.05)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            doubles = {0, 1, -1, 0.5, -0.333, 0.1, 0.001, -0.999, 0.12345678, 1e-9, 123.456, -0.0})
+    void anAggregateIsWrittenAsTheMapperWritesIt(double score) throws Exception {
+        AggregatedIntelligence a = aggregate(score);
+        byte[] fast = json.aggregate(a);
+        assertThat(mapper.readTree(fast)).isEqualTo(mapper.readTree(mapper.writeValueAsBytes(a)));
+        assertThat(mapper.readValue(fast, AggregatedIntelligence.class)).isEqualTo(a);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void emptyPartsAndTranscriptsToo(boolean parts) throws Exception {
+        AggregatedIntelligence empty =
+                new AggregatedIntelligence(
+                        "acme", "c1", 1_000, 1, null, null, null, null, null, Map.of(), null,
+                        List.of());
+        assertThat(mapper.readTree(json.aggregate(empty)))
+                .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(empty)));
+        TranscriptEntry entry =
+                new TranscriptEntry(
+                        "acme",
+                        "c1",
+                        7,
+                        "m7",
+                        parts ? Sender.AGENT : null,
+                        Channel.VOICE,
+                        parts ? Instant.parse("2026-01-15T10:00:00Z") : null,
+                        "text <PHONE_NUMBER>");
+        assertThat(mapper.readTree(json.transcript(entry)))
+                .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(entry)));
+    }
+}

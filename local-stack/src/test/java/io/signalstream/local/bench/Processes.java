@@ -1,0 +1,177 @@
+package io.signalstream.local.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's processes: each part of the product in its own JVM, so each one's CPU time can be
+ * read from {@code /proc}, and the load generator (this JVM) takes nothing from them but cores.
+ */
+final class Processes {
+
+    /** Clock ticks per second of {@code /proc/<pid>/stat}'s CPU times. */
+    private static final long TICKS = ticksPerSecond();
+
+    private Processes() {}
+
+    /** A child JVM; its output lines go to a log file and can be awaited. */
+    static final class Child implements AutoCloseable {
+        final String name;
+        final Process process;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        Child(String name, Process process, Path log) {
+            this.name = name;
+            this.process = process;
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("out-" + name)
+                    .start(
+                            () -> {
+                                try (BufferedReader in =
+                                                new BufferedReader(
+                                                        new InputStreamReader(
+                                                                process.getInputStream(),
+                                                                StandardCharsets.UTF_8));
+                                        var out = Files.newBufferedWriter(log)) {
+                                    String line;
+                                    while ((line = in.readLine()) != null) {
+                                        out.write(line);
+                                        out.newLine();
+                                        out.flush();
+                                        lines.add(line);
+                                    }
+                                } catch (IOException e) {
+                                    // the process ended
+                                }
+                            });
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Waits for an output line starting with {@code prefix}; returns it. */
+        String await(String prefix, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(prefix)) {
+                    return line;
+                }
+                if (line == null && !process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue());
+                }
+            }
+            throw new IllegalStateException(name + " did not print '" + prefix + "' in " + timeout);
+        }
+
+        /** Sends one command line to the process. */
+        void command(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        long cpuMillis() {
+            return Processes.cpuMillis(pid());
+        }
+
+        /** Writes the process's flight recording to {@code file} (it must have one running). */
+        void dumpRecording(Path file) throws IOException, InterruptedException {
+            Process jcmd =
+                    new ProcessBuilder(
+                                    Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                            .toString(),
+                                    Long.toString(pid()),
+                                    "JFR.dump",
+                                    "filename=" + file.toAbsolutePath())
+                            .redirectErrorStream(true)
+                            .start();
+            String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+            System.out.println("jcmd " + name + ": " + said.strip());
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts {@code mainClass} in a new JVM with this JVM's class path. */
+    static Child java(
+            String name,
+            String mainClass,
+            List<String> args,
+            Map<String, String> env,
+            String heap,
+            Path logDir,
+            String... jvmOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Files.readAllLines(Path.of("scripts/jvm.options")));
+        command.addAll(List.of(jvmOptions));
+        command.add("-Xmx" + heap);
+        command.add("-Xms" + heap);
+        command.add("-XX:+UseParallelGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Files.createDirectories(logDir);
+        return new Child(name, builder.start(), logDir.resolve(name + ".log"));
+    }
+
+    /** User plus system CPU time of a process so far, in milliseconds. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) start after the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 1000 / TICKS;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
+        }
+    }
+
+    static long selfCpuMillis() {
+        return cpuMillis(ProcessHandle.current().pid());
+    }
+
+    private static long ticksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            p.waitFor();
+            return Long.parseLong(out.strip());
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,629 @@
+package io.signalstream.local.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.kafka.KafkaTopics;
+import io.signalstream.model.ConversationKey;
+import io.signalstream.model.Json;
+import io.signalstream.model.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code make bench-stack}: the product on this machine against a floor, in one run. Kafka, the job
+ * and the API each run in their own JVM; this JVM is the load generator. Each figure is measured
+ * alternately for the floor job and the product, after a warm-up, and reported as a median with its
+ * range, beside each process's CPU time per message (from {@code /proc}).
+ *
+ * <ul>
+ *   <li><b>Capacity.</b> Conversations are pre-loaded to a full window, then a burst follows on the
+ *       raw topic; each job reads the same records from the same offsets, and its rate is taken
+ *       from its output topic's offsets between 10 % and 90 % of the burst (completion is decided
+ *       by offsets, never by parsing aggregates). The API is not running.
+ *   <li><b>End to end.</b> The API and the product run; messages are posted open loop at a share of
+ *       the measured capacity, and each is timed from its intended send until the tenant's
+ *       WebSocket shows every agent reflecting it; messages never shown count at the deadline.
+ *   <li><b>Ingest.</b> {@code POST /v1/messages} at fixed rates while the job processes them.
+ * </ul>
+ *
+ * Arguments: the JSON file to write. Sizes by system properties {@code bench.*} (see {@link
+ * Settings}).
+ */
+public final class StackBench {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final String CAP = "cap.";
+    private static final String E2E = "e2e.";
+    private static final String TENANT = "bench";
+
+    /** The sizes of a run; {@code -Dbench.burst=...} and so on for a quick one. */
+    record Settings(
+            int conversations,
+            int preload,
+            int burst,
+            int warmupSeconds,
+            int rounds,
+            int e2eSeconds,
+            int ingestSeconds,
+            int parallelism,
+            int partitions,
+            String profile,
+            String profileApi) {
+        static Settings fromProperties() {
+            return new Settings(
+                    Integer.getInteger("bench.conversations", 2_000),
+                    Integer.getInteger("bench.preload", 20),
+                    Integer.getInteger("bench.burst", 400_000),
+                    Integer.getInteger("bench.warmupSeconds", 60),
+                    Integer.getInteger("bench.rounds", 3),
+                    Integer.getInteger("bench.e2eSeconds", 20),
+                    Integer.getInteger("bench.ingestSeconds", 15),
+                    Integer.getInteger("bench.parallelism", 2),
+                    Integer.getInteger("bench.partitions", 4),
+                    System.getProperty("bench.profile", ""),
+                    System.getProperty("bench.profileApi", ""));
+        }
+    }
+
+    private final Settings settings;
+    private final Path work;
+    private final ObjectNode results = MAPPER.createObjectNode();
+    private Processes.Child kafka;
+    private Processes.Child runner;
+    private String bootstrap;
+
+    private StackBench(Settings settings, Path work) {
+        this.settings = settings;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench/stack.json");
+        Path work = Files.createTempDirectory("signalstream-bench");
+        StackBench bench = new StackBench(Settings.fromProperties(), work);
+        try {
+            bench.run();
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, bench.results.toPrettyString());
+            System.out.println(bench.results.toPrettyString());
+        } finally {
+            bench.stop();
+            delete(work);
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        results.putPOJO("settings", settings);
+        startKafka();
+        startRunner();
+        if (!settings.profile().isEmpty()) {
+            profile();
+            return;
+        }
+        Capacity capacity = capacity();
+        dropCapacityTopics();
+        if (settings.e2eSeconds() > 0) {
+            endToEndAndIngest(capacity.productMedian);
+        }
+    }
+
+    // --- processes -------------------------------------------------------------------------------
+
+    private void startKafka() throws Exception {
+        int port = freePort();
+        bootstrap = "127.0.0.1:" + port;
+        kafka =
+                Processes.java(
+                        "kafka",
+                        "io.signalstream.kafka.KafkaServerMain",
+                        List.of(
+                                work.resolve("kafka").toString(),
+                                Integer.toString(port),
+                                Integer.toString(freePort()),
+                                Integer.toString(settings.partitions())),
+                        Map.of(),
+                        "1g",
+                        logs());
+        kafka.await("Kafka ready", Duration.ofMinutes(2));
+        for (String prefix : List.of(CAP, E2E)) {
+            KafkaTopics.ensureAll(bootstrap, prefix, settings.partitions());
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(
+                                            CAP + FloorJob.OUTPUT_TOPIC,
+                                            settings.partitions(),
+                                            (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    private void startRunner() throws Exception {
+        runner =
+                Processes.java(
+                        "job",
+                        JobRunner.class.getName(),
+                        List.of(
+                                bootstrap,
+                                "flink-conf",
+                                Integer.toString(settings.parallelism()),
+                                work.resolve("checkpoints").toString()),
+                        Map.of(),
+                        "3g",
+                        logs(),
+                        settings.profile().isEmpty()
+                                ? new String[0]
+                                : new String[] {
+                                    "-XX:StartFlightRecording=filename="
+                                            + Path.of(settings.profile()).toAbsolutePath()
+                                            + ",settings=profile,dumponexit=true",
+                                    "-XX:FlightRecorderOptions=stackdepth=512"
+                                });
+        runner.await("ready", Duration.ofMinutes(1));
+    }
+
+    private void stop() {
+        for (Processes.Child c : new Processes.Child[] {runner, kafka}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private Path logs() {
+        return Path.of("target/bench/logs");
+    }
+
+    // --- capacity
+    // ----------------------------------------------------------------------------------
+
+    private record Run(String job, double rate, double jobCpuMsPerMsg, double kafkaCpuMsPerMsg) {
+        double cpuMsPerMsg() {
+            return jobCpuMsPerMsg + kafkaCpuMsPerMsg;
+        }
+    }
+
+    private record Capacity(double productMedian) {}
+
+    private Capacity capacity() throws Exception {
+        String offsets = produceCapacityInput();
+        long total = (long) settings.conversations() * settings.preload() + settings.burst();
+        System.out.printf(
+                "capacity: %d messages per run (%d conversations pre-loaded to %d, burst %d)%n",
+                total, settings.conversations(), settings.preload(), settings.burst());
+
+        long warmupEnd = System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
+        int warmups = 0;
+        while (System.nanoTime() < warmupEnd || warmups < 2) {
+            measure(warmups % 2 == 0 ? "product" : "floor", offsets, List.of());
+            warmups++;
+        }
+        List<Run> floor = new ArrayList<>();
+        List<Run> product = new ArrayList<>();
+        for (int round = 0; round < settings.rounds(); round++) {
+            floor.add(measure("floor", offsets, List.of()));
+            product.add(measure("product", offsets, List.of()));
+        }
+        Run agentTopics = measure("product", offsets, List.of("--agent-topics", "true"));
+
+        ObjectNode f = results.putObject("floor");
+        report(f, floor);
+        ObjectNode p = results.putObject("pipeline");
+        report(p, product);
+        double ratio =
+                median(product.stream().map(Run::rate).toList())
+                        / median(floor.stream().map(Run::rate).toList());
+        p.put("floor_ratio", round(ratio, 3));
+        ArrayNode ratios = p.putArray("floor_ratio_per_round");
+        for (int i = 0; i < product.size(); i++) {
+            ratios.add(round(product.get(i).rate() / floor.get(i).rate(), 3));
+        }
+        p.put("warmup_runs", warmups);
+        p.put("messages_per_run", total);
+        p.put("with_agent_topics_capacity_msgs_per_s", Math.round(agentTopics.rate()));
+        p.put("with_agent_topics_cpu_ms_per_msg", round(agentTopics.cpuMsPerMsg(), 4));
+        return new Capacity(median(product.stream().map(Run::rate).toList()));
+    }
+
+    /**
+     * {@code make bench-profile}: the product's capacity runs only, with the job's JVM recording a
+     * JFR profile; a run apart from the measured one, so the recording never skews a figure.
+     */
+    private void profile() throws Exception {
+        String offsets = produceCapacityInput();
+        for (int i = 0; i < 3; i++) {
+            measure("product", offsets, List.of());
+        }
+    }
+
+    private void report(ObjectNode node, List<Run> runs) {
+        List<Double> rates = runs.stream().map(Run::rate).toList();
+        node.put("capacity_msgs_per_s", Math.round(median(rates)));
+        node.putArray("capacity_range")
+                .add(Math.round(rates.stream().min(Double::compare).orElseThrow()))
+                .add(Math.round(rates.stream().max(Double::compare).orElseThrow()));
+        node.put("cpu_ms_per_msg", round(median(runs.stream().map(Run::cpuMsPerMsg).toList()), 4));
+        ObjectNode byProcess = node.putObject("cpu_ms_per_msg_by_process");
+        byProcess.put("job", round(median(runs.stream().map(Run::jobCpuMsPerMsg).toList()), 4));
+        byProcess.put("kafka", round(median(runs.stream().map(Run::kafkaCpuMsPerMsg).toList()), 4));
+        ArrayNode all = node.putArray("runs");
+        for (Run r : runs) {
+            all.addObject()
+                    .put("capacity_msgs_per_s", Math.round(r.rate()))
+                    .put("cpu_ms_per_msg", round(r.cpuMsPerMsg(), 4));
+        }
+    }
+
+    /**
+     * The raw topic's input for capacity runs: every conversation pre-loaded to a full window, then
+     * the burst. Returns the offsets where it starts, as the runner reads them.
+     */
+    private String produceCapacityInput() throws Exception {
+        String topic = CAP + Topics.MESSAGES_RAW;
+        Map<TopicPartition, Long> start = endOffsets(topic);
+        Corpus corpus = new Corpus(42);
+        Instant now = Instant.now();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            int c = settings.conversations();
+            long total = (long) c * settings.preload() + settings.burst();
+            for (long i = 0; i < total; i++) {
+                String conversation = "conv-" + (i % c);
+                long seq = i / c + 1;
+                boolean customer = Corpus.customer(seq);
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                ConversationKey.of(TENANT, conversation)
+                                        .getBytes(StandardCharsets.UTF_8),
+                                Corpus.json(
+                                        TENANT,
+                                        conversation,
+                                        "m-" + i,
+                                        customer,
+                                        corpus.text(customer),
+                                        now)));
+            }
+            producer.flush();
+        }
+        return start.entrySet().stream()
+                .map(e -> e.getKey().partition() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    }
+
+    /** One run of {@code job} over the capacity input; the rate between 10 % and 90 % of it. */
+    private Run measure(String job, String offsets, List<String> args) throws Exception {
+        String output = CAP + (job.equals("floor") ? FloorJob.OUTPUT_TOPIC : Topics.AI_AGGREGATED);
+        long preload = (long) settings.conversations() * settings.preload();
+        long burst = settings.burst();
+        long from = preload + burst / 10;
+        long to = preload + burst * 9 / 10;
+        long base = sum(endOffsets(output));
+        runner.command(job + " " + CAP + " " + offsets + " " + String.join(" ", args));
+        runner.await("started", Duration.ofMinutes(1));
+        long t1 = 0;
+        long t2 = 0;
+        long[] cpu1 = null;
+        long[] cpu2 = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> parts = partitions(consumer, output);
+            while (System.nanoTime() < deadline) {
+                long done = sum(consumer.endOffsets(parts)) - base;
+                long now = System.nanoTime();
+                if (t1 == 0 && done >= from) {
+                    t1 = now;
+                    cpu1 = cpu();
+                }
+                if (t2 == 0 && done >= to) {
+                    t2 = now;
+                    cpu2 = cpu();
+                    break;
+                }
+                Thread.sleep(20);
+            }
+        }
+        runner.command("cancel");
+        runner.await("cancelled", Duration.ofMinutes(2));
+        if (t2 == 0) {
+            throw new IllegalStateException(job + " did not finish its input in 10 minutes");
+        }
+        double messages = to - from;
+        Run run =
+                new Run(
+                        job,
+                        messages / ((t2 - t1) / 1e9),
+                        (cpu2[0] - cpu1[0]) / messages,
+                        (cpu2[1] - cpu1[1]) / messages);
+        System.out.printf(
+                "  %-8s %s %8.0f msg/s, CPU %.4f ms/msg (job %.4f, kafka %.4f)%n",
+                job,
+                args.isEmpty() ? "" : args,
+                run.rate(),
+                run.cpuMsPerMsg(),
+                run.jobCpuMsPerMsg(),
+                run.kafkaCpuMsPerMsg());
+        return run;
+    }
+
+    private long[] cpu() {
+        return new long[] {runner.cpuMillis(), kafka.cpuMillis()};
+    }
+
+    /**
+     * The capacity runs wrote gigabytes to compacted topics; the broker would spend the end-to-end
+     * runs compacting them. They are deleted first, and the broker given a moment to let go.
+     */
+    private void dropCapacityTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<String> topics =
+                    admin.listTopics().names().get().stream()
+                            .filter(t -> t.startsWith(CAP))
+                            .toList();
+            admin.deleteTopics(topics).all().get();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < deadline
+                    && admin.listTopics().names().get().stream().anyMatch(t -> t.startsWith(CAP))) {
+                Thread.sleep(200);
+            }
+        }
+        Thread.sleep(5_000);
+    }
+
+    // --- end to end and ingest -------------------------------------------------------------------
+
+    private void endToEndAndIngest(double capacity) throws Exception {
+        String key = "bench-key-" + UUID.randomUUID();
+        int apiPort = freePort();
+        runner.command("live " + E2E);
+        runner.await("started", Duration.ofMinutes(1));
+        try (Processes.Child api =
+                Processes.java(
+                        "api",
+                        "io.signalstream.api.Main",
+                        List.of(),
+                        Map.of(
+                                "KAFKA_BOOTSTRAP_SERVERS",
+                                bootstrap,
+                                "TOPIC_PREFIX",
+                                E2E,
+                                "SIGNALSTREAM_API_KEYS",
+                                key + "=" + TENANT,
+                                "SIGNALSTREAM_INGEST_RATE",
+                                "1000000",
+                                "SIGNALSTREAM_INGEST_BURST",
+                                "2000000",
+                                "SERVER_PORT",
+                                Integer.toString(apiPort)),
+                        "1g",
+                        logs(),
+                        settings.profileApi().isEmpty()
+                                ? new String[0]
+                                : new String[] {
+                                    "-XX:StartFlightRecording=settings=profile",
+                                    "-XX:FlightRecorderOptions=stackdepth=512"
+                                })) {
+            String url = "http://127.0.0.1:" + apiPort;
+            awaitReady(url);
+            LoadGenerator load = new LoadGenerator(url, key, 32);
+            Corpus corpus = new Corpus(7);
+            // a short run first, so the API's and the job's code paths are compiled
+            load.run("warm", 200, 10, 100, true, Duration.ofSeconds(5), corpus);
+
+            ObjectNode e2eNode = results.putObject("e2e");
+            ArrayNode e2e = e2eNode.putArray("runs");
+            for (double fraction : new double[] {0.25, 0.5, 0.75}) {
+                e2e.add(
+                        endToEnd(load, corpus, api, capacity * fraction)
+                                .put("load_fraction", fraction));
+            }
+            // And at fixed rates, where the whole stack on this machine keeps up.
+            ArrayNode fixed = e2eNode.putArray("fixed_rate_runs");
+            for (String rate : System.getProperty("bench.e2eFixedRates", "1000,4000").split(",")) {
+                fixed.add(endToEnd(load, corpus, api, Double.parseDouble(rate.strip())));
+            }
+            ArrayNode ingest = results.putObject("ingest").putArray("runs");
+            for (int rate : new int[] {250, 500, 1_000}) {
+                long[] before = cpu(api);
+                LoadGenerator.Result r =
+                        load.run(
+                                "ingest" + rate,
+                                rate,
+                                settings.ingestSeconds(),
+                                500,
+                                false,
+                                Duration.ZERO,
+                                corpus);
+                ObjectNode run = ingest.addObject();
+                run.put("rate", rate);
+                run.put("p50_ms", ms(r.postMicros(), 50));
+                run.put("p99_ms", ms(r.postMicros(), 99));
+                run.put("p999_ms", ms(r.postMicros(), 99.9));
+                run.put("samples", r.postMicros().getTotalCount());
+                run.put("errors", r.errors());
+                cpuPerMessage(run, before, api, r.sent());
+                System.out.printf(
+                        "  POST at %d/s: p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                        rate, ms(r.postMicros(), 50), ms(r.postMicros(), 99), r.errors());
+            }
+            if (!settings.profileApi().isEmpty()) {
+                api.dumpRecording(Path.of(settings.profileApi()));
+            }
+            runner.command("check");
+            String check = runner.await("check", Duration.ofSeconds(30));
+            results.putObject("job").put("after_end_to_end", check.substring(6));
+        }
+        runner.command("cancel");
+        runner.await("cancelled", Duration.ofMinutes(2));
+    }
+
+    private ObjectNode endToEnd(LoadGenerator load, Corpus corpus, Processes.Child api, double rate)
+            throws Exception {
+        rate = Math.max(50, rate);
+        long[] before = cpu(api);
+        LoadGenerator.Result r =
+                load.run(
+                        "e2e-" + Math.round(rate),
+                        rate,
+                        settings.e2eSeconds(),
+                        1_000,
+                        true,
+                        Duration.ofSeconds(10),
+                        corpus);
+        ObjectNode run = MAPPER.createObjectNode();
+        latencies(run, r, before, api);
+        System.out.printf(
+                "  e2e at %.0f msg/s: p50 %.1f ms, p99 %.1f ms, seen %d of %d%n",
+                rate,
+                r.updateMicros().getValueAtPercentile(50) / 1000.0,
+                r.updateMicros().getValueAtPercentile(99) / 1000.0,
+                r.seen(),
+                r.sent());
+        return run;
+    }
+
+    private void latencies(
+            ObjectNode run, LoadGenerator.Result r, long[] before, Processes.Child api) {
+        run.put("rate", Math.round(r.rate()));
+        run.put("p50_ms", ms(r.updateMicros(), 50));
+        run.put("p99_ms", ms(r.updateMicros(), 99));
+        run.put("samples", r.updateMicros().getTotalCount());
+        run.put("seen", r.seen());
+        run.put("sent", r.sent());
+        run.put("accepted", r.accepted());
+        run.put("post_p50_ms", ms(r.postMicros(), 50));
+        run.put("post_p99_ms", ms(r.postMicros(), 99));
+        cpuPerMessage(run, before, api, r.sent());
+    }
+
+    private void cpuPerMessage(ObjectNode run, long[] before, Processes.Child api, long messages) {
+        long[] after = cpu(api);
+        ObjectNode cpu = run.putObject("cpu_ms_per_msg_by_process");
+        String[] names = {"job", "kafka", "api", "load_generator"};
+        for (int i = 0; i < names.length; i++) {
+            cpu.put(names[i], round((after[i] - before[i]) / (double) Math.max(1, messages), 4));
+        }
+    }
+
+    private long[] cpu(Processes.Child api) {
+        return new long[] {
+            runner.cpuMillis(), kafka.cpuMillis(), api.cpuMillis(), Processes.selfCpuMillis()
+        };
+    }
+
+    private static void awaitReady(String url) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the API was not ready within 2 minutes");
+    }
+
+    // --- Kafka helpers
+    // -----------------------------------------------------------------------------
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", "10");
+        props.put("batch.size", "262144");
+        props.put("compression.type", "lz4");
+        props.put("acks", "all");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+        return c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition))
+                .toList();
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            return new LinkedHashMap<>(c.endOffsets(partitions(c, topic)));
+        }
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    // --- numbers
+    // -------------------------------------------------------------------------------------
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return round(h.getValueAtPercentile(percentile) / 1000.0, 2);
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
+    }
+}
