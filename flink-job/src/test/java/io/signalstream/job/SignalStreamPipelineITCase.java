@@ -188,8 +188,8 @@ class SignalStreamPipelineITCase {
         }
         input.add(json("acme", "calm", "k2", "customer", "Thanks!"));
 
-        // When the pipeline runs, with the producer's record limit set low
-        CollectingSinks.Output out = run(input, "--max-record-bytes", "100000");
+        // When the pipeline runs, with the record limit at its lowest
+        CollectingSinks.Output out = run(input, "--max-record-bytes", "131072");
 
         // Then every message of every conversation was processed
         Map<String, Long> counts =
@@ -204,6 +204,7 @@ class SignalStreamPipelineITCase {
         // and no record is anywhere near the limit: one message at most, four bytes per emoji
         for (SinkRecord r : out.outputs()) {
             assertThat(r.size()).as(r.topic() + " " + r.keyText()).isLessThan(100_000);
+            assertThat(r.topic()).isNotEqualTo(Topics.DLQ);
         }
         // and the aggregate shows a clipped text, marked as such
         AggregatedIntelligence flood =

@@ -9,7 +9,8 @@ import java.io.Serializable;
  *     support.ai.<agent>} (the aggregate carries them all either way)
  * @param maxRecordBytes {@code MAX_RECORD_BYTES}: no record the job writes is larger; an output
  *     that would be is replaced by a dead letter saying so. Keep it below the producer's {@code
- *     max.request.size} and the topics' {@code max.message.bytes} (1 MiB by default)
+ *     max.request.size} and the topics' {@code max.message.bytes} (1 MiB by default). At least
+ *     {@link #MIN_RECORD_BYTES}, so the largest valid message always fits its transcript record
  * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch
  * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
  * @param compression {@code KAFKA_COMPRESSION}: {@code lz4}, {@code zstd}, {@code snappy}, {@code
@@ -22,6 +23,12 @@ public record OutputSettings(
     /** The producer's request limit; {@link #maxRecordBytes} must leave room under it. */
     public static final int MAX_REQUEST_BYTES = 1_048_576;
 
+    /**
+     * Room for the largest transcript record: 16,000 characters of at most 6 bytes each in JSON (a
+     * control character's escape), with the envelope.
+     */
+    public static final int MIN_RECORD_BYTES = 131_072;
+
     static OutputSettings read(Settings s) {
         return new OutputSettings(
                 s.flag("agent-topics", "AGENT_TOPICS", false),
@@ -33,8 +40,11 @@ public record OutputSettings(
 
     void check() {
         Settings.require(
-                maxRecordBytes >= 16_384 && maxRecordBytes <= MAX_REQUEST_BYTES - 16_384,
-                "MAX_RECORD_BYTES must be between 16384 and " + (MAX_REQUEST_BYTES - 16_384));
+                maxRecordBytes >= MIN_RECORD_BYTES && maxRecordBytes <= MAX_REQUEST_BYTES - 16_384,
+                "MAX_RECORD_BYTES must be between "
+                        + MIN_RECORD_BYTES
+                        + " and "
+                        + (MAX_REQUEST_BYTES - 16_384));
         Settings.require(lingerMs >= 0 && lingerMs <= 1_000, "KAFKA_LINGER_MS must be 0 to 1000");
         Settings.require(
                 batchBytes >= 16_384 && batchBytes <= MAX_REQUEST_BYTES,
