@@ -76,18 +76,7 @@ class LocalStackRestartITCase {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> messageCount(first) == 3);
             // A completed checkpoint after the messages were processed
-            await().atMost(Duration.ofSeconds(60))
-                    .until(
-                            () ->
-                                    LocalStack.latestCheckpoint(dataDir.resolve("checkpoints"))
-                                            .filter(
-                                                    p ->
-                                                            Integer.parseInt(
-                                                                            p.getFileName()
-                                                                                    .toString()
-                                                                                    .substring(4))
-                                                                    >= 2)
-                                            .isPresent());
+            StackClient.awaitCheckpoint(dataDir.resolve("checkpoints"), 2);
         }
 
         try (LocalStack second = new LocalStack(options).start()) {

@@ -142,18 +142,7 @@ class LocalStackUpgradeITCase {
                 .uid("conversation")
                 .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("an earlier SignalStream");
-        await().atMost(Duration.ofSeconds(60))
-                .until(
-                        () ->
-                                LocalStack.latestCheckpoint(dataDir.resolve("checkpoints"))
-                                        .filter(
-                                                p ->
-                                                        Integer.parseInt(
-                                                                        p.getFileName()
-                                                                                .toString()
-                                                                                .substring(4))
-                                                                >= 3)
-                                        .isPresent());
+        StackClient.awaitCheckpoint(dataDir.resolve("checkpoints"), 3);
         job.cancel().get();
     }
 

@@ -61,6 +61,23 @@ final class StackClient {
         return builder.header("Authorization", "Bearer " + (key == null ? stack.devKey() : key));
     }
 
+    /** Waits until the folder holds a completed checkpoint numbered at least {@code n}. */
+    static void awaitCheckpoint(Path checkpoints, int n) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                LocalStack.latestCheckpoint(checkpoints)
+                                        .filter(
+                                                p ->
+                                                        Integer.parseInt(
+                                                                        p.getFileName()
+                                                                                .toString()
+                                                                                .substring(4))
+                                                                >= n)
+                                        .isPresent());
+    }
+
     /**
      * Removes a stack's data folder. Flink's MiniCluster may still be writing checkpoint folders
      * while it shuts down after the job is cancelled, so JUnit's strict clean-up would fail; the
