@@ -52,7 +52,8 @@ public final class BenchReport {
         Files.writeString(
                 dir.resolve("results.json"),
                 MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-        Files.writeString(doc, markdown(all));
+        // Text blocks continue lines with their indentation: one space between words is enough.
+        Files.writeString(doc, markdown(all).replaceAll("(\\S) {2,}", "$1 "));
         System.out.println("wrote " + dir.resolve("results.json") + " and " + doc);
     }
 
