@@ -6,16 +6,18 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build test test-faults eval bench bench-stack bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build unit test test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
 	@echo "make test    run the whole test suite"
+	@echo "make unit    the fast tests only: no broker, cluster or browser (about a minute)"
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
 	@echo "make bench   every benchmark (about 15 minutes): target/bench/results.json and docs/benchmarks.md"
 	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
+	@echo "make bench-api     the API alone over a million conversations: readiness, heap, queries, WebSockets"
 	@echo "make bench-profile JFR profiles of the job (capacity runs) and of the API (end to end), apart from bench"
 	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
@@ -33,6 +35,10 @@ build: check-jdk
 
 test: check-jdk
 	$(MVN) spotless:check install
+
+# Classes named *Test need no broker, cluster or browser; *ITCase start real ones.
+unit: check-jdk
+	$(MVN) spotless:check test -Dtest='*Test' -Dsurefire.failIfNoSpecifiedTests=false
 
 format: check-jdk
 	$(MVN) -q spotless:apply
@@ -97,6 +103,9 @@ BENCH_MAIN := $(MVN) -q -pl local-stack test-compile exec:exec -Dexec.executable
 bench-stack: build
 	@mkdir -p target/bench
 	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/stack.json"
+bench-api: build
+	@mkdir -p target/bench
+	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.ApiScaleBench $(CURDIR)/target/bench/api-scale.json"
 bench-profile: build
 	@mkdir -p target/bench
 	$(BENCH_MAIN) -Dexec.args="@scripts/jvm.options -Xmx2g -Dbench.profile=target/bench/job.jfr $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/profile-job.json"
@@ -108,7 +117,7 @@ bench-recovery: build
 	  -Dsurefire.failIfNoSpecifiedTests=false | tee target/bench/recovery.log
 bench: build
 	@mkdir -p target/bench
-	$(MAKE) --no-print-directory bench-stack bench-llm bench-recovery
+	$(MAKE) --no-print-directory bench-stack bench-api bench-llm bench-recovery
 	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -t 1 -rf json -rff $(CURDIR)/target/bench/jmh-agents.json"
 	$(MVN) -q -pl local-stack exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.signalstream.local.BenchReport \

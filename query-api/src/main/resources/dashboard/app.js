@@ -2,6 +2,9 @@
 const KEY_STORAGE = "signalstream.apiKey";
 const $ = (id) => document.getElementById(id);
 const messages = (n) => `${n} message${n === 1 ? "" : "s"}`;
+// The list holds at most this many conversations; older ones are dropped as newer ones arrive.
+const MAX_LISTED = 200;
+const PAGE = 50;
 
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE),
@@ -10,6 +13,8 @@ const state = {
   socket: null,
   retry: 0,
   stopped: false,
+  filter: null, // URLSearchParams of the active search, or null for the live list
+  cursor: null, // next_cursor of the last page loaded
 };
 
 // --- HTTP ---------------------------------------------------------------------------------
@@ -54,8 +59,13 @@ function connect() {
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "intelligence_update") applyUpdate(message.data);
+    if (message.type === "conversation_removed") removeConversation(message.conversation_id);
   };
-  socket.onclose = () => {
+  socket.onclose = (event) => {
+    if (event.code === 1013 || event.code === 1008) {
+      // Refused by a cap, or dropped as too far behind: say why, then try again later.
+      setConnection("reconnecting", `Stream closed: ${event.reason || "try again later"}`);
+    }
     if (state.stopped || state.socket !== socket) return;
     const delay = Math.min(15000, 500 * 2 ** state.retry++);
     setConnection("reconnecting", `Reconnecting in ${Math.round(delay / 1000)} s…`);
@@ -65,14 +75,65 @@ function connect() {
 
 // --- Data ------------------------------------------------------------------------------------
 
-async function loadList() {
-  const { status, body } = await api("/v1/conversations?limit=100");
-  if (status !== 200) return;
+// One page of the list: the live list (no filter) or a search. `more` appends the next page.
+async function loadList(more = false) {
+  const params = new URLSearchParams(state.filter ?? "");
+  params.set("limit", String(PAGE));
+  if (more && state.cursor) params.set("cursor", state.cursor);
+  const { status, body } = await api(`/v1/conversations?${params}`);
+  if (status !== 200) {
+    $("search-status").textContent = body?.detail ?? `Search failed with status ${status}`;
+    return;
+  }
+  if (!more && state.filter) state.conversations.clear();
   for (const item of body.items) {
     const known = state.conversations.get(item.conversation_id);
     if (!known || known.version < item.version) state.conversations.set(item.conversation_id, { ...known, ...item });
   }
+  state.cursor = body.next_cursor;
+  $("load-more").hidden = !state.cursor;
+  $("search-status").textContent = state.filter
+    ? `${body.total_exact ? body.total : `${body.total}+`} match${body.total === 1 ? "" : "es"}`
+    : "";
   renderList();
+}
+
+function search(event) {
+  event.preventDefault();
+  const form = $("search");
+  const params = new URLSearchParams();
+  const q = form.q.value.trim();
+  if (q) params.set("q", q);
+  for (const name of ["intent", "sentiment", "urgency"]) {
+    if (form[name].value) params.set(name, form[name].value);
+  }
+  if (form.escalation.checked) params.set("escalation", "true");
+  state.filter = [...params.keys()].length ? params.toString() : null;
+  state.cursor = null;
+  state.conversations.clear();
+  loadList();
+}
+
+function clearSearch() {
+  $("search").reset();
+  state.filter = null;
+  state.cursor = null;
+  state.conversations.clear();
+  loadList();
+}
+
+function removeConversation(id) {
+  state.conversations.delete(id);
+  renderList();
+}
+
+// Keeps the newest MAX_LISTED conversations (and the selected one).
+function trim() {
+  if (state.conversations.size <= MAX_LISTED) return;
+  const oldest = [...state.conversations.values()]
+    .filter((c) => c.conversation_id !== state.selected)
+    .sort((a, b) => (a.last_activity ?? "").localeCompare(b.last_activity ?? ""));
+  for (const c of oldest.slice(0, state.conversations.size - MAX_LISTED)) state.conversations.delete(c.conversation_id);
 }
 
 function summaryOf(aggregate) {
@@ -93,8 +154,12 @@ function summaryOf(aggregate) {
 function applyUpdate(aggregate) {
   const known = state.conversations.get(aggregate.conversation_id);
   if (known && known.version >= aggregate.version) return;
-  state.conversations.set(aggregate.conversation_id, summaryOf(aggregate));
-  renderList();
+  // A search shows what matched when it ran: only its rows are kept current.
+  if (!state.filter || known) {
+    state.conversations.set(aggregate.conversation_id, summaryOf(aggregate));
+    trim();
+    renderList();
+  }
   if (state.selected === aggregate.conversation_id) {
     renderPanel(aggregate);
     loadTranscript(aggregate.conversation_id);
@@ -169,6 +234,9 @@ function renderList() {
   }
   $("count").textContent = items.length ? `(${items.length})` : "";
   $("empty").hidden = items.length > 0;
+  $("empty").textContent = state.filter
+    ? "No conversation matches."
+    : "No conversations yet. Post a message below to start one.";
 }
 
 function text(id, value) {
@@ -277,6 +345,9 @@ function signOut(message = "") {
   state.key = null;
   state.conversations.clear();
   state.selected = null;
+  state.filter = null;
+  state.cursor = null;
+  $("search").reset();
   $("app").hidden = true;
   $("login").hidden = false;
   $("sign-out").hidden = true;
@@ -307,6 +378,9 @@ $("login-form").addEventListener("submit", (event) => {
 });
 $("sign-out").addEventListener("click", () => signOut());
 $("composer").addEventListener("submit", send);
+$("search").addEventListener("submit", search);
+$("search-clear").addEventListener("click", clearSearch);
+$("load-more").addEventListener("click", () => loadList(true));
 $("new-conversation").addEventListener("click", () => {
   const id = `chat-${Date.now().toString(36)}`;
   state.selected = null;

@@ -170,7 +170,9 @@ public final class LocalStack implements AutoCloseable {
             devKey = devKey(options.dataDir());
             keys = ApiKeys.parse(devKey + "=" + DEV_TENANT);
         }
-        ApiSettings apiSettings = ApiSettings.local(kafka.bootstrapServers(), keys);
+        ApiSettings apiSettings =
+                ApiSettings.local(
+                        kafka.bootstrapServers(), keys, options.dataDir().resolve("api-store"));
         String ingestRate = System.getenv("SIGNALSTREAM_INGEST_RATE");
         if (ingestRate != null && !ingestRate.isBlank()) {
             // The API's own variable: benchmarks raise the per-tenant limit with it.

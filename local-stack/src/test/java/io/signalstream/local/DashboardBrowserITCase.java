@@ -175,6 +175,31 @@ class DashboardBrowserITCase {
                         ExpectedConditions.textToBePresentInElementLocated(
                                 By.id("panel-title"), "2 messages"));
 
+        // Search finds it by a word of the transcript, with a filter; a miss says so.
+        WebElement q = browser.findElement(By.id("search-q"));
+        q.sendKeys("dispute");
+        new org.openqa.selenium.support.ui.Select(
+                        browser.findElement(By.cssSelector("#search select[name=sentiment]")))
+                .selectByVisibleText("negative");
+        browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("search-status"), "1 match"));
+        assertThat(browser.findElements(By.cssSelector("#conversations button")))
+                .extracting(e -> e.getAttribute("data-conversation"))
+                .containsExactly(conversation);
+        screenshot("dashboard-search");
+        q.clear();
+        q.sendKeys("nothing-like-this-was-said");
+        browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("empty"), "No conversation matches"));
+        browser.findElement(By.id("search-clear")).click();
+        waitUpTo(15).until(ExpectedConditions.presenceOfElementLocated(entry));
+
         browser.manage().window().setSize(new Dimension(390, 1400));
         screenshot("dashboard-phone");
         browser.manage().window().setSize(new Dimension(1280, 1000));

@@ -218,8 +218,10 @@ class EndToEndITCase {
                         "signalstream_http_requests_seconds_count\\{[^}]*route=\"/v1/messages\"[^}]*status=\"202\"[^}]*\\} [1-9]")
                 .contains(
                         "signalstream_websocket_sessions",
-                        "signalstream_view_conversations",
-                        "signalstream_view_lag",
+                        "signalstream_store_conversations",
+                        "signalstream_store_pending",
+                        "signalstream_view_lag{view=\"aggregates\"",
+                        "signalstream_view_lag{view=\"transcripts\"",
                         "signalstream_kafka_produce_seconds_count",
                         "jvm_memory_used_bytes");
     }

@@ -8,12 +8,15 @@ import io.helidon.config.ConfigSources;
 import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
+import io.signalstream.api.store.StoredAggregate;
 import io.signalstream.job.SignalStreamJob;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
+import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.Json;
 import io.signalstream.model.KafkaAuth;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,13 +115,33 @@ class ManagedKafkaITCase {
                 List.of(),
                 ApiSettings.DEFAULT_MAX_BODY_BYTES,
                 200,
-                400);
+                400,
+                storeDir(),
+                io.signalstream.api.stream.Fanout.Limits.DEFAULTS);
+    }
+
+    private static java.nio.file.Path storeDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("managed-store");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static QueryApi api(ApiSettings settings) {
         return new QueryApi(
                 Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1"))),
                 settings);
+    }
+
+    private static AggregatedIntelligence parse(StoredAggregate stored) {
+        try {
+            return Json.newMapper().readValue(stored.json(), AggregatedIntelligence.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int post(QueryApi api, String id) throws Exception {
@@ -186,8 +209,9 @@ class ManagedKafkaITCase {
                 await().atMost(Duration.ofSeconds(90))
                         .until(
                                 () ->
-                                        good.view()
-                                                .get("demo-tenant/secure-1")
+                                        good.store()
+                                                .aggregate("demo-tenant/secure-1")
+                                                .map(ManagedKafkaITCase::parse)
                                                 .map(
                                                         a ->
                                                                 a.messageCount() == 1

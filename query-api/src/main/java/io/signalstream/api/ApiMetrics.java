@@ -8,28 +8,36 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
-import org.slf4j.MDC;
 
 /**
  * The API's metrics in Prometheus' text format at {@code GET /metrics} (Micrometer): requests by
- * route, method and status with latency histograms, WebSocket sessions, the views' size and
- * consumer lag, Kafka produce latency, and the JVM.
+ * route, method and status with latency histograms, WebSocket sessions, the views' lag and the
+ * store's size, Kafka produce latency, and the JVM.
+ *
+ * <p>Every tag has a fixed set of values, so no request can add a series: routes are templates,
+ * methods the standard ones or {@code OTHER}, statuses the codes HTTP defines or {@code other}.
  */
 final class ApiMetrics implements Filter {
 
     private static final Pattern CONVERSATION = Pattern.compile("^/v1/conversations/[^/]+/");
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+    private static final String REQUESTS = "signalstream.http.requests";
     private static final Duration[] SLOS = {
         Duration.ofMillis(1),
         Duration.ofMillis(2),
@@ -45,49 +53,58 @@ final class ApiMetrics implements Filter {
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicInteger sessions = new AtomicInteger();
     private final Timer produce;
+    private final Counter produceFailures;
 
-    ApiMetrics(IntelligenceView view, TranscriptView transcripts) {
+    ApiMetrics() {
+        // A last guard: were a tag ever to take unbounded values, its series stop growing here.
+        registry.config()
+                .meterFilter(
+                        MeterFilter.maximumAllowableTags(REQUESTS, "route", 40, MeterFilter.deny()))
+                .meterFilter(
+                        MeterFilter.maximumAllowableTags(
+                                REQUESTS, "status", 60, MeterFilter.deny()));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Gauge.builder("signalstream.websocket.sessions", sessions, AtomicInteger::get)
-                .description("Open WebSocket sessions")
-                .register(registry);
-        Gauge.builder("signalstream.view.conversations", view, CompactedTopicReader::size)
-                .description("Conversations in the aggregate view")
-                .register(registry);
-        Gauge.builder("signalstream.view.lag", view, CompactedTopicReader::lag)
-                .description("Aggregate records not yet read by the view")
-                .tag("topic", "aggregated")
-                .register(registry);
-        Gauge.builder("signalstream.view.lag", transcripts, CompactedTopicReader::lag)
-                .description("Transcript records not yet read by the transcript view")
-                .tag("topic", "conversations.state")
-                .register(registry);
         produce =
                 Timer.builder("signalstream.kafka.produce")
                         .description("From send to Kafka's acknowledgement of one message")
                         .serviceLevelObjectives(SLOS)
                         .register(registry);
+        produceFailures =
+                Counter.builder("signalstream.kafka.produce.failures")
+                        .description("Messages Kafka did not acknowledge in time")
+                        .register(registry);
     }
 
-    /** Counts a WebSocket session while it is open. */
-    void sessionOpened() {
-        sessions.incrementAndGet();
+    /** A gauge read when scraped. */
+    <T> void gauge(
+            String name, String description, T source, ToDoubleFunction<T> value, String... tags) {
+        Gauge.builder(name, source, value).description(description).tags(tags).register(registry);
     }
 
-    void sessionClosed() {
-        sessions.decrementAndGet();
+    /** A counter kept elsewhere, read when scraped. */
+    <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    /** The number of request series, for tests that they stay bounded. */
+    int requestSeries() {
+        return registry.find(REQUESTS).meters().size();
+    }
+
+    /** Requests recorded so far. */
+    long requests() {
+        return registry.find(REQUESTS).timers().stream().mapToLong(Timer::count).sum();
     }
 
     void produced(long nanos, boolean acknowledged) {
         if (acknowledged) {
             produce.record(nanos, TimeUnit.NANOSECONDS);
         } else {
-            Counter.builder("signalstream.kafka.produce.failures").register(registry).increment();
+            produceFailures.increment();
         }
     }
 
@@ -97,16 +114,24 @@ final class ApiMetrics implements Filter {
         try {
             chain.proceed();
         } finally {
-            MDC.clear();
-            Timer.builder("signalstream.http.requests")
+            Timer.builder(REQUESTS)
                     .description("HTTP requests by route, method and status")
                     .tag("route", route(req.prologue().uriPath().path()))
-                    .tag("method", req.prologue().method().text())
-                    .tag("status", Integer.toString(res.status().code()))
+                    .tag("method", method(req.prologue().method().text()))
+                    .tag("status", status(res.status().code()))
                     .serviceLevelObjectives(SLOS)
                     .register(registry)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The method, or {@code OTHER} for any name HTTP does not define. */
+    static String method(String name) {
+        return METHODS.contains(name) ? name : "OTHER";
+    }
+
+    static String status(int code) {
+        return code >= 100 && code <= 599 ? Integer.toString(code) : "other";
     }
 
     /** A route template, so ids never become label values. */

@@ -1,6 +1,7 @@
 package io.signalstream.api;
 
 import io.helidon.config.Config;
+import io.signalstream.api.stream.Fanout;
 import io.signalstream.model.KafkaAuth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,11 @@ import java.util.Properties;
  * @param ingestRatePerTenant messages a second each tenant may post on average ({@code
  *     SIGNALSTREAM_INGEST_RATE})
  * @param ingestBurstPerTenant and in one burst ({@code SIGNALSTREAM_INGEST_BURST})
+ * @param storeDir where the conversation store lives ({@code SIGNALSTREAM_STORE_DIR}); one per API
+ *     process, kept across restarts
+ * @param streams the WebSocket caps ({@code SIGNALSTREAM_WS_MAX_SESSIONS}, {@code
+ *     SIGNALSTREAM_WS_MAX_SESSIONS_PER_TENANT}, {@code SIGNALSTREAM_WS_MAX_QUEUED}, {@code
+ *     SIGNALSTREAM_WS_SEND_TIMEOUT})
  */
 public record ApiSettings(
         String bootstrapServers,
@@ -32,13 +38,16 @@ public record ApiSettings(
         List<String> corsOrigins,
         int maxBodyBytes,
         double ingestRatePerTenant,
-        int ingestBurstPerTenant) {
+        int ingestBurstPerTenant,
+        Path storeDir,
+        Fanout.Limits streams) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     public static ApiSettings from(Config signalstream, Map<String, String> env) {
         Config kafka = signalstream.get("kafka");
         Config limits = signalstream.get("limits");
+        Config streams = signalstream.get("streams");
         ApiKeys keys = ApiKeys.parse(env.get("SIGNALSTREAM_API_KEYS"));
         String keysFile =
                 env.getOrDefault(
@@ -71,11 +80,55 @@ public record ApiSettings(
                 Integer.parseInt(
                         env.getOrDefault(
                                 "SIGNALSTREAM_INGEST_BURST",
-                                limits.get("ingest-burst-per-tenant").asString().orElse("400"))));
+                                limits.get("ingest-burst-per-tenant").asString().orElse("400"))),
+                Path.of(
+                        env.getOrDefault(
+                                "SIGNALSTREAM_STORE_DIR",
+                                signalstream.get("store-dir").asString().orElse("data/api-store"))),
+                new Fanout.Limits(
+                        intSetting(
+                                env,
+                                "SIGNALSTREAM_WS_MAX_SESSIONS",
+                                streams.get("max-sessions"),
+                                Fanout.Limits.DEFAULTS.maxSessions()),
+                        intSetting(
+                                env,
+                                "SIGNALSTREAM_WS_MAX_SESSIONS_PER_TENANT",
+                                streams.get("max-sessions-per-tenant"),
+                                Fanout.Limits.DEFAULTS.maxSessionsPerTenant()),
+                        intSetting(
+                                env,
+                                "SIGNALSTREAM_WS_MAX_QUEUED",
+                                streams.get("max-queued"),
+                                Fanout.Limits.DEFAULTS.maxQueued()),
+                        Duration.parse(
+                                env.getOrDefault(
+                                        "SIGNALSTREAM_WS_SEND_TIMEOUT",
+                                        streams.get("send-timeout")
+                                                .asString()
+                                                .orElse(
+                                                        Fanout.Limits.DEFAULTS
+                                                                .sendTimeout()
+                                                                .toString())))));
     }
 
-    /** Settings for a plain local broker: the local stack and tests. */
-    public static ApiSettings local(String bootstrapServers, ApiKeys keys) {
+    private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
+        String value = env.get(name);
+        if (value == null) {
+            return config.asInt().orElse(dflt);
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /**
+     * Settings for a plain local broker, the store in {@code storeDir}: the local stack and tests.
+     */
+    public static ApiSettings local(String bootstrapServers, ApiKeys keys, Path storeDir) {
         return new ApiSettings(
                 bootstrapServers,
                 "",
@@ -85,7 +138,9 @@ public record ApiSettings(
                 List.of(),
                 DEFAULT_MAX_BODY_BYTES,
                 200,
-                400);
+                400,
+                storeDir,
+                Fanout.Limits.DEFAULTS);
     }
 
     /** A copy with another ingest rate limit. */
@@ -99,7 +154,25 @@ public record ApiSettings(
                 corsOrigins,
                 maxBodyBytes,
                 ratePerSecond,
-                burst);
+                burst,
+                storeDir,
+                streams);
+    }
+
+    /** A copy with other WebSocket caps. */
+    public ApiSettings withStreams(Fanout.Limits limits) {
+        return new ApiSettings(
+                bootstrapServers,
+                topicPrefix,
+                apiKeys,
+                produceTimeout,
+                kafkaAuth,
+                corsOrigins,
+                maxBodyBytes,
+                ingestRatePerTenant,
+                ingestBurstPerTenant,
+                storeDir,
+                limits);
     }
 
     private static List<String> list(String csv) {
@@ -133,6 +206,10 @@ public record ApiSettings(
                 + ingestRatePerTenant
                 + "/s burst "
                 + ingestBurstPerTenant
+                + ", storeDir="
+                + storeDir
+                + ", streams="
+                + streams
                 + ", kafkaAuth="
                 + (kafkaAuth.isEmpty()
                         ? "none"

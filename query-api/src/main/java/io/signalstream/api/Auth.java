@@ -4,7 +4,12 @@ import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
@@ -15,8 +20,14 @@ import org.slf4j.MDC;
  * client picks. REST sends {@code Authorization: Bearer <key>}; a browser's WebSocket, which cannot
  * set that header, offers the subprotocols {@code bearer, <key>} or adds {@code
  * ?access_token=<key>}.
+ *
+ * <p>As a filter it guards everything under {@code /v1/}: a request without a valid key is answered
+ * 401 and goes no further; otherwise its tenant is in the request's context ({@link #tenant(
+ * ServerRequest)}) and in the logging context for as long as the request runs.
  */
-final class Auth {
+final class Auth implements Filter {
+
+    private static final String TENANT = "signalstream.tenant";
 
     static final HeaderName WS_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
 
@@ -62,16 +73,32 @@ final class Auth {
         return tenant(headers);
     }
 
-    /** Answers 401 unless the request carries a valid key; then returns its tenant. */
-    Optional<String> require(ServerRequest req, ServerResponse res) {
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        // CORS preflights carry no credentials; the CORS feature answers them.
+        if (!req.path().path().startsWith("/v1/") || req.prologue().method() == Method.OPTIONS) {
+            chain.proceed();
+            return;
+        }
         Optional<String> tenant = tenant(req.headers());
         if (tenant.isEmpty()) {
             unauthorized(res, req.headers().contains(HeaderNames.AUTHORIZATION));
-        } else {
-            // For structured logs; ApiMetrics' filter clears it when the request ends.
-            MDC.put("tenant_id", tenant.get());
+            return;
         }
-        return tenant;
+        req.context().register(TENANT, tenant.get());
+        MDC.put("tenant_id", tenant.get());
+        try {
+            chain.proceed();
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    /** The tenant of a request under {@code /v1/}, set by the filter. */
+    static String tenant(ServerRequest req) {
+        return req.context()
+                .get(TENANT, String.class)
+                .orElseThrow(() -> new IllegalStateException("no tenant: the Auth filter is off"));
     }
 
     static void unauthorized(ServerResponse res, boolean keyGiven) {

@@ -3,17 +3,13 @@ package io.signalstream.api;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
-import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
+import io.signalstream.api.store.ConversationStore;
+import io.signalstream.api.stream.Fanout;
 import io.signalstream.model.ConversationKey;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code ?access_token=<key>} or {@code Authorization: Bearer}. A conversation of another tenant is
  * indistinguishable from one that does not exist yet: its stream stays silent.
  *
- * <p>Sends happen on the session's own virtual thread and coalesce per conversation: a slow client
- * gets the newest version when it is ready again, and never holds up the view or other sessions.
- * Each version's frame is built once by the view, however many sessions send it.
+ * <p>Sends happen on the session's own virtual thread ({@link Fanout}): a client too far behind is
+ * closed with {@code 1008}, a session over the caps refused with {@code 1013} and the reason, and
+ * each version's frame is built once however many sessions send it.
  */
 final class ConversationStreamListener implements WsListener {
 
@@ -43,30 +39,20 @@ final class ConversationStreamListener implements WsListener {
     private static final Pattern ONE = Pattern.compile("/ws/conversations/([^/]+)/stream/?");
     private static final Pattern ALL = Pattern.compile("/ws/conversations/?");
 
-    private final IntelligenceView view;
+    private final ConversationStore store;
+    private final Fanout fanout;
     private final Auth auth;
-    private final ExecutorService senders;
-    private final ApiMetrics metrics;
-    private final AtomicBoolean open = new AtomicBoolean();
-
-    /** The newest unsent message per conversation. */
-    private final Map<String, String> pending = new ConcurrentHashMap<>();
-
-    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile String tenant;
 
     /** The one conversation's key, or null for the tenant-wide stream. */
     private volatile String key;
 
-    private volatile WsSession session;
-    private volatile AutoCloseable subscription;
+    private volatile Fanout.Session session;
 
-    ConversationStreamListener(
-            IntelligenceView view, Auth auth, ExecutorService senders, ApiMetrics metrics) {
-        this.view = view;
+    ConversationStreamListener(ConversationStore store, Fanout fanout, Auth auth) {
+        this.store = store;
+        this.fanout = fanout;
         this.auth = auth;
-        this.senders = senders;
-        this.metrics = metrics;
     }
 
     @Override
@@ -95,79 +81,58 @@ final class ConversationStreamListener implements WsListener {
     }
 
     @Override
-    public void onOpen(WsSession session) {
-        this.session = session;
-        if (open.compareAndSet(false, true)) {
-            metrics.sessionOpened();
+    public void onOpen(WsSession ws) {
+        Fanout.Admission admission = fanout.open(tenant, key, connection(ws));
+        if (admission.admitted().isEmpty()) {
+            LOG.info("WebSocket of tenant {} refused: {}", tenant, admission.refusal());
+            ws.close(Fanout.OVER_CAPACITY, admission.refusal());
+            return;
         }
-        if (key == null) {
-            subscription = view.subscribeTenant(tenant, this::offer);
-        } else {
-            subscription = view.subscribe(key, this::offer);
-            view.entry(key).ifPresent(this::offer);
+        session = admission.session();
+        if (key != null) {
+            store.aggregate(key).ifPresent(a -> session.offer(Fanout.Frame.update(a)));
         }
     }
 
+    private static Fanout.Connection connection(WsSession ws) {
+        return new Fanout.Connection() {
+            @Override
+            public void send(String text) {
+                ws.send(text, true);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                ws.close(code, reason);
+            }
+
+            @Override
+            public void terminate() {
+                ws.terminate();
+            }
+        };
+    }
+
     @Override
-    public void onMessage(WsSession session, String text, boolean last) {
+    public void onMessage(WsSession ws, String text, boolean last) {
         // The stream is one-way; client messages (e.g. keep-alives) are ignored.
     }
 
     @Override
-    public void onClose(WsSession session, int status, String reason) {
-        unsubscribe();
+    public void onClose(WsSession ws, int status, String reason) {
+        forget();
     }
 
     @Override
-    public void onError(WsSession session, Throwable t) {
+    public void onError(WsSession ws, Throwable t) {
         LOG.debug("WebSocket error on {}: {}", key == null ? tenant : key, t.toString());
-        unsubscribe();
+        forget();
     }
 
-    /** The version's frame is built once by the view and shared by every session. */
-    private void offer(IntelligenceView.Entry entry) {
-        pending.put(entry.key(), entry.frame());
-        if (draining.compareAndSet(false, true)) {
-            senders.execute(this::drain);
-        }
-    }
-
-    private void drain() {
-        try {
-            while (!pending.isEmpty()) {
-                for (String conversation : List.copyOf(pending.keySet())) {
-                    String next = pending.remove(conversation);
-                    if (next != null) {
-                        session.send(next, true);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("closing WebSocket of {} after a failed send: {}", tenant, e.toString());
-            unsubscribe();
-            session.close(WsCloseCodes.UNEXPECTED_CONDITION, "send failed");
-            return;
-        } finally {
-            draining.set(false);
-        }
-        // An update that arrived after the loop ended but before the flag was cleared.
-        if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
-            senders.execute(this::drain);
-        }
-    }
-
-    private void unsubscribe() {
-        if (open.compareAndSet(true, false)) {
-            metrics.sessionClosed();
-        }
-        AutoCloseable s = subscription;
-        subscription = null;
+    private void forget() {
+        Fanout.Session s = session;
         if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                LOG.debug("unsubscribe failed: {}", e.toString());
-            }
+            s.closed();
         }
     }
 }

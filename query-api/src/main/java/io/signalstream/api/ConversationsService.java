@@ -1,22 +1,34 @@
 package io.signalstream.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.parameters.Parameters;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.api.store.ConversationQuery;
+import io.signalstream.api.store.ConversationStore;
+import io.signalstream.api.store.Cursor;
+import io.signalstream.api.store.Page;
+import io.signalstream.api.store.StoredAggregate;
+import io.signalstream.api.store.Summary;
+import io.signalstream.api.store.TranscriptSlot;
 import io.signalstream.model.ConversationKey;
+import io.signalstream.model.Intent;
 import io.signalstream.model.Json;
+import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.TranscriptEntry;
+import io.signalstream.model.Urgency;
+import io.signalstream.model.WireEnums;
+import java.io.IOException;
 import java.time.Instant;
-import java.util.Comparator;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -25,27 +37,47 @@ import org.slf4j.MDC;
  * conversation answers 404 exactly like one that does not exist.
  *
  * <ul>
- *   <li>{@code GET /v1/conversations?limit=&offset=}: newest activity first, paged;
- *   <li>{@code GET /v1/conversations/{id}/insights}: the latest aggregate;
+ *   <li>{@code GET /v1/conversations}: newest activity first, a page at a time, with filters and
+ *       full-text search;
+ *   <li>{@code GET /v1/conversations/{id}/insights}: the latest aggregate, with its version as
+ *       {@code ETag};
  *   <li>{@code GET /v1/conversations/{id}/messages}: the redacted recent transcript.
  * </ul>
  */
 final class ConversationsService implements HttpService {
 
     static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
+    static final int MAX_QUERY_CHARS = 500;
     private static final String BAD_ID =
             "Conversation ids are 1 to 128 characters of letters, digits and . _ : @ -";
 
-    private final IntelligenceView view;
-    private final TranscriptView transcripts;
-    private final Auth auth;
+    /** One page of the list. */
+    record ConversationList(
+            List<Summary> items,
+            long total,
+            boolean totalExact,
+            int limit,
+            Integer offset,
+            String nextCursor,
+            Integer nextOffset) {}
+
+    /** One message of a transcript. */
+    record TranscriptMessage(
+            long seq,
+            String messageId,
+            String sender,
+            String message,
+            String channel,
+            Instant timestamp) {}
+
+    /** A conversation's recent messages, oldest first. */
+    record Transcript(String conversationId, long messageCount, List<TranscriptMessage> messages) {}
+
+    private final ConversationStore store;
     private final ObjectMapper mapper = Json.newMapper();
 
-    ConversationsService(IntelligenceView view, TranscriptView transcripts, Auth auth) {
-        this.view = view;
-        this.transcripts = transcripts;
-        this.auth = auth;
+    ConversationsService(ConversationStore store) {
+        this.store = store;
     }
 
     @Override
@@ -56,77 +88,80 @@ final class ConversationsService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) throws Exception {
-        Optional<String> tenant = auth.require(req, res);
-        if (tenant.isEmpty()) {
+        Parameters p = req.query();
+        List<String> problems = new ArrayList<>();
+        int limit = intParam(p, "limit", DEFAULT_LIMIT, 1, ConversationQuery.MAX_LIMIT, problems);
+        int offset = intParam(p, "offset", 0, 0, ConversationQuery.MAX_OFFSET, problems);
+        Cursor cursor = null;
+        if (p.contains("cursor")) {
+            cursor = Cursor.decode(p.get("cursor")).orElse(null);
+            if (cursor == null) {
+                problems.add("cursor is not one this API gave out; start again without it");
+            } else if (p.contains("offset")) {
+                problems.add("give either cursor or offset, not both");
+            }
+        }
+        String text = p.contains("q") ? p.get("q").strip() : null;
+        if (text != null && text.length() > MAX_QUERY_CHARS) {
+            problems.add("q may have up to " + MAX_QUERY_CHARS + " characters");
+        }
+        String intent = wire(p, "intent", Intent.class, problems);
+        String sentiment = wire(p, "sentiment", SentimentLabel.class, problems);
+        String urgency = wire(p, "urgency", Urgency.class, problems);
+        Boolean escalation = null;
+        if (p.contains("escalation")) {
+            String value = p.get("escalation");
+            if (value.equals("true") || value.equals("false")) {
+                escalation = Boolean.valueOf(value);
+            } else {
+                problems.add("escalation must be true or false");
+            }
+        }
+        Instant from = instant(p, "from", problems);
+        Instant to = instant(p, "to", problems);
+        if (from != null && to != null && !from.isBefore(to)) {
+            problems.add("from must be before to");
+        }
+        if (!problems.isEmpty()) {
+            Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", String.join("; ", problems));
             return;
         }
-        Parameters query = req.query();
-        Optional<Integer> limit = intParam(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        Optional<Integer> offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
-        if (limit.isEmpty() || offset.isEmpty()) {
-            Problems.send(
-                    res,
-                    Status.BAD_REQUEST_400,
-                    "Bad Request",
-                    "limit must be a whole number from 1 to "
-                            + MAX_LIMIT
-                            + " and offset a whole number from 0");
-            return;
-        }
-        List<AggregatedIntelligence> all =
-                view.all(tenant.get()).stream()
-                        .sorted(
-                                Comparator.comparing(
-                                                (AggregatedIntelligence a) ->
-                                                        a.lastUpdated() == null
-                                                                ? Instant.EPOCH
-                                                                : a.lastUpdated())
-                                        .reversed()
-                                        .thenComparing(AggregatedIntelligence::conversationId))
-                        .toList();
-        int from = (int) Math.min(all.size(), (long) offset.get());
-        int to = (int) Math.min(all.size(), (long) from + limit.get());
-        ObjectNode body = mapper.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        for (AggregatedIntelligence a : all.subList(from, to)) {
-            items.add(summary(a));
-        }
-        body.put("total", all.size());
-        body.put("limit", limit.get());
-        body.put("offset", from);
-        if (to < all.size()) {
-            body.put("next_offset", to);
-        } else {
-            body.putNull("next_offset");
-        }
-        json(res, body.toString());
+        ConversationQuery query =
+                new ConversationQuery(
+                        Auth.tenant(req),
+                        text == null || text.isEmpty() ? null : text,
+                        intent,
+                        sentiment,
+                        urgency,
+                        escalation,
+                        from,
+                        to,
+                        limit,
+                        cursor,
+                        cursor == null ? offset : 0);
+        Page page = store.list(query);
+        boolean byOffset = cursor == null;
+        Integer nextOffset =
+                byOffset && page.nextCursor() != null ? offset + page.items().size() : null;
+        json(
+                res,
+                mapper.writeValueAsBytes(
+                        new ConversationList(
+                                page.items(),
+                                page.total(),
+                                page.totalExact(),
+                                limit,
+                                byOffset ? offset : null,
+                                page.nextCursor(),
+                                nextOffset)));
     }
 
-    /** One line of the list: what a support lead scans for. */
-    private ObjectNode summary(AggregatedIntelligence a) {
-        ObjectNode item = mapper.createObjectNode();
-        item.put("conversation_id", a.conversationId());
-        item.put("message_count", a.messageCount());
-        item.put("version", a.version());
-        item.put("last_activity", a.lastUpdated() == null ? null : a.lastUpdated().toString());
-        item.put("sentiment", a.sentiment() == null ? null : a.sentiment().sentiment().wireName());
-        if (a.sentiment() == null) {
-            item.putNull("sentiment_score");
-        } else {
-            item.put("sentiment_score", a.sentiment().score());
-        }
-        item.put("urgency", a.insights() == null ? null : a.insights().urgency().wireName());
-        item.put("intent", a.insights() == null ? null : a.insights().intent().wireName());
-        item.put("requires_escalation", a.insights() != null && a.insights().requiresEscalation());
-        return item;
-    }
-
-    private void insights(ServerRequest req, ServerResponse res) throws Exception {
+    private void insights(ServerRequest req, ServerResponse res) {
         Optional<String> key = key(req, res);
         if (key.isEmpty()) {
             return;
         }
-        Optional<IntelligenceView.Entry> aggregate = view.entry(key.get());
+        Optional<StoredAggregate> aggregate = store.aggregate(key.get());
         if (aggregate.isEmpty()) {
             notFound(
                     res,
@@ -134,55 +169,74 @@ final class ConversationsService implements HttpService {
                     "No insights for conversation '%s' yet. A message posted a moment ago may still be in processing.");
             return;
         }
+        String etag = "\"" + aggregate.get().version() + "\"";
+        res.headers().set(HeaderNames.ETAG, etag);
+        res.headers().set(HeaderNames.CACHE_CONTROL, "no-cache");
+        if (req.headers().contains(HeaderNames.IF_NONE_MATCH)
+                && matches(req.headers().get(HeaderNames.IF_NONE_MATCH).values(), etag)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
         // The job's own bytes: nothing is serialised again per request.
-        res.headers().contentType(MediaTypes.APPLICATION_JSON);
-        res.send(aggregate.get().json());
+        json(res, aggregate.get().json());
     }
 
-    private void messages(ServerRequest req, ServerResponse res) throws Exception {
+    /** Whether an {@code If-None-Match} list names {@code etag} (or is {@code *}). */
+    static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.strip();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals("*") || c.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void messages(ServerRequest req, ServerResponse res) throws IOException {
         Optional<String> key = key(req, res);
         if (key.isEmpty()) {
             return;
         }
-        Optional<List<TranscriptEntry>> entries = transcripts.get(key.get());
-        if (entries.isEmpty()) {
+        List<TranscriptSlot> slots = store.transcript(key.get());
+        if (slots.isEmpty()) {
             notFound(
                     res,
                     req,
                     "No messages for conversation '%s' yet. A message posted a moment ago may still be in processing.");
             return;
         }
-        List<TranscriptEntry> window = entries.get();
-        TranscriptEntry newest = window.get(window.size() - 1);
-        ObjectNode body = mapper.createObjectNode();
-        body.put("conversation_id", newest.conversationId());
-        body.put("message_count", newest.seq());
-        ArrayNode messages = body.putArray("messages");
-        for (TranscriptEntry m : window) {
-            messages.addObject()
-                    .put("seq", m.seq())
-                    .put("message_id", m.messageId())
-                    .put("sender", m.sender().wireName())
-                    .put("message", m.message())
-                    .put("channel", m.channel().wireName())
-                    .put("timestamp", m.timestamp() == null ? null : m.timestamp().toString());
+        List<TranscriptMessage> messages = new ArrayList<>(slots.size());
+        TranscriptEntry newest = null;
+        for (TranscriptSlot slot : slots) {
+            TranscriptEntry m = mapper.readValue(slot.json(), TranscriptEntry.class);
+            messages.add(
+                    new TranscriptMessage(
+                            m.seq(),
+                            m.messageId(),
+                            m.sender() == null ? null : m.sender().wireName(),
+                            m.message(),
+                            m.channel() == null ? null : m.channel().wireName(),
+                            m.timestamp()));
+            newest = m;
         }
-        json(res, body.toString());
+        json(
+                res,
+                mapper.writeValueAsBytes(
+                        new Transcript(newest.conversationId(), newest.seq(), messages)));
     }
 
-    /** The caller's key for the path's conversation; answers 401 or 400 itself. */
-    private Optional<String> key(ServerRequest req, ServerResponse res) {
-        Optional<String> tenant = auth.require(req, res);
-        if (tenant.isEmpty()) {
-            return Optional.empty();
-        }
+    /** The caller's key for the path's conversation; answers 400 itself. */
+    private static Optional<String> key(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         if (!ConversationKey.isValidId(id)) {
             Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", BAD_ID);
             return Optional.empty();
         }
         MDC.put("conversation_id", id);
-        return Optional.of(ConversationKey.of(tenant.get(), id));
+        return Optional.of(ConversationKey.of(Auth.tenant(req), id));
     }
 
     private static void notFound(ServerResponse res, ServerRequest req, String detail) {
@@ -193,21 +247,51 @@ final class ConversationsService implements HttpService {
                 detail.formatted(req.path().pathParameters().get("id")));
     }
 
-    private static void json(ServerResponse res, String body) {
+    private static void json(ServerResponse res, byte[] body) {
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(body);
     }
 
-    private static Optional<Integer> intParam(
-            Parameters query, String name, int fallback, int min, int max) {
+    private static int intParam(
+            Parameters query, String name, int fallback, int min, int max, List<String> problems) {
         if (!query.contains(name)) {
-            return Optional.of(fallback);
+            return fallback;
         }
         try {
             int value = Integer.parseInt(query.get(name));
-            return value >= min && value <= max ? Optional.of(value) : Optional.empty();
+            if (value >= min && value <= max) {
+                return value;
+            }
         } catch (NumberFormatException e) {
-            return Optional.empty();
+            // reported below
+        }
+        problems.add(name + " must be a whole number from " + min + " to " + max);
+        return fallback;
+    }
+
+    private static <E extends Enum<E>> String wire(
+            Parameters query, String name, Class<E> type, List<String> problems) {
+        if (!query.contains(name)) {
+            return null;
+        }
+        String value = query.get(name);
+        try {
+            return WireEnums.parse(type, value).name().toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + " must be one of " + WireEnums.allowed(type));
+            return null;
+        }
+    }
+
+    private static Instant instant(Parameters query, String name, List<String> problems) {
+        if (!query.contains(name)) {
+            return null;
+        }
+        try {
+            return Instant.parse(query.get(name));
+        } catch (DateTimeParseException e) {
+            problems.add(name + " must be an ISO-8601 instant such as 2025-01-31T12:00:00Z");
+            return null;
         }
     }
 }

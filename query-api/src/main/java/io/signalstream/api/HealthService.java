@@ -1,41 +1,38 @@
 package io.signalstream.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.signalstream.api.feed.TopicFeed;
+import io.signalstream.api.store.ConversationStore;
 import io.signalstream.model.Json;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import java.util.List;
 
 /**
- * {@code GET /health}: the process is alive. {@code GET /health/ready}: Kafka answers and the view
- * has read the aggregate topic's history, so queries give current answers.
+ * {@code GET /health}: the process is alive. {@code GET /health/ready}: Kafka answers and every
+ * view has read its topic's history, so queries give current answers; each view says how far behind
+ * it is.
  */
-final class HealthService implements HttpService, AutoCloseable {
+final class HealthService implements HttpService {
 
-    private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    /** One view in the readiness answer. */
+    record View(String name, String topic, String state, long lag) {}
 
-    private final IntelligenceView view;
-    private final Admin admin;
+    /** The readiness answer. */
+    record Ready(String status, String kafka, List<View> views, long conversations) {}
 
-    HealthService(IntelligenceView view, ApiSettings settings) {
-        this.view = view;
-        Properties props = settings.clientProperties();
-        props.put(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
-        props.put(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Long.toString(KAFKA_CHECK_TIMEOUT.toMillis()));
-        this.admin = Admin.create(props);
+    private final Readiness readiness;
+    private final ConversationStore store;
+    private final ObjectMapper mapper = Json.newMapper();
+
+    HealthService(Readiness readiness, ConversationStore store) {
+        this.readiness = readiness;
+        this.store = store;
     }
 
     @Override
@@ -48,34 +45,27 @@ final class HealthService implements HttpService, AutoCloseable {
         res.send("{\"status\":\"UP\"}");
     }
 
-    private void ready(ServerRequest req, ServerResponse res) {
-        boolean kafka = kafkaReachable();
-        boolean caughtUp = view.caughtUp();
-        ObjectNode body = Json.newMapper().createObjectNode();
-        body.put("status", kafka && caughtUp ? "UP" : "DOWN");
-        body.put("kafka", kafka ? "reachable" : "unreachable");
-        body.put("view", caughtUp ? "caught_up" : "catching_up");
-        body.put("conversations", view.size());
-        res.status(kafka && caughtUp ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+    private void ready(ServerRequest req, ServerResponse res) throws JsonProcessingException {
+        boolean kafka = readiness.kafkaReachable();
+        List<TopicFeed.ViewStatus> views = readiness.views();
+        boolean caughtUp = views.stream().allMatch(TopicFeed.ViewStatus::caughtUp);
+        boolean up = kafka && caughtUp;
+        Ready body =
+                new Ready(
+                        up ? "UP" : "DOWN",
+                        kafka ? "reachable" : "unreachable",
+                        views.stream()
+                                .map(
+                                        v ->
+                                                new View(
+                                                        v.view(),
+                                                        v.topic(),
+                                                        v.caughtUp() ? "caught_up" : "catching_up",
+                                                        v.lag()))
+                                .toList(),
+                        store.conversations());
+        res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
-        res.send(body.toString());
-    }
-
-    private boolean kafkaReachable() {
-        try {
-            admin.describeCluster(
-                            new DescribeClusterOptions()
-                                    .timeoutMs((int) KAFKA_CHECK_TIMEOUT.toMillis()))
-                    .clusterId()
-                    .get(KAFKA_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    @Override
-    public void close() {
-        admin.close(Duration.ofSeconds(2));
+        res.send(mapper.writeValueAsBytes(body));
     }
 }

@@ -22,16 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * idempotent producer, and a bounded wait so a broker outage turns into a prompt 503, never a
  * silent loss.
  */
-public final class MessageIngest implements AutoCloseable {
-
-    /** Thrown when Kafka did not confirm the write in time; the client should retry. */
-    public static final class NotAcknowledged extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotAcknowledged(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
+public final class MessageIngest implements MessageLog {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -57,6 +48,7 @@ public final class MessageIngest implements AutoCloseable {
     }
 
     /** Writes the message and returns once Kafka acknowledged it. */
+    @Override
     public void write(SupportMessage message) throws NotAcknowledged {
         ProducerRecord<byte[], byte[]> record;
         try {

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -26,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +35,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * {@code POST /v1/messages}: validates a message, writes it to Kafka, and answers 202 only after
- * Kafka acknowledged it.
+ * {@code POST /v1/messages}: validates a message, writes it to the message log (Kafka), and answers
+ * 202 only after the log acknowledged it. The caller's tenant, the content type and the tenant's
+ * rate are checked by filters before.
  */
 final class MessagesService implements HttpService {
 
@@ -48,26 +46,15 @@ final class MessagesService implements HttpService {
     /** The 202 body. */
     record Accepted(String messageId, String tenantId, String conversationId, Instant timestamp) {}
 
-    private final MessageIngest ingest;
-    private final Auth auth;
+    private final MessageLog log;
     private final ApiMetrics metrics;
-    private final IngestRateLimiter rateLimiter;
-    private final double maxRate;
     private final int maxBodyBytes;
     private final int retryAfterSeconds;
     private final ObjectMapper mapper = strictRequestMapper();
 
-    MessagesService(
-            MessageIngest ingest,
-            Auth auth,
-            ApiSettings settings,
-            ApiMetrics metrics,
-            IngestRateLimiter rateLimiter) {
-        this.ingest = ingest;
+    MessagesService(MessageLog log, ApiSettings settings, ApiMetrics metrics) {
+        this.log = log;
         this.metrics = metrics;
-        this.auth = auth;
-        this.rateLimiter = rateLimiter;
-        this.maxRate = settings.ingestRatePerTenant();
         this.maxBodyBytes = settings.maxBodyBytes();
         this.retryAfterSeconds = (int) Math.max(1, settings.produceTimeout().toSeconds());
     }
@@ -78,34 +65,7 @@ final class MessagesService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) throws Exception {
-        Optional<HttpMediaType> type = req.headers().contentType();
-        if (type.isPresent() && !type.get().test(MediaTypes.APPLICATION_JSON)) {
-            Problems.send(
-                    res,
-                    Status.UNSUPPORTED_MEDIA_TYPE_415,
-                    "Unsupported Media Type",
-                    "Send the message as application/json, not " + type.get().text());
-            return;
-        }
-        Optional<String> tenant = auth.require(req, res);
-        if (tenant.isEmpty()) {
-            return;
-        }
-        Optional<Duration> wait = rateLimiter.acquire(tenant.get());
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (long) Math.ceil(wait.get().toMillis() / 1000.0));
-            res.headers().set(HeaderNames.RETRY_AFTER, Long.toString(seconds));
-            Problems.send(
-                    res,
-                    Status.TOO_MANY_REQUESTS_429,
-                    "Too Many Requests",
-                    "This tenant is posting faster than its limit of "
-                            + (long) maxRate
-                            + " messages a second; nothing was accepted. Retry after "
-                            + seconds
-                            + " s with the same message_id.");
-            return;
-        }
+        String tenant = Auth.tenant(req);
         Optional<String> text = readBody(req, res);
         if (text.isEmpty()) {
             return;
@@ -144,7 +104,7 @@ final class MessagesService implements HttpService {
                         request.messageId() != null
                                 ? request.messageId()
                                 : UUID.randomUUID().toString(),
-                        tenant.get(),
+                        tenant,
                         request.conversationId(),
                         request.sender(),
                         request.message(),
@@ -153,9 +113,9 @@ final class MessagesService implements HttpService {
                         request.metadata() != null ? request.metadata() : Map.of());
         long sent = System.nanoTime();
         try {
-            ingest.write(message);
+            log.write(message);
             metrics.produced(System.nanoTime() - sent, true);
-        } catch (MessageIngest.NotAcknowledged e) {
+        } catch (MessageLog.NotAcknowledged e) {
             metrics.produced(System.nanoTime() - sent, false);
             LOG.warn(
                     "message {} of conversation {} not accepted: {}",

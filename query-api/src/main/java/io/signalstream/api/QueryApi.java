@@ -7,6 +7,7 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,32 +15,51 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
+import io.signalstream.api.feed.TopicFeed;
+import io.signalstream.api.store.ConversationStore;
+import io.signalstream.api.store.LuceneConversationStore;
+import io.signalstream.api.stream.Fanout;
+import io.signalstream.model.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the Kafka producer for ingest, the one view consumer, and the web server.
- * {@link #start()} and {@link #stop()} bring all of it up and down together.
+ * The running service: the message log (Kafka) for ingest, the conversation store and the feed that
+ * fills it from the job's topics, the WebSocket fan-out, and the web server. {@link #start()} and
+ * {@link #stop()} bring all of it up and down together; {@link #setup} is the one place the
+ * server's routes, WebSocket endpoints and features are registered, for this service and for tests.
  */
 public final class QueryApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
 
+    /**
+     * What the routes serve from: small interfaces, so routing tests run without a broker.
+     *
+     * @param log where accepted messages go
+     * @param store the conversations
+     * @param fanout the WebSocket sessions
+     * @param readiness what {@code /health/ready} reports
+     */
+    public record Parts(
+            ApiSettings settings,
+            MessageLog log,
+            ConversationStore store,
+            Fanout fanout,
+            Readiness readiness,
+            ApiMetrics metrics) {}
+
     private final Config serverConfig;
     private final ApiSettings settings;
-    private final MessageIngest ingest;
-    private final IntelligenceView view;
-    private final TranscriptView transcripts;
-    private final HealthService health;
-    private final Auth auth;
-    private final ApiMetrics metrics;
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private WebServer server;
+    private MessageIngest ingest;
+    private LuceneConversationStore store;
+    private TopicFeed feed;
+    private Fanout fanout;
+    private KafkaProbe probe;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -49,12 +69,6 @@ public final class QueryApi implements AutoCloseable {
         }
         this.serverConfig = serverConfig;
         this.settings = settings;
-        this.ingest = new MessageIngest(settings);
-        this.view = new IntelligenceView(settings);
-        this.transcripts = new TranscriptView(settings);
-        this.health = new HealthService(view, settings);
-        this.auth = new Auth(settings.apiKeys());
-        this.metrics = new ApiMetrics(view, transcripts);
     }
 
     /** Reads {@code server} and {@code signalstream} from {@code config}. */
@@ -80,36 +94,119 @@ public final class QueryApi implements AutoCloseable {
     }
 
     public synchronized QueryApi start() {
-        view.start();
-        transcripts.start();
-        var builder =
-                WebServer.builder()
-                        .config(serverConfig)
-                        .featuresDiscoverServices(false)
-                        .addFeature(
-                                OpenApiFeature.builder()
-                                        .servicesDiscoverServices(false)
-                                        .staticFile("META-INF/openapi.yaml")
-                                        .build())
-                        .routing(this::routing)
-                        .addRouting(
-                                WsRouting.builder()
-                                        .endpoint(
-                                                "/ws/conversations/{id}/stream",
-                                                () ->
-                                                        new ConversationStreamListener(
-                                                                view, auth, senders, metrics))
-                                        .endpoint(
-                                                "/ws/conversations",
-                                                () ->
-                                                        new ConversationStreamListener(
-                                                                view, auth, senders, metrics)));
-        if (!settings.corsOrigins().isEmpty()) {
-            builder.addFeature(cors(settings.corsOrigins()));
+        store =
+                LuceneConversationStore.open(
+                        LuceneConversationStore.Settings.defaults(settings.storeDir()));
+        fanout = new Fanout(settings.streams());
+        feed =
+                new TopicFeed(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.AI_AGGREGATED),
+                                Topics.prefixed(settings.topicPrefix(), Topics.TRANSCRIPT),
+                                store,
+                                fanout)
+                        .start();
+        ingest = new MessageIngest(settings);
+        probe = new KafkaProbe(settings);
+        TopicFeed views = feed;
+        KafkaProbe kafka = probe;
+        Readiness readiness =
+                new Readiness() {
+                    @Override
+                    public boolean kafkaReachable() {
+                        return kafka.reachable();
+                    }
+
+                    @Override
+                    public List<TopicFeed.ViewStatus> views() {
+                        return views.views();
+                    }
+                };
+        ApiMetrics metrics = new ApiMetrics();
+        for (TopicFeed.ViewStatus view : feed.views()) {
+            metrics.gauge(
+                    "signalstream.view.lag",
+                    "Records of the view's topic not yet read",
+                    feed,
+                    f ->
+                            f.views().stream()
+                                    .filter(v -> v.view().equals(view.view()))
+                                    .mapToLong(TopicFeed.ViewStatus::lag)
+                                    .sum(),
+                    "view",
+                    view.view());
         }
+        LuceneConversationStore s = store;
+        metrics.gauge(
+                "signalstream.store.conversations",
+                "Conversations in the store",
+                s,
+                LuceneConversationStore::conversations);
+        metrics.gauge(
+                "signalstream.store.pending",
+                "Conversations written to the store and not yet searchable",
+                s,
+                LuceneConversationStore::pendingConversations);
+        Parts parts = new Parts(settings, ingest, store, fanout, readiness, metrics);
+        WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
+        setup(builder, parts);
         server = builder.build().start();
         LOG.info("SignalStream API listening on port {} ({})", server.port(), settings);
         return this;
+    }
+
+    /** Registers the HTTP routes, WebSocket endpoints, OpenAPI and CORS. */
+    public static void setup(WebServerConfig.Builder server, Parts parts) {
+        Auth auth = new Auth(parts.settings().apiKeys());
+        Fanout fanout = parts.fanout();
+        ApiMetrics metrics = parts.metrics();
+        metrics.gauge(
+                "signalstream.websocket.sessions",
+                "Open WebSocket sessions",
+                fanout,
+                Fanout::sessions);
+        metrics.counter(
+                "signalstream.websocket.refused",
+                "WebSocket sessions refused by a cap",
+                fanout,
+                Fanout::refused);
+        metrics.counter(
+                "signalstream.websocket.closed.behind",
+                "WebSocket sessions closed as too far behind",
+                fanout,
+                Fanout::closedBehind);
+        metrics.counter(
+                "signalstream.websocket.timed.out",
+                "WebSocket sessions cut off by the send timeout",
+                fanout,
+                Fanout::timedOut);
+        server.featuresDiscoverServices(false)
+                .addFeature(
+                        OpenApiFeature.builder()
+                                .servicesDiscoverServices(false)
+                                .staticFile("META-INF/openapi.yaml")
+                                .build())
+                .routing(r -> routing(r, parts, auth))
+                .addRouting(
+                        WsRouting.builder()
+                                .endpoint(
+                                        "/ws/conversations/{id}/stream",
+                                        () ->
+                                                new ConversationStreamListener(
+                                                        parts.store(), fanout, auth))
+                                .endpoint(
+                                        "/ws/conversations",
+                                        () ->
+                                                new ConversationStreamListener(
+                                                        parts.store(), fanout, auth)));
+        if (!parts.settings().corsOrigins().isEmpty()) {
+            server.addFeature(cors(parts.settings().corsOrigins()));
+        }
+    }
+
+    /** The HTTP routes alone, for routing tests. */
+    public static void routing(HttpRouting.Builder routing, Parts parts) {
+        routing(routing, parts, new Auth(parts.settings().apiKeys()));
     }
 
     /** CORS for a separately hosted front end: the API's methods and headers, these origins. */
@@ -125,22 +222,21 @@ public final class QueryApi implements AutoCloseable {
                 .build();
     }
 
-    void routing(HttpRouting.Builder routing) {
-        routing.addFilter(metrics)
-                .get("/metrics", metrics::scrape)
+    private static void routing(HttpRouting.Builder routing, Parts parts, Auth auth) {
+        ApiSettings settings = parts.settings();
+        routing.addFilter(parts.metrics())
+                .addFilter(auth)
+                .addFilter(new JsonBodies())
+                .addFilter(
+                        new IngestRateLimiter(
+                                settings.ingestRatePerTenant(),
+                                settings.ingestBurstPerTenant(),
+                                System::nanoTime))
+                .get("/metrics", parts.metrics()::scrape)
                 .register(
-                        "/v1/messages",
-                        new MessagesService(
-                                ingest,
-                                auth,
-                                settings,
-                                metrics,
-                                new IngestRateLimiter(
-                                        settings.ingestRatePerTenant(),
-                                        settings.ingestBurstPerTenant(),
-                                        System::nanoTime)))
-                .register("/v1/conversations", new ConversationsService(view, transcripts, auth))
-                .register("/health", health)
+                        "/v1/messages", new MessagesService(parts.log(), settings, parts.metrics()))
+                .register("/v1/conversations", new ConversationsService(parts.store()))
+                .register("/health", new HealthService(parts.readiness(), parts.store()))
                 .register(
                         "/",
                         StaticContentFeature.createService(
@@ -206,8 +302,14 @@ public final class QueryApi implements AutoCloseable {
         return server.port();
     }
 
-    public IntelligenceView view() {
-        return view;
+    /** The store, while the API runs. */
+    public ConversationStore store() {
+        return store;
+    }
+
+    /** Every view's progress, while the API runs. */
+    public List<TopicFeed.ViewStatus> views() {
+        return feed.views();
     }
 
     public synchronized void stop() {
@@ -215,11 +317,26 @@ public final class QueryApi implements AutoCloseable {
             server.stop();
             server = null;
         }
-        view.close();
-        transcripts.close();
-        health.close();
-        ingest.close();
-        senders.shutdownNow();
+        if (fanout != null) {
+            fanout.close();
+        }
+        if (feed != null) {
+            feed.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (probe != null) {
+            probe.close();
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+        fanout = null;
+        feed = null;
+        store = null;
+        probe = null;
+        ingest = null;
     }
 
     @Override

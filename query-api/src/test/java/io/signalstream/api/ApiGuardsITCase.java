@@ -43,7 +43,9 @@ class ApiGuardsITCase {
                         List.of("https://dashboard.example"),
                         ApiSettings.DEFAULT_MAX_BODY_BYTES,
                         0.5,
-                        5);
+                        5,
+                        TestDirs.create("guards-store"),
+                        io.signalstream.api.stream.Fanout.Limits.DEFAULTS);
         api = QueryApi.local(settings, 0).start();
     }
 

@@ -24,7 +24,10 @@ class IngestWithKafkaDownITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 1);
             ApiSettings settings =
-                    ApiSettings.local(kafka.bootstrapServers(), ApiKeys.parse("k1=demo-tenant"));
+                    ApiSettings.local(
+                            kafka.bootstrapServers(),
+                            ApiKeys.parse("k1=demo-tenant"),
+                            TestDirs.create("down-store"));
             try (QueryApi api = QueryApi.local(settings, 0).start()) {
                 HttpRequest post =
                         HttpRequest.newBuilder(

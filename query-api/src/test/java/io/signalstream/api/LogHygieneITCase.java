@@ -85,7 +85,9 @@ class LogHygieneITCase {
             try (QueryApi api =
                     QueryApi.local(
                                     ApiSettings.local(
-                                            kafka.bootstrapServers(), ApiKeys.parse(KEY + "=acme")),
+                                            kafka.bootstrapServers(),
+                                            ApiKeys.parse(KEY + "=acme"),
+                                            TestDirs.create("log-store")),
                                     0)
                             .start()) {
                 String base = "http://127.0.0.1:" + api.port();

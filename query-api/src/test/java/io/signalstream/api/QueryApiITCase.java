@@ -61,7 +61,14 @@ class QueryApiITCase {
     static void start() {
         kafka = EmbeddedKafka.builder().build().start();
         KafkaTopics.ensureAll(kafka.bootstrapServers(), "", 2);
-        api = QueryApi.local(ApiSettings.local(kafka.bootstrapServers(), KEYS), 0).start();
+        api =
+                QueryApi.local(
+                                ApiSettings.local(
+                                        kafka.bootstrapServers(),
+                                        KEYS,
+                                        TestDirs.create("query-store")),
+                                0)
+                        .start();
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("key.serializer", ByteArraySerializer.class.getName());
@@ -311,12 +318,20 @@ class QueryApiITCase {
     }
 
     @Test
-    void readinessReportsKafkaAndTheView() throws Exception {
+    void readinessReportsKafkaAndEveryView() throws Exception {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> get("/health/ready", "acme").statusCode() == 200);
         JsonNode ready = MAPPER.readTree(get("/health/ready", "acme").body());
         assertThat(ready.get("kafka").asText()).isEqualTo("reachable");
-        assertThat(ready.get("view").asText()).isEqualTo("caught_up");
+        assertThat(ready.get("views"))
+                .extracting(v -> v.get("name").asText())
+                .containsExactly("aggregates", "transcripts");
+        assertThat(ready.get("views"))
+                .allSatisfy(
+                        v -> {
+                            assertThat(v.get("state").asText()).isEqualTo("caught_up");
+                            assertThat(v.get("lag").asLong()).isBetween(0L, 1_000_000L);
+                        });
         assertThat(get("/health", "acme").statusCode()).isEqualTo(200);
     }
 
@@ -368,13 +383,14 @@ class QueryApiITCase {
             publish(aggregate("acme", "list-" + i, 100 + i));
         }
         publish(aggregate("globex", "list-globex", 9));
+        // Lists see a conversation within the store's refresh interval.
         await().atMost(Duration.ofSeconds(20))
                 .until(
                         () ->
-                                get("/v1/conversations/list-5/insights", "acme").statusCode() == 200
-                                        && get("/v1/conversations/list-globex/insights", "globex")
-                                                        .statusCode()
-                                                == 200);
+                                get("/v1/conversations?limit=1", "acme").body().contains("list-5")
+                                        && get("/v1/conversations", "globex")
+                                                .body()
+                                                .contains("list-globex"));
 
         JsonNode page = MAPPER.readTree(get("/v1/conversations?limit=2", "acme").body());
         assertThat(page.get("items"))

@@ -28,22 +28,41 @@ final class RawHttp implements AutoCloseable {
 
     /** POSTs a JSON body; returns the status, or -1 when the connection failed (then reopened). */
     int post(String path, String authorization, byte[] body) {
+        return exchange(
+                "POST "
+                        + path
+                        + " HTTP/1.1\r\nHost: "
+                        + host
+                        + ":"
+                        + port
+                        + "\r\nAuthorization: "
+                        + authorization
+                        + "\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length
+                        + "\r\n\r\n",
+                body);
+    }
+
+    /** GETs {@code path}; returns the status, or -1 when the connection failed (then reopened). */
+    int get(String path, String authorization) {
+        return exchange(
+                "GET "
+                        + path
+                        + " HTTP/1.1\r\nHost: "
+                        + host
+                        + ":"
+                        + port
+                        + "\r\nAuthorization: "
+                        + authorization
+                        + "\r\n\r\n",
+                new byte[0]);
+    }
+
+    private int exchange(String head, byte[] body) {
         try {
             if (socket == null) {
                 open();
             }
-            String head =
-                    "POST "
-                            + path
-                            + " HTTP/1.1\r\nHost: "
-                            + host
-                            + ":"
-                            + port
-                            + "\r\nAuthorization: "
-                            + authorization
-                            + "\r\nContent-Type: application/json\r\nContent-Length: "
-                            + body.length
-                            + "\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();

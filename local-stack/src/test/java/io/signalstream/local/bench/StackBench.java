@@ -138,19 +138,7 @@ public final class StackBench {
     private void startKafka() throws Exception {
         int port = freePort();
         bootstrap = "127.0.0.1:" + port;
-        kafka =
-                Processes.java(
-                        "kafka",
-                        "io.signalstream.kafka.KafkaServerMain",
-                        List.of(
-                                work.resolve("kafka").toString(),
-                                Integer.toString(port),
-                                Integer.toString(freePort()),
-                                Integer.toString(settings.partitions())),
-                        Map.of(),
-                        "1g",
-                        logs());
-        kafka.await("Kafka ready", Duration.ofMinutes(2));
+        kafka = kafka(work, port, settings.partitions());
         for (String prefix : List.of(CAP, E2E)) {
             KafkaTopics.ensureAll(bootstrap, prefix, settings.partitions());
         }
@@ -164,6 +152,24 @@ public final class StackBench {
                     .all()
                     .get();
         }
+    }
+
+    /** A broker in its own JVM on {@code port}, data under {@code work}; returns once it is up. */
+    static Processes.Child kafka(Path work, int port, int partitions) throws Exception {
+        Processes.Child kafka =
+                Processes.java(
+                        "kafka",
+                        "io.signalstream.kafka.KafkaServerMain",
+                        List.of(
+                                work.resolve("kafka").toString(),
+                                Integer.toString(port),
+                                Integer.toString(freePort()),
+                                Integer.toString(partitions)),
+                        Map.of(),
+                        "1g",
+                        Path.of("target/bench/logs"));
+        kafka.await("Kafka ready", Duration.ofMinutes(2));
+        return kafka;
     }
 
     private void startRunner() throws Exception {
@@ -604,22 +610,22 @@ public final class StackBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double ms(Histogram h, double percentile) {
+    static double ms(Histogram h, double percentile) {
         return round(h.getValueAtPercentile(percentile) / 1000.0, 2);
     }
 
-    private static double round(double v, int digits) {
+    static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {

@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * real broker: never a 5xx, never a hang (every request has a deadline), and every message the API
  * accepted passes the job's own validation when read back from Kafka.
  */
-class ApiFuzzTest {
+class ApiFuzzITCase {
 
     private static final String KEY = "fuzz-key";
     private static final Set<Integer> EXPECTED =
@@ -69,7 +69,8 @@ class ApiFuzzTest {
                 QueryApi.local(
                                 ApiSettings.local(
                                                 kafka.bootstrapServers(),
-                                                ApiKeys.parse(KEY + "=fuzz"))
+                                                ApiKeys.parse(KEY + "=fuzz"),
+                                                TestDirs.create("fuzz-store"))
                                         .withIngestLimit(1_000_000, 1_000_000),
                                 0)
                         .start();

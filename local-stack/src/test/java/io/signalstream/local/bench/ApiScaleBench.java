@@ -1,0 +1,727 @@
+package io.signalstream.local.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.kafka.KafkaTopics;
+import io.signalstream.model.AgentStatus;
+import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.Channel;
+import io.signalstream.model.Emotion;
+import io.signalstream.model.InsightsResult;
+import io.signalstream.model.Intent;
+import io.signalstream.model.Json;
+import io.signalstream.model.ReplyResult;
+import io.signalstream.model.ResolutionStatus;
+import io.signalstream.model.Sender;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.SentimentPoint;
+import io.signalstream.model.SentimentResult;
+import io.signalstream.model.SummaryResult;
+import io.signalstream.model.Topics;
+import io.signalstream.model.TranscriptEntry;
+import io.signalstream.model.Urgency;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The query API alone over a million conversations ({@code make bench-api}, part of {@code make
+ * bench}): the aggregates and transcripts are written straight to the topics, as the job writes
+ * them, then the API (its own JVM, its own heap limit) is started cold, loaded, restarted with its
+ * store, and measured:
+ *
+ * <ul>
+ *   <li>cold start to ready (every view caught up) and restart to ready with the store present;
+ *   <li>heap used after a full collection once caught up, and after the WebSocket run;
+ *   <li>{@code GET …/insights} of random conversations, {@code GET /v1/conversations} pages
+ *       (filters, offsets) and searches, each open loop: a request's latency counts from when it
+ *       was due;
+ *   <li>tenant-wide WebSocket sessions while aggregates change at a fixed rate: the delay from each
+ *       update's intended write until each session received it; deliveries never seen count at the
+ *       deadline.
+ * </ul>
+ */
+public final class ApiScaleBench {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final String PREFIX = "scale.";
+    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(5);
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Pattern HEAP =
+            Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)");
+
+    /** The sizes of a run; {@code -Dbench.api.conversations=...} and so on for a quick one. */
+    record Settings(
+            int conversations,
+            int tenants,
+            int messages,
+            String heap,
+            int insightsRate,
+            int listRate,
+            int searchRate,
+            int seconds,
+            int wsSessions,
+            int wsRate,
+            int wsSeconds) {
+        static Settings fromProperties() {
+            return new Settings(
+                    Integer.getInteger("bench.api.conversations", 1_000_000),
+                    Integer.getInteger("bench.api.tenants", 100),
+                    Integer.getInteger("bench.api.messages", 3),
+                    System.getProperty("bench.api.heap", "512m"),
+                    Integer.getInteger("bench.api.insightsRate", 2_000),
+                    Integer.getInteger("bench.api.listRate", 200),
+                    Integer.getInteger("bench.api.searchRate", 100),
+                    Integer.getInteger("bench.api.seconds", 20),
+                    Integer.getInteger("bench.api.wsSessions", 1_000),
+                    Integer.getInteger("bench.api.wsRate", 500),
+                    Integer.getInteger("bench.api.wsSeconds", 30));
+        }
+    }
+
+    private static final String[] SEARCHES = {
+        "refund",
+        "parcel courier",
+        "password",
+        "\"wrong address\"",
+        "invoice",
+        "wifi disconnecting",
+        "supervisor",
+        "battery",
+        "discount code",
+        "crushed -screen",
+        "charger | battery",
+        "subscr*",
+    };
+
+    private final Settings settings;
+    private final Path work;
+    private final ObjectNode results = MAPPER.createObjectNode();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Processes.Child kafka;
+    private String bootstrap;
+    private int port;
+
+    private ApiScaleBench(Settings settings, Path work) {
+        this.settings = settings;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench/api-scale.json");
+        Path work = Files.createTempDirectory("signalstream-api-bench");
+        ApiScaleBench bench = new ApiScaleBench(Settings.fromProperties(), work);
+        try {
+            bench.run();
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, bench.results.toPrettyString());
+            System.out.println(bench.results.toPrettyString());
+        } finally {
+            if (bench.kafka != null) {
+                bench.kafka.close();
+            }
+            StackBench.delete(work);
+        }
+        System.exit(0);
+    }
+
+    private static String tenant(int t) {
+        return "t%03d".formatted(t);
+    }
+
+    private static String apiKey(int t) {
+        return "scale-key-" + t;
+    }
+
+    private String authorization(int t) {
+        return "Bearer " + apiKey(t);
+    }
+
+    private void run() throws Exception {
+        results.putPOJO("settings", settings);
+        ObjectNode r = results.putObject("api_scale");
+        startKafka();
+        long started = System.nanoTime();
+        long bytes = generate();
+        r.put("conversations", settings.conversations());
+        r.put("generate_s", round((System.nanoTime() - started) / 1e9, 1));
+        r.put("generated_mb", round(bytes / 1e6, 0));
+
+        Path store = work.resolve("api-store");
+        try (Processes.Child api = startApi(store, "api-cold")) {
+            r.put("cold_ready_s", round(awaitReady(api, Duration.ofMinutes(30)), 1));
+            awaitSearchable();
+            r.put("heap_used_mb", round(heapAfterGc(api) / 1e6, 0));
+            r.put("store_mb", round(size(store) / 1e6, 0));
+
+            ObjectNode insights =
+                    openLoop(api, "insights", settings.insightsRate(), this::insights);
+            r.put("insights_p99_ms", insights.get("p99_ms").asDouble());
+            r.set("insights", insights);
+            ObjectNode list = openLoop(api, "list", settings.listRate(), this::listPage);
+            r.put("list_p99_ms", list.get("p99_ms").asDouble());
+            r.set("list", list);
+            ObjectNode search = openLoop(api, "search", settings.searchRate(), this::search);
+            r.put("search_p99_ms", search.get("p99_ms").asDouble());
+            r.set("search", search);
+
+            ObjectNode ws = webSockets(api);
+            r.put("ws_sessions", ws.get("sessions").asInt());
+            r.put("ws_delay_p99_ms", ws.get("p99_ms").asDouble());
+            r.set("ws", ws);
+            r.put("heap_used_after_ws_mb", round(heapAfterGc(api) / 1e6, 0));
+        }
+        try (Processes.Child api = startApi(store, "api-restart")) {
+            r.put("restart_ready_s", round(awaitReady(api, Duration.ofMinutes(10)), 1));
+            r.put("heap_used_after_restart_mb", round(heapAfterGc(api) / 1e6, 0));
+        }
+    }
+
+    // --- processes -------------------------------------------------------------------------------
+
+    private void startKafka() throws Exception {
+        int kafkaPort = freePort();
+        bootstrap = "127.0.0.1:" + kafkaPort;
+        kafka = StackBench.kafka(work, kafkaPort, 4);
+        KafkaTopics.ensureAll(bootstrap, PREFIX, 4);
+    }
+
+    private Processes.Child startApi(Path store, String name) throws IOException {
+        port = freePort();
+        StringBuilder keys = new StringBuilder();
+        for (int t = 0; t < settings.tenants(); t++) {
+            keys.append(t == 0 ? "" : ",").append(apiKey(t)).append('=').append(tenant(t));
+        }
+        return Processes.java(
+                name,
+                "io.signalstream.api.Main",
+                List.of(),
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        bootstrap,
+                        "TOPIC_PREFIX",
+                        PREFIX,
+                        "SIGNALSTREAM_API_KEYS",
+                        keys.toString(),
+                        "SIGNALSTREAM_STORE_DIR",
+                        store.toString(),
+                        "SIGNALSTREAM_WS_MAX_SESSIONS",
+                        Integer.toString(settings.wsSessions() + 100),
+                        "SERVER_PORT",
+                        Integer.toString(port)),
+                settings.heap(),
+                logs());
+    }
+
+    /** Seconds from now until {@code /health/ready} answers 200. */
+    private double awaitReady(Processes.Child api, Duration timeout) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!api.process.isAlive()) {
+                throw new IllegalStateException("the API exited: see target/bench/logs");
+            }
+            try {
+                if (get("/health/ready").statusCode() == 200) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the API was not ready within " + timeout);
+    }
+
+    /** Waits until lists see every conversation (the store's refresh after the last write). */
+    private void awaitSearchable() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        long expected = settings.conversations();
+        while (System.nanoTime() < deadline) {
+            String body = get("/health/ready").body();
+            Matcher m = Pattern.compile("\"conversations\":(\\d+)").matcher(body);
+            if (m.find() && Long.parseLong(m.group(1)) >= expected) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the store does not list every conversation");
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Heap in use after a full collection, read from the API's own metrics. */
+    private double heapAfterGc(Processes.Child api) throws Exception {
+        Process jcmd =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                Long.toString(api.pid()),
+                                "GC.run")
+                        .redirectErrorStream(true)
+                        .start();
+        jcmd.getInputStream().readAllBytes();
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        Matcher m = HEAP.matcher(get("/metrics").body());
+        double used = 0;
+        while (m.find()) {
+            used += Double.parseDouble(m.group(1));
+        }
+        return used;
+    }
+
+    private static Path logs() {
+        return Path.of("target/bench/logs");
+    }
+
+    // --- the data --------------------------------------------------------------------------------
+
+    /** Writes every conversation's aggregate and transcript slots; returns the bytes written. */
+    private long generate() throws Exception {
+        Corpus corpus = new Corpus(11);
+        SplittableRandom random = new SplittableRandom(13);
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer(50, 512 * 1024)) {
+            for (int i = 0; i < settings.conversations(); i++) {
+                int t = i % settings.tenants();
+                String id = "c" + (i / settings.tenants());
+                List<TranscriptEntry> messages = new ArrayList<>();
+                for (int seq = 1; seq <= settings.messages(); seq++) {
+                    boolean customer = Corpus.customer(seq);
+                    messages.add(
+                            new TranscriptEntry(
+                                    tenant(t),
+                                    id,
+                                    seq,
+                                    "m" + seq,
+                                    customer ? Sender.CUSTOMER : Sender.AGENT,
+                                    Channel.CHAT,
+                                    T0.plusSeconds(i),
+                                    corpus.text(customer)));
+                }
+                for (TranscriptEntry m : messages) {
+                    byte[] value = MAPPER.writeValueAsBytes(m);
+                    String key =
+                            TranscriptEntry.slotKey(m.key(), TranscriptEntry.slot(m.seq(), 20));
+                    ProducerRecord<byte[], byte[]> record =
+                            new ProducerRecord<>(
+                                    PREFIX + Topics.TRANSCRIPT,
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    value);
+                    record.headers()
+                            .add("seq", Long.toString(m.seq()).getBytes(StandardCharsets.US_ASCII));
+                    producer.send(record);
+                    bytes += value.length;
+                }
+                AggregatedIntelligence a =
+                        aggregate(
+                                tenant(t),
+                                id,
+                                settings.messages(),
+                                messages.get(0).message(),
+                                T0.plusSeconds(i),
+                                random);
+                bytes += send(producer, a);
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs, int batchBytes) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(props);
+    }
+
+    private static long send(KafkaProducer<byte[], byte[]> producer, AggregatedIntelligence a)
+            throws IOException {
+        byte[] value = MAPPER.writeValueAsBytes(a);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(
+                        PREFIX + Topics.AI_AGGREGATED,
+                        a.key().getBytes(StandardCharsets.UTF_8),
+                        value);
+        record.headers()
+                .add(
+                        AggregatedIntelligence.HEADER_VERSION,
+                        Long.toString(a.version()).getBytes(StandardCharsets.US_ASCII));
+        producer.send(record);
+        return value.length;
+    }
+
+    /** An aggregate like the local agents write, from the conversation's first message. */
+    private static AggregatedIntelligence aggregate(
+            String tenant,
+            String id,
+            long messages,
+            String opening,
+            Instant at,
+            SplittableRandom random) {
+        Intent intent = Intent.values()[random.nextInt(Intent.values().length)];
+        SentimentLabel label =
+                SentimentLabel.values()[random.nextInt(SentimentLabel.values().length)];
+        Urgency urgency = Urgency.values()[random.nextInt(Urgency.values().length)];
+        boolean escalate = random.nextInt(10) == 0;
+        double score = random.nextDouble() * 2 - 1;
+        List<SentimentPoint> trend = new ArrayList<>();
+        for (long seq = 1; seq <= messages; seq += 2) {
+            trend.add(new SentimentPoint(seq, score));
+        }
+        Map<String, AgentStatus> agents = new HashMap<>();
+        for (String agent : List.of("sentiment", "pii", "insights", "summary", "reply")) {
+            agents.put(agent, new AgentStatus(messages, "local", 1, 1, null));
+        }
+        return new AggregatedIntelligence(
+                tenant,
+                id,
+                AggregatedIntelligence.versionOf(messages),
+                messages,
+                new SentimentResult(label, score, 0.8, Emotion.NEUTRAL, "bench"),
+                null,
+                new InsightsResult(
+                        intent,
+                        urgency,
+                        List.of("Follow up with the customer"),
+                        escalate,
+                        escalate ? "The customer asks for a manager" : null,
+                        List.of(intent.wireName())),
+                new SummaryResult(
+                        "The customer writes: " + opening,
+                        List.of(opening.length() > 60 ? opening.substring(0, 60) : opening),
+                        ResolutionStatus.OPEN),
+                new ReplyResult("Thank you for reaching out, we are looking into it."),
+                agents,
+                at,
+                trend);
+    }
+
+    // --- open-loop requests ----------------------------------------------------------------------
+
+    /** One request: its path and its tenant. */
+    private record Request(String path, int tenant) {}
+
+    private Request insights(int i, SplittableRandom random) {
+        int n = random.nextInt(settings.conversations());
+        int t = n % settings.tenants();
+        return new Request("/v1/conversations/c" + (n / settings.tenants()) + "/insights", t);
+    }
+
+    private Request listPage(int i, SplittableRandom random) {
+        int t = random.nextInt(settings.tenants());
+        String path =
+                switch (i % 4) {
+                    case 0 -> "/v1/conversations?limit=20";
+                    case 1 -> "/v1/conversations?limit=20&offset=20";
+                    case 2 ->
+                            "/v1/conversations?limit=20&sentiment=negative&urgency="
+                                    + Urgency.values()[random.nextInt(4)].wireName();
+                    default ->
+                            "/v1/conversations?limit=50&escalation=true&intent="
+                                    + Intent.values()[random.nextInt(Intent.values().length)]
+                                            .wireName();
+                };
+        return new Request(path, t);
+    }
+
+    private Request search(int i, SplittableRandom random) {
+        int t = random.nextInt(settings.tenants());
+        String q = SEARCHES[i % SEARCHES.length];
+        String filter = i % 3 == 0 ? "&sentiment=negative" : "";
+        return new Request(
+                "/v1/conversations?limit=20&q="
+                        + java.net.URLEncoder.encode(q, StandardCharsets.UTF_8)
+                        + filter,
+                t);
+    }
+
+    private interface RequestSource {
+        Request next(int i, SplittableRandom random);
+    }
+
+    /**
+     * {@code rate} requests a second for the configured seconds after a warm-up of a quarter as
+     * long; latency from when each was due.
+     */
+    private ObjectNode openLoop(Processes.Child api, String name, int rate, RequestSource source)
+            throws Exception {
+        run(rate, Math.max(3, settings.seconds() / 4), source); // warm-up, not counted
+        long cpuBefore = api.cpuMillis();
+        Result result = run(rate, settings.seconds(), source);
+        long cpu = api.cpuMillis() - cpuBefore;
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("rate", rate);
+        node.put("requests", result.sent);
+        node.put("errors", result.errors);
+        node.put("p50_ms", ms(result.micros, 50));
+        node.put("p99_ms", ms(result.micros, 99));
+        node.put("max_ms", ms(result.micros, 100));
+        node.put("samples", result.micros.getTotalCount());
+        node.put("api_cpu_ms_per_request", round((double) cpu / result.sent, 3));
+        System.out.printf(
+                "api-scale %s: %d req/s, p50 %.2f ms, p99 %.2f ms over %d, %d errors%n",
+                name,
+                rate,
+                ms(result.micros, 50),
+                ms(result.micros, 99),
+                result.sent,
+                result.errors);
+        return node;
+    }
+
+    private record Result(long sent, long errors, Histogram micros) {}
+
+    private Result run(int rate, int seconds, RequestSource source) throws Exception {
+        int connections = Math.max(4, Math.min(32, rate / 100));
+        long total = (long) rate * seconds;
+        ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 3);
+        AtomicLong errors = new AtomicLong();
+        BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            RawHttp connection = new RawHttp("127.0.0.1", port);
+            workers.add(
+                    Thread.ofPlatform()
+                            .daemon()
+                            .start(
+                                    () -> {
+                                        while (true) {
+                                            Object[] due;
+                                            try {
+                                                due = queue.take();
+                                            } catch (InterruptedException e) {
+                                                return;
+                                            }
+                                            if (due.length == 0) {
+                                                connection.close();
+                                                return;
+                                            }
+                                            Request r = (Request) due[0];
+                                            int status =
+                                                    connection.get(
+                                                            r.path(), authorization(r.tenant()));
+                                            micros.recordValue(
+                                                    Math.min(
+                                                            MAX_MICROS,
+                                                            (System.nanoTime() - (long) due[1])
+                                                                    / 1000));
+                                            if (status != 200) {
+                                                errors.incrementAndGet();
+                                            }
+                                        }
+                                    }));
+        }
+        SplittableRandom random = new SplittableRandom(17);
+        long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        for (int i = 0; i < total; i++) {
+            long due = t0 + (long) (i * 1e9 / rate);
+            Request r = source.next(i, random);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            queue.add(new Object[] {r, due});
+        }
+        for (int c = 0; c < connections; c++) {
+            queue.add(new Object[0]);
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return new Result(total, errors.get(), micros);
+    }
+
+    // --- WebSocket fan-out -----------------------------------------------------------------------
+
+    private static final Pattern FRAME =
+            Pattern.compile("\"conversation_id\":\"([^\"]+)\",\"version\":(\\d+)");
+
+    /**
+     * Opens the sessions (spread evenly over the tenants), changes aggregates at the configured
+     * rate for the configured seconds, and times each delivery from the update's intended write.
+     */
+    private ObjectNode webSockets(Processes.Child api) throws Exception {
+        int sessions = settings.wsSessions();
+        int tenants = Math.min(settings.tenants(), sessions);
+        ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 3);
+        AtomicLong seen = new AtomicLong();
+        Map<String, Long> due = new ConcurrentHashMap<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        HttpClient client = HttpClient.newHttpClient();
+        for (int s = 0; s < sessions; s++) {
+            int t = s % tenants;
+            WebSocket.Listener listener =
+                    new WebSocket.Listener() {
+                        private final StringBuilder text = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(
+                                WebSocket ws, CharSequence data, boolean last) {
+                            text.append(data);
+                            if (last) {
+                                long now = System.nanoTime();
+                                Matcher m = FRAME.matcher(text);
+                                if (m.find()) {
+                                    Long at = due.get(t + "/" + m.group(1) + "@" + m.group(2));
+                                    if (at != null) {
+                                        micros.recordValue(Math.min(MAX_MICROS, (now - at) / 1000));
+                                        seen.incrementAndGet();
+                                    }
+                                }
+                                text.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    };
+            sockets.add(
+                    client.newWebSocketBuilder()
+                            .subprotocols("bearer", apiKey(t))
+                            .buildAsync(
+                                    URI.create("ws://127.0.0.1:" + port + "/ws/conversations"),
+                                    listener)
+                            .get(30, TimeUnit.SECONDS));
+        }
+        long open = awaitSessions(sessions);
+        long heapBefore = (long) heapAfterGc(api);
+
+        int rate = settings.wsRate();
+        long total = (long) rate * settings.wsSeconds();
+        SplittableRandom random = new SplittableRandom(19);
+        Map<String, Long> messagesOf = new HashMap<>();
+        long cpuBefore = api.cpuMillis();
+        try (KafkaProducer<byte[], byte[]> producer = producer(0, 64 * 1024)) {
+            long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            for (long i = 0; i < total; i++) {
+                int t = random.nextInt(tenants);
+                String id = "c" + random.nextInt(settings.conversations() / settings.tenants());
+                String key = tenant(t) + "/" + id;
+                long messages =
+                        messagesOf.merge(key, (long) settings.messages() + 1, (a, b) -> a + 1);
+                long at = t0 + (long) (i * 1e9 / rate);
+                AggregatedIntelligence a =
+                        aggregate(
+                                tenant(t),
+                                id,
+                                messages,
+                                "An update of the bench",
+                                T0.plusSeconds(settings.conversations() + i),
+                                random);
+                due.put(t + "/" + id + "@" + a.version(), at);
+                long wait = at - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                send(producer, a);
+            }
+            producer.flush();
+        }
+        long perUpdate = sessions / tenants;
+        long expected = total * perUpdate;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && seen.get() < expected) {
+            Thread.sleep(20);
+        }
+        long cpu = api.cpuMillis() - cpuBefore;
+        long missing = expected - seen.get();
+        for (long m = 0; m < missing; m++) {
+            micros.recordValue(TimeUnit.SECONDS.toMicros(10));
+        }
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("sessions", open);
+        node.put("tenants", tenants);
+        node.put("updates", total);
+        node.put("updates_per_s", rate);
+        node.put("deliveries_expected", expected);
+        node.put("deliveries_seen", seen.get());
+        node.put("p50_ms", ms(micros, 50));
+        node.put("p99_ms", ms(micros, 99));
+        node.put("max_ms", ms(micros, 100));
+        node.put("samples", micros.getTotalCount());
+        node.put("heap_used_with_sessions_mb", round(heapBefore / 1e6, 0));
+        node.put("api_cpu_ms_per_delivery", round((double) cpu / Math.max(1, seen.get()), 4));
+        System.out.printf(
+                "api-scale ws: %d sessions, %d updates/s, p50 %.1f ms, p99 %.1f ms, %d of %d seen%n",
+                open, rate, ms(micros, 50), ms(micros, 99), seen.get(), expected);
+        for (WebSocket ws : sockets) {
+            ws.abort();
+        }
+        return node;
+    }
+
+    private long awaitSessions(int sessions) throws Exception {
+        Pattern gauge = Pattern.compile("signalstream_websocket_sessions\\S* ([0-9.]+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long open = 0;
+        while (System.nanoTime() < deadline) {
+            Matcher m = gauge.matcher(get("/metrics").body());
+            open = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+            if (open >= sessions) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return open;
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    private static double ms(Histogram h, double percentile) {
+        return StackBench.ms(h, percentile);
+    }
+
+    private static double round(double v, int digits) {
+        return StackBench.round(v, digits);
+    }
+
+    private static int freePort() throws IOException {
+        return StackBench.freePort();
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.signalstream.api;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.Optional;
+
+/** Bodies sent to the API are JSON: another declared type is answered 415 before it is read. */
+final class JsonBodies implements Filter {
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (req.prologue().method() == Method.POST
+                && req.path().path().startsWith("/v1/")
+                && type.isPresent()
+                && !type.get().test(MediaTypes.APPLICATION_JSON)) {
+            Problems.send(
+                    res,
+                    Status.UNSUPPORTED_MEDIA_TYPE_415,
+                    "Unsupported Media Type",
+                    "Send the message as application/json, not " + type.get().text());
+            return;
+        }
+        chain.proceed();
+    }
+}

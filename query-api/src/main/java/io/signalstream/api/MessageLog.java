@@ -1,0 +1,22 @@
+package io.signalstream.api;
+
+import io.signalstream.model.SupportMessage;
+
+/** Where accepted messages go: {@code support.messages.raw} ({@link MessageIngest}). */
+public interface MessageLog extends AutoCloseable {
+
+    /** Thrown when the log did not confirm the write in time; the client should retry. */
+    final class NotAcknowledged extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public NotAcknowledged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes the message and returns once it is durably stored. */
+    void write(SupportMessage message) throws NotAcknowledged;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,50 @@
+package io.signalstream.api.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Which of a tenant's conversations to list. Every filter is optional (null); together they must
+ * all hold. Results come newest activity first.
+ *
+ * @param text full text over the redacted transcript, the summary, key points, topics and the
+ *     escalation reason, in Lucene's simple query syntax ({@code "exact phrase"}, {@code -not},
+ *     {@code prefix*}, {@code a | b}); terms must all match
+ * @param escalation whether a person must step in
+ * @param from last activity at or after
+ * @param to last activity before
+ * @param after the cursor of the previous page, or null for the first
+ * @param offset conversations to skip before the page (with no cursor), at most {@link #MAX_OFFSET}
+ */
+public record ConversationQuery(
+        String tenant,
+        String text,
+        String intent,
+        String sentiment,
+        String urgency,
+        Boolean escalation,
+        Instant from,
+        Instant to,
+        int limit,
+        Cursor after,
+        int offset) {
+
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_OFFSET = 10_000;
+
+    public ConversationQuery {
+        Objects.requireNonNull(tenant, "tenant");
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT);
+        }
+        if (offset < 0 || offset > MAX_OFFSET) {
+            throw new IllegalArgumentException("offset must be from 0 to " + MAX_OFFSET);
+        }
+    }
+
+    /** The first page of everything of a tenant. */
+    public static ConversationQuery all(String tenant, int limit) {
+        return new ConversationQuery(
+                tenant, null, null, null, null, null, null, null, limit, null, 0);
+    }
+}

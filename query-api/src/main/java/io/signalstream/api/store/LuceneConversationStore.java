@@ -1,0 +1,763 @@
+package io.signalstream.api.store;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.signalstream.model.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.queryparser.simple.SimpleQueryParser;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.SortedSetSelector;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conversations in a Lucene index on disk: one document per conversation with the aggregate's
+ * bytes, its transcript slots, the columns a list shows and filters on, and the words search finds.
+ * The index is sorted by last activity, newest first, so a page stops after its own hits; the
+ * positions of the topics it was filled from are saved in each commit with the data they cover.
+ *
+ * <p>Heap use does not grow with the number of conversations: postings, columns and stored fields
+ * stay on disk (memory-mapped), and what is written but not yet flushed is bounded by {@link
+ * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}. Reads by key see a write
+ * at once; lists and search within {@link Settings#refreshInterval}.
+ *
+ * <p>One thread writes ({@link StoreWriter}); any number read.
+ */
+public final class LuceneConversationStore
+        implements ConversationStore, StoreWriter, AutoCloseable {
+
+    /**
+     * @param directory where the index lives; created when missing
+     * @param refreshInterval how soon a write shows in lists and search
+     * @param commitInterval how often writes and positions are saved together
+     * @param maxPendingConversations written but unflushed conversations before a flush is forced
+     * @param maxPendingBytes and their bytes
+     * @param ramBufferMb Lucene's indexing buffer
+     */
+    public record Settings(
+            Path directory,
+            Duration refreshInterval,
+            Duration commitInterval,
+            int maxPendingConversations,
+            long maxPendingBytes,
+            double ramBufferMb) {
+
+        public static Settings defaults(Path directory) {
+            return new Settings(
+                    directory,
+                    Duration.ofMillis(250),
+                    Duration.ofSeconds(5),
+                    20_000,
+                    32L << 20,
+                    48);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneConversationStore.class);
+
+    static final String KEY = "key";
+    static final String TENANT = "tenant";
+    static final String UPDATED = "updated";
+    static final String VERSION = "version";
+    static final String MESSAGE_COUNT = "message_count";
+    static final String SENTIMENT = "sentiment";
+    static final String SENTIMENT_SCORE = "sentiment_score";
+    static final String URGENCY = "urgency";
+    static final String INTENT = "intent";
+    static final String ESCALATION = "escalation";
+    static final String TEXT = "text";
+    static final String AGGREGATE = "aggregate";
+    static final String SLOT = "slot";
+
+    private static final String SOURCE_DATA = "source";
+    private static final String POSITION_DATA = "position:";
+
+    /** Newest activity first, then by key, so every conversation has one place in a listing. */
+    static final Sort SORT =
+            new Sort(
+                    LongField.newSortField(UPDATED, true, SortedNumericSelector.Type.MIN),
+                    KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
+
+    /** Hits counted exactly before a total becomes "at least". */
+    static final int TOTAL_HITS_THRESHOLD = 1_000;
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record SlotText(String message) {}
+
+    private static final ObjectReader SLOT_TEXT = Json.newMapper().readerFor(SlotText.class);
+
+    private final Settings settings;
+    private final TextAnalyzer analyzer = new TextAnalyzer();
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    /** Written, not flushed: read before the index by every lookup. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    // The writer thread's own.
+    private long pendingBytes;
+    private final Map<String, Long> positions = new HashMap<>();
+    private boolean unsaved;
+    private long lastFlush = System.nanoTime();
+    private long lastCommit = System.nanoTime();
+    private volatile String source;
+
+    private volatile long countedVersion = -1;
+    private volatile long counted;
+
+    private LuceneConversationStore(Settings settings, Directory directory, IndexWriter writer)
+            throws IOException {
+        this.settings = settings;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = new SearcherManager(writer, new SearcherFactory());
+        Map<String, String> saved = new HashMap<>();
+        Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+        if (data != null) {
+            data.forEach(e -> saved.put(e.getKey(), e.getValue()));
+        }
+        this.source = saved.get(SOURCE_DATA);
+        saved.forEach(
+                (k, v) -> {
+                    if (k.startsWith(POSITION_DATA)) {
+                        positions.put(k.substring(POSITION_DATA.length()), Long.parseLong(v));
+                    }
+                });
+    }
+
+    /**
+     * Opens the store at {@code settings.directory()}. A store another version cannot read, or a
+     * damaged one, is set aside and started empty: it is only ever a copy of the topics and is
+     * filled again from them.
+     */
+    public static LuceneConversationStore open(Settings settings) {
+        try {
+            Files.createDirectories(settings.directory());
+            try {
+                return openIn(settings);
+            } catch (LockObtainFailedException e) {
+                throw new IllegalStateException(
+                        "The conversation store "
+                                + settings.directory()
+                                + " is in use by another API process; give each its own"
+                                + " (SIGNALSTREAM_STORE_DIR)",
+                        e);
+            } catch (IllegalArgumentException
+                    | CorruptIndexException
+                    | IndexFormatTooOldException
+                    | IndexFormatTooNewException e) {
+                Path aside =
+                        settings.directory()
+                                .resolveSibling(
+                                        settings.directory().getFileName()
+                                                + ".unreadable-"
+                                                + System.currentTimeMillis());
+                LOG.warn(
+                        "the conversation store {} cannot be read ({}); moved to {} and filled"
+                                + " again from Kafka",
+                        settings.directory(),
+                        e.toString(),
+                        aside);
+                Files.move(settings.directory(), aside);
+                Files.createDirectories(settings.directory());
+                return openIn(settings);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot open the conversation store at " + settings.directory(), e);
+        }
+    }
+
+    private static LuceneConversationStore openIn(Settings settings) throws IOException {
+        Directory directory = FSDirectory.open(settings.directory());
+        try {
+            IndexWriterConfig config =
+                    new IndexWriterConfig(new TextAnalyzer())
+                            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                            .setIndexSort(SORT)
+                            .setRAMBufferSizeMB(settings.ramBufferMb())
+                            .setCommitOnClose(false);
+            return new LuceneConversationStore(
+                    settings, directory, new IndexWriter(directory, config));
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public Optional<StoredAggregate> aggregate(String key) {
+        Pending p = pending.get(key);
+        if (p != null && (p.aggregate() != null || p.deleted())) {
+            return Optional.ofNullable(p.aggregate());
+        }
+        return withSearcher(s -> load(s, key).map(Stored::aggregate));
+    }
+
+    @Override
+    public List<TranscriptSlot> transcript(String key) {
+        Pending p = pending.get(key);
+        Map<String, TranscriptSlot> stored =
+                p != null && p.deleted()
+                        ? Map.of()
+                        : withSearcher(s -> load(s, key).map(Stored::slots).orElse(Map.of()));
+        Map<String, TranscriptSlot> slots = p == null ? stored : p.applyTo(stored);
+        List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
+        ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
+        return ordered;
+    }
+
+    /** The stored version of a conversation's aggregate, or -1 when there is none. */
+    long version(String key) {
+        Pending p = pending.get(key);
+        if (p != null && (p.aggregate() != null || p.deleted())) {
+            return p.aggregate() == null ? -1 : p.aggregate().version();
+        }
+        return withSearcher(
+                s -> {
+                    Hit hit = find(s, key);
+                    if (hit == null) {
+                        return -1L;
+                    }
+                    NumericDocValues v = hit.reader().getNumericDocValues(VERSION);
+                    return v != null && v.advanceExact(hit.doc()) ? v.longValue() : -1L;
+                });
+    }
+
+    @Override
+    public Page list(ConversationQuery q) {
+        Query query = query(q);
+        FieldDoc after =
+                q.after() == null
+                        ? null
+                        : new FieldDoc(
+                                Integer.MAX_VALUE,
+                                Float.NaN,
+                                new Object[] {
+                                    q.after().lastActivityMillis(), new BytesRef(q.after().key())
+                                });
+        int wanted = q.offset() + q.limit() + 1;
+        return withSearcher(
+                s -> {
+                    TopFieldDocs top =
+                            s.search(
+                                    query,
+                                    new TopFieldCollectorManager(
+                                            SORT, wanted, after, TOTAL_HITS_THRESHOLD));
+                    ScoreDoc[] hits = top.scoreDocs;
+                    int from = Math.min(q.offset(), hits.length);
+                    int to = Math.min(hits.length, from + q.limit());
+                    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+                    List<Summary> items = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        items.add(summary(leaves, hits[i].doc));
+                    }
+                    String next = null;
+                    if (hits.length > to && to > from) {
+                        Object[] last = ((FieldDoc) hits[to - 1]).fields;
+                        next =
+                                new Cursor((Long) last[0], ((BytesRef) last[1]).utf8ToString())
+                                        .encode();
+                    }
+                    return new Page(
+                            items,
+                            top.totalHits.value(),
+                            top.totalHits.relation() == TotalHits.Relation.EQUAL_TO,
+                            next);
+                });
+    }
+
+    private Query query(ConversationQuery q) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(KeywordField.newExactQuery(TENANT, q.tenant()), BooleanClause.Occur.FILTER);
+        filter(b, INTENT, q.intent());
+        filter(b, SENTIMENT, q.sentiment());
+        filter(b, URGENCY, q.urgency());
+        if (q.escalation() != null) {
+            filter(b, ESCALATION, q.escalation().toString());
+        }
+        if (q.from() != null || q.to() != null) {
+            long from = q.from() == null ? Long.MIN_VALUE : q.from().toEpochMilli();
+            long to = q.to() == null ? Long.MAX_VALUE : q.to().toEpochMilli() - 1;
+            b.add(LongField.newRangeQuery(UPDATED, from, to), BooleanClause.Occur.FILTER);
+        }
+        if (q.text() != null && !q.text().isBlank()) {
+            SimpleQueryParser parser = new SimpleQueryParser(analyzer, TEXT);
+            parser.setDefaultOperator(BooleanClause.Occur.MUST);
+            b.add(parser.parse(q.text()), BooleanClause.Occur.FILTER);
+        }
+        return b.build();
+    }
+
+    private static void filter(BooleanQuery.Builder b, String field, String value) {
+        if (value != null) {
+            b.add(KeywordField.newExactQuery(field, value), BooleanClause.Occur.FILTER);
+        }
+    }
+
+    /** A list line from the document's columns; the stored aggregate is not read. */
+    private static Summary summary(List<LeafReaderContext> leaves, int globalDoc)
+            throws IOException {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(globalDoc, leaves));
+        LeafReader r = leaf.reader();
+        int doc = globalDoc - leaf.docBase;
+        String key = keyword(r, KEY, doc);
+        NumericDocValues score = r.getNumericDocValues(SENTIMENT_SCORE);
+        Double sentimentScore =
+                score != null && score.advanceExact(doc)
+                        ? Double.longBitsToDouble(score.longValue())
+                        : null;
+        SortedNumericDocValues updated = r.getSortedNumericDocValues(UPDATED);
+        Instant lastActivity =
+                updated != null && updated.advanceExact(doc)
+                        ? Instant.ofEpochMilli(updated.nextValue())
+                        : null;
+        return new Summary(
+                key == null ? null : key.substring(key.indexOf('/') + 1),
+                number(r, MESSAGE_COUNT, doc),
+                number(r, VERSION, doc),
+                lastActivity,
+                keyword(r, SENTIMENT, doc),
+                sentimentScore,
+                keyword(r, URGENCY, doc),
+                keyword(r, INTENT, doc),
+                "true".equals(keyword(r, ESCALATION, doc)));
+    }
+
+    private static String keyword(LeafReader r, String field, int doc) throws IOException {
+        SortedSetDocValues values = r.getSortedSetDocValues(field);
+        if (values == null || !values.advanceExact(doc)) {
+            return null;
+        }
+        return values.lookupOrd(values.nextOrd()).utf8ToString();
+    }
+
+    private static long number(LeafReader r, String field, int doc) throws IOException {
+        NumericDocValues values = r.getNumericDocValues(field);
+        return values != null && values.advanceExact(doc) ? values.longValue() : 0;
+    }
+
+    @Override
+    public long conversations() {
+        return withSearcher(
+                s -> {
+                    long version = ((DirectoryReader) s.getIndexReader()).getVersion();
+                    if (version != countedVersion) {
+                        counted = s.count(new FieldExistsQuery(TENANT));
+                        countedVersion = version;
+                    }
+                    return counted;
+                });
+    }
+
+    /** Conversations written and not yet in the index. */
+    public int pendingConversations() {
+        return pending.size();
+    }
+
+    // ---- writes (one thread)
+
+    @Override
+    public boolean putAggregate(StoredAggregate aggregate) {
+        Pending p = pending.getOrDefault(aggregate.key(), Pending.NONE);
+        if (aggregate.version() <= version(aggregate.key())) {
+            return false;
+        }
+        replace(aggregate.key(), p, p.withAggregate(aggregate));
+        return true;
+    }
+
+    @Override
+    public void putSlot(String conversationKey, TranscriptSlot slot) {
+        Pending p = pending.getOrDefault(conversationKey, Pending.NONE);
+        replace(conversationKey, p, p.withSlot(slot));
+    }
+
+    @Override
+    public void deleteConversation(String key) {
+        replace(key, pending.getOrDefault(key, Pending.NONE), Pending.DELETED);
+    }
+
+    @Override
+    public void deleteSlot(String conversationKey, String slot) {
+        Pending p = pending.getOrDefault(conversationKey, Pending.NONE);
+        replace(conversationKey, p, p.withoutSlot(slot));
+    }
+
+    private void replace(String key, Pending old, Pending next) {
+        if (next != old) {
+            pending.put(key, next);
+            pendingBytes += next.bytes() - old.bytes();
+            unsaved = true;
+        }
+    }
+
+    @Override
+    public void position(String topicPartition, long nextOffset) {
+        positions.put(topicPartition, nextOffset);
+        unsaved = true;
+    }
+
+    @Override
+    public Map<String, Long> positions() {
+        return Map.copyOf(positions);
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public void reset(String newSource) {
+        try {
+            pending.clear();
+            pendingBytes = 0;
+            positions.clear();
+            writer.deleteAll();
+            source = newSource;
+            commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void maybeFlush() {
+        long now = System.nanoTime();
+        boolean due =
+                pending.size() >= settings.maxPendingConversations()
+                        || pendingBytes >= settings.maxPendingBytes()
+                        || (!pending.isEmpty()
+                                && now - lastFlush >= settings.refreshInterval().toNanos());
+        if (due) {
+            flush();
+        }
+        if (unsaved && now - lastCommit >= settings.commitInterval().toNanos()) {
+            save();
+        }
+    }
+
+    /** Puts every pending write into the index and makes it visible to lists and search. */
+    public void flush() {
+        lastFlush = System.nanoTime();
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            List<Map.Entry<String, Pending>> batch = new ArrayList<>(pending.entrySet());
+            batch.sort(Map.Entry.comparingByKey());
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                for (Map.Entry<String, Pending> e : batch) {
+                    write(searcher, e.getKey(), e.getValue());
+                }
+            } finally {
+                searchers.release(searcher);
+            }
+            searchers.maybeRefreshBlocking();
+            for (Map.Entry<String, Pending> e : batch) {
+                pending.remove(e.getKey(), e.getValue());
+            }
+            pendingBytes = 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the conversation store", e);
+        }
+    }
+
+    /** Flushes, then saves the data with the positions it covers. */
+    public void save() {
+        flush();
+        try {
+            commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the conversation store", e);
+        }
+    }
+
+    private void commit() throws IOException {
+        Map<String, String> data = new HashMap<>();
+        if (source != null) {
+            data.put(SOURCE_DATA, source);
+        }
+        positions.forEach((k, v) -> data.put(POSITION_DATA + k, Long.toString(v)));
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
+        unsaved = false;
+        lastCommit = System.nanoTime();
+    }
+
+    private void write(IndexSearcher searcher, String key, Pending p) throws IOException {
+        Hit hit = find(searcher, key);
+        Stored stored = hit == null ? Stored.NONE : read(hit, key);
+        StoredAggregate aggregate = p.applyTo(stored.aggregate());
+        Map<String, TranscriptSlot> slots = p.applyTo(stored.slots());
+        Term id = new Term(KEY, key);
+        if (aggregate == null && slots.isEmpty()) {
+            if (hit != null) {
+                writer.deleteDocuments(id);
+            }
+            return;
+        }
+        Document doc = document(key, aggregate, slots);
+        if (hit == null) {
+            writer.addDocument(doc);
+        } else {
+            writer.updateDocument(id, doc);
+        }
+    }
+
+    private Document document(
+            String key, StoredAggregate aggregate, Map<String, TranscriptSlot> slots) {
+        Document doc = new Document();
+        doc.add(new KeywordField(KEY, key, Field.Store.NO));
+        StringBuilder text = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
+        if (aggregate != null) {
+            doc.add(new StoredField(AGGREGATE, aggregate.json()));
+            doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
+            index(doc, key, aggregate, text);
+        }
+        List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
+        ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
+        for (TranscriptSlot slot : ordered) {
+            doc.add(new StoredField(SLOT, encode(slot)));
+            try {
+                SlotText entry = SLOT_TEXT.readValue(slot.json());
+                AggregateDigest.append(text, entry.message());
+            } catch (IOException e) {
+                LOG.debug("transcript slot of {} is not readable: {}", key, e.toString());
+            }
+        }
+        doc.add(new TextField(TEXT, text.toString(), Field.Store.NO));
+        return doc;
+    }
+
+    /** The columns and words of an aggregate; one that cannot be read is kept but not listed. */
+    private static void index(
+            Document doc, String key, StoredAggregate aggregate, StringBuilder text) {
+        AggregateDigest d;
+        try {
+            d = AggregateDigest.parse(aggregate.json());
+        } catch (IOException e) {
+            LOG.warn("aggregate of {} is not readable; kept but not listed: {}", key, e.toString());
+            return;
+        }
+        doc.add(new KeywordField(TENANT, key.substring(0, key.indexOf('/')), Field.Store.NO));
+        doc.add(
+                new LongField(
+                        UPDATED,
+                        d.lastUpdated() == null ? 0 : d.lastUpdated().toEpochMilli(),
+                        Field.Store.NO));
+        doc.add(new NumericDocValuesField(MESSAGE_COUNT, d.messageCount()));
+        if (d.sentiment() != null) {
+            keyword(doc, SENTIMENT, d.sentiment().sentiment());
+            if (d.sentiment().score() != null) {
+                doc.add(
+                        new NumericDocValuesField(
+                                SENTIMENT_SCORE,
+                                Double.doubleToRawLongBits(d.sentiment().score())));
+            }
+        }
+        if (d.insights() != null) {
+            keyword(doc, INTENT, d.insights().intent());
+            keyword(doc, URGENCY, d.insights().urgency());
+            keyword(doc, ESCALATION, Boolean.toString(d.insights().requiresEscalation()));
+        } else {
+            keyword(doc, ESCALATION, "false");
+        }
+        d.appendText(text);
+    }
+
+    private static void keyword(Document doc, String field, String value) {
+        if (value != null) {
+            doc.add(new KeywordField(field, value, Field.Store.NO));
+        }
+    }
+
+    // ---- lookups
+
+    private record Hit(LeafReader reader, int doc) {}
+
+    private record Stored(StoredAggregate aggregate, Map<String, TranscriptSlot> slots) {
+        static final Stored NONE = new Stored(null, Map.of());
+    }
+
+    private static Hit find(IndexSearcher searcher, String key) throws IOException {
+        BytesRef term = new BytesRef(key);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(KEY);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            if (!te.seekExact(term)) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
+            for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
+                if (live == null || live.get(d)) {
+                    return new Hit(leaf.reader(), d);
+                }
+            }
+        }
+        return null;
+    }
+
+    private Optional<Stored> load(IndexSearcher searcher, String key) throws IOException {
+        Hit hit = find(searcher, key);
+        return hit == null ? Optional.empty() : Optional.of(read(hit, key));
+    }
+
+    private static Stored read(Hit hit, String key) throws IOException {
+        Map<String, TranscriptSlot> slots = new HashMap<>();
+        byte[][] aggregate = new byte[1][];
+        hit.reader()
+                .storedFields()
+                .document(
+                        hit.doc(),
+                        new StoredFieldVisitor() {
+                            @Override
+                            public Status needsField(FieldInfo field) {
+                                return field.name.equals(AGGREGATE) || field.name.equals(SLOT)
+                                        ? Status.YES
+                                        : Status.NO;
+                            }
+
+                            @Override
+                            public void binaryField(FieldInfo field, byte[] value)
+                                    throws IOException {
+                                if (field.name.equals(AGGREGATE)) {
+                                    aggregate[0] = value;
+                                } else {
+                                    TranscriptSlot slot = decode(value);
+                                    slots.put(slot.slot(), slot);
+                                }
+                            }
+                        });
+        StoredAggregate a = null;
+        if (aggregate[0] != null) {
+            NumericDocValues v = hit.reader().getNumericDocValues(VERSION);
+            long version = v != null && v.advanceExact(hit.doc()) ? v.longValue() : -1;
+            a = new StoredAggregate(key, version, aggregate[0]);
+        }
+        return new Stored(a, slots);
+    }
+
+    static byte[] encode(TranscriptSlot slot) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(slot.json().length + 24);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(slot.slot());
+            out.writeLong(slot.seq());
+            out.write(slot.json());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static TranscriptSlot decode(byte[] value) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            String slot = in.readUTF();
+            long seq = in.readLong();
+            return new TranscriptSlot(slot, seq, in.readAllBytes());
+        }
+    }
+
+    private interface SearcherCall<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    private <T> T withSearcher(SearcherCall<T> call) {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                return call.apply(s);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the conversation store", e);
+        }
+    }
+
+    /** Saves what was written, then closes the index. Call after the writing thread stopped. */
+    @Override
+    public void close() {
+        try {
+            save();
+        } catch (RuntimeException e) {
+            LOG.warn("could not save the conversation store on close: {}", e.toString());
+        }
+        try {
+            searchers.close();
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            LOG.warn("closing the conversation store: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.signalstream.api.store;
+
+import java.time.Instant;
+
+/**
+ * The part of an aggregate a list of conversations shows, read from the store's columns without
+ * touching the aggregate itself.
+ *
+ * @param sentimentScore null when the conversation has no sentiment yet
+ */
+public record Summary(
+        String conversationId,
+        long messageCount,
+        long version,
+        Instant lastActivity,
+        String sentiment,
+        Double sentimentScore,
+        String urgency,
+        String intent,
+        boolean requiresEscalation) {}

@@ -1,0 +1,402 @@
+package io.signalstream.api.store;
+
+import static io.signalstream.api.store.Fixtures.aggregate;
+import static io.signalstream.api.store.Fixtures.slot;
+import static io.signalstream.api.store.Fixtures.stored;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalstream.model.Intent;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.Urgency;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneConversationStoreTest {
+
+    @TempDir Path temp;
+    private Path dir;
+    private LuceneConversationStore store;
+
+    @BeforeEach
+    void open() {
+        dir = temp.resolve("store");
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static ConversationQuery query(String tenant, int limit) {
+        return ConversationQuery.all(tenant, limit);
+    }
+
+    private static ConversationQuery search(String tenant, String text) {
+        return new ConversationQuery(
+                tenant, text, null, null, null, null, null, null, 100, null, 0);
+    }
+
+    private List<String> ids(ConversationQuery q) {
+        return store.list(q).items().stream().map(Summary::conversationId).toList();
+    }
+
+    @Test
+    void theHighestVersionWinsBeforeAndAfterAFlush() {
+        assertThat(store.putAggregate(stored(aggregate("acme", "c1", 2)))).isTrue();
+        assertThat(store.putAggregate(stored(aggregate("acme", "c1", 1)))).isFalse();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::version)
+                .isEqualTo(2000L);
+
+        store.flush();
+        assertThat(store.putAggregate(stored(aggregate("acme", "c1", 1)))).isFalse();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::version)
+                .isEqualTo(2000L);
+        assertThat(store.putAggregate(stored(aggregate("acme", "c1", 3)))).isTrue();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::version)
+                .isEqualTo(3000L);
+        store.flush();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::version)
+                .isEqualTo(3000L);
+        assertThat(store.aggregate("globex/c1")).isEmpty();
+    }
+
+    @Test
+    void theStoredBytesAreServedAsWritten() {
+        StoredAggregate a = stored(aggregate("acme", "bytes", 4));
+        store.putAggregate(a);
+        store.flush();
+        assertThat(store.aggregate("acme/bytes").orElseThrow().json()).isEqualTo(a.json());
+    }
+
+    @Test
+    void pagesByCursorCoverEveryConversationOnceNewestFirst() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 250; i++) {
+            store.putAggregate(stored(aggregate("acme", "c" + i, i)));
+            store.putAggregate(stored(aggregate("globex", "g" + i, i)));
+            expected.add(0, "c" + i);
+        }
+        store.flush();
+
+        List<String> seen = new ArrayList<>();
+        Cursor cursor = null;
+        int pages = 0;
+        do {
+            Page page =
+                    store.list(
+                            new ConversationQuery(
+                                    "acme", null, null, null, null, null, null, null, 17, cursor,
+                                    0));
+            assertThat(page.total()).isEqualTo(250);
+            assertThat(page.totalExact()).isTrue();
+            page.items().forEach(s -> seen.add(s.conversationId()));
+            cursor =
+                    page.nextCursor() == null
+                            ? null
+                            : Cursor.decode(page.nextCursor()).orElseThrow();
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isEqualTo(15);
+    }
+
+    @Test
+    void offsetsStillWork() {
+        for (int i = 1; i <= 5; i++) {
+            store.putAggregate(stored(aggregate("acme", "c" + i, i)));
+        }
+        store.flush();
+        ConversationQuery second =
+                new ConversationQuery("acme", null, null, null, null, null, null, null, 2, null, 2);
+        assertThat(ids(second)).containsExactly("c3", "c2");
+    }
+
+    @Test
+    void aListLineCarriesTheColumnsOfTheAggregate() {
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "line",
+                                7,
+                                Intent.REFUND_REQUEST,
+                                SentimentLabel.NEGATIVE,
+                                Urgency.CRITICAL,
+                                true,
+                                "wants money back")));
+        store.flush();
+        Summary s = store.list(query("acme", 10)).items().get(0);
+        assertThat(s)
+                .isEqualTo(
+                        new Summary(
+                                "line",
+                                7,
+                                7000,
+                                Fixtures.T0.plusSeconds(7),
+                                "negative",
+                                -0.5,
+                                "critical",
+                                "refund_request",
+                                true));
+    }
+
+    @Test
+    void filtersNarrowTheListAndCombine() {
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "refund",
+                                1,
+                                Intent.REFUND_REQUEST,
+                                SentimentLabel.NEGATIVE,
+                                Urgency.HIGH,
+                                true,
+                                "a")));
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "praise",
+                                2,
+                                Intent.FEEDBACK_PRAISE,
+                                SentimentLabel.POSITIVE,
+                                Urgency.LOW,
+                                false,
+                                "b")));
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "billing",
+                                3,
+                                Intent.BILLING,
+                                SentimentLabel.NEGATIVE,
+                                Urgency.HIGH,
+                                false,
+                                "c")));
+        store.flush();
+
+        assertThat(ids(filter("refund_request", null, null, null, null, null)))
+                .containsExactly("refund");
+        assertThat(ids(filter(null, "negative", null, null, null, null)))
+                .containsExactly("billing", "refund");
+        assertThat(ids(filter(null, "negative", "high", false, null, null)))
+                .containsExactly("billing");
+        assertThat(ids(filter(null, null, null, true, null, null))).containsExactly("refund");
+        Instant t = Fixtures.T0;
+        assertThat(ids(filter(null, null, null, null, t.plusSeconds(2), null)))
+                .containsExactly("billing", "praise");
+        assertThat(ids(filter(null, null, null, null, t.plusSeconds(2), t.plusSeconds(3))))
+                .containsExactly("praise");
+        assertThat(ids(filter("billing", "positive", null, null, null, null))).isEmpty();
+    }
+
+    private static ConversationQuery filter(
+            String intent,
+            String sentiment,
+            String urgency,
+            Boolean escalation,
+            Instant from,
+            Instant to) {
+        return new ConversationQuery(
+                "acme", null, intent, sentiment, urgency, escalation, from, to, 100, null, 0);
+    }
+
+    @Test
+    void searchFindsWordsOfTheTranscriptAndTheSummary() {
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "late",
+                                2,
+                                Intent.SHIPPING_DELIVERY,
+                                SentimentLabel.NEGATIVE,
+                                Urgency.HIGH,
+                                false,
+                                "Parcel stuck in customs")));
+        store.putSlot("acme/late", slot("acme", "late", 1, 20, "Where are my headphones?"));
+        store.putSlot("acme/late", slot("acme", "late", 2, 20, "They left the café depot"));
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "acme",
+                                "pwd",
+                                1,
+                                Intent.ACCOUNT_ACCESS,
+                                SentimentLabel.NEUTRAL,
+                                Urgency.LOW,
+                                false,
+                                "Password reset")));
+        store.putSlot("acme/pwd", slot("acme", "pwd", 1, 20, "I cannot log in to my account"));
+        store.putAggregate(
+                stored(
+                        aggregate(
+                                "globex",
+                                "late",
+                                1,
+                                Intent.SHIPPING_DELIVERY,
+                                SentimentLabel.NEGATIVE,
+                                Urgency.HIGH,
+                                false,
+                                "customs too")));
+        store.flush();
+
+        assertThat(ids(search("acme", "headphones"))).containsExactly("late");
+        assertThat(ids(search("acme", "customs"))).containsExactly("late");
+        assertThat(ids(search("acme", "headphone"))).as("plural folded").containsExactly("late");
+        assertThat(ids(search("acme", "cafe"))).as("accent folded").containsExactly("late");
+        assertThat(ids(search("acme", "\"log in\""))).containsExactly("pwd");
+        assertThat(ids(search("acme", "\"in log\""))).isEmpty();
+        assertThat(ids(search("acme", "pass*"))).containsExactly("pwd");
+        assertThat(ids(search("acme", "account -password"))).isEmpty();
+        assertThat(ids(search("acme", "headphones | password"))).containsExactly("late", "pwd");
+        assertThat(ids(search("acme", "headphones password"))).as("all terms").isEmpty();
+        assertThat(ids(search("acme", "pwd"))).as("by id").containsExactly("pwd");
+        assertThat(ids(search("acme", "!!!"))).isEmpty();
+    }
+
+    @Test
+    void theTranscriptKeepsTheNewestMessageOfEachSlotInOrder() {
+        store.putSlot("acme/t", slot("acme", "t", 1, 2, "first"));
+        store.putSlot("acme/t", slot("acme", "t", 2, 2, "second"));
+        store.flush();
+        store.putSlot("acme/t", slot("acme", "t", 3, 2, "third"));
+        store.putSlot("acme/t", slot("acme", "t", 1, 2, "first again, replayed"));
+        assertThat(texts("acme/t")).containsExactly("second", "third");
+        store.flush();
+        store.putSlot("acme/t", slot("acme", "t", 1, 2, "first again, replayed"));
+        store.flush();
+        assertThat(texts("acme/t")).containsExactly("second", "third");
+        assertThat(store.transcript("globex/t")).isEmpty();
+    }
+
+    private List<String> texts(String key) {
+        return store.transcript(key).stream()
+                .map(s -> new String(s.json(), StandardCharsets.UTF_8))
+                .map(json -> json.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"))
+                .toList();
+    }
+
+    @Test
+    void aRemovedConversationIsGoneEverywhere() {
+        store.putAggregate(stored(aggregate("acme", "gone", 1)));
+        store.putSlot("acme/gone", slot("acme", "gone", 1, 2, "bye"));
+        store.putAggregate(stored(aggregate("acme", "kept", 1)));
+        store.flush();
+
+        store.deleteConversation("acme/gone");
+        assertThat(store.aggregate("acme/gone")).isEmpty();
+        assertThat(store.transcript("acme/gone")).isEmpty();
+        store.deleteSlot("acme/gone", "0");
+        store.flush();
+        assertThat(store.aggregate("acme/gone")).isEmpty();
+        assertThat(store.transcript("acme/gone")).isEmpty();
+        assertThat(ids(query("acme", 10))).containsExactly("kept");
+        assertThat(ids(search("acme", "bye"))).isEmpty();
+        assertThat(store.conversations()).isEqualTo(1);
+
+        // Written again after its removal, it is back as new.
+        assertThat(store.putAggregate(stored(aggregate("acme", "gone", 1)))).isTrue();
+    }
+
+    @Test
+    void slotsRemovedOneByOneLeaveNothingBehind() {
+        store.putSlot("acme/s", slot("acme", "s", 1, 2, "one"));
+        store.putSlot("acme/s", slot("acme", "s", 2, 2, "two"));
+        store.flush();
+        store.deleteSlot("acme/s", "0");
+        assertThat(texts("acme/s")).containsExactly("two");
+        store.deleteSlot("acme/s", "1");
+        store.flush();
+        assertThat(store.transcript("acme/s")).isEmpty();
+    }
+
+    @Test
+    void aReopenedStoreHasItsDataAndTheReadPositions() {
+        store.reset("cluster-1|agg|transcript");
+        store.putAggregate(stored(aggregate("acme", "kept", 3)));
+        store.putSlot("acme/kept", slot("acme", "kept", 3, 20, "still here"));
+        store.position("support.ai.aggregated-0", 42);
+        store.close();
+
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+        assertThat(store.source()).isEqualTo("cluster-1|agg|transcript");
+        assertThat(store.positions()).isEqualTo(Map.of("support.ai.aggregated-0", 42L));
+        assertThat(store.aggregate("acme/kept")).isPresent();
+        assertThat(store.transcript("acme/kept")).hasSize(1);
+        assertThat(ids(search("acme", "still"))).containsExactly("kept");
+
+        store.reset("cluster-2|agg|transcript");
+        assertThat(store.positions()).isEmpty();
+        assertThat(store.aggregate("acme/kept")).isEmpty();
+    }
+
+    @Test
+    void writesNotYetFlushedStayWithinTheBound() {
+        store.close();
+        store =
+                LuceneConversationStore.open(
+                        new LuceneConversationStore.Settings(
+                                dir, Duration.ofHours(1), Duration.ofHours(1), 100, 1L << 30, 16));
+        int most = 0;
+        for (int i = 0; i < 1_000; i++) {
+            store.putAggregate(stored(aggregate("acme", "c" + i, 1)));
+            store.maybeFlush();
+            most = Math.max(most, store.pendingConversations());
+        }
+        assertThat(most).isEqualTo(99);
+        store.flush();
+        assertThat(store.conversations()).isEqualTo(1_000);
+    }
+
+    @Test
+    void anUnreadableStoreIsSetAsideAndStartedEmpty() throws Exception {
+        store.putAggregate(stored(aggregate("acme", "c", 1)));
+        store.close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().startsWith("segments")) {
+                    Files.write(f, "not an index".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+        assertThat(store.aggregate("acme/c")).isEmpty();
+        assertThat(store.source()).isNull();
+        try (var siblings = Files.list(dir.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith(dir.getFileName() + ".unreadable-"));
+        }
+    }
+
+    @Test
+    void cursorsAreOpaqueAndOnlyOursAreAccepted() {
+        Cursor c = new Cursor(1234, "acme/c:1");
+        assertThat(c.encode()).doesNotContain("acme");
+        assertThat(Cursor.decode(c.encode())).contains(c);
+        assertThat(Cursor.decode("not-a-cursor")).isEmpty();
+        assertThat(Cursor.decode("")).isEmpty();
+        assertThat(Cursor.decode("%%%")).isEmpty();
+    }
+}
