@@ -35,6 +35,9 @@ public final class BenchReport {
         all.set("machine", machine());
         JsonNode stack = read(dir.resolve("stack.json"));
         stack.fields().forEachRemaining(e -> all.set(e.getKey(), e.getValue()));
+        JsonNode api = read(dir.resolve("api-scale.json"));
+        all.set("api_scale", api.path("api_scale").isObject() ? api.get("api_scale") : api);
+        all.set("api_scale_settings", api.path("settings"));
         all.set("llm_budget", read(dir.resolve("llm-budget.json")));
         all.set("recovery", recovery(dir.resolve("recovery.log")));
         ObjectNode jmh = jmh(dir.resolve("jmh-agents.json"));
@@ -163,6 +166,7 @@ public final class BenchReport {
                 * **End to end**: the product job and the API (its own JVM) run; messages are                 posted open loop (due at `t0 + i/rate`, latency from then: no coordinated                 omission) over 32 keep-alive connections to 1,000 new conversations for %s s, and                 each is timed until the tenant-wide WebSocket shows every agent reflecting it;                 messages never shown count at the deadline (10 s after the last send).
                 * **Ingest**: `POST /v1/messages` → `202` at fixed rates, the job processing the                 same stream.
                 * **Agents**: JMH, one thread, `AgentsBenchmark.allAgentsOnOneMessage`: PII                 detection and redaction, the message's signals, the fold into its context and                 every agent's answer, as the job runs them.
+                * **API at scale** (`make bench-api`): a generator writes a million conversations                 (aggregate and transcript slots, 100 tenants) straight to the compacted topics; the                 API alone (its own JVM, -Xmx512m) catches up from an empty store, then serves                 open-loop `GET …/insights`, list pages (filters, cursors) and searches, then 1,000                 tenant-wide WebSockets while 500 aggregates/s are written (delay from the write to                 each session's frame), then restarts on its store.
 
                 """
                         .formatted(
@@ -281,12 +285,85 @@ public final class BenchReport {
                                 + " × 429; "
                                 + f(llm, "llm_calls_per_customer_message", "%.2f")
                                 + " calls per customer message"));
+        d.append(apiRows(all.path("api_scale"), all.path("api_scale_settings")));
         d.append("\nOffline agents, JMH, one thread (messages/s): ");
         jmh.fields()
                 .forEachRemaining(
                         e -> d.append(e.getKey()).append(" ").append(e.getValue()).append(" · "));
         d.append("\n\n").append(READING);
         return d.toString();
+    }
+
+    /** The API alone over the generated conversations ({@code make bench-api}). */
+    private static String apiRows(JsonNode a, JsonNode settings) {
+        if (a.isMissingNode() || a.isEmpty()) {
+            return "";
+        }
+        StringBuilder d = new StringBuilder();
+        String n = a.path("conversations").asText();
+        d.append(
+                row(
+                        "API heap used after catch-up (" + n + " conversations)",
+                        "≤ 512 MB",
+                        f(a, "heap_used_mb", "%.0f")
+                                + " MB (store "
+                                + f(a, "store_mb", "%.0f")
+                                + " MB on disk, -Xmx"
+                                + settings.path("heap").asText()
+                                + ")"));
+        d.append(
+                row(
+                        "API restart → ready, store present",
+                        "≤ 20 s",
+                        f(a, "restart_ready_s", "%.1f")
+                                + " s (heap after "
+                                + f(a, "heap_used_after_restart_mb", "%.0f")
+                                + " MB)"));
+        d.append(
+                row(
+                        "API cold start → ready, empty store",
+                        "reported",
+                        f(a, "cold_ready_s", "%.0f") + " s"));
+        d.append(apiQueryRow(a.path("insights"), "`GET …/insights`", "≤ 10 ms"));
+        d.append(apiQueryRow(a.path("list"), "list page", "≤ 20 ms"));
+        d.append(apiQueryRow(a.path("search"), "search page", "≤ 50 ms"));
+        JsonNode ws = a.path("ws");
+        d.append(
+                row(
+                        ws.path("sessions").asText()
+                                + " tenant-wide WebSockets at "
+                                + ws.path("updates_per_s").asText()
+                                + " updates/s: delay",
+                        "p99 ≤ 250 ms, heap bounded",
+                        percentiles(ws, "%.1f")
+                                + ", max "
+                                + f(ws, "max_ms", "%.0f")
+                                + " ms ("
+                                + ws.path("samples").asText()
+                                + " deliveries; seen "
+                                + ws.path("deliveries_seen").asText()
+                                + " of "
+                                + ws.path("deliveries_expected").asText()
+                                + "); heap with sessions "
+                                + f(ws, "heap_used_with_sessions_mb", "%.0f")
+                                + " MB; API CPU "
+                                + f(ws, "api_cpu_ms_per_delivery", "%.3f")
+                                + " ms per delivery"));
+        return d.toString();
+    }
+
+    private static String apiQueryRow(JsonNode q, String what, String goal) {
+        return row(
+                what + " at " + q.path("rate").asText() + " req/s",
+                "p99 " + goal,
+                percentiles(q, "%.2f")
+                        + " ("
+                        + q.path("samples").asText()
+                        + " requests, "
+                        + q.path("errors").asText()
+                        + " errors; API CPU "
+                        + f(q, "api_cpu_ms_per_request", "%.2f")
+                        + " ms per request)");
     }
 
     private static String e2eRow(JsonNode r, String where, String goal) {
@@ -297,11 +374,8 @@ public final class BenchReport {
                         + r.path("rate").asText()
                         + " msg/s)",
                 goal,
-                "p50 "
-                        + f(r, "p50_ms", "%.1f")
-                        + " ms, p99 "
-                        + f(r, "p99_ms", "%.1f")
-                        + " ms ("
+                percentiles(r, "%.1f")
+                        + " ("
                         + r.path("samples").asText()
                         + " samples; seen "
                         + r.path("seen").asText()
@@ -313,6 +387,10 @@ public final class BenchReport {
                         + f(r, "post_p99_ms", "%.1f")
                         + " ms; CPU ms/msg "
                         + r.path("cpu_ms_per_msg_by_process"));
+    }
+
+    private static String percentiles(JsonNode r, String format) {
+        return "p50 " + f(r, "p50_ms", format) + " ms, p99 " + f(r, "p99_ms", format) + " ms";
     }
 
     private static String row(String figure, String goal, String measured) {

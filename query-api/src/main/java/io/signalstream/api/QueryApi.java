@@ -1,5 +1,6 @@
 package io.signalstream.api;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.http.HttpException;
@@ -180,6 +181,11 @@ public final class QueryApi implements AutoCloseable {
                 "WebSocket sessions cut off by the send timeout",
                 fanout,
                 Fanout::timedOut);
+        // Answers and WebSocket frames go out as written: with Nagle's algorithm a response in two
+        // segments waits for the client's delayed acknowledgement (40 ms).
+        SocketOptions.Builder socket = SocketOptions.builder();
+        server.connectionOptions().ifPresent(socket::from);
+        server.connectionOptions(socket.tcpNoDelay(true).build());
         server.featuresDiscoverServices(false)
                 .addFeature(
                         OpenApiFeature.builder()

@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +121,9 @@ public final class ApiScaleBench {
         "subscr*",
     };
 
+    /** {@code -Dbench.api.profile=<path prefix>}: a flight recording of each API process. */
+    private final String profile = System.getProperty("bench.api.profile", "");
+
     private final Settings settings;
     private final Path work;
     private final ObjectNode results = MAPPER.createObjectNode();
@@ -138,7 +139,11 @@ public final class ApiScaleBench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench/api-scale.json");
-        Path work = Files.createTempDirectory("signalstream-api-bench");
+        String keep = System.getProperty("bench.api.work", "");
+        Path work =
+                keep.isEmpty()
+                        ? Files.createTempDirectory("signalstream-api-bench")
+                        : Path.of(keep);
         ApiScaleBench bench = new ApiScaleBench(Settings.fromProperties(), work);
         try {
             bench.run();
@@ -149,7 +154,9 @@ public final class ApiScaleBench {
             if (bench.kafka != null) {
                 bench.kafka.close();
             }
-            StackBench.delete(work);
+            if (keep.isEmpty()) {
+                StackBench.delete(work);
+            }
         }
         System.exit(0);
     }
@@ -169,16 +176,23 @@ public final class ApiScaleBench {
     private void run() throws Exception {
         results.putPOJO("settings", settings);
         ObjectNode r = results.putObject("api_scale");
+        // -Dbench.api.work=<dir> keeps the broker's data and the store for another run, which then
+        // starts from them (for working on the query side; the cold start is not measured then).
+        boolean reuse = Files.isDirectory(work.resolve("kafka"));
         startKafka();
-        long started = System.nanoTime();
-        long bytes = generate();
         r.put("conversations", settings.conversations());
-        r.put("generate_s", round((System.nanoTime() - started) / 1e9, 1));
-        r.put("generated_mb", round(bytes / 1e6, 0));
+        if (!reuse) {
+            long started = System.nanoTime();
+            long bytes = generate();
+            r.put("generate_s", round((System.nanoTime() - started) / 1e9, 1));
+            r.put("generated_mb", round(bytes / 1e6, 0));
+        }
 
         Path store = work.resolve("api-store");
         try (Processes.Child api = startApi(store, "api-cold")) {
-            r.put("cold_ready_s", round(awaitReady(api, Duration.ofMinutes(30)), 1));
+            r.put(
+                    reuse ? "reused_ready_s" : "cold_ready_s",
+                    round(awaitReady(api, Duration.ofMinutes(30)), 1));
             awaitSearchable();
             r.put("heap_used_mb", round(heapAfterGc(api) / 1e6, 0));
             r.put("store_mb", round(size(store) / 1e6, 0));
@@ -239,7 +253,15 @@ public final class ApiScaleBench {
                         "SERVER_PORT",
                         Integer.toString(port)),
                 settings.heap(),
-                logs());
+                logs(),
+                profile.isEmpty()
+                        ? new String[0]
+                        : new String[] {
+                            "-XX:StartFlightRecording=filename="
+                                    + Path.of(profile + "-" + name + ".jfr").toAbsolutePath()
+                                    + ",settings=profile,dumponexit=true",
+                            "-XX:FlightRecorderOptions=stackdepth=256"
+                        });
     }
 
     /** Seconds from now until {@code /health/ready} answers 200. */
@@ -406,7 +428,7 @@ public final class ApiScaleBench {
         boolean escalate = random.nextInt(10) == 0;
         double score = random.nextDouble() * 2 - 1;
         List<SentimentPoint> trend = new ArrayList<>();
-        for (long seq = 1; seq <= messages; seq += 2) {
+        for (long seq = Math.max(1, messages - 20); seq <= messages; seq += 2) {
             trend.add(new SentimentPoint(seq, score));
         }
         Map<String, AgentStatus> agents = new HashMap<>();
@@ -439,30 +461,35 @@ public final class ApiScaleBench {
 
     // --- open-loop requests ----------------------------------------------------------------------
 
-    /** One request: its path and its tenant. */
-    private record Request(String path, int tenant) {}
+    /** One request: its path, its tenant, and what kind of request it is (for the breakdown). */
+    private record Request(String path, int tenant, String kind) {}
 
     private Request insights(int i, SplittableRandom random) {
         int n = random.nextInt(settings.conversations());
         int t = n % settings.tenants();
-        return new Request("/v1/conversations/c" + (n / settings.tenants()) + "/insights", t);
+        return new Request(
+                "/v1/conversations/c" + (n / settings.tenants()) + "/insights", t, "insights");
     }
 
     private Request listPage(int i, SplittableRandom random) {
         int t = random.nextInt(settings.tenants());
-        String path =
-                switch (i % 4) {
-                    case 0 -> "/v1/conversations?limit=20";
-                    case 1 -> "/v1/conversations?limit=20&offset=20";
-                    case 2 ->
+        return switch (i % 4) {
+            case 0 -> new Request("/v1/conversations?limit=20", t, "first page");
+            case 1 -> new Request("/v1/conversations?limit=20&offset=20", t, "second page");
+            case 2 ->
+                    new Request(
                             "/v1/conversations?limit=20&sentiment=negative&urgency="
-                                    + Urgency.values()[random.nextInt(4)].wireName();
-                    default ->
+                                    + Urgency.values()[random.nextInt(4)].wireName(),
+                            t,
+                            "sentiment and urgency");
+            default ->
+                    new Request(
                             "/v1/conversations?limit=50&escalation=true&intent="
                                     + Intent.values()[random.nextInt(Intent.values().length)]
-                                            .wireName();
-                };
-        return new Request(path, t);
+                                            .wireName(),
+                            t,
+                            "escalation and intent, 50");
+        };
     }
 
     private Request search(int i, SplittableRandom random) {
@@ -473,7 +500,8 @@ public final class ApiScaleBench {
                 "/v1/conversations?limit=20&q="
                         + java.net.URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + filter,
-                t);
+                t,
+                q + (filter.isEmpty() ? "" : " +negative"));
     }
 
     private interface RequestSource {
@@ -499,6 +527,12 @@ public final class ApiScaleBench {
         node.put("max_ms", ms(result.micros, 100));
         node.put("samples", result.micros.getTotalCount());
         node.put("api_cpu_ms_per_request", round((double) cpu / result.sent, 3));
+        if (result.byKind.size() > 1) {
+            ObjectNode kinds = node.putObject("p99_ms_by_kind");
+            result.byKind.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> kinds.put(e.getKey(), ms(e.getValue(), 99)));
+        }
         System.out.printf(
                 "api-scale %s: %d req/s, p50 %.2f ms, p99 %.2f ms over %d, %d errors%n",
                 name,
@@ -510,12 +544,14 @@ public final class ApiScaleBench {
         return node;
     }
 
-    private record Result(long sent, long errors, Histogram micros) {}
+    private record Result(
+            long sent, long errors, Histogram micros, Map<String, ConcurrentHistogram> byKind) {}
 
     private Result run(int rate, int seconds, RequestSource source) throws Exception {
         int connections = Math.max(4, Math.min(32, rate / 100));
         long total = (long) rate * seconds;
         ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 3);
+        Map<String, ConcurrentHistogram> byKind = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
         List<Thread> workers = new ArrayList<>();
@@ -541,11 +577,18 @@ public final class ApiScaleBench {
                                             int status =
                                                     connection.get(
                                                             r.path(), authorization(r.tenant()));
-                                            micros.recordValue(
+                                            long latency =
                                                     Math.min(
                                                             MAX_MICROS,
                                                             (System.nanoTime() - (long) due[1])
-                                                                    / 1000));
+                                                                    / 1000);
+                                            micros.recordValue(latency);
+                                            byKind.computeIfAbsent(
+                                                            r.kind(),
+                                                            k ->
+                                                                    new ConcurrentHistogram(
+                                                                            MAX_MICROS, 3))
+                                                    .recordValue(latency);
                                             if (status != 200) {
                                                 errors.incrementAndGet();
                                             }
@@ -569,13 +612,49 @@ public final class ApiScaleBench {
         for (Thread w : workers) {
             w.join();
         }
-        return new Result(total, errors.get(), micros);
+        return new Result(total, errors.get(), micros, byKind);
     }
 
     // --- WebSocket fan-out -----------------------------------------------------------------------
 
-    private static final Pattern FRAME =
-            Pattern.compile("\"conversation_id\":\"([^\"]+)\",\"version\":(\\d+)");
+    private static final byte[] CONVERSATION_ID =
+            "\"conversation_id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION = "\"version\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code id@version} of an update frame, read from its bytes, or null for another frame. */
+    static String updateOf(byte[] frame, int length) {
+        int id = indexOf(frame, length, CONVERSATION_ID, 0);
+        if (id < 0) {
+            return null;
+        }
+        int from = id + CONVERSATION_ID.length;
+        int end = from;
+        while (end < length && frame[end] != '"') {
+            end++;
+        }
+        int v = indexOf(frame, length, VERSION, end);
+        if (v < 0) {
+            return null;
+        }
+        long version = 0;
+        for (int i = v + VERSION.length; i < length && frame[i] >= '0' && frame[i] <= '9'; i++) {
+            version = version * 10 + (frame[i] - '0');
+        }
+        return new String(frame, from, end - from, StandardCharsets.US_ASCII) + "@" + version;
+    }
+
+    private static int indexOf(byte[] data, int length, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 
     /**
      * Opens the sessions (spread evenly over the tenants), changes aggregates at the configured
@@ -587,41 +666,23 @@ public final class ApiScaleBench {
         ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 3);
         AtomicLong seen = new AtomicLong();
         Map<String, Long> due = new ConcurrentHashMap<>();
-        List<WebSocket> sockets = new ArrayList<>();
-        HttpClient client = HttpClient.newHttpClient();
+        List<RawWebSocket> sockets = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             int t = s % tenants;
-            WebSocket.Listener listener =
-                    new WebSocket.Listener() {
-                        private final StringBuilder text = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(
-                                WebSocket ws, CharSequence data, boolean last) {
-                            text.append(data);
-                            if (last) {
-                                long now = System.nanoTime();
-                                Matcher m = FRAME.matcher(text);
-                                if (m.find()) {
-                                    Long at = due.get(t + "/" + m.group(1) + "@" + m.group(2));
-                                    if (at != null) {
-                                        micros.recordValue(Math.min(MAX_MICROS, (now - at) / 1000));
-                                        seen.incrementAndGet();
-                                    }
-                                }
-                                text.setLength(0);
-                            }
-                            ws.request(1);
-                            return null;
-                        }
-                    };
             sockets.add(
-                    client.newWebSocketBuilder()
-                            .subprotocols("bearer", apiKey(t))
-                            .buildAsync(
-                                    URI.create("ws://127.0.0.1:" + port + "/ws/conversations"),
-                                    listener)
-                            .get(30, TimeUnit.SECONDS));
+                    RawWebSocket.open(
+                            "127.0.0.1",
+                            port,
+                            "/ws/conversations",
+                            apiKey(t),
+                            (payload, length, now) -> {
+                                String update = updateOf(payload, length);
+                                Long at = update == null ? null : due.get(t + "/" + update);
+                                if (at != null) {
+                                    micros.recordValue(Math.min(MAX_MICROS, (now - at) / 1000));
+                                    seen.incrementAndGet();
+                                }
+                            }));
         }
         long open = awaitSessions(sessions);
         long heapBefore = (long) heapAfterGc(api);
@@ -630,6 +691,8 @@ public final class ApiScaleBench {
         long total = (long) rate * settings.wsSeconds();
         SplittableRandom random = new SplittableRandom(19);
         Map<String, Long> messagesOf = new HashMap<>();
+        // Above every count written before, also by an earlier run on a kept work directory.
+        long firstCount = settings.messages() + System.currentTimeMillis() / 1000;
         long cpuBefore = api.cpuMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer(0, 64 * 1024)) {
             long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
@@ -637,8 +700,7 @@ public final class ApiScaleBench {
                 int t = random.nextInt(tenants);
                 String id = "c" + random.nextInt(settings.conversations() / settings.tenants());
                 String key = tenant(t) + "/" + id;
-                long messages =
-                        messagesOf.merge(key, (long) settings.messages() + 1, (a, b) -> a + 1);
+                long messages = messagesOf.merge(key, firstCount, (a, b) -> a + 1);
                 long at = t0 + (long) (i * 1e9 / rate);
                 AggregatedIntelligence a =
                         aggregate(
@@ -684,8 +746,8 @@ public final class ApiScaleBench {
         System.out.printf(
                 "api-scale ws: %d sessions, %d updates/s, p50 %.1f ms, p99 %.1f ms, %d of %d seen%n",
                 open, rate, ms(micros, 50), ms(micros, 99), seen.get(), expected);
-        for (WebSocket ws : sockets) {
-            ws.abort();
+        for (RawWebSocket ws : sockets) {
+            ws.close();
         }
         return node;
     }

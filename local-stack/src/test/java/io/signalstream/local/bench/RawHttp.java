@@ -117,6 +117,11 @@ final class RawHttp implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    /** One CRLF-terminated header line, without its end. */
+    static String line(java.io.InputStream in) throws IOException {
         StringBuilder line = new StringBuilder(64);
         int c;
         while ((c = in.read()) != '\n') {

@@ -224,7 +224,7 @@ public final class TopicFeed implements AutoCloseable {
             for (TopicPartition tp : all) {
                 store.position(tp.toString(), c.position(tp));
             }
-            store.maybeFlush();
+            store.awaitRoom();
             if (System.nanoTime() - lagMeasured > LAG_EVERY.toNanos()) {
                 lagMeasured = System.nanoTime();
                 Map<TopicPartition, Long> end = c.endOffsets(all);

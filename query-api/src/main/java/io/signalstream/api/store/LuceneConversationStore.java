@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
@@ -154,13 +158,17 @@ public final class LuceneConversationStore
     /** Written, not flushed: read before the index by every lookup. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    // The writer thread's own.
-    private long pendingBytes;
-    private final Map<String, Long> positions = new HashMap<>();
-    private boolean unsaved;
-    private long lastFlush = System.nanoTime();
-    private long lastCommit = System.nanoTime();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final Map<String, Long> positions = new ConcurrentHashMap<>();
+    private volatile boolean unsaved;
     private volatile String source;
+
+    /** Held while the index is written: flushes, commits and resets, one at a time. */
+    private final Object writing = new Object();
+
+    private long lastCommit = System.nanoTime();
+    private final Thread flusher;
+    private volatile boolean closed;
 
     private volatile long countedVersion = -1;
     private volatile long counted;
@@ -183,6 +191,31 @@ public final class LuceneConversationStore
                         positions.put(k.substring(POSITION_DATA.length()), Long.parseLong(v));
                     }
                 });
+        this.flusher = Thread.ofPlatform().name("store-flush").daemon().start(this::flushLoop);
+    }
+
+    /**
+     * Flushes every refresh interval, or at once when the writes not yet flushed reach their bound,
+     * and saves every commit interval: on its own thread, so the feed never waits on disk unless it
+     * is that far ahead.
+     */
+    private void flushLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(settings.refreshInterval().toNanos());
+            if (closed) {
+                return;
+            }
+            try {
+                if (unsaved
+                        && System.nanoTime() - lastCommit >= settings.commitInterval().toNanos()) {
+                    save();
+                } else {
+                    flush();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("writing the conversation store failed; retrying: {}", e.toString());
+            }
+        }
     }
 
     /**
@@ -417,41 +450,44 @@ public final class LuceneConversationStore
         return pending.size();
     }
 
-    // ---- writes (one thread)
+    // ---- writes (one feeding thread; the flusher writes the index)
 
     @Override
     public boolean putAggregate(StoredAggregate aggregate) {
-        Pending p = pending.getOrDefault(aggregate.key(), Pending.NONE);
+        // Versions only grow, so a flush between this check and the change cannot undo it.
         if (aggregate.version() <= version(aggregate.key())) {
             return false;
         }
-        replace(aggregate.key(), p, p.withAggregate(aggregate));
+        change(aggregate.key(), p -> p.withAggregate(aggregate));
         return true;
     }
 
     @Override
     public void putSlot(String conversationKey, TranscriptSlot slot) {
-        Pending p = pending.getOrDefault(conversationKey, Pending.NONE);
-        replace(conversationKey, p, p.withSlot(slot));
+        change(conversationKey, p -> p.withSlot(slot));
     }
 
     @Override
     public void deleteConversation(String key) {
-        replace(key, pending.getOrDefault(key, Pending.NONE), Pending.DELETED);
+        change(key, p -> Pending.DELETED);
     }
 
     @Override
     public void deleteSlot(String conversationKey, String slot) {
-        Pending p = pending.getOrDefault(conversationKey, Pending.NONE);
-        replace(conversationKey, p, p.withoutSlot(slot));
+        change(conversationKey, p -> p.withoutSlot(slot));
     }
 
-    private void replace(String key, Pending old, Pending next) {
-        if (next != old) {
-            pending.put(key, next);
-            pendingBytes += next.bytes() - old.bytes();
-            unsaved = true;
-        }
+    /** Changes a conversation's pending entry atomically with respect to the flusher. */
+    private void change(String key, UnaryOperator<Pending> update) {
+        pending.compute(
+                key,
+                (k, current) -> {
+                    Pending old = current == null ? Pending.NONE : current;
+                    Pending next = update.apply(old);
+                    pendingBytes.addAndGet(next.bytes() - old.bytes());
+                    return next;
+                });
+        unsaved = true;
     }
 
     @Override
@@ -472,81 +508,98 @@ public final class LuceneConversationStore
 
     @Override
     public void reset(String newSource) {
-        try {
-            pending.clear();
-            pendingBytes = 0;
-            positions.clear();
-            writer.deleteAll();
-            source = newSource;
-            commit();
-            searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        synchronized (writing) {
+            try {
+                pending.clear();
+                pendingBytes.set(0);
+                positions.clear();
+                writer.deleteAll();
+                source = newSource;
+                commit(Map.of());
+                searchers.maybeRefreshBlocking();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
     @Override
-    public void maybeFlush() {
-        long now = System.nanoTime();
-        boolean due =
-                pending.size() >= settings.maxPendingConversations()
-                        || pendingBytes >= settings.maxPendingBytes()
-                        || (!pending.isEmpty()
-                                && now - lastFlush >= settings.refreshInterval().toNanos());
-        if (due) {
-            flush();
+    public void awaitRoom() {
+        while (!closed && full()) {
+            LockSupport.unpark(flusher);
+            synchronized (pending) {
+                try {
+                    pending.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
-        if (unsaved && now - lastCommit >= settings.commitInterval().toNanos()) {
-            save();
-        }
+    }
+
+    private boolean full() {
+        return pending.size() >= settings.maxPendingConversations()
+                || pendingBytes.get() >= settings.maxPendingBytes();
     }
 
     /** Puts every pending write into the index and makes it visible to lists and search. */
     public void flush() {
-        lastFlush = System.nanoTime();
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            List<Map.Entry<String, Pending>> batch = new ArrayList<>(pending.entrySet());
-            batch.sort(Map.Entry.comparingByKey());
-            IndexSearcher searcher = searchers.acquire();
+        synchronized (writing) {
+            if (pending.isEmpty()) {
+                return;
+            }
             try {
-                for (Map.Entry<String, Pending> e : batch) {
-                    write(searcher, e.getKey(), e.getValue());
+                List<Map.Entry<String, Pending>> batch = new ArrayList<>(pending.size());
+                pending.forEach((k, v) -> batch.add(new AbstractMap.SimpleImmutableEntry<>(k, v)));
+                batch.sort(Map.Entry.comparingByKey());
+                IndexSearcher searcher = searchers.acquire();
+                try {
+                    for (Map.Entry<String, Pending> e : batch) {
+                        write(searcher, e.getKey(), e.getValue());
+                    }
+                } finally {
+                    searchers.release(searcher);
                 }
-            } finally {
-                searchers.release(searcher);
+                searchers.maybeRefreshBlocking();
+                // What changed meanwhile stays for the next flush.
+                for (Map.Entry<String, Pending> e : batch) {
+                    if (pending.remove(e.getKey(), e.getValue())) {
+                        pendingBytes.addAndGet(-e.getValue().bytes());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the conversation store", e);
             }
-            searchers.maybeRefreshBlocking();
-            for (Map.Entry<String, Pending> e : batch) {
-                pending.remove(e.getKey(), e.getValue());
-            }
-            pendingBytes = 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the conversation store", e);
+        }
+        synchronized (pending) {
+            pending.notifyAll();
         }
     }
 
     /** Flushes, then saves the data with the positions it covers. */
     public void save() {
-        flush();
-        try {
-            commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the conversation store", e);
+        synchronized (writing) {
+            // Positions first: every record before them is pending or flushed already.
+            Map<String, Long> covered = Map.copyOf(positions);
+            flush();
+            try {
+                commit(covered);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the conversation store", e);
+            }
         }
     }
 
-    private void commit() throws IOException {
+    private void commit(Map<String, Long> covered) throws IOException {
         Map<String, String> data = new HashMap<>();
         if (source != null) {
             data.put(SOURCE_DATA, source);
         }
-        positions.forEach((k, v) -> data.put(POSITION_DATA + k, Long.toString(v)));
+        covered.forEach((k, v) -> data.put(POSITION_DATA + k, Long.toString(v)));
+        unsaved = false;
         writer.setLiveCommitData(data.entrySet());
         writer.commit();
-        unsaved = false;
         lastCommit = System.nanoTime();
     }
 
@@ -744,9 +797,16 @@ public final class LuceneConversationStore
         }
     }
 
-    /** Saves what was written, then closes the index. Call after the writing thread stopped. */
+    /** Saves what was written, then closes the index. Call after the feed stopped. */
     @Override
     public void close() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             save();
         } catch (RuntimeException e) {

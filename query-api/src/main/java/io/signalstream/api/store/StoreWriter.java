@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What the feed writes: records of the two compacted topics, and how far it has read them. One
- * thread writes; the positions are saved together with the data they cover, so a restart resumes
+ * thread feeds; the positions are saved together with the data they cover, so a restart resumes
  * where the saved data ends.
  */
 public interface StoreWriter {
@@ -38,7 +38,8 @@ public interface StoreWriter {
     void reset(String source);
 
     /**
-     * Makes recent writes visible to lists when due, and saves them with their positions when due.
+     * Returns once the writes not yet in the index are within their bound; the store flushes and
+     * saves them with their positions on its own thread.
      */
-    void maybeFlush();
+    void awaitRoom();
 }

@@ -362,7 +362,7 @@ class LuceneConversationStoreTest {
         int most = 0;
         for (int i = 0; i < 1_000; i++) {
             store.putAggregate(stored(aggregate("acme", "c" + i, 1)));
-            store.maybeFlush();
+            store.awaitRoom();
             most = Math.max(most, store.pendingConversations());
         }
         assertThat(most).isEqualTo(99);
