@@ -153,7 +153,7 @@ api_keys() {
     mkdir -p "$RUN"
     (umask 077; printf 'ss_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$RUN/api-key")
   fi
-  echo "$(cat "$RUN/api-key")=demo-tenant"
+  echo "$(cat "$RUN/api-key")=demo-tenant/ingest+read+admin"
 }
 
 job_id() { cat "$RUN/job.id" 2>/dev/null || die "no job submitted yet (cluster.sh submit)"; }
@@ -165,6 +165,37 @@ run_job() {
   echo "$out" | sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' | tail -n 1 > "$RUN/job.id"
   [ -s "$RUN/job.id" ] || die "no job id in Flink's answer"
   echo "job $(cat "$RUN/job.id") running; Flink web UI http://localhost:$FLINK_REST_PORT"
+}
+
+# After a submission: waits until every task of the job runs, or stops with Flink's reason when the
+# job fails or restarts instead (e.g. a snapshot it cannot restore), and says what to do.
+await_running() {
+  command -v curl >/dev/null || { echo "(curl not found: not waiting for the job's tasks)"; return 0; }
+  local id state body i
+  id=$(job_id)
+  for i in $(seq 1 180); do
+    body=$(curl -fsS "http://localhost:$FLINK_REST_PORT/jobs/$id" 2>/dev/null) || body=""
+    state=$(printf '%s' "$body" | sed -n 's/^{[^}]*"state":"\([A-Z]*\)".*/\1/p')
+    case "$state" in
+      FAILING|FAILED|RESTARTING|CANCELED)
+        local cause
+        cause=$(curl -fsS "http://localhost:$FLINK_REST_PORT/jobs/$id/exceptions" 2>/dev/null \
+          | grep -o 'Caused by: [^\\]*' | tail -n 1)
+        flink_cli cancel "$id" >/dev/null 2>&1 || true
+        echo "The job did not start (it is $state): ${cause:-see the Flink web UI}" >&2
+        if [ -n "${RESUMED_FROM:-}" ]; then
+          echo "It was resuming from $RESUMED_FROM. Either resume without the state no operator of" >&2
+          echo "this job claims: ALLOW_NON_RESTORED_STATE=1 make resume, or start with empty" >&2
+          echo "state: make submit (the job re-reads support.messages.raw from its group's offsets)." >&2
+        fi
+        die "job cancelled" ;;
+    esac
+    if [ "$state" = RUNNING ] && ! printf '%s' "$body" | grep -Eq '"status":"(CREATED|SCHEDULED|DEPLOYING|INITIALIZING)"'; then
+      echo "every task of job $id is running"; return 0
+    fi
+    sleep 0.5
+  done
+  echo "the job's tasks are not all running after 90 s; see the Flink web UI" >&2
 }
 
 job_args() { echo --bootstrap-servers "127.0.0.1:$KAFKA_PORT" ${EXACTLY_ONCE:+--exactly-once "$EXACTLY_ONCE"}; }
@@ -185,14 +216,15 @@ case "$cmd" in
   stop) stop_component "${1:?component}" ;;
   kill) stop_component "${1:?component}" KILL ;;
   submit) # shellcheck disable=SC2046
-          run_job "$JOB_JAR" $(job_args) "$@" ;;
+          run_job "$JOB_JAR" $(job_args) "$@"; await_running ;;
   savepoint) flink_cli savepoint "$(job_id)" "file://$RUN/savepoints" ;;
   stop-job) flink_cli stop --savepointPath "file://$RUN/savepoints" "$(job_id)" ;;
   cancel) flink_cli cancel "$(job_id)" ;;
   resume) path=${1:-$(latest_snapshot)}; [ -n "$path" ] || die "no savepoint or checkpoint to resume from"
           echo "resuming from $path"
           # shellcheck disable=SC2046
-          run_job -s "$path" ${ALLOW_NON_RESTORED_STATE:+--allowNonRestoredState} "$JOB_JAR" $(job_args) ;;
+          run_job -s "$path" ${ALLOW_NON_RESTORED_STATE:+--allowNonRestoredState} "$JOB_JAR" $(job_args)
+          RESUMED_FROM=$path await_running ;;
   replay) if [ -s "$RUN/job.id" ]; then flink_cli cancel "$(job_id)" || true; fi
           # shellcheck disable=SC2046
           run_job "$JOB_JAR" $(job_args) --group-id "signalstream-replay-$(date +%s)" ;;

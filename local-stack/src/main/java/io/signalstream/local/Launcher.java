@@ -28,7 +28,20 @@ public final class Launcher {
         if (keys != null && !keys.isBlank()) {
             options = options.withApiKeys(keys);
         }
-        LocalStack stack = new LocalStack(options).start();
+        if ("1".equals(System.getenv("FRESH")) || "true".equalsIgnoreCase(System.getenv("FRESH"))) {
+            String fresh = LocalStack.setAsideJobState(options.dataDir());
+            System.out.println(
+                    fresh == null ? "FRESH: there was no job state to set aside." : fresh);
+        }
+        LocalStack stack;
+        try {
+            stack = new LocalStack(options).start();
+        } catch (LocalStack.JobStartException e) {
+            // Everything that had started is stopped again; say why and what to do, nothing more.
+            System.err.println("\nSignalStream did not start.\n" + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -42,6 +55,9 @@ public final class Launcher {
                                 "local-stack-shutdown"));
         if (stack.upgradeNote() != null) {
             System.out.println("\n" + stack.upgradeNote());
+        }
+        if (stack.startNote() != null) {
+            System.out.println("\n" + stack.startNote());
         }
         String api = stack.apiUrl();
         String key = stack.devKey();

@@ -1,5 +1,7 @@
 package io.signalstream.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
@@ -9,17 +11,26 @@ import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
+import io.signalstream.model.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -27,6 +38,11 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +147,8 @@ public final class LocalStack implements AutoCloseable {
     private String devKey;
     private int metricsPort;
     private String upgradeNote;
+    private String startNote;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public LocalStack(Options options) {
         this.options = options;
@@ -168,7 +186,7 @@ public final class LocalStack implements AutoCloseable {
             keys = ApiKeys.parse(options.apiKeys());
         } else {
             devKey = devKey(options.dataDir());
-            keys = ApiKeys.parse(devKey + "=" + DEV_TENANT);
+            keys = ApiKeys.parse(devKey + "=" + DEV_TENANT + "/ingest+read+admin");
         }
         ApiSettings apiSettings =
                 ApiSettings.local(
@@ -197,6 +215,9 @@ public final class LocalStack implements AutoCloseable {
         args.addAll(options.jobArgs());
         // The environment supplies the rest (GEMINI_API_KEY, GEMINI_MODEL, ...), as on a cluster.
         JobConfig jobConfig = JobConfig.from(args.toArray(String[]::new), System.getenv());
+        if (upgradeNote == null && restore.isEmpty()) {
+            startNote = noStateNote(jobConfig.kafka().groupId());
+        }
         Configuration flink = flinkConfiguration(checkpoints, restore);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
@@ -206,9 +227,205 @@ public final class LocalStack implements AutoCloseable {
                 KafkaSources.messages(jobConfig.kafka()),
                 new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                 jobConfig);
-        job = env.executeAsync("SignalStream (local)");
         flinkUi = "http://localhost:" + flink.get(RestOptions.PORT);
+        try {
+            job = env.executeAsync("SignalStream (local)");
+        } catch (Exception e) {
+            // A snapshot Flink cannot even read fails the submission itself.
+            LOG.error("the job could not be submitted", e);
+            throw new JobStartException(startFailure("not submitted", rootCause(e), restore));
+        }
+        awaitRunning(restore);
         return this;
+    }
+
+    /** How long the job may take to have every task running before start gives up waiting. */
+    static final Duration JOB_START_TIMEOUT = Duration.ofSeconds(90);
+
+    /**
+     * Waits until every task of the job runs. A job that fails or restarts instead (a checkpoint it
+     * cannot restore, a configuration its operators refuse) stops the start with the reason and the
+     * way out; {@link #start()} then stops whatever already runs.
+     */
+    private void awaitRunning(Optional<Path> restore) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + JOB_START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status.isGloballyTerminalState()
+                    || status == JobStatus.FAILING
+                    || status == JobStatus.RESTARTING) {
+                throw new JobStartException(startFailure(status.name(), failureOf(http), restore));
+            }
+            if (status == JobStatus.RUNNING && allTasksRunning(http)) {
+                return;
+            }
+            Thread.sleep(100); // polling Flink's REST API; there is no event to wait on
+        }
+        LOG.warn("the job's tasks are not all running after {}; going on", JOB_START_TIMEOUT);
+    }
+
+    private boolean allTasksRunning(HttpClient http) throws Exception {
+        HttpResponse<String> res = rest(http, "/jobs/" + jobId());
+        if (res.statusCode() != 200) {
+            return false;
+        }
+        JsonNode vertices = MAPPER.readTree(res.body()).path("vertices");
+        if (vertices.isEmpty()) {
+            return false;
+        }
+        for (JsonNode v : vertices) {
+            if (!"RUNNING".equals(v.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The reason of the job's newest failure, from Flink's exception history. */
+    private String failureOf(HttpClient http) throws Exception {
+        HttpResponse<String> res = rest(http, "/jobs/" + jobId() + "/exceptions");
+        if (res.statusCode() != 200) {
+            return "";
+        }
+        return rootCause(
+                MAPPER.readTree(res.body())
+                        .path("exceptionHistory")
+                        .path("entries")
+                        .path(0)
+                        .path("stacktrace")
+                        .asText(""));
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    private String startFailure(String status, String cause, Optional<Path> restore) {
+        StringBuilder m = new StringBuilder("The job did not start (").append(status);
+        m.append(cause.isEmpty() ? ")." : "): " + cause);
+        if (restore.isPresent()) {
+            m.append("\nIt was resuming from ")
+                    .append(restore.get())
+                    .append(", written by an earlier run on this data folder. To start the job")
+                    .append(" with empty state instead, run: make run FRESH=1\n(The checkpoints")
+                    .append(" are set aside, not deleted; Kafka's topics and the API's store stay;")
+                    .append(" the job re-reads support.messages.raw from its beginning.)");
+        }
+        return m.toString();
+    }
+
+    /** The last "Caused by" line of a stack trace (or its first line): the reason itself. */
+    static String rootCause(String trace) {
+        String reason = "";
+        for (String line : trace.split("\n")) {
+            if (reason.isEmpty() && !line.isBlank()) {
+                reason = line.strip();
+            }
+            if (line.startsWith("Caused by: ")) {
+                reason = line.substring("Caused by: ".length()).strip();
+            }
+        }
+        return reason.length() > 600 ? reason.substring(0, 600) + "…" : reason;
+    }
+
+    private HttpResponse<String> rest(HttpClient http, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(flinkUi + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The job's status now: {@code RUNNING}, {@code FAILED}, ... */
+    public String jobStatus() throws Exception {
+        return job.getJobStatus().get(10, TimeUnit.SECONDS).name();
+    }
+
+    /**
+     * What a job without state will read, said at start: with the default {@code START_FROM} it
+     * resumes at the offsets the group committed, else it reads the whole raw topic again.
+     */
+    private String noStateNote(String groupId) {
+        Map<String, Object> props =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        groupId);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(Topics.MESSAGES_RAW).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    consumer.committed(Set.copyOf(partitions));
+            long retained = 0;
+            long unread = 0;
+            for (TopicPartition tp : partitions) {
+                retained += end.get(tp) - begin.get(tp);
+                OffsetAndMetadata c = committed.get(tp);
+                unread += end.get(tp) - (c == null ? begin.get(tp) : c.offset());
+            }
+            if (retained == 0) {
+                return null;
+            }
+            String note =
+                    "The job has no state to resume from. It reads "
+                            + Topics.MESSAGES_RAW
+                            + " from the offsets its group committed, else from the beginning: "
+                            + unread
+                            + " of the "
+                            + retained
+                            + " retained messages will be analysed again"
+                            + ("local".equals(options.aiProvider())
+                                    ? "."
+                                    : " (model calls for old conversations).");
+            LOG.warn(note);
+            return note;
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the raw topic's offsets: {}", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * {@code make run FRESH=1}: sets the job's checkpoints aside (moved, never deleted) so the next
+     * start begins with empty job state. Returns what was done, or null when there was nothing.
+     */
+    public static String setAsideJobState(Path dataDir) throws IOException {
+        Path checkpoints = dataDir.resolve("checkpoints");
+        if (!Files.isDirectory(checkpoints)) {
+            return null;
+        }
+        Path aside = dataDir.resolve("checkpoints-set-aside-" + System.currentTimeMillis());
+        Files.move(checkpoints, aside);
+        return "FRESH: the job's checkpoints were moved to "
+                + aside
+                + "; the job starts with empty state. Delete that folder once you no longer need"
+                + " it.";
+    }
+
+    /** What the stack said at start about the job's input, or null when nothing. */
+    public String startNote() {
+        return startNote;
+    }
+
+    /** The job failed to start; the message says why and what to do. */
+    public static final class JobStartException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        JobStartException(String message) {
+            super(message);
+        }
     }
 
     private Configuration flinkConfiguration(Path checkpoints, Optional<Path> restore) {

@@ -43,9 +43,7 @@ class HostileConversationITCase {
     @Test
     void elevenMessagesOfEightThousandEmojiAreClippedAndProcessedAndTheJobNeverFails()
             throws Exception {
-        LocalStack.Options options =
-                new LocalStack.Options(
-                        dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local", false);
+        LocalStack.Options options = StackClient.localOptions(dataDir);
         try (LocalStack stack = new LocalStack(options).start()) {
             StackClient client = new StackClient(stack, null);
             String emoji = "\uD83D\uDE21".repeat(8_000);

@@ -27,6 +27,12 @@ final class StackClient {
         this.key = key;
     }
 
+    /** The local provider on two partitions and two subtasks, on {@code dataDir}. */
+    static LocalStack.Options localOptions(Path dataDir) {
+        return new LocalStack.Options(
+                dataDir, 0, 0, 0, 2, 2, Path.of("..", "flink-conf"), "local", false);
+    }
+
     static String message(String conversation, String id, String sender, String text) {
         return "{\"conversation_id\":\"%s\",\"message_id\":\"%s\",\"sender\":\"%s\",\"channel\":\"chat\",\"message\":\"%s\"}"
                 .formatted(conversation, id, sender, text);

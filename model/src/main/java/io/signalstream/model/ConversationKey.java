@@ -9,10 +9,15 @@ import java.util.regex.Pattern;
 public final class ConversationKey {
 
     /**
-     * Allowed characters for tenant and conversation ids; '/' is excluded so the key splits
-     * cleanly.
+     * Allowed characters for tenant, conversation and message ids; '/' is excluded so the key
+     * splits cleanly, and '@' so that no e-mail address can travel in a key, a log line or a URL.
      */
-    public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** {@link #ID_PATTERN} in words, for error messages. */
+    public static final String ID_RULE =
+            "1 to 128 characters of letters, digits and . _ : - (no '@': ids must not carry"
+                    + " e-mail addresses)";
 
     private ConversationKey() {}
 

@@ -113,9 +113,7 @@ public final class Validation {
         if (value == null || value.isEmpty()) {
             out.add(new Violation(field, "is required"));
         } else if (!ConversationKey.isValidId(value)) {
-            out.add(
-                    new Violation(
-                            field, "must be 1 to 128 characters of letters, digits and . _ : @ -"));
+            out.add(new Violation(field, "must be " + ConversationKey.ID_RULE));
         }
     }
 }

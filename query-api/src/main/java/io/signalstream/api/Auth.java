@@ -12,6 +12,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.signalstream.api.ApiKeys.Caller;
+import io.signalstream.api.ApiKeys.Scope;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -42,8 +44,8 @@ final class Auth implements Filter {
         this.keys = keys;
     }
 
-    /** The caller's tenant from {@code Authorization: Bearer <key>}. */
-    Optional<String> tenant(Headers headers) {
+    /** The caller from {@code Authorization: Bearer <key>}. */
+    Optional<Caller> caller(Headers headers) {
         if (!headers.contains(HeaderNames.AUTHORIZATION)) {
             return Optional.empty();
         }
@@ -52,25 +54,55 @@ final class Auth implements Filter {
                 || !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
-        return keys.tenantOf(value.substring(BEARER.length()).strip());
+        return keys.callerOf(value.substring(BEARER.length()).strip());
     }
 
-    /**
-     * A WebSocket caller's tenant: the key after {@code bearer} in the subprotocols, or the query.
-     */
-    Optional<String> wsTenant(Headers headers, UriQuery query) {
+    /** A WebSocket caller: the key after {@code bearer} in the subprotocols, or the query. */
+    Optional<Caller> wsCaller(Headers headers, UriQuery query) {
         if (headers.contains(WS_PROTOCOL)) {
             String[] offered = headers.get(WS_PROTOCOL).values().split(",");
             for (int i = 0; i + 1 < offered.length; i++) {
                 if (offered[i].strip().equalsIgnoreCase(WS_BEARER)) {
-                    return keys.tenantOf(offered[i + 1].strip());
+                    return keys.callerOf(offered[i + 1].strip());
                 }
             }
         }
         if (query.contains("access_token")) {
-            return keys.tenantOf(query.get("access_token"));
+            return keys.callerOf(query.get("access_token"));
         }
-        return tenant(headers);
+        return caller(headers);
+    }
+
+    /**
+     * The scope a request needs: posting messages needs {@code ingest}, erasing {@code admin},
+     * reading {@code read}; other methods need a valid key only (their routes answer 404 or 405).
+     */
+    static Optional<Scope> required(Method method, String path) {
+        if (method == Method.GET || method == Method.HEAD) {
+            return Optional.of(Scope.READ);
+        }
+        if (method == Method.POST && path.startsWith("/v1/messages")) {
+            return Optional.of(Scope.INGEST);
+        }
+        if (method == Method.DELETE) {
+            return Optional.of(Scope.ADMIN);
+        }
+        return Optional.empty();
+    }
+
+    /** What a caller without {@code scope} is told. */
+    static String refusal(Caller caller, Scope scope) {
+        return "This API key may not "
+                + switch (scope) {
+                    case INGEST -> "post messages";
+                    case READ -> "read conversations";
+                    case ADMIN -> "erase conversations";
+                }
+                + ": it holds the scopes "
+                + caller.scopes().stream().map(Scope::wire).sorted().toList()
+                + ". Use a key with the '"
+                + scope.wire()
+                + "' scope.";
     }
 
     @Override
@@ -80,13 +112,20 @@ final class Auth implements Filter {
             chain.proceed();
             return;
         }
-        Optional<String> tenant = tenant(req.headers());
-        if (tenant.isEmpty()) {
+        Optional<Caller> caller = caller(req.headers());
+        if (caller.isEmpty()) {
             unauthorized(res, req.headers().contains(HeaderNames.AUTHORIZATION));
             return;
         }
-        req.context().register(TENANT, tenant.get());
-        MDC.put("tenant_id", tenant.get());
+        Optional<Scope> needed = required(req.prologue().method(), req.path().path());
+        if (needed.isPresent() && !caller.get().may(needed.get())) {
+            Problems.send(
+                    res, Status.FORBIDDEN_403, "Forbidden", refusal(caller.get(), needed.get()));
+            return;
+        }
+        String tenant = caller.get().tenant();
+        req.context().register(TENANT, tenant);
+        MDC.put("tenant_id", tenant);
         try {
             chain.proceed();
         } finally {

@@ -62,15 +62,17 @@ final class ConversationStreamListener implements WsListener {
         Matcher one = ONE.matcher(path);
         boolean all = ALL.matcher(path).matches();
         if (!all && (!one.matches() || !ConversationKey.isValidId(one.group(1)))) {
-            throw new WsUpgradeException(
-                    "conversation id must be 1 to 128 characters of letters, digits and . _ : @ -");
+            throw new WsUpgradeException("conversation id must be " + ConversationKey.ID_RULE);
         }
-        Optional<String> caller = auth.wsTenant(headers, prologue.query());
+        Optional<ApiKeys.Caller> caller = auth.wsCaller(headers, prologue.query());
         if (caller.isEmpty()) {
             throw new WsUpgradeException(
                     "an API key is required: subprotocols 'bearer, <key>' or ?access_token=<key>");
         }
-        tenant = caller.get();
+        if (!caller.get().may(ApiKeys.Scope.READ)) {
+            throw new WsUpgradeException(Auth.refusal(caller.get(), ApiKeys.Scope.READ));
+        }
+        tenant = caller.get().tenant();
         key = all ? null : ConversationKey.of(tenant, one.group(1));
         if (headers.contains(Auth.WS_PROTOCOL)) {
             WritableHeaders<?> answer = WritableHeaders.create();

@@ -48,8 +48,7 @@ final class ConversationsService implements HttpService {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_QUERY_CHARS = 500;
-    private static final String BAD_ID =
-            "Conversation ids are 1 to 128 characters of letters, digits and . _ : @ -";
+    private static final String BAD_ID = "Conversation ids are " + ConversationKey.ID_RULE;
 
     /** One page of the list. */
     record ConversationList(

@@ -9,7 +9,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.signalstream.api.feed.TopicFeed;
-import io.signalstream.api.store.ConversationStore;
 import io.signalstream.model.Json;
 import java.util.List;
 
@@ -24,15 +23,13 @@ final class HealthService implements HttpService {
     record View(String name, String topic, String state, long lag) {}
 
     /** The readiness answer. */
-    record Ready(String status, String kafka, List<View> views, long conversations) {}
+    record Ready(String status, String kafka, List<View> views) {}
 
     private final Readiness readiness;
-    private final ConversationStore store;
     private final ObjectMapper mapper = Json.newMapper();
 
-    HealthService(Readiness readiness, ConversationStore store) {
+    HealthService(Readiness readiness) {
         this.readiness = readiness;
-        this.store = store;
     }
 
     @Override
@@ -62,8 +59,7 @@ final class HealthService implements HttpService {
                                                         v.topic(),
                                                         v.caughtUp() ? "caught_up" : "catching_up",
                                                         v.lag()))
-                                .toList(),
-                        store.conversations());
+                                .toList());
         res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(mapper.writeValueAsBytes(body));

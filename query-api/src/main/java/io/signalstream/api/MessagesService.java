@@ -122,12 +122,14 @@ final class MessagesService implements HttpService {
                     message.messageId(),
                     message.conversationId(),
                     e.getMessage());
-            Problems.serviceUnavailable(
+            // Kafka's own words stay in the log: they name brokers and internals.
+            Problems.notConfirmed(
                     res,
-                    "The message could not be stored right now ("
-                            + e.getMessage()
-                            + "). Nothing was accepted; "
-                            + "retry later with the same message_id so it counts once.",
+                    "Kafka did not confirm the message in time; it may or may not have been"
+                            + " stored. Retry later with message_id "
+                            + message.messageId()
+                            + ": it counts once either way.",
+                    message.messageId(),
                     retryAfterSeconds);
             return;
         }

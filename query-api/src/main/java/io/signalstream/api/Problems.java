@@ -28,6 +28,11 @@ final class Problems {
             String title,
             String detail,
             List<Validation.Violation> violations) {
+        send(res, status, problem(title, status, detail, violations));
+    }
+
+    private static ObjectNode problem(
+            String title, Status status, String detail, List<Validation.Violation> violations) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("type", "about:blank");
         body.put("title", title);
@@ -39,6 +44,10 @@ final class Problems {
                 errors.addObject().put("field", v.field()).put("detail", v.problem());
             }
         }
+        return body;
+    }
+
+    private static void send(ServerResponse res, Status status, ObjectNode body) {
         res.status(status);
         res.headers().contentType(PROBLEM_JSON);
         res.send(body.toString());
@@ -47,5 +56,18 @@ final class Problems {
     static void serviceUnavailable(ServerResponse res, String detail, int retryAfterSeconds) {
         res.headers().set(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
         send(res, Status.SERVICE_UNAVAILABLE_503, "Service Unavailable", detail);
+    }
+
+    /**
+     * A 503 for a message whose write was not confirmed: it may still have been stored, so the body
+     * carries the {@code message_id} to retry with (it counts once).
+     */
+    static void notConfirmed(
+            ServerResponse res, String detail, String messageId, int retryAfterSeconds) {
+        res.headers().set(HeaderNames.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+        Status status = Status.SERVICE_UNAVAILABLE_503;
+        ObjectNode body = problem("Service Unavailable", status, detail, List.of());
+        body.put("message_id", messageId);
+        send(res, status, body);
     }
 }

@@ -242,7 +242,7 @@ public final class QueryApi implements AutoCloseable {
                 .register(
                         "/v1/messages", new MessagesService(parts.log(), settings, parts.metrics()))
                 .register("/v1/conversations", new ConversationsService(parts.store()))
-                .register("/health", new HealthService(parts.readiness(), parts.store()))
+                .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",
                         StaticContentFeature.createService(

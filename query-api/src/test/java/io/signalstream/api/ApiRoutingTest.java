@@ -38,6 +38,8 @@ class ApiRoutingTest {
     private static final String ACME = "acme-key";
     private static final String GLOBEX = "globex-key";
     private static final String LIMITED = "limited-key";
+    private static final String INGEST_ONLY = "ingest-only-key";
+    private static final String READ_ONLY = "read-only-key";
     private static final List<SupportMessage> WRITTEN = new CopyOnWriteArrayList<>();
     private static final Path DIR = TestDirs.create("routing-store");
     private static final LuceneConversationStore STORE =
@@ -63,7 +65,11 @@ class ApiRoutingTest {
                                                 + GLOBEX
                                                 + "=globex,"
                                                 + LIMITED
-                                                + "=limited"),
+                                                + "=limited,"
+                                                + INGEST_ONLY
+                                                + "=scoped/ingest,"
+                                                + READ_ONLY
+                                                + "=scoped/read"),
                                 DIR)
                         .withIngestLimit(0.001, 3);
         STORE.putAggregate(Fixtures.stored(Fixtures.aggregate("acme", "c1", 1)));
@@ -110,6 +116,13 @@ class ApiRoutingTest {
         return req.request();
     }
 
+    private Http1ClientResponse post(String key, String json) {
+        return client.post("/v1/messages")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + key)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(json);
+    }
+
     private static JsonNode json(Http1ClientResponse res) throws Exception {
         return MAPPER.readTree(res.as(String.class));
     }
@@ -143,11 +156,7 @@ class ApiRoutingTest {
 
     @Test
     void aMessageIsWrittenWithTheTenantOfTheKey() throws Exception {
-        Http1ClientResponse res =
-                client.post("/v1/messages")
-                        .header(HeaderNames.AUTHORIZATION, "Bearer " + GLOBEX)
-                        .header(HeaderNames.CONTENT_TYPE, "application/json")
-                        .submit(MESSAGE.replace("}", ",\"tenant_id\":\"acme\"}"));
+        Http1ClientResponse res = post(GLOBEX, MESSAGE.replace("}", ",\"tenant_id\":\"acme\"}"));
         assertThat(res.status().code()).isEqualTo(202);
         assertThat(json(res).get("tenant_id").asText()).isEqualTo("globex");
         assertThat(WRITTEN)
@@ -156,6 +165,33 @@ class ApiRoutingTest {
                             assertThat(m.conversationId()).isEqualTo("c9");
                             assertThat(m.tenantId()).isEqualTo("globex");
                         });
+    }
+
+    @Test
+    void aKeyDoesOnlyWhatItsScopesAllow() throws Exception {
+        Http1ClientResponse posted = post(INGEST_ONLY, MESSAGE);
+        assertThat(posted.status().code()).isEqualTo(202);
+        assertProblem(get("/v1/conversations", INGEST_ONLY), 403, "may not read conversations");
+        assertProblem(get("/v1/conversations/c9/insights", INGEST_ONLY), 403, "'read' scope");
+
+        assertThat(get("/v1/conversations", READ_ONLY).status().code()).isEqualTo(200);
+        assertProblem(post(READ_ONLY, MESSAGE), 403, "may not post messages");
+        // Keys written without scopes keep ingest and read, never admin.
+        assertProblem(
+                client.method(Method.DELETE)
+                        .path("/v1/conversations/c1")
+                        .header(HeaderNames.AUTHORIZATION, "Bearer " + ACME)
+                        .request(),
+                403,
+                "may not erase");
+    }
+
+    @Test
+    void aConversationIdCarryingAnEmailAddressIsRefused() throws Exception {
+        Http1ClientResponse res =
+                post(GLOBEX, MESSAGE.replace("\"c9\"", "\"jane.doe@example.com\""));
+        assertProblem(res, 400, "conversation_id: must be");
+        assertThat(WRITTEN).noneMatch(m -> m.conversationId().contains("@"));
     }
 
     @Test
@@ -173,11 +209,7 @@ class ApiRoutingTest {
         int accepted = 0;
         Http1ClientResponse last = null;
         for (int i = 0; i < 4; i++) {
-            last =
-                    client.post("/v1/messages")
-                            .header(HeaderNames.AUTHORIZATION, "Bearer " + LIMITED)
-                            .header(HeaderNames.CONTENT_TYPE, "application/json")
-                            .submit(MESSAGE);
+            last = post(LIMITED, MESSAGE);
             if (last.status().code() == 202) {
                 accepted++;
             }

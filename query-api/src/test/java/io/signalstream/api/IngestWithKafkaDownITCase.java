@@ -51,7 +51,12 @@ class IngestWithKafkaDownITCase {
                 assertThat(res.statusCode()).isEqualTo(503);
                 assertThat(res.headers().firstValue("Retry-After")).isPresent();
                 JsonNode problem = Json.newMapper().readTree(res.body());
-                assertThat(problem.get("detail").asText()).contains("retry", "message_id");
+                assertThat(problem.get("detail").asText()).contains("Retry", "message_id");
+                // The id to retry with, and none of Kafka's own words (brokers, exceptions).
+                assertThat(problem.get("message_id").asText()).isNotBlank();
+                assertThat(res.body())
+                        .doesNotContainIgnoringCase("exception")
+                        .doesNotContain("127.0.0.1", "localhost", "Topic", "partition");
                 // The contract: a bounded wait (5 s), not a hang. Generous margin for a loaded
                 // machine.
                 assertThat(tookMs).isLessThan(6_000);

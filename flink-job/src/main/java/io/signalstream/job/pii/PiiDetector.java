@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.validator.routines.CodeValidator;
 import org.apache.commons.validator.routines.CreditCardValidator;
+import org.apache.commons.validator.routines.CreditCardValidator.CreditCardRange;
 import org.apache.commons.validator.routines.EmailValidator;
 import org.apache.commons.validator.routines.IBANValidator;
 import org.apache.commons.validator.routines.InetAddressValidator;
@@ -36,14 +38,23 @@ public final class PiiDetector {
     private static final Pattern IBAN =
             Pattern.compile("(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}+(?![A-Za-z0-9])");
 
-    /** 13 to 19 digits, optionally grouped by single spaces or dashes. */
+    /**
+     * 13 to 19 digits, optionally grouped by up to {@value #MAX_GAP} spaces, dashes or dots (on the
+     * folded text, where every space-like character is a space and every dash a dash).
+     */
     private static final Pattern CARD =
-            Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}+(?![\\d-])");
+            Pattern.compile("(?<![\\d-])\\d(?:[ .-]{0,3}+\\d){12,18}+(?![\\d-])");
 
-    private static final Pattern SSN_DASHED =
-            Pattern.compile("(?<![\\d-])(\\d{3})-(\\d{2})-(\\d{4})(?![\\d-])");
+    private static final int MAX_GAP = 3;
+
+    /** Three, two and four digits separated by one dash or one space, the same both times. */
+    private static final Pattern SSN_GROUPED =
+            Pattern.compile(
+                    "(?<![\\d-])(?<area>\\d{3})(?<sep>[- ])(?<group>\\d{2})\\k<sep>(?<serial>\\d{4})(?![\\d-])");
+
     private static final Pattern SSN_PLAIN =
-            Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
+            Pattern.compile(
+                    "(?<![\\d-])(?<area>\\d{3})(?<group>\\d{2})(?<serial>\\d{4})(?![\\d-])");
     private static final Pattern SSN_CONTEXT =
             Pattern.compile("(?i)\\b(?:ssn|social security|ss#|ss no)");
     private static final Pattern OTHER_NUMBER_CONTEXT =
@@ -57,14 +68,26 @@ public final class PiiDetector {
     private static final Pattern VERSION_CONTEXT =
             Pattern.compile("(?i)(?<![a-z])(?:version|ver\\.?|v)\\s{0,2}+$");
 
+    /**
+     * The brands commons-validator knows, plus the issuer ranges it has no validator for: JCB
+     * (3528–3589), UnionPay (62) and Maestro (50, 56–69); all Luhn-checked.
+     */
     private static final CreditCardValidator CARDS =
             new CreditCardValidator(
-                    CreditCardValidator.AMEX
-                            + CreditCardValidator.VISA
-                            + CreditCardValidator.MASTERCARD
-                            + CreditCardValidator.DISCOVER
-                            + CreditCardValidator.DINERS
-                            + CreditCardValidator.VPAY);
+                    new CodeValidator[] {
+                        CreditCardValidator.AMEX_VALIDATOR,
+                        CreditCardValidator.VISA_VALIDATOR,
+                        CreditCardValidator.MASTERCARD_VALIDATOR,
+                        CreditCardValidator.DISCOVER_VALIDATOR,
+                        CreditCardValidator.DINERS_VALIDATOR,
+                        CreditCardValidator.VPAY_VALIDATOR
+                    },
+                    new CreditCardRange[] {
+                        new CreditCardRange("3528", "3589", 16, 19),
+                        new CreditCardRange("62", null, 16, 19),
+                        new CreditCardRange("50", null, 12, 19),
+                        new CreditCardRange("56", "69", 12, 19)
+                    });
 
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
@@ -83,8 +106,16 @@ public final class PiiDetector {
         this("US");
     }
 
-    /** Finds entities in {@code text}; offsets refer to {@code text} as given. */
-    public PiiResult detect(String text, String messageId) {
+    /**
+     * Finds entities in {@code text}; offsets refer to {@code text} as given.
+     *
+     * <p>The checks run on a folded copy of the same length: every decimal digit of any script
+     * (full-width {@code ４}, Arabic-Indic, ...) becomes its ASCII digit, every space-like character
+     * (no-break, figure, thin, ideographic) a space, every dash a {@code -} and the full-width full
+     * stop a {@code .}. Redaction replaces the original characters.
+     */
+    public PiiResult detect(String original, String messageId) {
+        String text = fold(original);
         List<PiiEntity> found = new ArrayList<>(2);
         // Most messages hold no number long enough to be personal data: one pass over the text
         // says which of the costlier checks can find anything at all.
@@ -111,7 +142,39 @@ public final class PiiDetector {
             return new PiiResult(false, List.of(), text);
         }
         found.sort(Comparator.comparingInt(PiiEntity::start));
-        return new PiiResult(true, List.copyOf(found), redact(text, found));
+        return new PiiResult(true, List.copyOf(found), redact(original, found));
+    }
+
+    /** See {@link #detect}: one char for one char, so offsets hold; the text itself when plain. */
+    static String fold(String text) {
+        char[] out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            char f = foldChar(c);
+            if (f != c) {
+                if (out == null) {
+                    out = text.toCharArray();
+                }
+                out[i] = f;
+            }
+        }
+        return out == null ? text : new String(out);
+    }
+
+    private static char foldChar(char c) {
+        if (Character.isDigit(c)) {
+            return (char) ('0' + Character.digit(c, 10));
+        }
+        if (Character.isSpaceChar(c)) {
+            return ' ';
+        }
+        if (Character.getType(c) == Character.DASH_PUNCTUATION || c == '\u2212') {
+            return '-';
+        }
+        return c == '\uFF0E' || c == '\u3002' ? '.' : c;
     }
 
     private static void emails(String text, String id, List<PiiEntity> found) {
@@ -172,27 +235,41 @@ public final class PiiDetector {
      * unless the text just before names another kind of number (order, ticket, ...).
      */
     private static void ssns(String text, String id, List<PiiEntity> found) {
-        Matcher m = SSN_DASHED.matcher(text);
+        Matcher m = SSN_GROUPED.matcher(text);
         while (m.find()) {
             if (validSsn(m) && !OTHER_NUMBER_CONTEXT.matcher(before(text, m.start(), 24)).find()) {
-                add(found, PiiTypes.US_SSN, m.start(), m.end(), "***-**-" + m.group(3), 0.85, id);
+                add(
+                        found,
+                        PiiTypes.US_SSN,
+                        m.start(),
+                        m.end(),
+                        "***-**-" + m.group("serial"),
+                        0.85,
+                        id);
             }
         }
         m = SSN_PLAIN.matcher(text);
         while (m.find()) {
             if (validSsn(m) && SSN_CONTEXT.matcher(before(text, m.start(), 32)).find()) {
-                add(found, PiiTypes.US_SSN, m.start(), m.end(), "*****" + m.group(3), 0.7, id);
+                add(
+                        found,
+                        PiiTypes.US_SSN,
+                        m.start(),
+                        m.end(),
+                        "*****" + m.group("serial"),
+                        0.7,
+                        id);
             }
         }
     }
 
     private static boolean validSsn(Matcher m) {
-        int area = Integer.parseInt(m.group(1));
+        int area = Integer.parseInt(m.group("area"));
         return area != 0
                 && area != 666
                 && area < 900
-                && !m.group(2).equals("00")
-                && !m.group(3).equals("0000");
+                && !m.group("group").equals("00")
+                && !m.group("serial").equals("0000");
     }
 
     private static void ips(String text, String id, List<PiiEntity> found) {
@@ -282,10 +359,10 @@ public final class PiiDetector {
     }
 
     /**
-     * What one pass over a text tells: whether it has an {@code @}, the start of an IBAN (two
-     * capitals and two digits), a digit-dot-digit, colons, and its longest runs of digits: {@code
-     * grouped} by single spaces or dashes (cards, SSNs), {@code dialled} with any of the characters
-     * phone numbers are written with.
+     * What one pass over a (folded) text tells: whether it has an {@code @}, the start of an IBAN
+     * (two capitals and two digits), a digit-dot-digit, colons, and its longest runs of digits:
+     * {@code grouped} by up to {@link #MAX_GAP} spaces, dashes or dots (cards, SSNs), {@code
+     * dialled} with any of the characters phone numbers are written with.
      */
     private static final class Shape {
         boolean at;
@@ -299,6 +376,7 @@ public final class PiiDetector {
         static Shape of(String text) {
             Shape s = new Shape();
             int grouped = 0;
+            int gap = 0;
             int dialled = 0;
             char previous = ' ';
             for (int i = 0; i < text.length(); i++) {
@@ -306,6 +384,7 @@ public final class PiiDetector {
                 if (Character.isDigit(c)) {
                     s.digits++;
                     grouped++;
+                    gap = 0;
                     dialled++;
                     s.longestGrouped = Math.max(s.longestGrouped, grouped);
                     s.longestDialled = Math.max(s.longestDialled, dialled);
@@ -319,7 +398,7 @@ public final class PiiDetector {
                         s.ibanStart = true;
                     }
                 } else {
-                    boolean group = (c == ' ' || c == '-') && Character.isDigit(previous);
+                    boolean group = (c == ' ' || c == '-' || c == '.') && ++gap <= MAX_GAP;
                     grouped = group ? grouped : 0;
                     dialled = dialSeparator(c) ? dialled : 0;
                     if (c == '@') {

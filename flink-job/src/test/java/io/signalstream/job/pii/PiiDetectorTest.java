@@ -47,6 +47,36 @@ class PiiDetectorTest {
     @CsvSource(
             delimiter = '|',
             value = {
+                "card 4111.1111.1111.1111 please        | CREDIT_CARD | 4111.1111.1111.1111",
+                "card 4111  1111  1111  1111 please     | CREDIT_CARD | 4111  1111  1111  1111",
+                "card 4111\u00A01111\u00A01111\u00A01111 ok | CREDIT_CARD | 4111\u00A01111\u00A01111\u00A01111",
+                "card \uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 x"
+                        + " | CREDIT_CARD | \uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11",
+                "jcb 3530 1113 3330 0000 thanks         | CREDIT_CARD | 3530 1113 3330 0000",
+                "unionpay 6212 3456 7890 1232 ok        | CREDIT_CARD | 6212 3456 7890 1232",
+                "maestro 6759 6498 2643 8453 ok         | CREDIT_CARD | 6759 6498 2643 8453",
+                "my SSN is 123 45 6789 ok               | US_SSN      | 123 45 6789",
+                "ssn \uFF11\uFF12\uFF13-\uFF14\uFF15-\uFF16\uFF17\uFF18\uFF19 | US_SSN | \uFF11\uFF12\uFF13-\uFF14\uFF15-\uFF16\uFF17\uFF18\uFF19",
+            })
+    void findsWrittenVariants(String text, String type, String value) {
+        PiiResult result = detector.detect(text, "m1");
+        assertThat(result.entities()).extracting(PiiEntity::type).containsExactly(type);
+        assertThat(found(text)).isEqualTo(value);
+        assertThat(result.redactedMessage()).doesNotContain(value).contains("<" + type + ">");
+    }
+
+    @Test
+    void foldingKeepsLengthAndLeavesPlainTextAlone() {
+        String plain = "nothing to fold here 123";
+        assertThat(PiiDetector.fold(plain)).isSameAs(plain);
+        String wide = "\uFF14\u00A0\u2007\u3000\u2013\uFF0E";
+        assertThat(PiiDetector.fold(wide)).isEqualTo("4   -.");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
                 "call me at (415) 555-2671 please        | PHONE_NUMBER  | (415) 555-2671",
                 "my mobile is +44 20 7946 0958           | PHONE_NUMBER  | +44 20 7946 0958",
                 "IBAN DE89 3704 0044 0532 0130 00 thanks | IBAN_CODE     | DE89 3704 0044 0532 0130 00",
