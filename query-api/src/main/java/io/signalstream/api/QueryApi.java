@@ -156,6 +156,12 @@ public final class QueryApi implements AutoCloseable {
         return this;
     }
 
+    /** Open TCP connections at most, WebSocket sessions (5,000 by default) included. */
+    static final int MAX_CONNECTIONS = 10_000;
+
+    /** HTTP requests being handled at once at most. */
+    static final int MAX_CONCURRENT_REQUESTS = 1_000;
+
     /** Registers the HTTP routes, WebSocket endpoints, OpenAPI and CORS. */
     public static void setup(WebServerConfig.Builder server, Parts parts) {
         Auth auth = new Auth(parts.settings().apiKeys());
@@ -183,6 +189,15 @@ public final class QueryApi implements AutoCloseable {
                 Fanout::timedOut);
         // Answers and WebSocket frames go out as written: with Nagle's algorithm a response in two
         // segments waits for the client's delayed acknowledgement (40 ms).
+        // Bounds on sockets and on requests in flight, unless the server's configuration sets
+        // them (server.max-tcp-connections, server.max-concurrent-requests): beyond the first a
+        // connection waits to be accepted, beyond the second a request is answered 503.
+        if (server.maxTcpConnections() <= 0) {
+            server.maxTcpConnections(MAX_CONNECTIONS);
+        }
+        if (server.maxConcurrentRequests() <= 0) {
+            server.maxConcurrentRequests(MAX_CONCURRENT_REQUESTS);
+        }
         SocketOptions.Builder socket = SocketOptions.builder();
         server.connectionOptions().ifPresent(socket::from);
         server.connectionOptions(socket.tcpNoDelay(true).build());
@@ -231,6 +246,7 @@ public final class QueryApi implements AutoCloseable {
     private static void routing(HttpRouting.Builder routing, Parts parts, Auth auth) {
         ApiSettings settings = parts.settings();
         routing.addFilter(parts.metrics())
+                .addFilter(new SecurityHeaders())
                 .addFilter(auth)
                 .addFilter(new JsonBodies())
                 .addFilter(

@@ -195,6 +195,20 @@ class ApiRoutingTest {
     }
 
     @Test
+    void theDashboardMayNotBeFramedNorRunForeignCode() {
+        Http1ClientResponse page = get("/", null);
+        assertThat(page.status().code()).isEqualTo(200);
+        String policy = page.headers().get(SecurityHeaders.CSP).values();
+        assertThat(policy).contains("frame-ancestors 'none'", "script-src 'self'");
+        assertThat(policy).doesNotContain("unsafe-inline", "unsafe-eval");
+        for (Http1ClientResponse res :
+                List.of(page, get("/v1/conversations", ACME), get("/health", null))) {
+            assertThat(res.headers().get(HeaderNames.X_CONTENT_TYPE_OPTIONS).values())
+                    .isEqualTo("nosniff");
+        }
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsRefusedBeforeItIsRead() throws Exception {
         Http1ClientResponse res =
                 client.post("/v1/messages")
