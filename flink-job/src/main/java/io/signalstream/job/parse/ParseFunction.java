@@ -87,15 +87,6 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
 
     private void reject(SourceRecord record, String stage, String reason, Context ctx) {
         deadLettered.inc();
-        ctx.output(
-                DEAD_LETTERS,
-                Outputs.deadLetter(
-                        record.key(),
-                        record.value(),
-                        reason,
-                        stage,
-                        record.topic(),
-                        record.partition(),
-                        record.offset()));
+        ctx.output(DEAD_LETTERS, Outputs.deadLetter(record, reason, stage));
     }
 }

@@ -26,6 +26,20 @@ public record SinkRecord(String topic, byte[] key, byte[] value, List<Header> he
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
+
+        static void write(DataOutputView out, List<Header> headers) throws IOException {
+            Serde.list(
+                    out,
+                    headers,
+                    (o, h) -> {
+                        Serde.string(o, h.name());
+                        Serde.bytes(o, h.value());
+                    });
+        }
+
+        static List<Header> read(DataInputView in) throws IOException {
+            return Serde.list(in, i -> new Header(Serde.string(i), Serde.bytes(i)));
+        }
     }
 
     /** The key as text (keys are always UTF-8 here). */
@@ -67,22 +81,13 @@ public record SinkRecord(String topic, byte[] key, byte[] value, List<Header> he
             Serde.string(out, r.topic());
             Serde.bytes(out, r.key());
             Serde.bytes(out, r.value());
-            Serde.list(
-                    out,
-                    r.headers(),
-                    (o, h) -> {
-                        Serde.string(o, h.name());
-                        Serde.bytes(o, h.value());
-                    });
+            Header.write(out, r.headers());
         }
 
         @Override
         protected SinkRecord read(int format, DataInputView in) throws IOException {
             return new SinkRecord(
-                    Serde.string(in),
-                    Serde.bytes(in),
-                    Serde.bytes(in),
-                    Serde.list(in, i -> new Header(Serde.string(i), Serde.bytes(i))));
+                    Serde.string(in), Serde.bytes(in), Serde.bytes(in), Header.read(in));
         }
     }
 }

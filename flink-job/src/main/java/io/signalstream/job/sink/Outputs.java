@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.signalstream.job.records.SinkRecord;
+import io.signalstream.job.records.SourceRecord;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Json;
@@ -99,7 +100,37 @@ public final class Outputs {
             String sourceTopic,
             int sourcePartition,
             long sourceOffset) {
-        List<SinkRecord.Header> headers = new ArrayList<>(5);
+        return deadLetter(
+                key, value, reason, stage, sourceTopic, sourcePartition, sourceOffset, List.of());
+    }
+
+    /**
+     * A dead letter of an input record that keeps the record's own headers (first, as they were;
+     * the error and source headers after them), so {@code make redrive} can put it back as it was.
+     */
+    public static SinkRecord deadLetter(SourceRecord record, String reason, String stage) {
+        return deadLetter(
+                record.key(),
+                record.value(),
+                reason,
+                stage,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.headers());
+    }
+
+    private static SinkRecord deadLetter(
+            byte[] key,
+            byte[] value,
+            String reason,
+            String stage,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset,
+            List<SinkRecord.Header> original) {
+        List<SinkRecord.Header> headers = new ArrayList<>(original.size() + 5);
+        headers.addAll(original);
         String why = reason == null ? "unknown" : reason;
         headers.add(
                 SinkRecord.Header.of(

@@ -74,6 +74,29 @@ class ParseFunctionTest {
     }
 
     @Test
+    void aDeadLetterKeepsTheRecordsOwnHeadersFirst() throws Exception {
+        harness.processElement(
+                new SourceRecord(
+                        "support.messages.raw",
+                        0,
+                        9,
+                        0,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        "not json".getBytes(StandardCharsets.UTF_8),
+                        List.of(
+                                SinkRecord.Header.of("traceparent", "00-abc-01"),
+                                SinkRecord.Header.of("origin", "chat-widget"))),
+                0);
+        SinkRecord letter = rejected().get(0);
+        assertThat(letter.headers())
+                .extracting(SinkRecord.Header::name)
+                .startsWith("traceparent", "origin")
+                .contains(Outputs.HEADER_REASON, Outputs.HEADER_OFFSET);
+        assertThat(letter.header("origin")).isEqualTo("chat-widget");
+        assertThat(letter.header(Outputs.HEADER_OFFSET)).isEqualTo("9");
+    }
+
+    @Test
     void badRecordsGoToTheDeadLettersWithTheReasonAndWhereTheyCameFrom() throws Exception {
         send(1, null);
         send(2, "not json");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,7 +36,7 @@ class SerializersTest {
         return info.createSerializer(new SerializerConfigImpl());
     }
 
-    private static byte[] write(TypeSerializer<Object> s, Object value) throws IOException {
+    private static <T> byte[] write(TypeSerializer<T> s, T value) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(256);
         s.serialize(value, out);
         return out.getCopyOfBuffer();
@@ -100,6 +101,24 @@ class SerializersTest {
             assertThat(compatibility.isCompatibleAsIs()).as(type.getSimpleName()).isTrue();
             assertThat(restored.restoreSerializer()).isEqualTo(s);
         }
+    }
+
+    @Test
+    void aSourceRecordKeepsItsHeadersFromFormatTwoOn() throws Exception {
+        SourceRecord withHeaders =
+                new SourceRecord(
+                        "support.messages.raw",
+                        1,
+                        2,
+                        3,
+                        null,
+                        new byte[] {1},
+                        List.of(SinkRecord.Header.of("origin", "chat-widget")));
+        byte[] bytes = write(SourceRecord.Serializer.INSTANCE, withHeaders);
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        assertThat(SourceRecord.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+                .usingRecursiveComparison()
+                .isEqualTo(withHeaders);
     }
 
     @Test
