@@ -72,9 +72,19 @@ class DeploymentFilesTest {
 
         assertThat(services.get("jobmanager").get("volumes").get(0).asText())
                 .startsWith("./flink-conf/config.yaml:/opt/flink/conf/config.yaml");
-        assertThat(ports(services.get("jobmanager"))).contains("8081:8081");
-        assertThat(ports(services.get("query-api"))).contains("8080:8080");
-        assertThat(ports(services.get("kafka"))).contains("9092:9092");
+        assertThat(ports(services.get("jobmanager"))).contains("127.0.0.1:8081:8081");
+        assertThat(ports(services.get("query-api"))).contains("127.0.0.1:8080:8080");
+        assertThat(ports(services.get("kafka"))).contains("127.0.0.1:9092:9092");
+        // Nothing is published beyond this host, and Flink's web UI runs no uploaded jars.
+        services.fields()
+                .forEachRemaining(
+                        s -> {
+                            for (String port : ports(s.getValue())) {
+                                assertThat(port).as(s.getKey()).startsWith("127.0.0.1:");
+                            }
+                        });
+        assertThat(services.get("jobmanager").get("environment").get("FLINK_PROPERTIES").asText())
+                .contains("web.submit.enable: false");
         assertThat(
                         services.get("query-api")
                                 .get("environment")
@@ -90,11 +100,16 @@ class DeploymentFilesTest {
         assertThat(services.get("job-submitter").get("command").asText())
                 .contains("--bootstrap-servers kafka:19092");
 
-        // Every product topic is created, the compacted ones compacted.
+        // Every product topic is created, the compacted ones compacted, unredacted text and the
+        // audit trail with their retention.
         String topics = services.get("kafka-topics").get("command").get(0).asText();
         for (String topic : io.signalstream.model.Topics.ALL) {
             assertThat(topics).contains(topic);
         }
+        for (var retained : io.signalstream.model.Topics.RETENTION.entrySet()) {
+            assertThat(topics).contains("retention.ms=" + retained.getValue().toMillis());
+        }
+        assertThat(topics).contains("min.insync.replicas=");
     }
 
     @Test

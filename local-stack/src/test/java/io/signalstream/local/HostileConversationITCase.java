@@ -10,13 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -82,7 +76,7 @@ class HostileConversationITCase {
 
             // Every record the job wrote is far under Kafka's limits, and none was refused.
             for (ConsumerRecord<byte[], byte[]> r :
-                    records(
+                    StackClient.records(
                             stack,
                             "support.ai.aggregated",
                             "support.conversations.transcript",
@@ -99,29 +93,5 @@ class HostileConversationITCase {
                         HttpRequest.newBuilder(URI.create(stack.flinkUi() + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
         return StackClient.MAPPER.readTree(res.body());
-    }
-
-    /** Everything on these topics so far. */
-    private static List<ConsumerRecord<byte[], byte[]>> records(
-            LocalStack stack, String... topics) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", stack.kafka().bootstrapServers());
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : topics) {
-                c.partitionsFor(topic)
-                        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                c.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        return all;
     }
 }

@@ -8,7 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the end-to-end tests do to a running stack: post messages, read insights, tidy up. */
 final class StackClient {
@@ -91,5 +98,36 @@ final class StackClient {
      */
     static void removeLeniently(Path dir) {
         FileUtils.deleteDirectoryQuietly(dir.toFile());
+    }
+
+    /** Everything on these topics so far. */
+    static List<ConsumerRecord<byte[], byte[]>> records(LocalStack stack, String... topics) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", stack.kafka().bootstrapServers());
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : topics) {
+                c.partitionsFor(topic)
+                        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                c.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> delete(String path) throws Exception {
+        return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,6 +1,8 @@
 package io.signalstream.model;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Kafka topic names, fixed by the design. A deployment may prefix them all (see {@link #prefixed}).
@@ -23,8 +25,22 @@ public final class Topics {
     public static final String AI_AGGREGATED = "support.ai.aggregated";
     public static final String DLQ = "support.dlq";
 
+    /** Erasure requests and their completion ({@link AuditEvent}). */
+    public static final String AUDIT = "support.audit";
+
     /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
     public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT);
+
+    /**
+     * How long the topics that hold unredacted text (the raw messages and dead letters, which keep
+     * a rejected record as it came) and the audit trail keep records, when created by the product.
+     * The raw topic's retention is also how far back a rebuild of the job's state can reach.
+     */
+    public static final Map<String, Duration> RETENTION =
+            Map.of(
+                    MESSAGES_RAW, Duration.ofDays(7),
+                    DLQ, Duration.ofDays(7),
+                    AUDIT, Duration.ofDays(365));
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
@@ -37,7 +53,8 @@ public final class Topics {
                     AI_SUMMARY,
                     AI_REPLY,
                     AI_AGGREGATED,
-                    DLQ);
+                    DLQ,
+                    AUDIT);
 
     private Topics() {}
 

@@ -394,7 +394,8 @@ class JsonContractTest {
                         "support.ai.summary",
                         "support.ai.reply",
                         "support.ai.aggregated",
-                        "support.dlq");
+                        "support.dlq",
+                        "support.audit");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

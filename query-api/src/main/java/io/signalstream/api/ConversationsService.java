@@ -16,6 +16,7 @@ import io.signalstream.api.store.Page;
 import io.signalstream.api.store.StoredAggregate;
 import io.signalstream.api.store.Summary;
 import io.signalstream.api.store.TranscriptSlot;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Intent;
 import io.signalstream.model.Json;
@@ -30,6 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -49,6 +54,8 @@ final class ConversationsService implements HttpService {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_QUERY_CHARS = 500;
     private static final String BAD_ID = "Conversation ids are " + ConversationKey.ID_RULE;
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationsService.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     /** One page of the list. */
     record ConversationList(
@@ -72,18 +79,64 @@ final class ConversationsService implements HttpService {
     /** A conversation's recent messages, oldest first. */
     record Transcript(String conversationId, long messageCount, List<TranscriptMessage> messages) {}
 
+    /** The answer to an erasure request. */
+    record Erasure(String erasureId, String conversationId, String status) {}
+
     private final ConversationStore store;
+    private final MessageLog log;
+    private final Consumer<String> forget;
     private final ObjectMapper mapper = Json.newMapper();
 
-    ConversationsService(ConversationStore store) {
+    /**
+     * @param log where an erasure request goes (the job clears the conversation in order)
+     * @param forget removes a conversation from this API at once, by its key
+     */
+    ConversationsService(ConversationStore store, MessageLog log, Consumer<String> forget) {
         this.store = store;
+        this.log = log;
+        this.forget = forget;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
                 .get("/{id}/insights", this::insights)
-                .get("/{id}/messages", this::messages);
+                .get("/{id}/messages", this::messages)
+                .delete("/{id}", this::erase);
+    }
+
+    /**
+     * Erases a conversation everywhere (the Auth filter lets only {@code admin} keys here): the
+     * request is written in order after the conversation's messages and to the audit topic, the API
+     * forgets the conversation at once, and the job removes its state, aggregate and transcript and
+     * records that it is done. Answers 202 with the erasure's id, also for a conversation that is
+     * not (or no longer) known: erasing is idempotent.
+     */
+    private void erase(ServerRequest req, ServerResponse res) throws Exception {
+        Optional<String> key = key(req, res);
+        if (key.isEmpty()) {
+            return;
+        }
+        String id = req.path().pathParameters().get("id");
+        ConversationErasure erasure =
+                new ConversationErasure(
+                        UUID.randomUUID().toString(), Auth.tenant(req), id, Instant.now());
+        try {
+            log.erase(erasure);
+        } catch (MessageLog.NotAcknowledged e) {
+            LOG.warn("erasure of {} not stored: {}", key.get(), e.getMessage());
+            Problems.serviceUnavailable(
+                    res,
+                    "Kafka did not confirm the erasure request in time; nothing is certain to be"
+                            + " erased. Send the request again.",
+                    RETRY_AFTER_SECONDS);
+            return;
+        }
+        forget.accept(key.get());
+        LOG.info("erasure {} of {} accepted", erasure.erasureId(), key.get());
+        res.status(Status.ACCEPTED_202);
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(mapper.writeValueAsBytes(new Erasure(erasure.erasureId(), id, "accepted")));
     }
 
     private void list(ServerRequest req, ServerResponse res) throws Exception {

@@ -2,11 +2,14 @@ package io.signalstream.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.AuditEvent;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +29,7 @@ public final class MessageIngest implements MessageLog {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final String auditTopic;
     private final Duration timeout;
     private final ObjectMapper mapper = Json.newMapper();
 
@@ -44,25 +48,61 @@ public final class MessageIngest implements MessageLog {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(props);
         this.topic = Topics.prefixed(settings.topicPrefix(), Topics.MESSAGES_RAW);
+        this.auditTopic = Topics.prefixed(settings.topicPrefix(), Topics.AUDIT);
         this.timeout = settings.produceTimeout().plusMillis(500);
     }
 
     /** Writes the message and returns once Kafka acknowledged it. */
     @Override
     public void write(SupportMessage message) throws NotAcknowledged {
-        ProducerRecord<byte[], byte[]> record;
-        try {
-            record =
-                    new ProducerRecord<>(
-                            topic,
-                            message.key().getBytes(StandardCharsets.UTF_8),
-                            mapper.writeValueAsBytes(message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize message", e);
-        }
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, utf8(message.key()), json(message));
         record.headers()
-                .add("tenant_id", message.tenantId().getBytes(StandardCharsets.UTF_8))
-                .add("message_id", message.messageId().getBytes(StandardCharsets.UTF_8));
+                .add("tenant_id", utf8(message.tenantId()))
+                .add("message_id", utf8(message.messageId()));
+        await(List.of(send(record)));
+    }
+
+    /**
+     * The erasure as a control record on the raw topic, under the conversation's key, and its
+     * request on the audit topic; both sent at once, then awaited.
+     */
+    @Override
+    public void erase(ConversationErasure erasure) throws NotAcknowledged {
+        ProducerRecord<byte[], byte[]> control =
+                new ProducerRecord<>(topic, utf8(erasure.key()), json(erasure));
+        control.headers()
+                .add(ConversationErasure.HEADER_CONTROL, utf8(ConversationErasure.CONTROL_ERASE))
+                .add("tenant_id", utf8(erasure.tenantId()));
+        ProducerRecord<byte[], byte[]> audit =
+                new ProducerRecord<>(
+                        auditTopic,
+                        utf8(erasure.key()),
+                        json(
+                                new AuditEvent(
+                                        AuditEvent.ERASURE_REQUESTED,
+                                        erasure.erasureId(),
+                                        erasure.tenantId(),
+                                        erasure.conversationId(),
+                                        erasure.requestedAt(),
+                                        null)));
+        await(List.of(send(control), send(audit)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] json(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass(), e);
+        }
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record)
+            throws NotAcknowledged {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
             producer.send(
@@ -74,7 +114,16 @@ public final class MessageIngest implements MessageLog {
                             acked.complete(null);
                         }
                     });
-            acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new NotAcknowledged("Kafka is unreachable: " + e.getMessage(), e);
+        }
+        return acked;
+    }
+
+    private void await(List<CompletableFuture<Void>> sent) throws NotAcknowledged {
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new NotAcknowledged(
                     "Kafka rejected the write: " + e.getCause().getMessage(), e.getCause());
@@ -84,8 +133,6 @@ public final class MessageIngest implements MessageLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NotAcknowledged("interrupted while waiting for Kafka", e);
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new NotAcknowledged("Kafka is unreachable: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.signalstream.api;
 
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.SupportMessage;
 
 /** Where accepted messages go: {@code support.messages.raw} ({@link MessageIngest}). */
@@ -16,6 +17,12 @@ public interface MessageLog extends AutoCloseable {
 
     /** Writes the message and returns once it is durably stored. */
     void write(SupportMessage message) throws NotAcknowledged;
+
+    /**
+     * Writes the request to erase a conversation after its messages (the job clears it in order)
+     * and records it on the audit topic; returns once both are durably stored.
+     */
+    void erase(ConversationErasure erasure) throws NotAcknowledged;
 
     @Override
     void close();

@@ -19,6 +19,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.ConversationStore;
 import io.signalstream.api.store.LuceneConversationStore;
+import io.signalstream.api.store.StoreWriter;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.model.Topics;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class QueryApi implements AutoCloseable {
             ApiSettings settings,
             MessageLog log,
             ConversationStore store,
+            StoreWriter writer,
             Fanout fanout,
             Readiness readiness,
             ApiMetrics metrics) {}
@@ -148,7 +150,7 @@ public final class QueryApi implements AutoCloseable {
                 "Conversations written to the store and not yet searchable",
                 s,
                 LuceneConversationStore::pendingConversations);
-        Parts parts = new Parts(settings, ingest, store, fanout, readiness, metrics);
+        Parts parts = new Parts(settings, ingest, store, store, fanout, readiness, metrics);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
@@ -237,7 +239,7 @@ public final class QueryApi implements AutoCloseable {
                         path ->
                                 path.pathPattern("/*")
                                         .allowOrigins(Set.copyOf(origins))
-                                        .allowMethods(Set.of("GET", "POST", "OPTIONS"))
+                                        .allowMethods(Set.of("GET", "POST", "DELETE", "OPTIONS"))
                                         .allowHeaders(Set.of("Authorization", "Content-Type"))
                                         .exposeHeaders(Set.of("Retry-After", "Location")))
                 .build();
@@ -257,7 +259,17 @@ public final class QueryApi implements AutoCloseable {
                 .get("/metrics", parts.metrics()::scrape)
                 .register(
                         "/v1/messages", new MessagesService(parts.log(), settings, parts.metrics()))
-                .register("/v1/conversations", new ConversationsService(parts.store()))
+                .register(
+                        "/v1/conversations",
+                        new ConversationsService(
+                                parts.store(),
+                                parts.log(),
+                                key -> {
+                                    // Gone from every endpoint at once; the job's tombstones
+                                    // follow and remove it from the topics.
+                                    parts.writer().erase(key);
+                                    parts.fanout().removed(key);
+                                }))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",

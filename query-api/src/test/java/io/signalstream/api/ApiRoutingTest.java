@@ -40,6 +40,7 @@ class ApiRoutingTest {
     private static final String LIMITED = "limited-key";
     private static final String INGEST_ONLY = "ingest-only-key";
     private static final String READ_ONLY = "read-only-key";
+    private static final String ADMIN = "admin-key";
     private static final List<SupportMessage> WRITTEN = new CopyOnWriteArrayList<>();
     private static final Path DIR = TestDirs.create("routing-store");
     private static final LuceneConversationStore STORE =
@@ -69,11 +70,14 @@ class ApiRoutingTest {
                                                 + INGEST_ONLY
                                                 + "=scoped/ingest,"
                                                 + READ_ONLY
-                                                + "=scoped/read"),
+                                                + "=scoped/read,"
+                                                + ADMIN
+                                                + "=erasing/read+admin"),
                                 DIR)
                         .withIngestLimit(0.001, 3);
         STORE.putAggregate(Fixtures.stored(Fixtures.aggregate("acme", "c1", 1)));
         STORE.putSlot("acme/c1", Fixtures.slot("acme", "c1", 1, 20, "where is my parcel"));
+        STORE.putAggregate(Fixtures.stored(Fixtures.aggregate("erasing", "doomed", 1)));
         STORE.flush();
         QueryApi.routing(
                 routing,
@@ -206,6 +210,36 @@ class ApiRoutingTest {
             assertThat(res.headers().get(HeaderNames.X_CONTENT_TYPE_OPTIONS).values())
                     .isEqualTo("nosniff");
         }
+    }
+
+    @Test
+    void anAdminErasesAConversationAndItIsGoneAtOnce() throws Exception {
+        assertThat(get("/v1/conversations/doomed/insights", ADMIN).status().code()).isEqualTo(200);
+
+        Http1ClientResponse res =
+                client.method(Method.DELETE)
+                        .path("/v1/conversations/doomed")
+                        .header(HeaderNames.AUTHORIZATION, "Bearer " + ADMIN)
+                        .request();
+
+        assertThat(res.status().code()).isEqualTo(202);
+        String erasureId = json(res).get("erasure_id").asText();
+        assertThat(TestParts.ERASURES)
+                .anySatisfy(
+                        e -> {
+                            assertThat(e.erasureId()).isEqualTo(erasureId);
+                            assertThat(e.key()).isEqualTo("erasing/doomed");
+                        });
+        assertThat(get("/v1/conversations/doomed/insights", ADMIN).status().code()).isEqualTo(404);
+        assertThat(json(get("/v1/conversations", ADMIN)).get("items").toString())
+                .doesNotContain("doomed");
+        assertProblem(
+                client.method(Method.DELETE)
+                        .path("/v1/conversations/bad@id")
+                        .header(HeaderNames.AUTHORIZATION, "Bearer " + ADMIN)
+                        .request(),
+                400,
+                "Conversation ids are");
     }
 
     @Test

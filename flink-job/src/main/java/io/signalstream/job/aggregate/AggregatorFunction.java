@@ -15,15 +15,19 @@ import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -34,8 +38,12 @@ import org.apache.flink.util.Collector;
  * when {@code AGENT_TOPICS} is on, and a dead letter for what failed or fell back. When the
  * conversation operator expires a conversation it removes all of it from the compacted topics.
  *
+ * <p>An erasure does the same and records on {@code support.audit} that it is done.
+ *
  * <p>Under the local provider it keeps no state at all; under a model provider it keeps the model's
- * parts ({@link ModelParts}).
+ * parts ({@link ModelParts}) and, for {@link #CLEARED_TTL} after an expiry or erasure, when that
+ * was: a model answer to a request made before then is dropped, so nothing written for the old
+ * conversation comes back.
  */
 public final class AggregatorFunction
         extends KeyedProcessFunction<String, AgentResults, SinkRecord> {
@@ -45,7 +53,12 @@ public final class AggregatorFunction
     private final boolean modelParts;
     private final boolean agentTopics;
 
+    /** Longer than any model call can be in flight (the agents' timeout spans every attempt). */
+    static final Duration CLEARED_TTL = Duration.ofHours(1);
+
     private transient ValueState<ModelParts> parts;
+    private transient ValueState<Long> clearedAt;
+    private transient Counter lateAnswersDropped;
     private transient AggregateBuilder builder;
     private transient Outputs outputs;
     private transient ObjectMapper mapper;
@@ -69,12 +82,17 @@ public final class AggregatorFunction
             parts =
                     getRuntimeContext()
                             .getState(new ValueStateDescriptor<>("model-parts", ModelParts.class));
+            ValueStateDescriptor<Long> cleared =
+                    new ValueStateDescriptor<>("cleared-at", Types.LONG);
+            cleared.enableTimeToLive(StateTtlConfig.newBuilder(CLEARED_TTL).build());
+            clearedAt = getRuntimeContext().getState(cleared);
         }
         builder = new AggregateBuilder();
         outputs = new Outputs();
         mapper = Json.newMapper();
         emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
+        lateAnswersDropped = getRuntimeContext().getMetricGroup().counter("lateAnswersDropped");
     }
 
     @Override
@@ -82,9 +100,17 @@ public final class AggregatorFunction
             throws Exception {
         AgentRequest request = r.request();
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
-        if (request.kind() == AgentRequest.Kind.EXPIRE) {
-            expire(request, out);
+        if (request.kind() == AgentRequest.Kind.EXPIRE
+                || request.kind() == AgentRequest.Kind.ERASE) {
+            clear(request, out);
             return;
+        }
+        if (modelParts && request.kind().modelCall()) {
+            Long cleared = clearedAt.value();
+            if (cleared != null && request.createdAtMs() <= cleared) {
+                lateAnswersDropped.inc();
+                return;
+            }
         }
         AggregatedIntelligence aggregate;
         if (!modelParts) {
@@ -135,15 +161,33 @@ public final class AggregatorFunction
     }
 
     /** Removes the conversation's aggregate and transcript slots from the compacted topics. */
-    private void expire(AgentRequest request, Collector<SinkRecord> out) {
+    /**
+     * Removes the conversation from the compacted topics: its aggregate and every transcript slot
+     * it used (after an erasure of a conversation this job no longer knew, every slot there can
+     * be). An erasure is then recorded as done.
+     */
+    private void clear(AgentRequest request, Collector<SinkRecord> out) throws Exception {
+        boolean erase = request.kind() == AgentRequest.Kind.ERASE;
         if (modelParts) {
             parts.clear();
+            clearedAt.update(request.createdAtMs());
         }
         String key = request.key();
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));
-        long slots = Math.min(request.seq(), window);
+        long slots = erase && request.seq() == 0 ? window : Math.min(request.seq(), window);
         for (int slot = 0; slot < slots; slot++) {
             out.collect(Outputs.tombstone(Topics.TRANSCRIPT, TranscriptEntry.slotKey(key, slot)));
+        }
+        if (erase) {
+            out.collect(
+                    outputs.audit(
+                            new AuditEvent(
+                                    AuditEvent.ERASURE_DONE,
+                                    request.message().messageId(),
+                                    request.tenantId(),
+                                    request.conversationId(),
+                                    Instant.ofEpochMilli(request.createdAtMs()),
+                                    request.seq())));
         }
     }
 

@@ -61,6 +61,7 @@ public final class ConversationFunction
     private transient Counter duplicatesDropped;
     private transient Counter conversationsStarted;
     private transient Counter conversationsExpired;
+    private transient Counter conversationsErased;
 
     /**
      * @param planner when the provider's model is called
@@ -97,12 +98,17 @@ public final class ConversationFunction
         duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
         conversationsStarted = getRuntimeContext().getMetricGroup().counter("conversationsStarted");
         conversationsExpired = getRuntimeContext().getMetricGroup().counter("conversationsExpired");
+        conversationsErased = getRuntimeContext().getMetricGroup().counter("conversationsErased");
     }
 
     @Override
     public void processElement(InboundMessage message, Context ctx, Collector<AgentRequest> out)
             throws Exception {
         Conversation previous = conversation.value();
+        if (message.isErase()) {
+            erase(previous, message, ctx, out);
+            return;
+        }
         long idHash = Dedupe.hash(message.messageId());
         if (previous != null && Dedupe.contains(previous.recentIds(), idHash)) {
             duplicatesDropped.inc();
@@ -216,6 +222,31 @@ public final class ConversationFunction
             }
         }
         conversation.update(c);
+    }
+
+    /**
+     * Forgets the conversation at once (its timers find no state and do nothing) and has the
+     * aggregator remove what was written for it and record the erasure. Messages after this one
+     * start a new conversation under the same id.
+     */
+    private void erase(
+            Conversation previous, InboundMessage erasure, Context ctx, Collector<AgentRequest> out)
+            throws Exception {
+        conversation.clear();
+        if (keepWindow) {
+            window.clear();
+        }
+        conversationsErased.inc();
+        out.collect(
+                new AgentRequest(
+                        AgentRequest.Kind.ERASE,
+                        erasure.tenantId(),
+                        erasure.conversationId(),
+                        previous == null ? 0 : previous.messageCount(),
+                        erasure,
+                        null,
+                        List.of(),
+                        ctx.timerService().currentProcessingTime()));
     }
 
     /** The conversation with the planner's decision, and a quiet-period timer when one is due. */

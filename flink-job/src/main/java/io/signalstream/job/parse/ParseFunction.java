@@ -1,13 +1,18 @@
 package io.signalstream.job.parse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.job.agents.local.MessageAnalyzer;
 import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
 import io.signalstream.job.sink.Outputs;
+import io.signalstream.model.ConversationErasure;
+import io.signalstream.model.ConversationKey;
+import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.SupportMessage;
+import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -31,6 +36,7 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
     private transient PiiDetector pii;
     private transient MessageAnalyzer analyzer;
     private transient Counter deadLettered;
+    private transient ObjectMapper controls;
 
     /**
      * @param phoneRegion region of phone numbers written without a country code, e.g. US
@@ -45,10 +51,16 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
         pii = new PiiDetector(phoneRegion);
         analyzer = new MessageAnalyzer();
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
+        controls = Json.newMapper();
     }
 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<InboundMessage> out) {
+        String control = record.header(ConversationErasure.HEADER_CONTROL);
+        if (control != null) {
+            control(record, control, ctx, out);
+            return;
+        }
         MessageParser.Parsed parsed = parser.parse(record.value());
         if (!parsed.ok()) {
             reject(record, parsed.stage(), parsed.reason(), ctx);
@@ -66,6 +78,40 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
             return;
         }
         out.collect(inbound);
+    }
+
+    /** A control record: an erasure request, else a dead letter saying what is wrong. */
+    private void control(
+            SourceRecord record, String control, Context ctx, Collector<InboundMessage> out) {
+        if (!ConversationErasure.CONTROL_ERASE.equals(control)) {
+            reject(record, "control", "unknown control record '" + clip(control) + "'", ctx);
+            return;
+        }
+        ConversationErasure erasure;
+        try {
+            erasure = controls.readValue(record.value(), ConversationErasure.class);
+        } catch (IOException | RuntimeException e) {
+            reject(record, "control", "an erasure request that is not valid JSON", ctx);
+            return;
+        }
+        if (erasure == null
+                || !ConversationKey.isValidId(erasure.tenantId())
+                || !ConversationKey.isValidId(erasure.conversationId())
+                || !ConversationKey.isValidId(erasure.erasureId())
+                || erasure.requestedAt() == null) {
+            reject(
+                    record,
+                    "control",
+                    "an erasure request needs valid erasure_id, tenant_id, conversation_id and"
+                            + " requested_at",
+                    ctx);
+            return;
+        }
+        out.collect(InboundMessage.erase(erasure));
+    }
+
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
     /** {@code m} with its personal data found and redacted and its signals read. */

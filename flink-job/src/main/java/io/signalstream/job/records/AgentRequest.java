@@ -38,7 +38,12 @@ public record AgentRequest(
         /** A model call: the summary alone, for messages no analysis covered. */
         SUMMARY,
         /** The conversation expired: forget it and remove what was written for it. */
-        EXPIRE;
+        EXPIRE,
+        /**
+         * The conversation was erased on request ({@code message} is the request): remove what was
+         * written for it and record that it is done.
+         */
+        ERASE;
 
         public boolean modelCall() {
             return this == ANALYSIS || this == SUMMARY;

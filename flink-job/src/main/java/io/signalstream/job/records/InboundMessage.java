@@ -1,6 +1,7 @@
 package io.signalstream.job.records;
 
 import io.signalstream.model.Channel;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.Sender;
@@ -15,6 +16,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * A message as it crosses the job's one network exchange (the {@code keyBy} on the conversation):
  * already validated, its personal data found and redacted, and its local signals read. Raw personal
  * data never leaves the parse stage.
+ *
+ * <p>An erasure request ({@link #erase}) travels the same way, in order with the conversation's
+ * messages: it is the one kind without a sender or channel (a message always has both, the parse
+ * stage checks), its {@code messageId} the erasure's id.
  *
  * @param text the redacted text: each entity replaced by {@code <TYPE>}
  * @param pii the entities found, offsets in the original text
@@ -33,6 +38,25 @@ public record InboundMessage(
 
     public String key() {
         return ConversationKey.of(tenantId, conversationId);
+    }
+
+    /** The request to erase a conversation, as it crosses the exchange. */
+    public static InboundMessage erase(ConversationErasure erasure) {
+        return new InboundMessage(
+                erasure.tenantId(),
+                erasure.conversationId(),
+                erasure.erasureId(),
+                null,
+                null,
+                erasure.requestedAt(),
+                "",
+                List.of(),
+                MessageSignals.NONE);
+    }
+
+    /** Whether this is an erasure request rather than a message. */
+    public boolean isErase() {
+        return sender == null;
     }
 
     /** Format 1: the fields in order, signals inline. */

@@ -7,6 +7,7 @@ import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
@@ -36,10 +37,12 @@ public final class Outputs {
 
     private final RecordJson json = new RecordJson();
     private final ObjectWriter agentResults;
+    private final ObjectWriter auditEvents;
 
     public Outputs() {
         ObjectMapper mapper = Json.newMapper();
         agentResults = mapper.writerFor(AgentResult.class);
+        auditEvents = mapper.writerFor(AuditEvent.class);
     }
 
     /**
@@ -76,6 +79,12 @@ public final class Outputs {
                 bytes(result.key()),
                 json(agentResults, result),
                 List.of());
+    }
+
+    /** An entry of the audit trail on {@code support.audit}. */
+    public SinkRecord audit(AuditEvent event) {
+        return new SinkRecord(
+                Topics.AUDIT, bytes(event.key()), json(auditEvents, event), List.of());
     }
 
     /** Removes {@code key} from a compacted topic. */

@@ -10,6 +10,7 @@ import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
@@ -107,7 +108,34 @@ class AggregatorFunctionTest {
                         Topics.TRANSCRIPT + " acme/c1#0",
                         Topics.TRANSCRIPT + " acme/c1#1",
                         Topics.TRANSCRIPT + " acme/c1#2");
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // The model's parts are gone; what stays is when, for a while (a TTL), so that a late
+        // answer to a request from before cannot bring the conversation back.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        int written = harness.extractOutputValues().size();
+        harness.processElement(conversation.modelAnswer(3, -0.8, "late"), 0);
+        assertThat(harness.extractOutputValues()).hasSize(written);
+    }
+
+    @Test
+    void anErasureRemovesEverythingAndRecordsThatItIsDone() throws Exception {
+        open(false, false);
+        for (int i = 1; i <= 2; i++) {
+            harness.processElement(conversation.local(customer("c1", "m" + i, "hi " + i, i)), 0);
+        }
+        harness.processElement(AgentResults.none(conversation.erase("erasure-7", 5_000)), 0);
+
+        List<SinkRecord> out = harness.extractOutputValues();
+        assertThat(out.stream().filter(r -> r.value() == null))
+                .extracting(r -> r.topic() + " " + r.keyText())
+                .containsExactly(
+                        Topics.AI_AGGREGATED + " acme/c1",
+                        Topics.TRANSCRIPT + " acme/c1#0",
+                        Topics.TRANSCRIPT + " acme/c1#1");
+        AuditEvent done = mapper.readValue(written(Topics.AUDIT).get(0).value(), AuditEvent.class);
+        assertThat(done.event()).isEqualTo(AuditEvent.ERASURE_DONE);
+        assertThat(done.erasureId()).isEqualTo("erasure-7");
+        assertThat(done.messages()).isEqualTo(2);
+        assertThat(written(Topics.AUDIT).get(0).keyText()).isEqualTo("acme/c1");
     }
 
     @Test

@@ -8,11 +8,13 @@ import io.signalstream.job.records.AgentRun;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.AgentKind;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Emotion;
 import io.signalstream.model.ResolutionStatus;
 import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,6 +92,25 @@ final class Answers {
                         new AgentRun(AgentKind.SUMMARY, seq, "gemini", "m", 900, 1, null)),
                 null,
                 null);
+    }
+
+    /** The erasure of the conversation, as the conversation operator asks for it. */
+    AgentRequest erase(String erasureId, long atMs) {
+        AgentRequest last = requests.get(requests.size() - 1);
+        return new AgentRequest(
+                AgentRequest.Kind.ERASE,
+                last.tenantId(),
+                last.conversationId(),
+                last.seq(),
+                InboundMessage.erase(
+                        new ConversationErasure(
+                                erasureId,
+                                last.tenantId(),
+                                last.conversationId(),
+                                Instant.ofEpochMilli(atMs))),
+                null,
+                List.of(),
+                atMs);
     }
 
     AgentRequest expire() {

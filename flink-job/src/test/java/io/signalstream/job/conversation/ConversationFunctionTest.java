@@ -4,14 +4,17 @@ import static io.signalstream.job.Fixtures.agent;
 import static io.signalstream.job.Fixtures.customer;
 import static io.signalstream.job.Fixtures.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.signalstream.job.agents.local.LocalContextFold;
 import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.InboundMessage;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Intent;
 import io.signalstream.model.Sender;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -69,6 +72,29 @@ class ConversationFunctionTest {
                 .extracting(AgentRequest::kind)
                 .containsOnly(AgentRequest.Kind.MESSAGE);
         assertThat(requests().get(1).message().messageId()).isEqualTo("m2");
+    }
+
+    @Test
+    void anErasureForgetsTheConversationAndTheNextMessageStartsAgain() throws Exception {
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m2", "My card is <CREDIT_CARD>", 1), 0);
+        harness.processElement(
+                InboundMessage.erase(
+                        new ConversationErasure(
+                                "erasure-1", "acme", "c1", Instant.parse("2026-01-01T00:00:00Z"))),
+                0);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+
+        harness.processElement(customer("c1", "m1", "Hello again", 2), 0);
+
+        assertThat(requests())
+                .extracting(AgentRequest::kind, AgentRequest::seq)
+                .containsExactly(
+                        tuple(AgentRequest.Kind.MESSAGE, 1L),
+                        tuple(AgentRequest.Kind.MESSAGE, 2L),
+                        tuple(AgentRequest.Kind.ERASE, 2L),
+                        tuple(AgentRequest.Kind.MESSAGE, 1L));
+        assertThat(requests().get(2).message().messageId()).isEqualTo("erasure-1");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
 import io.signalstream.job.sink.Outputs;
+import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Intent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -71,6 +72,40 @@ class ParseFunctionTest {
                 .containsExactly("CREDIT_CARD", "EMAIL_ADDRESS");
         assertThat(m.signals().intent()).isEqualTo(Intent.REFUND_REQUEST);
         assertThat(rejected()).isEmpty();
+    }
+
+    private void control(long offset, String control, String value) throws Exception {
+        harness.processElement(
+                new SourceRecord(
+                        "support.messages.raw",
+                        0,
+                        offset,
+                        0,
+                        "acme/c1".getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8),
+                        List.of(SinkRecord.Header.of(ConversationErasure.HEADER_CONTROL, control))),
+                0);
+    }
+
+    @Test
+    void anErasureRequestPassesAsSuchAndABrokenOneIsDeadLettered() throws Exception {
+        control(
+                1,
+                "erase",
+                "{\"erasure_id\":\"e-1\",\"tenant_id\":\"acme\",\"conversation_id\":\"c1\","
+                        + "\"requested_at\":\"2026-01-15T10:00:00Z\"}");
+        control(2, "erase", "{\"erasure_id\":\"e-2\",\"tenant_id\":\"acme\"}");
+        control(3, "shutdown", "{}");
+
+        InboundMessage erase = harness.extractOutputValues().get(0);
+        assertThat(erase.isErase()).isTrue();
+        assertThat(erase.key()).isEqualTo("acme/c1");
+        assertThat(erase.messageId()).isEqualTo("e-1");
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(rejected())
+                .extracting(
+                        l -> l.header(Outputs.HEADER_STAGE) + " " + l.header(Outputs.HEADER_OFFSET))
+                .containsExactly("control 2", "control 3");
     }
 
     @Test

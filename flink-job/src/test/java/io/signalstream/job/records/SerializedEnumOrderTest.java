@@ -31,7 +31,8 @@ class SerializedEnumOrderTest {
         assertThat(order(SentimentLabel.values())).isEqualTo("POSITIVE,NEUTRAL,NEGATIVE,MIXED");
         assertThat(order(Urgency.values())).isEqualTo("LOW,MEDIUM,HIGH,CRITICAL");
         assertThat(order(ResolutionStatus.values())).isEqualTo("OPEN,PENDING,RESOLVED");
-        assertThat(order(AgentRequest.Kind.values())).isEqualTo("MESSAGE,ANALYSIS,SUMMARY,EXPIRE");
+        assertThat(order(AgentRequest.Kind.values()))
+                .isEqualTo("MESSAGE,ANALYSIS,SUMMARY,EXPIRE,ERASE");
         assertThat(order(Intent.values()))
                 .isEqualTo(
                         "COMPLAINT,REFUND_REQUEST,ORDER_STATUS,CANCELLATION,BILLING,ACCOUNT_ACCESS,"

@@ -473,6 +473,12 @@ public final class LuceneConversationStore
     }
 
     @Override
+    public void erase(String key) {
+        deleteConversation(key);
+        flush();
+    }
+
+    @Override
     public void deleteSlot(String conversationKey, String slot) {
         change(conversationKey, p -> p.withoutSlot(slot));
     }

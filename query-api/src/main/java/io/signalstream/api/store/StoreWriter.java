@@ -18,6 +18,12 @@ public interface StoreWriter {
     /** Removes the conversation: its aggregate and every slot (a tombstone on the aggregate). */
     void deleteConversation(String key);
 
+    /**
+     * Removes the conversation like {@link #deleteConversation} and makes that visible to every
+     * read (lists and searches included) before returning: an erasure.
+     */
+    void erase(String key);
+
     /** Removes one slot (a tombstone on a transcript slot). */
     void deleteSlot(String conversationKey, String slot);
 

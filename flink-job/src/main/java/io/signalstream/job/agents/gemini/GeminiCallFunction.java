@@ -145,7 +145,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     @Override
     public void asyncInvoke(AgentRequest request, ResultFuture<AgentResults> result) {
         switch (request.kind()) {
-            case EXPIRE -> result.complete(List.of(AgentResults.none(request)));
+            case EXPIRE, ERASE -> result.complete(List.of(AgentResults.none(request)));
             case MESSAGE -> message(request, result);
             case ANALYSIS, SUMMARY -> modelCall(request, result);
         }
