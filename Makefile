@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build unit test test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build unit test test-hostile test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -14,6 +14,7 @@ help:
 	@echo "make unit    the fast tests only: no broker, cluster or browser (about a minute)"
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
+	@echo "make test-hostile  a hostile tenant beside a calm one: no restart, latency within 3x, no PII leak"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
 	@echo "make bench   every benchmark (about 15 minutes): target/bench/results.json and docs/benchmarks.md"
 	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
@@ -51,6 +52,11 @@ run: build
 
 clean: check-jdk
 	$(MVN) -q clean
+
+# One tenant attacks while another keeps its traffic: the job never restarts, the other tenant's
+# latency stays within 3x, no personal data leaks (about 2 minutes).
+test-hostile: build
+	$(MVN) -pl local-stack test -Dtest=HostileTenantITCase -Dsignalstream.hostile=true -Dspotless.check.skip=true
 
 test-faults: build
 	$(MVN) -pl system-tests verify -DskipFaultTests=false

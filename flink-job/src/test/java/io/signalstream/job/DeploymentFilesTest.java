@@ -157,9 +157,48 @@ class DeploymentFilesTest {
                         "_deadLettered",
                         "_duplicatesDropped",
                         "_gemini_requests",
-                        "_gemini_fallbacks")) {
+                        "_gemini_fallbacks",
+                        "signalstream_pipeline_lag",
+                        "signalstream_pipeline_stalled_seconds")) {
             assertThat(exprs).as(metric).anyMatch(e -> e.contains(metric));
         }
+    }
+
+    @Test
+    void prometheusLoadsAlertRulesForAStalledPipeline() throws Exception {
+        Object compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        JsonNode services = new ObjectMapper().valueToTree(compose).get("services");
+        Object scrape = new Yaml().load(Files.readString(ROOT.resolve("deploy/prometheus.yml")));
+        JsonNode ruleFiles = new ObjectMapper().valueToTree(scrape).get("rule_files");
+        assertThat(ruleFiles).as("rule_files").isNotNull().hasSize(1);
+        String inContainer = ruleFiles.get(0).asText();
+        String mount = null;
+        for (JsonNode volume : services.get("prometheus").get("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (parts[1].equals(inContainer)) {
+                mount = parts[0];
+            }
+        }
+        assertThat(mount).as("the compose file mounts " + inContainer).isNotNull();
+
+        Object rulesYaml = new Yaml().load(Files.readString(ROOT.resolve(mount)));
+        JsonNode groups = new ObjectMapper().valueToTree(rulesYaml).get("groups");
+        List<String> exprs = new ArrayList<>();
+        groups.forEach(
+                g ->
+                        g.get("rules")
+                                .forEach(
+                                        r -> {
+                                            assertThat(r.get("alert").asText()).isNotBlank();
+                                            assertThat(r.at("/labels/severity").asText())
+                                                    .isIn("warning", "critical");
+                                            exprs.add(r.get("expr").asText());
+                                        }));
+        // The names the API exports (PipelineWatchITCase reads them from /metrics).
+        assertThat(exprs)
+                .anyMatch(e -> e.contains("signalstream_pipeline_stalled_seconds"))
+                .anyMatch(e -> e.contains("signalstream_pipeline_lag"))
+                .anyMatch(e -> e.contains("flink_jobmanager_job_numRestarts"));
     }
 
     private static List<String> ports(JsonNode service) {

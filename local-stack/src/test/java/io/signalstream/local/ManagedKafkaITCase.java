@@ -117,7 +117,8 @@ class ManagedKafkaITCase {
                 200,
                 400,
                 storeDir(),
-                io.signalstream.api.stream.Fanout.Limits.DEFAULTS);
+                io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
+                io.signalstream.api.PipelineWatch.Settings.DEFAULTS);
     }
 
     private static java.nio.file.Path storeDir() {

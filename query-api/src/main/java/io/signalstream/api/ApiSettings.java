@@ -28,6 +28,8 @@ import java.util.Properties;
  * @param streams the WebSocket caps ({@code SIGNALSTREAM_WS_MAX_SESSIONS}, {@code
  *     SIGNALSTREAM_WS_MAX_SESSIONS_PER_TENANT}, {@code SIGNALSTREAM_WS_MAX_QUEUED}, {@code
  *     SIGNALSTREAM_WS_SEND_TIMEOUT})
+ * @param pipeline how the job's progress is watched ({@code JOB_GROUP_ID}, {@code
+ *     SIGNALSTREAM_PIPELINE_STALL_AFTER})
  */
 public record ApiSettings(
         String bootstrapServers,
@@ -40,7 +42,8 @@ public record ApiSettings(
         double ingestRatePerTenant,
         int ingestBurstPerTenant,
         Path storeDir,
-        Fanout.Limits streams) {
+        Fanout.Limits streams,
+        PipelineWatch.Settings pipeline) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -109,7 +112,8 @@ public record ApiSettings(
                                                 .orElse(
                                                         Fanout.Limits.DEFAULTS
                                                                 .sendTimeout()
-                                                                .toString())))));
+                                                                .toString())))),
+                PipelineWatch.Settings.from(env));
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
@@ -140,7 +144,8 @@ public record ApiSettings(
                 200,
                 400,
                 storeDir,
-                Fanout.Limits.DEFAULTS);
+                Fanout.Limits.DEFAULTS,
+                PipelineWatch.Settings.DEFAULTS);
     }
 
     /** A copy with another ingest rate limit. */
@@ -156,7 +161,8 @@ public record ApiSettings(
                 ratePerSecond,
                 burst,
                 storeDir,
-                streams);
+                streams,
+                pipeline);
     }
 
     /** A copy with other WebSocket caps. */
@@ -172,7 +178,25 @@ public record ApiSettings(
                 ingestRatePerTenant,
                 ingestBurstPerTenant,
                 storeDir,
-                limits);
+                limits,
+                pipeline);
+    }
+
+    /** A copy that watches the job with other settings. */
+    public ApiSettings withPipeline(PipelineWatch.Settings watch) {
+        return new ApiSettings(
+                bootstrapServers,
+                topicPrefix,
+                apiKeys,
+                produceTimeout,
+                kafkaAuth,
+                corsOrigins,
+                maxBodyBytes,
+                ingestRatePerTenant,
+                ingestBurstPerTenant,
+                storeDir,
+                streams,
+                watch);
     }
 
     private static List<String> list(String csv) {

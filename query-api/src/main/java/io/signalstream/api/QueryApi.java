@@ -63,6 +63,7 @@ public final class QueryApi implements AutoCloseable {
     private TopicFeed feed;
     private Fanout fanout;
     private KafkaProbe probe;
+    private PipelineWatch pipeline;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -111,8 +112,15 @@ public final class QueryApi implements AutoCloseable {
                         .start();
         ingest = new MessageIngest(settings);
         probe = new KafkaProbe(settings);
+        pipeline =
+                new PipelineWatch(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.MESSAGES_RAW),
+                                settings.pipeline())
+                        .start();
         TopicFeed views = feed;
         KafkaProbe kafka = probe;
+        PipelineWatch job = pipeline;
         Readiness readiness =
                 new Readiness() {
                     @Override
@@ -124,8 +132,23 @@ public final class QueryApi implements AutoCloseable {
                     public List<TopicFeed.ViewStatus> views() {
                         return views.views();
                     }
+
+                    @Override
+                    public PipelineWatch.Status pipeline() {
+                        return job.status();
+                    }
                 };
         ApiMetrics metrics = new ApiMetrics();
+        metrics.gauge(
+                "signalstream.pipeline.lag",
+                "Accepted messages the job has not yet committed (-1: unknown)",
+                job,
+                w -> w.status().lag());
+        metrics.gauge(
+                "signalstream.pipeline.stalled.seconds",
+                "How long the job's offsets have not moved while messages wait",
+                job,
+                w -> w.status().stalledForMs() / 1000.0);
         for (TopicFeed.ViewStatus view : feed.views()) {
             metrics.gauge(
                     "signalstream.view.lag",
@@ -363,6 +386,9 @@ public final class QueryApi implements AutoCloseable {
         if (probe != null) {
             probe.close();
         }
+        if (pipeline != null) {
+            pipeline.close();
+        }
         if (ingest != null) {
             ingest.close();
         }
@@ -370,6 +396,7 @@ public final class QueryApi implements AutoCloseable {
         feed = null;
         store = null;
         probe = null;
+        pipeline = null;
         ingest = null;
     }
 

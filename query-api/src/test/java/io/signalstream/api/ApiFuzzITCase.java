@@ -41,7 +41,7 @@ class ApiFuzzITCase {
 
     private static final String KEY = "fuzz-key";
     private static final Set<Integer> EXPECTED =
-            Set.of(200, 202, 204, 301, 302, 304, 307, 308, 400, 401, 404, 405, 413, 415, 429);
+            Set.of(200, 202, 204, 301, 302, 304, 307, 308, 400, 401, 403, 404, 405, 413, 415, 429);
     private static final String VALID =
             "{\"conversation_id\":\"c-1\",\"message_id\":\"m-1\",\"sender\":\"customer\",\"channel\":\"chat\","
                     + "\"message\":\"hello\",\"timestamp\":\"2026-01-15T10:00:00Z\",\"metadata\":{\"k\":\"v\"}}";

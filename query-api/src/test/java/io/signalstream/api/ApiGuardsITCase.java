@@ -45,7 +45,8 @@ class ApiGuardsITCase {
                         0.5,
                         5,
                         TestDirs.create("guards-store"),
-                        io.signalstream.api.stream.Fanout.Limits.DEFAULTS);
+                        io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
+                        io.signalstream.api.PipelineWatch.Settings.DEFAULTS);
         api = QueryApi.local(settings, 0).start();
     }
 

@@ -1,0 +1,536 @@
+package io.signalstream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.signalstream.model.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code make test-hostile}: one tenant does everything it can to the product while another keeps
+ * its steady traffic. The hostile tenant sends oversized and emoji-heavy bodies, 10,000
+ * conversation ids, deep and huge JSON, invalid UTF-8, made-up HTTP methods, WebSockets that never
+ * read, a burst far over its rate limit and personal data written every way the detector knows.
+ *
+ * <p>It holds when the job never restarts, the calm tenant's POST → WebSocket p99 stays within 3×
+ * of its value without the hostile load, the heap stays bounded, no personal data reaches any topic
+ * but the raw one, and every hostile request was answered 4xx or processed.
+ */
+@EnabledIfSystemProperty(named = "signalstream.hostile", matches = "true")
+class HostileTenantITCase {
+
+    private static final String CALM_KEY = "calm-key-" + System.nanoTime();
+    private static final String HOSTILE_KEY = "hostile-key-" + System.nanoTime();
+    private static final int CALM_RATE = 20;
+    private static final int CALM_CONVERSATIONS = 20;
+    private static final Duration PHASE = Duration.ofSeconds(15);
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final int HOSTILE_IDS = 10_000;
+
+    /** Every way of writing personal data the detector must catch, and what must never show. */
+    private static final Map<String, String> PII =
+            Map.of(
+                    "card with dots 4111.1111.1111.1111 ok",
+                    "4111.1111.1111.1111",
+                    "card 4111  1111  1111  1111 spaced",
+                    "4111  1111  1111  1111",
+                    "card 4111\u00A01111\u00A01111\u00A01111 nbsp",
+                    "4111\u00A01111\u00A01111",
+                    "card \uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11"
+                            + " \uFF11\uFF11\uFF11\uFF11 wide",
+                    "\uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11",
+                    "jcb 3530 1113 3330 0000 please",
+                    "3530 1113 3330 0000",
+                    "ssn 123 45 6789 spaced",
+                    "123 45 6789",
+                    "mail me at hostile.person@example.com",
+                    "hostile.person@example.com");
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    Path dataDir;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+
+    @AfterEach
+    void removeData() {
+        StackClient.removeLeniently(dataDir);
+    }
+
+    @Test
+    void oneTenantCannotStopOrSlowTheOthersNorLeakData() throws Exception {
+        LocalStack.Options options =
+                StackClient.localOptions(dataDir)
+                        .withApiKeys(CALM_KEY + "=calm," + HOSTILE_KEY + "=hostile");
+        try (LocalStack stack = new LocalStack(options).start()) {
+            String api = stack.apiUrl();
+            Calm calm = new Calm(stack, api);
+            calm.connect();
+
+            Latencies baseline = calm.run("base", PHASE);
+            long heapBefore = heapAfterGc();
+
+            Hostile hostile = new Hostile(stack, api);
+            hostile.piiFirst();
+            CompletableFuture<Void> attack = CompletableFuture.runAsync(hostile::attack);
+            Latencies underAttack = calm.run("loud", PHASE);
+            attack.get(5, TimeUnit.MINUTES);
+            long heapAfter = heapAfterGc();
+
+            // A stream that never reads is cut off once its queue is full or a send has waited
+            // for the send timeout (10 s), whichever comes first.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> hostile.closedSilent() >= Hostile.SILENT_SOCKETS);
+            hostile.closeSilent();
+            JsonNode job = rest(stack, "/jobs/" + stack.jobId());
+            JsonNode exceptions = rest(stack, "/jobs/" + stack.jobId() + "/exceptions");
+            hostile.awaitProcessed();
+
+            System.out.printf(
+                    "[hostile] calm POST->WebSocket without load: %s%n"
+                            + "[hostile] calm POST->WebSocket under attack: %s%n"
+                            + "[hostile] hostile answers by status: %s%n"
+                            + "[hostile] heap after GC: %d MB before, %d MB after%n"
+                            + "[hostile] never-reading WebSockets closed: %d of %d%n",
+                    baseline,
+                    underAttack,
+                    hostile.statuses,
+                    heapBefore >> 20,
+                    heapAfter >> 20,
+                    hostile.closedSilent(),
+                    Hostile.SILENT_SOCKETS);
+
+            assertThat(job.get("state").asText()).isEqualTo("RUNNING");
+            assertThat(exceptions.path("exceptionHistory").path("entries")).isEmpty();
+            assertThat(baseline.seen()).isEqualTo(baseline.sent());
+            assertThat(underAttack.seen()).isEqualTo(underAttack.sent());
+            assertThat(underAttack.p99())
+                    .as("calm p99 under attack vs %s without", baseline)
+                    .isLessThanOrEqualTo(3 * Math.max(baseline.p99(), 1.0));
+            assertThat(heapAfter - heapBefore).as("heap growth").isLessThan(256L << 20);
+            assertThat(hostile.statuses.keySet())
+                    .as("every hostile request answered 202 or 4xx")
+                    .allMatch(s -> s == 202 || (s >= 400 && s < 500));
+            assertThat(hostile.statuses).containsKeys(202, 400, 413, 429);
+            hostile.assertNoPersonalDataLeft();
+        }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private JsonNode rest(LocalStack stack, String path) throws Exception {
+        HttpResponse<String> res =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(stack.flinkUi() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return StackClient.MAPPER.readTree(res.body());
+    }
+
+    /** Latencies of one phase, open loop from each message's due time. */
+    record Latencies(int sent, int seen, double p50, double p99) {
+        @Override
+        public String toString() {
+            return String.format("p50 %.1f ms, p99 %.1f ms (%d of %d seen)", p50, p99, seen, sent);
+        }
+    }
+
+    /** The calm tenant: steady posts, one tenant-wide WebSocket that times each message. */
+    private final class Calm {
+        private final LocalStack stack;
+        private final String api;
+        private final Map<String, Long> due = new ConcurrentHashMap<>();
+        private final Map<String, Long> seen = new ConcurrentHashMap<>();
+
+        Calm(LocalStack stack, String api) {
+            this.stack = stack;
+            this.api = api;
+        }
+
+        void connect() throws Exception {
+            http.newWebSocketBuilder()
+                    .subprotocols("bearer", CALM_KEY)
+                    .buildAsync(
+                            URI.create(
+                                    "ws://localhost:" + stack.api().port() + "/ws/conversations"),
+                            new WebSocket.Listener() {
+                                private final StringBuilder text = new StringBuilder();
+
+                                @Override
+                                public CompletionStage<?> onText(
+                                        WebSocket ws, CharSequence data, boolean last) {
+                                    text.append(data);
+                                    if (last) {
+                                        frame(text.toString());
+                                        text.setLength(0);
+                                    }
+                                    ws.request(1);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        private void frame(String json) {
+            long now = System.nanoTime();
+            try {
+                JsonNode data = StackClient.MAPPER.readTree(json).path("data");
+                String conversation = data.path("conversation_id").asText();
+                long count = data.path("message_count").asLong();
+                for (long n = 1; n <= count; n++) {
+                    seen.putIfAbsent(conversation + "#" + n, now);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Latencies run(String phase, Duration length) throws Exception {
+            int total = (int) (CALM_RATE * length.toSeconds());
+            long start = System.nanoTime() + 100_000_000L;
+            List<String> sent = new ArrayList<>(total);
+            List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>(total);
+            for (int i = 0; i < total; i++) {
+                long at = start + i * (1_000_000_000L / CALM_RATE);
+                long wait = at - System.nanoTime();
+                if (wait > 0) {
+                    // Pacing the open-loop sender, not waiting for a result.
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String conversation = phase + "-" + (i % CALM_CONVERSATIONS);
+                String id = conversation + "#" + (i / CALM_CONVERSATIONS + 1);
+                due.put(id, at);
+                sent.add(id);
+                posts.add(
+                        http.sendAsync(
+                                post(
+                                        api,
+                                        CALM_KEY,
+                                        StackClient.message(
+                                                conversation,
+                                                "m" + i,
+                                                "customer",
+                                                "Where is my parcel number " + i + "?")),
+                                HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> p : posts) {
+                assertThat(p.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+            }
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            await().atMost(DEADLINE.plusSeconds(5))
+                    .until(
+                            () ->
+                                    sent.stream().allMatch(seen::containsKey)
+                                            || System.nanoTime() > deadline);
+            double[] ms = new double[sent.size()];
+            int seenCount = 0;
+            for (int i = 0; i < sent.size(); i++) {
+                Long at = seen.get(sent.get(i));
+                long end = at == null ? deadline : at;
+                seenCount += at == null ? 0 : 1;
+                ms[i] = Math.max(0, end - due.get(sent.get(i))) / 1e6;
+            }
+            Arrays.sort(ms);
+            return new Latencies(
+                    sent.size(),
+                    seenCount,
+                    ms[ms.length / 2],
+                    ms[(int) Math.ceil(ms.length * 0.99) - 1]);
+        }
+    }
+
+    private static HttpRequest post(String api, String key, String json) {
+        return HttpRequest.newBuilder(URI.create(api + "/v1/messages"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+    }
+
+    /** The hostile tenant. */
+    private final class Hostile {
+        static final int SILENT_SOCKETS = 20;
+
+        private final LocalStack stack;
+        private final String api;
+        final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+        private final ConcurrentLinkedQueue<Socket> silent = new ConcurrentLinkedQueue<>();
+
+        Hostile(LocalStack stack, String api) {
+            this.stack = stack;
+            this.api = api;
+        }
+
+        private void count(int status) {
+            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+        }
+
+        /** Each way of writing personal data, accepted before the flood uses up the budget. */
+        void piiFirst() throws Exception {
+            int i = 0;
+            for (String text : PII.keySet()) {
+                String conversation = "pii-" + i++;
+                HttpResponse<String> res =
+                        http.send(
+                                post(
+                                        api,
+                                        HOSTILE_KEY,
+                                        StackClient.message(conversation, "p", "customer", text)),
+                                HttpResponse.BodyHandlers.ofString());
+                count(res.statusCode());
+                assertThat(res.statusCode()).isEqualTo(202);
+                accepted.add(conversation);
+            }
+        }
+
+        void attack() {
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<CompletableFuture<?>> all = new ArrayList<>();
+                all.add(CompletableFuture.runAsync(this::silentWebSockets, pool));
+                all.add(CompletableFuture.runAsync(this::manyConversations, pool));
+                all.add(CompletableFuture.runAsync(this::badBodies, pool));
+                all.add(CompletableFuture.runAsync(this::madeUpMethods, pool));
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        /** WebSockets that upgrade and then never read a byte. */
+        private void silentWebSockets() {
+            for (int i = 0; i < SILENT_SOCKETS; i++) {
+                try {
+                    Socket s = new Socket();
+                    s.setReceiveBufferSize(4096);
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", stack.api().port()));
+                    String key = Base64.getEncoder().encodeToString(new byte[16]);
+                    s.getOutputStream()
+                            .write(
+                                    ("GET /ws/conversations?access_token="
+                                                    + HOSTILE_KEY
+                                                    + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                                    + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                                                    + key
+                                                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                                            .getBytes(StandardCharsets.US_ASCII));
+                    silent.add(s);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        /**
+         * How many streams the server ended as too far behind or for a send that timed out, from
+         * its metrics (reading the silent sockets here would unblock them).
+         */
+        int closedSilent() throws Exception {
+            String metrics =
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            double closed = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("signalstream_websocket_closed_behind_total")
+                        || line.startsWith("signalstream_websocket_timed_out_total")) {
+                    closed += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (int) closed;
+        }
+
+        void closeSilent() throws IOException {
+            for (Socket s : silent) {
+                s.close();
+            }
+        }
+
+        /** 10,000 conversation ids as fast as the answers come: a burst far over the limit. */
+        private void manyConversations() {
+            Semaphore inFlight = new Semaphore(16);
+            List<CompletableFuture<Void>> all = new ArrayList<>(HOSTILE_IDS);
+            for (int i = 0; i < HOSTILE_IDS; i++) {
+                String conversation = "flood-" + i;
+                inFlight.acquireUninterruptibly();
+                all.add(
+                        http.sendAsync(
+                                        post(
+                                                api,
+                                                HOSTILE_KEY,
+                                                StackClient.message(
+                                                        conversation,
+                                                        "f" + i,
+                                                        "customer",
+                                                        i % 10 == 0
+                                                                ? "\uD83D\uDE21".repeat(7_000)
+                                                                : "I want my money back " + i)),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .handle(
+                                        (res, error) -> {
+                                            inFlight.release();
+                                            int status = res == null ? 599 : res.statusCode();
+                                            count(status);
+                                            if (status == 202) {
+                                                accepted.add(conversation);
+                                            }
+                                            return null;
+                                        }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        }
+
+        /** Oversized, deeply nested, huge and invalid-UTF-8 bodies. */
+        private void badBodies() {
+            List<byte[]> bodies = new ArrayList<>();
+            String big = "x".repeat(200_000);
+            bodies.add(
+                    StackClient.message("big", "b1", "customer", big)
+                            .getBytes(StandardCharsets.UTF_8));
+            bodies.add(("[".repeat(50_000) + "]".repeat(50_000)).getBytes(StandardCharsets.UTF_8));
+            bodies.add(
+                    ("{\"conversation_id\":\"deep\",\"metadata\":"
+                                    + "{\"a\":".repeat(5_000)
+                                    + "1"
+                                    + "}".repeat(5_001))
+                            .getBytes(StandardCharsets.UTF_8));
+            StringBuilder wide = new StringBuilder("{\"conversation_id\":\"wide\",\"metadata\":{");
+            for (int i = 0; i < 3_000; i++) {
+                wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+            }
+            bodies.add(wide.append("}}").toString().getBytes(StandardCharsets.UTF_8));
+            byte[] invalid =
+                    StackClient.message("utf", "u1", "customer", "bad XX bytes")
+                            .getBytes(StandardCharsets.UTF_8);
+            int at = new String(invalid, StandardCharsets.UTF_8).indexOf("XX");
+            invalid[at] = (byte) 0xC3;
+            invalid[at + 1] = (byte) 0x28;
+            bodies.add(invalid);
+            for (int round = 0; round < 10; round++) {
+                for (byte[] body : bodies) {
+                    try {
+                        HttpResponse<Void> res =
+                                http.send(
+                                        HttpRequest.newBuilder(URI.create(api + "/v1/messages"))
+                                                .header("Authorization", "Bearer " + HOSTILE_KEY)
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding());
+                        count(res.statusCode());
+                    } catch (IOException e) {
+                        count(599);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Requests with methods no one defined, on one raw connection each. */
+        private void madeUpMethods() {
+            for (int i = 0; i < 200; i++) {
+                try (Socket s = new Socket("127.0.0.1", stack.api().port())) {
+                    OutputStream out = s.getOutputStream();
+                    out.write(
+                            ("XYZ"
+                                            + i
+                                            + " /v1/conversations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                            + HOSTILE_KEY
+                                            + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    String line =
+                            new String(
+                                    s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                    count(line.length() == 12 ? Integer.parseInt(line.substring(9, 12)) : 599);
+                } catch (IOException | NumberFormatException e) {
+                    count(599);
+                }
+            }
+        }
+
+        /** Every accepted hostile message was processed: its conversation has insights. */
+        void awaitProcessed() {
+            StackClient client = new StackClient(stack, HOSTILE_KEY);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(
+                            () -> {
+                                for (String conversation : accepted) {
+                                    if (client.messageCount(conversation) < 1) {
+                                        return false;
+                                    }
+                                }
+                                return true;
+                            });
+        }
+
+        /** No topic but the raw one holds any of the personal data, in any spelling. */
+        void assertNoPersonalDataLeft() {
+            List<String> topics = new ArrayList<>(Topics.ALL);
+            topics.remove(Topics.MESSAGES_RAW);
+            List<ConsumerRecord<byte[], byte[]>> records =
+                    StackClient.records(stack, topics.toArray(String[]::new));
+            assertThat(records).isNotEmpty();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (r.value() == null) {
+                    continue;
+                }
+                // JSON may escape non-ASCII characters: compare on the decoded text.
+                String text = new String(r.value(), StandardCharsets.UTF_8);
+                String decoded = text.contains("\\u") ? unescape(text) : text;
+                for (String secret : PII.values()) {
+                    assertThat(decoded)
+                            .as(r.topic() + " " + new String(r.key(), StandardCharsets.UTF_8))
+                            .doesNotContain(secret);
+                }
+            }
+        }
+
+        private String unescape(String json) {
+            try {
+                return StackClient.MAPPER.readTree(json).toString();
+            } catch (IOException e) {
+                return json;
+            }
+        }
+    }
+}
