@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build unit test test-hostile test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay
+.PHONY: help build unit test test-hostile test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay redrive
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench-llm     share of the Gemini budget used at saturation (fake Gemini, ~2 min)"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
+	@echo "make redrive [STAGE=validate] [REASON=text] [SINCE=t] [UNTIL=t] [OFFSETS=p:o,...] [DRY_RUN=1]"
+	@echo "            put chosen dead letters back on the raw topic, as they came (docs/operations.md)"
 	@echo "make format  format the Java sources"
 	@echo "make clean   remove build output (keeps .run/ data)"
 
@@ -88,6 +90,15 @@ resume:
 
 replay:
 	scripts/cluster.sh replay
+
+# Reads support.dlq (Kafka settings as the job's: KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, ...) and puts
+# the chosen input records back on the raw topic; the dead-letter topic is not changed.
+redrive: build
+	$(JAVA) @scripts/jvm.options -cp "local-stack/target/classes:$$(cat local-stack/target/classpath.txt)" \
+	  io.signalstream.local.Redrive \
+	  $(if $(STAGE),--stage '$(STAGE)') $(if $(REASON),--reason '$(REASON)') \
+	  $(if $(SINCE),--since '$(SINCE)') $(if $(UNTIL),--until '$(UNTIL)') \
+	  $(if $(OFFSETS),--offsets '$(OFFSETS)') $(if $(MAX),--max '$(MAX)') $(if $(DRY_RUN),--dry-run)
 
 eval: check-jdk
 	$(MVN) -q -pl flink-job -am -DskipTests install

@@ -88,7 +88,7 @@ async function loadList(more = false) {
   if (!more && state.filter) state.conversations.clear();
   for (const item of body.items) {
     const known = state.conversations.get(item.conversation_id);
-    if (!known || known.version < item.version) state.conversations.set(item.conversation_id, { ...known, ...item });
+    if (!known || newer(item, known)) state.conversations.set(item.conversation_id, { ...known, ...item });
   }
   state.cursor = body.next_cursor;
   $("load-more").hidden = !state.cursor;
@@ -136,11 +136,20 @@ function trim() {
   for (const c of oldest.slice(0, state.conversations.size - MAX_LISTED)) state.conversations.delete(c.conversation_id);
 }
 
+// Aggregates are ordered by (epoch, version): a conversation that expired, was erased or was
+// replayed starts counting again in a later epoch.
+function newer(a, b) {
+  const ea = a.epoch ?? 0;
+  const eb = b.epoch ?? 0;
+  return ea !== eb ? ea > eb : a.version > b.version;
+}
+
 function summaryOf(aggregate) {
   return {
     conversation_id: aggregate.conversation_id,
     message_count: aggregate.message_count,
     version: aggregate.version,
+    epoch: aggregate.epoch ?? 0,
     last_activity: aggregate.last_updated,
     sentiment: aggregate.sentiment?.sentiment ?? null,
     sentiment_score: aggregate.sentiment?.score ?? null,
@@ -153,7 +162,7 @@ function summaryOf(aggregate) {
 
 function applyUpdate(aggregate) {
   const known = state.conversations.get(aggregate.conversation_id);
-  if (known && known.version >= aggregate.version) return;
+  if (known && !newer(aggregate, known)) return;
   // A search shows what matched when it ran: only its rows are kept current.
   if (!state.filter || known) {
     state.conversations.set(aggregate.conversation_id, summaryOf(aggregate));

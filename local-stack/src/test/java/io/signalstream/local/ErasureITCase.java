@@ -61,6 +61,12 @@ class ErasureITCase {
                                     client.messageCount("erase-me") == 2
                                             && client.messageCount("keep-me") == 1);
 
+            long firstEpoch =
+                    StackClient.MAPPER
+                            .readTree(client.insights("erase-me").body())
+                            .get("epoch")
+                            .asLong();
+            assertThat(firstEpoch).isPositive();
             var erased = client.delete("/v1/conversations/erase-me");
             assertThat(erased.statusCode()).isEqualTo(202);
             String erasureId =
@@ -113,6 +119,11 @@ class ErasureITCase {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> client.messageCount("erase-me") == 1);
             assertThat(client.messageCount("keep-me")).isEqualTo(1);
+            // in a later epoch, which is what orders it after the erased life everywhere
+            var again = client.insights("erase-me");
+            long epoch = StackClient.MAPPER.readTree(again.body()).get("epoch").asLong();
+            assertThat(epoch).isGreaterThan(firstEpoch);
+            assertThat(again.headers().firstValue("ETag")).hasValue("\"" + epoch + "-1000\"");
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -99,10 +100,12 @@ class LocalStackUpgradeITCase {
         props.put("bootstrap.servers", bootstrap);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            // dated now: a message dated a TTL after the previous one would start a new life
+            Instant sent = Instant.now();
             for (int i = 1; i <= messages; i++) {
                 String json =
-                        "{\"message_id\":\"m%d\",\"tenant_id\":\"%s\",\"conversation_id\":\"%s\",\"sender\":\"customer\",\"message\":\"message %d\",\"channel\":\"chat\",\"timestamp\":\"2026-01-15T10:00:00Z\",\"metadata\":{}}"
-                                .formatted(i, LocalStack.DEV_TENANT, conversation, i);
+                        "{\"message_id\":\"m%d\",\"tenant_id\":\"%s\",\"conversation_id\":\"%s\",\"sender\":\"customer\",\"message\":\"message %d\",\"channel\":\"chat\",\"timestamp\":\"%s\",\"metadata\":{}}"
+                                .formatted(i, LocalStack.DEV_TENANT, conversation, i, sent);
                 producer.send(
                                 new ProducerRecord<>(
                                         Topics.MESSAGES_RAW,

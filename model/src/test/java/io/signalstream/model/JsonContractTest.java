@@ -331,6 +331,7 @@ class JsonContractTest {
                         "tenant_id",
                         "conversation_id",
                         "version",
+                        "epoch",
                         "message_count",
                         "sentiment",
                         "pii",

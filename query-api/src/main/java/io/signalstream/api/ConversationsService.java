@@ -221,7 +221,7 @@ final class ConversationsService implements HttpService {
                     "No insights for conversation '%s' yet. A message posted a moment ago may still be in processing.");
             return;
         }
-        String etag = "\"" + aggregate.get().version() + "\"";
+        String etag = aggregate.get().etag();
         res.headers().set(HeaderNames.ETAG, etag);
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-cache");
         if (req.headers().contains(HeaderNames.IF_NONE_MATCH)

@@ -54,7 +54,8 @@ public final class AggregateBuilder {
                 r.reply(),
                 statuses(r.runs()),
                 now,
-                r.request().context() == null ? List.of() : r.request().context().trend());
+                r.request().context() == null ? List.of() : r.request().context().trend(),
+                r.request().epoch());
     }
 
     /** A message's local part under a model provider: the model's parts stand as they are. */
@@ -176,7 +177,8 @@ public final class AggregateBuilder {
                 p.reply(),
                 statuses(p.runs()),
                 now,
-                p.trend());
+                p.trend(),
+                r.request().epoch());
     }
 
     /** The status of each agent that answered, by its wire name. */

@@ -41,9 +41,9 @@ import org.apache.flink.util.Collector;
  * <p>An erasure does the same and records on {@code support.audit} that it is done.
  *
  * <p>Under the local provider it keeps no state at all; under a model provider it keeps the model's
- * parts ({@link ModelParts}) and, for {@link #CLEARED_TTL} after an expiry or erasure, when that
- * was: a model answer to a request made before then is dropped, so nothing written for the old
- * conversation comes back.
+ * parts ({@link ModelParts}) and, for {@link #CLEARED_TTL} after an expiry or erasure, the epoch of
+ * the life that ended: a model answer to a request of that life or an earlier one is dropped, so
+ * nothing written for the old conversation comes back (a new life has a later epoch).
  */
 public final class AggregatorFunction
         extends KeyedProcessFunction<String, AgentResults, SinkRecord> {
@@ -107,7 +107,7 @@ public final class AggregatorFunction
         }
         if (modelParts && request.kind().modelCall()) {
             Long cleared = clearedAt.value();
-            if (cleared != null && request.createdAtMs() <= cleared) {
+            if (cleared != null && request.epoch() <= cleared) {
                 lateAnswersDropped.inc();
                 return;
             }
@@ -170,7 +170,9 @@ public final class AggregatorFunction
         boolean erase = request.kind() == AgentRequest.Kind.ERASE;
         if (modelParts) {
             parts.clear();
-            clearedAt.update(request.createdAtMs());
+            // The ended life's epoch; state of earlier builds held the time of clearing, which
+            // compares the same way (after every request of the life, before any of the next).
+            clearedAt.update(request.epoch());
         }
         String key = request.key();
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));

@@ -29,6 +29,13 @@ public record KafkaSettings(
     public static final java.util.List<String> START_FROM =
             java.util.List.of("committed", "earliest", "latest");
 
+    /** The Kafka settings alone, read and checked as the job reads them: for tools beside it. */
+    public static KafkaSettings from(String[] args, java.util.Map<String, String> env) {
+        KafkaSettings kafka = read(new Settings(args, env));
+        kafka.check();
+        return kafka;
+    }
+
     static KafkaSettings read(Settings s) {
         return new KafkaSettings(
                 s.text("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),

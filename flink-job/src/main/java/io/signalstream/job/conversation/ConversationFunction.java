@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,7 +21,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -32,9 +37,16 @@ import org.apache.flink.util.Collector;
  * <p>Timers are lazy: one expiry timer per conversation, registered when it starts and moved only
  * when it fires early (a busy conversation registers no timer per message); the same for the
  * quiet-period timer of a model provider's summary calls.
+ *
+ * <p>Idleness is silence, not downtime: a conversation expires after the TTL without a message
+ * while the job runs (the time the job was stopped, from this subtask's last activity before the
+ * stop to its first after the restart, does not count), or when its next message is dated a TTL or
+ * more after the previous one (so a replay of old history splits conversations as they were split
+ * when live). Each life of a conversation has its own epoch, later than the one before.
  */
 public final class ConversationFunction
-        extends KeyedProcessFunction<String, InboundMessage, AgentRequest> {
+        extends KeyedProcessFunction<String, InboundMessage, AgentRequest>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -57,6 +69,18 @@ public final class ConversationFunction
      * most {@code window} lines of at most {@code windowLineChars} characters each.
      */
     private transient MapState<Long, TranscriptLine> window;
+
+    /** This subtask's last activity (processing time), kept in every checkpoint. */
+    private transient ListState<Long> lastActive;
+
+    /** The last activity before the restore, 0 when unknown or not restored. */
+    private transient long activeBeforeStop;
+
+    /** The first activity after the restore, -1 until then. */
+    private transient long activeAfterStart;
+
+    /** The latest activity. */
+    private transient long latestActivity;
 
     private transient Counter duplicatesDropped;
     private transient Counter conversationsStarted;
@@ -102,9 +126,47 @@ public final class ConversationFunction
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        lastActive =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("last-active-ms", Types.LONG));
+        activeBeforeStop = 0;
+        if (context.isRestored()) {
+            for (Long at : lastActive.get()) {
+                activeBeforeStop = Math.max(activeBeforeStop, at);
+            }
+        }
+        activeAfterStart = -1;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        lastActive.update(List.of(Math.max(latestActivity, activeBeforeStop)));
+    }
+
+    /** The processing time now, noted as this subtask's latest activity. */
+    private long active(TimerService timers) {
+        long now = timers.currentProcessingTime();
+        if (activeAfterStart < 0) {
+            activeAfterStart = now;
+        }
+        latestActivity = now;
+        return now;
+    }
+
+    /** How long the job was stopped before this subtask's restore, 0 when unknown. */
+    private long downtime() {
+        return activeBeforeStop > 0 && activeAfterStart > activeBeforeStop
+                ? activeAfterStart - activeBeforeStop
+                : 0;
+    }
+
+    @Override
     public void processElement(InboundMessage message, Context ctx, Collector<AgentRequest> out)
             throws Exception {
         Conversation previous = conversation.value();
+        TimerService timers = ctx.timerService();
+        long now = active(timers);
         if (message.isErase()) {
             erase(previous, message, ctx, out);
             return;
@@ -114,8 +176,13 @@ public final class ConversationFunction
             duplicatesDropped.inc();
             return;
         }
-        TimerService timers = ctx.timerService();
-        long now = timers.currentProcessingTime();
+        long epoch = now;
+        if (previous != null && silentForTtl(previous, message)) {
+            // Dated a TTL or more after the previous message: that life ended; this one starts.
+            expire(previous, now, out);
+            epoch = Math.max(now, previous.epoch() + 1);
+            previous = null;
+        }
         long seq = previous == null ? 1 : previous.messageCount() + 1;
         ConversationContext context =
                 fold.next(previous == null ? null : previous.context(), message, seq);
@@ -147,7 +214,8 @@ public final class ConversationFunction
                         context,
                         previous == null ? 0 : previous.plannedSeq(),
                         previous == null ? 0 : previous.quietDue(),
-                        previous == null ? 0 : previous.quietTimer());
+                        previous == null ? 0 : previous.quietTimer(),
+                        previous == null ? epoch : previous.epoch());
         CallPlanner.Plan plan = planner.onMessage(counted, message, now);
         Conversation next = planned(counted, plan, timers);
         conversation.update(next);
@@ -166,7 +234,8 @@ public final class ConversationFunction
                         message,
                         context,
                         List.of(),
-                        now));
+                        now,
+                        next.epoch()));
         if (plan.call() != null) {
             out.collect(modelCall(plan.call(), next, message, now));
         }
@@ -180,48 +249,66 @@ public final class ConversationFunction
             return;
         }
         TimerService timers = ctx.timerService();
-        long now = timers.currentProcessingTime();
+        long now = active(timers);
         if (timestamp == c.expiryTimer()) {
+            if (timestamp < activeAfterStart && c.lastSeenMs() <= activeBeforeStop) {
+                // Due while the job was stopped: the stop is not silence.
+                c = c.withLastSeenMs(c.lastSeenMs() + downtime());
+            }
             long due = c.lastSeenMs() + ttlMillis;
             if (now >= due) {
                 // Idle for the whole TTL: forget it, and have the aggregator remove what was
                 // written for it from the compacted topics.
-                conversation.clear();
-                if (keepWindow) {
-                    window.clear();
-                }
-                conversationsExpired.inc();
-                out.collect(
-                        new AgentRequest(
-                                AgentRequest.Kind.EXPIRE,
-                                c.tenantId(),
-                                c.conversationId(),
-                                c.messageCount(),
-                                null,
-                                null,
-                                List.of(),
-                                now));
+                expire(c, now, out);
                 return;
             }
             long moved = expiryBucket(due);
             timers.registerProcessingTimeTimer(moved);
-            c = with(c, moved, c.plannedSeq(), c.quietDue(), c.quietTimer());
+            c = c.withTimers(moved, c.plannedSeq(), c.quietDue(), c.quietTimer());
         }
         if (timestamp == c.quietTimer()) {
             if (c.quietDue() > 0 && now < c.quietDue()) {
                 timers.registerProcessingTimeTimer(c.quietDue());
-                c = with(c, c.expiryTimer(), c.plannedSeq(), c.quietDue(), c.quietDue());
+                c = c.withTimers(c.expiryTimer(), c.plannedSeq(), c.quietDue(), c.quietDue());
             } else if (c.quietDue() > 0) {
                 CallPlanner.Plan plan = planner.onQuiet(c, now);
-                c = with(c, c.expiryTimer(), plan.plannedSeq(), 0, 0);
+                c = c.withTimers(c.expiryTimer(), plan.plannedSeq(), 0, 0);
                 if (plan.call() != null) {
                     out.collect(modelCall(plan.call(), c, null, now));
                 }
             } else {
-                c = with(c, c.expiryTimer(), c.plannedSeq(), 0, 0);
+                c = c.withTimers(c.expiryTimer(), c.plannedSeq(), 0, 0);
             }
         }
         conversation.update(c);
+    }
+
+    /** Whether the message is dated a TTL or more after the conversation's latest message. */
+    private boolean silentForTtl(Conversation c, InboundMessage message) {
+        return c.lastActivity() != null
+                && message.timestamp() != null
+                && message.timestamp().toEpochMilli() - c.lastActivity().toEpochMilli()
+                        >= ttlMillis;
+    }
+
+    /** Forgets the conversation and has the aggregator remove what was written for it. */
+    private void expire(Conversation c, long now, Collector<AgentRequest> out) throws Exception {
+        conversation.clear();
+        if (keepWindow) {
+            window.clear();
+        }
+        conversationsExpired.inc();
+        out.collect(
+                new AgentRequest(
+                        AgentRequest.Kind.EXPIRE,
+                        c.tenantId(),
+                        c.conversationId(),
+                        c.messageCount(),
+                        null,
+                        null,
+                        List.of(),
+                        now,
+                        c.epoch()));
     }
 
     /**
@@ -246,7 +333,8 @@ public final class ConversationFunction
                         erasure,
                         null,
                         List.of(),
-                        ctx.timerService().currentProcessingTime()));
+                        ctx.timerService().currentProcessingTime(),
+                        previous == null ? 0 : previous.epoch()));
     }
 
     /** The conversation with the planner's decision, and a quiet-period timer when one is due. */
@@ -258,7 +346,7 @@ public final class ConversationFunction
             quietTimer = plan.quietDue();
             timers.registerProcessingTimeTimer(quietTimer);
         }
-        return with(c, c.expiryTimer(), plan.plannedSeq(), plan.quietDue(), quietTimer);
+        return c.withTimers(c.expiryTimer(), plan.plannedSeq(), plan.quietDue(), quietTimer);
     }
 
     private AgentRequest modelCall(
@@ -279,29 +367,13 @@ public final class ConversationFunction
                 kind == AgentRequest.Kind.ANALYSIS ? message : null,
                 c.context(),
                 List.copyOf(lines),
-                now);
+                now,
+                c.epoch());
     }
 
     private TranscriptLine line(long seq, InboundMessage message) {
         return new TranscriptLine(
                 seq, message.sender(), Clip.marked(message.text(), settings.windowLineChars()));
-    }
-
-    private static Conversation with(
-            Conversation c, long expiryTimer, long plannedSeq, long quietDue, long quietTimer) {
-        return new Conversation(
-                c.tenantId(),
-                c.conversationId(),
-                c.messageCount(),
-                c.startedAt(),
-                c.lastActivity(),
-                c.lastSeenMs(),
-                expiryTimer,
-                c.recentIds(),
-                c.context(),
-                plannedSeq,
-                quietDue,
-                quietTimer);
     }
 
     private long expiryBucket(long due) {

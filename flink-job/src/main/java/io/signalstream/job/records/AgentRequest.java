@@ -17,6 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param context the local agents' context as of {@code seq} (also what a model falls back on)
  * @param transcript model calls only: the recent window, oldest first, lines clipped; else empty
  * @param createdAtMs processing time the request was made
+ * @param epoch when the conversation's life began (see {@link Conversation#epoch()})
  */
 @TypeInfo(RecordTypeInfoFactory.class)
 public record AgentRequest(
@@ -27,7 +28,21 @@ public record AgentRequest(
         InboundMessage message,
         ConversationContext context,
         List<TranscriptLine> transcript,
-        long createdAtMs) {
+        long createdAtMs,
+        long epoch) {
+
+    /** A request of a conversation's first life as counted before epochs existed (epoch 0). */
+    public AgentRequest(
+            Kind kind,
+            String tenantId,
+            String conversationId,
+            long seq,
+            InboundMessage message,
+            ConversationContext context,
+            List<TranscriptLine> transcript,
+            long createdAtMs) {
+        this(kind, tenantId, conversationId, seq, message, context, transcript, createdAtMs, 0);
+    }
 
     /** What a request asks for. */
     public enum Kind {
@@ -55,8 +70,8 @@ public record AgentRequest(
     }
 
     /**
-     * Format 1. Requests in flight are part of the async operator's checkpoint, so this format is
-     * state too.
+     * Format 2: format 1 and the epoch. Requests in flight are part of the async operator's
+     * checkpoint, so this format is state too; format 1 reads with epoch 0.
      */
     public static final class Serializer extends ImmutableSerializer<AgentRequest> {
         private static final long serialVersionUID = 1L;
@@ -64,15 +79,16 @@ public record AgentRequest(
 
         @Override
         protected int format() {
-            return 1;
+            return 2;
         }
 
         @Override
         protected void write(AgentRequest r, DataOutputView out) throws IOException {
-            write1(r, out);
+            writeCurrent(r, out);
         }
 
-        static void write1(AgentRequest r, DataOutputView out) throws IOException {
+        /** The current format's body (without the format byte), for records that embed one. */
+        static void writeCurrent(AgentRequest r, DataOutputView out) throws IOException {
             Serde.enumValue(out, r.kind());
             Serde.string(out, r.tenantId());
             Serde.string(out, r.conversationId());
@@ -85,14 +101,16 @@ public record AgentRequest(
             }
             Serde.list(out, r.transcript(), TranscriptLine::write);
             out.writeLong(r.createdAtMs());
+            out.writeLong(r.epoch());
         }
 
         @Override
         protected AgentRequest read(int format, DataInputView in) throws IOException {
-            return read1(in);
+            return readFormat(format, in);
         }
 
-        static AgentRequest read1(DataInputView in) throws IOException {
+        /** A body written in {@code format}. */
+        static AgentRequest readFormat(int format, DataInputView in) throws IOException {
             return new AgentRequest(
                     Serde.enumValue(in, Kind.values()),
                     Serde.string(in),
@@ -101,7 +119,8 @@ public record AgentRequest(
                     in.readBoolean() ? InboundMessage.Serializer.read1(in) : null,
                     in.readBoolean() ? ConversationContext.read(in) : null,
                     Serde.list(in, TranscriptLine::read),
-                    in.readLong());
+                    in.readLong(),
+                    format >= 2 ? in.readLong() : 0);
         }
     }
 }

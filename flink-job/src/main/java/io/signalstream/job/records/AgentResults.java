@@ -46,19 +46,22 @@ public record AgentResults(
         return deadLetter == null && !runs.isEmpty() && runs.stream().noneMatch(AgentRun::answered);
     }
 
-    /** Format 1: the request, the parts, the runs, usage and reason. */
+    /**
+     * Format 2: the request (its format 2), the parts, the runs, usage and reason; format 1 holds a
+     * format-1 request.
+     */
     public static final class Serializer extends ImmutableSerializer<AgentResults> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 1;
+            return 2;
         }
 
         @Override
         protected void write(AgentResults r, DataOutputView out) throws IOException {
-            AgentRequest.Serializer.write1(r.request(), out);
+            AgentRequest.Serializer.writeCurrent(r.request(), out);
             Serde.sentiment(out, r.sentiment());
             Serde.pii(out, r.pii());
             Serde.insights(out, r.insights());
@@ -72,7 +75,7 @@ public record AgentResults(
         @Override
         protected AgentResults read(int format, DataInputView in) throws IOException {
             return new AgentResults(
-                    AgentRequest.Serializer.read1(in),
+                    AgentRequest.Serializer.readFormat(format, in),
                     Serde.sentiment(in),
                     Serde.pii(in),
                     Serde.insights(in),

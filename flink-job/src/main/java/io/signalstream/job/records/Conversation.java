@@ -23,6 +23,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param plannedSeq the newest seq a model call was planned for (model providers only)
  * @param quietDue when a summary-only call is due because the conversation went quiet, 0 when none
  * @param quietTimer the processing-time timer registered for it, 0 when none
+ * @param epoch when this life of the conversation began (processing time of its first message):
+ *     after an expiry, an erasure or a replay from scratch the count starts again, in a later
+ *     epoch, so readers order aggregates by {@code (epoch, version)}; 0 for conversations counted
+ *     before epochs existed
  */
 @TypeInfo(RecordTypeInfoFactory.class)
 public record Conversation(
@@ -37,20 +41,60 @@ public record Conversation(
         ConversationContext context,
         long plannedSeq,
         long quietDue,
-        long quietTimer) {
+        long quietTimer,
+        long epoch) {
 
     public String key() {
         return ConversationKey.of(tenantId, conversationId);
     }
 
-    /** Format 1: the fields in order, the context inline. */
+    /** This conversation with other timers and plan. */
+    public Conversation withTimers(
+            long expiryTimer, long plannedSeq, long quietDue, long quietTimer) {
+        return with(lastSeenMs, expiryTimer, plannedSeq, quietDue, quietTimer, epoch);
+    }
+
+    /** This conversation last seen at {@code lastSeenMs} (the job's clock). */
+    public Conversation withLastSeenMs(long lastSeenMs) {
+        return with(lastSeenMs, expiryTimer, plannedSeq, quietDue, quietTimer, epoch);
+    }
+
+    /** This conversation in another life. */
+    public Conversation withEpoch(long epoch) {
+        return with(lastSeenMs, expiryTimer, plannedSeq, quietDue, quietTimer, epoch);
+    }
+
+    private Conversation with(
+            long lastSeenMs,
+            long expiryTimer,
+            long plannedSeq,
+            long quietDue,
+            long quietTimer,
+            long epoch) {
+        return new Conversation(
+                tenantId,
+                conversationId,
+                messageCount,
+                startedAt,
+                lastActivity,
+                lastSeenMs,
+                expiryTimer,
+                recentIds,
+                context,
+                plannedSeq,
+                quietDue,
+                quietTimer,
+                epoch);
+    }
+
+    /** Format 2: the fields in order, the context inline; format 1 lacks the epoch (read as 0). */
     public static final class Serializer extends ImmutableSerializer<Conversation> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 1;
+            return 2;
         }
 
         @Override
@@ -67,6 +111,7 @@ public record Conversation(
             out.writeLong(c.plannedSeq());
             out.writeLong(c.quietDue());
             out.writeLong(c.quietTimer());
+            out.writeLong(c.epoch());
         }
 
         @Override
@@ -83,7 +128,8 @@ public record Conversation(
                     ConversationContext.read(in),
                     in.readLong(),
                     in.readLong(),
-                    in.readLong());
+                    in.readLong(),
+                    format >= 2 ? in.readLong() : 0);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class Outputs {
                         SinkRecord.Header.of(
                                 AggregatedIntelligence.HEADER_VERSION, Long.toString(a.version())),
                         SinkRecord.Header.of(
+                                AggregatedIntelligence.HEADER_EPOCH, Long.toString(a.epoch())),
+                        SinkRecord.Header.of(
                                 AggregatedIntelligence.HEADER_MESSAGE_COUNT,
                                 Long.toString(a.messageCount()))));
     }

@@ -40,6 +40,7 @@ final class RecordJson {
             g.writeStringField("tenant_id", a.tenantId());
             g.writeStringField("conversation_id", a.conversationId());
             g.writeNumberField("version", a.version());
+            g.writeNumberField("epoch", a.epoch());
             g.writeNumberField("message_count", a.messageCount());
             sentiment(g, a.sentiment());
             pii(g, a.pii());

@@ -220,4 +220,58 @@ class ConversationFunctionTest {
                 .isEqualTo(AgentRequest.Kind.EXPIRE);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
+
+    @Test
+    void aMessageDatedATtlAfterThePreviousOneStartsANewLifeInALaterEpoch() throws Exception {
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        harness.processElement(customer("c1", "m2", "Hello again", 10), 0);
+        // A replay reads old history fast: the processing times are close, the message times not.
+        harness.processElement(customer("c1", "m3", "Back a day later", 10 + 3_600), 0);
+
+        assertThat(requests())
+                .extracting(AgentRequest::kind, AgentRequest::seq)
+                .containsExactly(
+                        tuple(AgentRequest.Kind.MESSAGE, 1L),
+                        tuple(AgentRequest.Kind.MESSAGE, 2L),
+                        tuple(AgentRequest.Kind.EXPIRE, 2L),
+                        tuple(AgentRequest.Kind.MESSAGE, 1L));
+        long first = requests().get(0).epoch();
+        assertThat(first).isPositive();
+        assertThat(requests().get(1).epoch()).isEqualTo(first);
+        assertThat(requests().get(2).epoch()).isEqualTo(first);
+        assertThat(requests().get(3).epoch()).isGreaterThan(first);
+    }
+
+    @Test
+    void theTimeTheJobWasStoppedIsNotCountedAsSilence() throws Exception {
+        // Given c1, quiet for a quarter of the TTL when the job stops, and c2 just spoken
+        harness.processElement(customer("c1", "m1", "Hello", 0), 0);
+        long epoch = requests().get(0).epoch();
+        harness.setProcessingTime(1_000 + TTL.toMillis() / 4);
+        harness.processElement(customer("c2", "m1", "another conversation", 0), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000 + TTL.toMillis() / 4);
+        harness.close();
+
+        // When the job comes back two TTLs later (both expiry timers long overdue)
+        long restart = 1_000 + 2 * TTL.toMillis();
+        harness = harness(SETTINGS, CallPlanner.NONE, false);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(restart);
+
+        // Then both are still there: the stop is not silence
+        assertThat(requests()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+
+        // and c1 expires after the rest of its TTL of silence (three quarters), before c2
+        harness.setProcessingTime(
+                restart + TTL.toMillis() * 3 / 4 + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+        assertThat(requests())
+                .extracting(AgentRequest::kind, AgentRequest::key, AgentRequest::epoch)
+                .containsExactly(tuple(AgentRequest.Kind.EXPIRE, "acme/c1", epoch));
+        harness.setProcessingTime(
+                restart + TTL.toMillis() + 2 * ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+        assertThat(requests()).extracting(AgentRequest::key).containsExactly("acme/c1", "acme/c2");
+    }
 }

@@ -107,7 +107,8 @@ final class Samples {
                     CONTEXT,
                     6,
                     1_700_000_010_000L,
-                    1_700_000_010_000L);
+                    1_700_000_010_000L,
+                    0);
     static final AgentRequest REQUEST =
             new AgentRequest(
                     AgentRequest.Kind.ANALYSIS,

@@ -122,6 +122,47 @@ class SerializersTest {
     }
 
     @Test
+    void theEpochOfAConversationAndItsRequestsRoundTripsFromFormatTwoOn() throws Exception {
+        Conversation c = Samples.CONVERSATION;
+        Conversation later = c.withEpoch(1_800_000_000_123L);
+        byte[] bytes = write(Conversation.Serializer.INSTANCE, later);
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        assertThat(Conversation.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+                .usingRecursiveComparison()
+                .isEqualTo(later);
+
+        AgentRequest r = Samples.REQUEST;
+        AgentResults results =
+                new AgentResults(
+                        new AgentRequest(
+                                r.kind(),
+                                r.tenantId(),
+                                r.conversationId(),
+                                r.seq(),
+                                r.message(),
+                                r.context(),
+                                r.transcript(),
+                                r.createdAtMs(),
+                                1_800_000_000_123L),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        null);
+        byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
+        assertThat(resultBytes[0]).isEqualTo((byte) 2);
+        assertThat(
+                        AgentResults.Serializer.INSTANCE
+                                .deserialize(new DataInputDeserializer(resultBytes))
+                                .request()
+                                .epoch())
+                .isEqualTo(1_800_000_000_123L);
+    }
+
+    @Test
     void aFormatFromANewerBuildFailsLoudlyInsteadOfBeingMisread() {
         byte[] future = {9, 0, 0};
         assertThatThrownBy(

@@ -55,7 +55,8 @@ class RecordJsonTest {
                 new ReplyResult("Sorry!"),
                 agents,
                 Instant.parse("2026-01-15T10:00:00.123456Z"),
-                List.of(new SentimentPoint(1, score), new SentimentPoint(3, -0.05)));
+                List.of(new SentimentPoint(1, score), new SentimentPoint(3, -0.05)),
+                1_767_000_000_123L);
     }
 
     @ParameterizedTest

@@ -63,7 +63,7 @@ public final class TopicFeed implements AutoCloseable {
     private static final Duration LAG_EVERY = Duration.ofSeconds(2);
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Numbers(Long version, Long seq) {}
+    private record Numbers(Long version, Long seq, Long epoch) {}
 
     private static final ObjectReader NUMBERS = Json.newMapper().readerFor(Numbers.class);
 
@@ -291,10 +291,13 @@ public final class TopicFeed implements AutoCloseable {
                 return;
             }
             long version = header(record, AggregatedIntelligence.HEADER_VERSION);
-            if (version < 0) {
-                version = required(numbers(record.value()).version(), "version");
+            long epoch = header(record, AggregatedIntelligence.HEADER_EPOCH);
+            if (version < 0 || epoch < 0) {
+                Numbers numbers = numbers(record.value());
+                version = version < 0 ? required(numbers.version(), "version") : version;
+                epoch = epoch < 0 ? (numbers.epoch() == null ? 0 : numbers.epoch()) : epoch;
             }
-            StoredAggregate aggregate = new StoredAggregate(key, version, record.value());
+            StoredAggregate aggregate = new StoredAggregate(key, epoch, version, record.value());
             if (store.putAggregate(aggregate)) {
                 listener.updated(aggregate);
             }

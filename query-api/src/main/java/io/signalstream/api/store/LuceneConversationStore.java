@@ -122,6 +122,7 @@ public final class LuceneConversationStore
     static final String TENANT = "tenant";
     static final String UPDATED = "updated";
     static final String VERSION = "version";
+    static final String EPOCH = "epoch";
     static final String MESSAGE_COUNT = "message_count";
     static final String SENTIMENT = "sentiment";
     static final String SENTIMENT_SCORE = "sentiment_score";
@@ -302,21 +303,34 @@ public final class LuceneConversationStore
         return ordered;
     }
 
-    /** The stored version of a conversation's aggregate, or -1 when there is none. */
-    long version(String key) {
+    /**
+     * The stored epoch and version of a conversation's aggregate (without its bytes), or null when
+     * there is none.
+     */
+    StoredAggregate order(String key) {
         Pending p = pending.get(key);
         if (p != null && (p.aggregate() != null || p.deleted())) {
-            return p.aggregate() == null ? -1 : p.aggregate().version();
+            return p.aggregate();
         }
         return withSearcher(
                 s -> {
                     Hit hit = find(s, key);
                     if (hit == null) {
-                        return -1L;
+                        return null;
                     }
                     NumericDocValues v = hit.reader().getNumericDocValues(VERSION);
-                    return v != null && v.advanceExact(hit.doc()) ? v.longValue() : -1L;
+                    if (v == null || !v.advanceExact(hit.doc())) {
+                        return null; // transcript slots without an aggregate
+                    }
+                    return new StoredAggregate(
+                            key, number(hit.reader(), EPOCH, hit.doc()), v.longValue(), null);
                 });
+    }
+
+    /** The stored version of a conversation's aggregate, or -1 when there is none. */
+    long version(String key) {
+        StoredAggregate stored = order(key);
+        return stored == null ? -1 : stored.version();
     }
 
     @Override
@@ -411,6 +425,7 @@ public final class LuceneConversationStore
                 key == null ? null : key.substring(key.indexOf('/') + 1),
                 number(r, MESSAGE_COUNT, doc),
                 number(r, VERSION, doc),
+                number(r, EPOCH, doc),
                 lastActivity,
                 keyword(r, SENTIMENT, doc),
                 sentimentScore,
@@ -454,8 +469,9 @@ public final class LuceneConversationStore
 
     @Override
     public boolean putAggregate(StoredAggregate aggregate) {
-        // Versions only grow, so a flush between this check and the change cannot undo it.
-        if (aggregate.version() <= version(aggregate.key())) {
+        // (epoch, version) only grows, so a flush between this check and the change cannot undo
+        // it.
+        if (!aggregate.newerThan(order(aggregate.key()))) {
             return false;
         }
         change(aggregate.key(), p -> p.withAggregate(aggregate));
@@ -637,6 +653,7 @@ public final class LuceneConversationStore
         if (aggregate != null) {
             doc.add(new StoredField(AGGREGATE, aggregate.json()));
             doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
+            doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
             index(doc, key, aggregate, text);
         }
         List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
@@ -759,9 +776,12 @@ public final class LuceneConversationStore
                         });
         StoredAggregate a = null;
         if (aggregate[0] != null) {
-            NumericDocValues v = hit.reader().getNumericDocValues(VERSION);
-            long version = v != null && v.advanceExact(hit.doc()) ? v.longValue() : -1;
-            a = new StoredAggregate(key, version, aggregate[0]);
+            a =
+                    new StoredAggregate(
+                            key,
+                            number(hit.reader(), EPOCH, hit.doc()),
+                            number(hit.reader(), VERSION, hit.doc()),
+                            aggregate[0]);
         }
         return new Stored(a, slots);
     }

@@ -74,6 +74,6 @@ record Pending(
         if (aggregate == null) {
             return base;
         }
-        return base != null && base.version() >= aggregate.version() ? base : aggregate;
+        return aggregate.newerThan(base) ? aggregate : base;
     }
 }

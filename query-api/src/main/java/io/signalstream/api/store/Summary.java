@@ -6,12 +6,15 @@ import java.time.Instant;
  * The part of an aggregate a list of conversations shows, read from the store's columns without
  * touching the aggregate itself.
  *
+ * @param epoch with {@code version}, orders the conversation's aggregates (see {@link
+ *     StoredAggregate})
  * @param sentimentScore null when the conversation has no sentiment yet
  */
 public record Summary(
         String conversationId,
         long messageCount,
         long version,
+        long epoch,
         Instant lastActivity,
         String sentiment,
         Double sentimentScore,

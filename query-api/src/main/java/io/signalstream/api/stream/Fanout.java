@@ -2,6 +2,7 @@ package io.signalstream.api.stream;
 
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.StoredAggregate;
+import io.signalstream.model.AggregatedIntelligence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,9 +73,13 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
      * One version (or a removal) of one conversation, as the text every session sends.
      *
      * @param key {@code tenant/conversation}
-     * @param version the aggregate's version; a removal's is above every version
+     * @param epoch the aggregate's epoch; a removal's is {@link #REMOVAL}
+     * @param version the aggregate's version within its epoch
      */
-    public record Frame(String tenant, String key, long version, String text) {
+    public record Frame(String tenant, String key, long epoch, long version, String text) {
+
+        /** The epoch of a removal frame. */
+        static final long REMOVAL = -1;
 
         /** {@code {"type":"intelligence_update","data":<the stored aggregate>}}. */
         public static Frame update(StoredAggregate aggregate) {
@@ -82,6 +87,7 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
             return new Frame(
                     tenantOf(aggregate.key()),
                     aggregate.key(),
+                    aggregate.epoch(),
                     aggregate.version(),
                     "{\"type\":\"intelligence_update\",\"data\":" + json + "}");
         }
@@ -92,13 +98,14 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
             return new Frame(
                     tenantOf(key),
                     key,
+                    REMOVAL,
                     Long.MAX_VALUE,
                     "{\"type\":\"conversation_removed\",\"conversation_id\":\"" + id + "\"}");
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
-    private static final Frame STOP = new Frame("", "", 0, "");
+    private static final Frame STOP = new Frame("", "", 0, 0, "");
 
     private final Limits limits;
     private final Map<String, List<Session>> byTenant = new ConcurrentHashMap<>();
@@ -128,6 +135,7 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
         private final Connection connection;
         private final BlockingQueue<Frame> queue;
         private volatile long sendingSince;
+        private long sentEpoch = -1;
         private long sentVersion = -1;
         private volatile boolean closed;
         private final Thread sender;
@@ -166,10 +174,19 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
                     }
                     if (key != null) {
                         // One conversation: its snapshot and the updates may cross; never go back.
-                        if (frame.version() <= sentVersion) {
+                        // After a removal only a later life of the conversation is news.
+                        if (frame.epoch() == Frame.REMOVAL) {
+                            if (sentVersion == Long.MAX_VALUE) {
+                                continue;
+                            }
+                            sentVersion = Long.MAX_VALUE;
+                        } else if (AggregatedIntelligence.newer(
+                                frame.epoch(), frame.version(), sentEpoch, sentVersion)) {
+                            sentEpoch = frame.epoch();
+                            sentVersion = frame.version();
+                        } else {
                             continue;
                         }
-                        sentVersion = frame.version();
                     }
                     sendingSince = System.nanoTime();
                     connection.send(frame.text());

@@ -80,6 +80,38 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void aLaterEpochWinsOverAHigherVersionBeforeAndAfterAFlush() {
+        // A long first life, then a replay (or an expiry the API did not see) starts again at 1000
+        StoredAggregate first = stored(aggregate("acme", "c1", 9));
+        StoredAggregate again =
+                new StoredAggregate(first.key(), 1_767_000_000_000L, 1000, first.json());
+        StoredAggregate stale = new StoredAggregate(first.key(), 0, 9001, first.json());
+        assertThat(store.putAggregate(first)).isTrue();
+        assertThat(store.putAggregate(again)).isTrue();
+        assertThat(store.putAggregate(stale)).isFalse();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::epoch, StoredAggregate::version)
+                .containsExactly(1_767_000_000_000L, 1000L);
+
+        store.flush();
+        assertThat(store.putAggregate(stale)).isFalse();
+        assertThat(store.aggregate("acme/c1"))
+                .get()
+                .extracting(StoredAggregate::epoch, StoredAggregate::version, StoredAggregate::etag)
+                .containsExactly(1_767_000_000_000L, 1000L, "\"1767000000000-1000\"");
+        assertThat(store.list(query("acme", 10)).items())
+                .singleElement()
+                .extracting(Summary::epoch, Summary::version)
+                .containsExactly(1_767_000_000_000L, 1000L);
+        assertThat(
+                        store.putAggregate(
+                                new StoredAggregate(
+                                        first.key(), 1_767_000_000_000L, 2000, first.json())))
+                .isTrue();
+    }
+
+    @Test
     void theStoredBytesAreServedAsWritten() {
         StoredAggregate a = stored(aggregate("acme", "bytes", 4));
         store.putAggregate(a);
@@ -151,6 +183,7 @@ class LuceneConversationStoreTest {
                                 "line",
                                 7,
                                 7000,
+                                0,
                                 Fixtures.T0.plusSeconds(7),
                                 "negative",
                                 -0.5,

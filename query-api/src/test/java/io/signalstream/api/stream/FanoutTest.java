@@ -135,6 +135,24 @@ class FanoutTest {
     }
 
     @Test
+    void afterARemovalOnlyALaterLifeOfTheConversationIsSent() throws Exception {
+        fanout = new Fanout(Fanout.Limits.DEFAULTS);
+        Recording one = new Recording();
+        fanout.open("acme", "acme/c", one).admitted().orElseThrow();
+        fanout.updated(new StoredAggregate("acme/c", 5, 7000, "{\"life\":1}".getBytes()));
+        assertThat(one.sent.poll(5, TimeUnit.SECONDS)).contains("\"life\":1");
+        fanout.removed("acme/c");
+        assertThat(one.sent.poll(5, TimeUnit.SECONDS)).contains("conversation_removed");
+        // a late version of the ended life, then the new life counting from 1000 again
+        fanout.updated(new StoredAggregate("acme/c", 5, 7001, "{\"life\":\"late\"}".getBytes()));
+        fanout.updated(new StoredAggregate("acme/c", 9, 1000, "{\"life\":2}".getBytes()));
+        assertThat(one.sent.poll(5, TimeUnit.SECONDS)).contains("\"life\":2");
+        fanout.updated(new StoredAggregate("acme/c", 9, 2000, "{\"life\":2.1}".getBytes()));
+        assertThat(one.sent.poll(5, TimeUnit.SECONDS)).contains("\"life\":2.1");
+        assertThat(one.sent).isEmpty();
+    }
+
+    @Test
     void aClientTooFarBehindIsClosedAndOthersKeepReceiving() throws Exception {
         fanout = new Fanout(new Fanout.Limits(10, 10, 4, Duration.ofMinutes(1)));
         Stuck slow = new Stuck();

@@ -99,6 +99,7 @@ final class Coalescer {
                 older.message(),
                 newer.context(),
                 newer.transcript(),
-                newer.createdAtMs());
+                newer.createdAtMs(),
+                newer.epoch());
     }
 }
