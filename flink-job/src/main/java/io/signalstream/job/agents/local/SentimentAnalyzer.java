@@ -160,6 +160,11 @@ public final class SentimentAnalyzer {
                     Map.entry(0x1F644, -1.6),
                     Map.entry(0x1F615, -1.2));
 
+    /** VADER's lexicon (MIT licence): word, mean valence, standard deviation, ratings. */
+    private static final String VADER_LEXICON = "/vader_sentiment_lexicon.txt";
+
+    private static final String SUPPORT_LEXICON = "/signalstream/sentiment-lexicon.tsv";
+
     private static volatile SentimentAnalyzer shared;
 
     private final Map<String, Double> words = new HashMap<>();
@@ -169,33 +174,56 @@ public final class SentimentAnalyzer {
 
     private final Map<String, Double> phraseValence = new HashMap<>();
 
+    /** Lexicon words written with an apostrophe ("can't"), in their normalised form. */
+    private final Set<String> contractions = new java.util.HashSet<>();
+
     public SentimentAnalyzer() {
+        // VADER's general lexicon (about 7,500 words rated by people) is the base; the support
+        // lexicon's words and phrases override it, and a support word rated 0 there carries no
+        // opinion here ("help", "please", "credit", "charged" ask for something, they do not
+        // judge).
+        read(VADER_LEXICON, true);
+        read(SUPPORT_LEXICON, false);
+        phrases.values().forEach(list -> list.sort((a, b) -> b.length - a.length));
+    }
+
+    private void read(String resource, boolean wordsOnly) {
+        var stream = SentimentAnalyzer.class.getResourceAsStream(resource);
+        if (stream == null) {
+            throw new IllegalStateException("the sentiment lexicon " + resource + " is missing");
+        }
         try (BufferedReader in =
-                new BufferedReader(
-                        new InputStreamReader(
-                                SentimentAnalyzer.class.getResourceAsStream(
-                                        "/signalstream/sentiment-lexicon.tsv"),
-                                StandardCharsets.UTF_8))) {
+                new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 String[] parts = line.split("\t");
+                if (parts.length < 2) {
+                    continue;
+                }
                 double valence = Double.parseDouble(parts[1].strip());
                 String term = parts[0].strip();
                 if (term.contains(" ")) {
+                    if (wordsOnly) {
+                        continue;
+                    }
                     String[] tokens = normalize(term).split(" ");
                     phrases.computeIfAbsent(tokens[0], k -> new ArrayList<>()).add(tokens);
                     phraseValence.put(String.join(" ", tokens), valence);
+                } else if (valence == 0) {
+                    words.remove(normalize(term));
                 } else {
                     words.put(normalize(term), valence);
+                    if (!normalize(term).equals(term.toLowerCase(Locale.ROOT))) {
+                        contractions.add(normalize(term));
+                    }
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the sentiment lexicon", e);
+            throw new UncheckedIOException("cannot read the sentiment lexicon " + resource, e);
         }
-        phrases.values().forEach(list -> list.sort((a, b) -> b.length - a.length));
     }
 
     /** One analyzer per class loader (per job in a TaskManager), shared by the agents. */
@@ -211,6 +239,12 @@ public final class SentimentAnalyzer {
             }
         }
         return s;
+    }
+
+    /** A single word's valence in the lexicon (-4..4), 0 when it carries none. */
+    public double valence(String word) {
+        Double v = words.get(normalize(word));
+        return v == null ? 0 : v;
     }
 
     /** Scores one message. */
@@ -236,6 +270,11 @@ public final class SentimentAnalyzer {
             String[] phrase = matchPhrase(tokens, i);
             if (phrase != null) {
                 double v = phraseValence.get(String.join(" ", phrase));
+                if (!NEGATIONS.contains(phrase[0])
+                        && !(i > 0 && consumed[i - 1])
+                        && negated(tokens, i)) { // "haven't fixed it", not "nothing, never helps"
+                    v *= NEGATION;
+                }
                 valence[i] = v;
                 for (int k = 1; k < phrase.length; k++) {
                     consumed[i + k] = true;
@@ -245,7 +284,11 @@ public final class SentimentAnalyzer {
                 continue;
             }
             String token = tokens.get(i);
-            Double base = words.get(token);
+            // "I'll" is not "ill", "we'll" not "well": a contraction counts only as itself
+            Double base =
+                    token.length() == raw.get(i).length() || contractions.contains(token)
+                            ? words.get(token)
+                            : null;
             if (base == null) {
                 base = EMOTICONS.get(token);
             }
