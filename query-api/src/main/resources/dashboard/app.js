@@ -268,6 +268,8 @@ function renderPanel(a) {
   const urgency = $("urgency");
   urgency.className = `badge ${a.insights?.urgency ?? ""}`;
   text("urgency", a.insights?.urgency);
+  const language = a.insights?.language;
+  text("language", !language ? "" : a.insights.language_confidence < 0.1 ? `${language} (unsure)` : language);
   const actions = $("actions");
   actions.replaceChildren(...(a.insights?.suggested_actions ?? []).map((s) => {
     const li = document.createElement("li");

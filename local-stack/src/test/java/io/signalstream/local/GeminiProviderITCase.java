@@ -137,7 +137,7 @@ class GeminiProviderITCase {
 
         JsonNode envelope = envelope(Topics.AI_SENTIMENT, conversation, "\"seq\":3");
         assertThat(envelope.get("model").asText()).isEqualTo("gemini-test-flash");
-        assertThat(envelope.at("/usage/prompt_version").asText()).isEqualTo("analysis-v1");
+        assertThat(envelope.at("/usage/prompt_version").asText()).isEqualTo("analysis-v2");
         assertThat(envelope.at("/usage/input_tokens").asLong()).isPositive();
         assertThat(envelope.at("/usage/output_tokens").asLong()).isPositive();
         assertThat(envelope.at("/usage/fallback_reason").isNull()).isTrue();

@@ -47,8 +47,8 @@ public record AgentResults(
     }
 
     /**
-     * Format 2: the request (its format 2), the parts, the runs, usage and reason; format 1 holds a
-     * format-1 request.
+     * Format 3: the request (its format 2), the parts (insights with their language), the runs,
+     * usage and reason; format 2 lacks the language, format 1 also holds a format-1 request.
      */
     public static final class Serializer extends ImmutableSerializer<AgentResults> {
         private static final long serialVersionUID = 1L;
@@ -56,7 +56,7 @@ public record AgentResults(
 
         @Override
         protected int format() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -75,10 +75,10 @@ public record AgentResults(
         @Override
         protected AgentResults read(int format, DataInputView in) throws IOException {
             return new AgentResults(
-                    AgentRequest.Serializer.readFormat(format, in),
+                    AgentRequest.Serializer.readFormat(Math.min(format, 2), in),
                     Serde.sentiment(in),
                     Serde.pii(in),
-                    Serde.insights(in),
+                    Serde.insights(in, format >= 3),
                     Serde.summary(in),
                     Serde.reply(in),
                     Serde.list(in, AgentRun::read),

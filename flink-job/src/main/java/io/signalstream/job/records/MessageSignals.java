@@ -18,7 +18,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param polite sum of the valences of politeness words
  * @param cues the words that carried its sentiment, at most {@link #MAX_CUES}
  * @param reason the index of the strongest escalation reason it states, or -1
- * @param emotionCues bit set of {@code EMOTION_*} cues
+ * @param emotionCues bit set of {@code EMOTION_*} cues, and {@link #INTENT_TENTATIVE}
  * @param topics bit set of topic cues, by the local provider's topic table
  * @param resolved whether it says the problem is solved
  */
@@ -44,6 +44,13 @@ public record MessageSignals(
     public static final int EMOTION_DISAPPOINTED = 1 << 4;
     public static final int EMOTION_CONFUSED = 1 << 5;
     public static final int EMOTION_GRATEFUL = 1 << 6;
+
+    /**
+     * Not an emotion: set when the intent rests on the intent model alone (no cue), so a follow-up
+     * message does not move the conversation's intent. Shares the cue byte, so the state layout is
+     * unchanged (signals written before it read as firm).
+     */
+    public static final int INTENT_TENTATIVE = 1 << 7;
 
     /** A message with no signal at all. */
     public static final MessageSignals NONE =

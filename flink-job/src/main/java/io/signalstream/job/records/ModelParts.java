@@ -39,14 +39,14 @@ public record ModelParts(
     public static final ModelParts EMPTY =
             new ModelParts(0, null, null, null, null, null, List.of(), List.of(), List.of());
 
-    /** Format 1: the fields in order. */
+    /** Format 2: the fields in order; format 1 has insights without their language. */
     public static final class Serializer extends ImmutableSerializer<ModelParts> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 1;
+            return 2;
         }
 
         @Override
@@ -68,7 +68,7 @@ public record ModelParts(
                     in.readLong(),
                     Serde.sentiment(in),
                     Serde.pii(in),
-                    Serde.insights(in),
+                    Serde.insights(in, format >= 2),
                     Serde.summary(in),
                     Serde.reply(in),
                     Serde.list(in, AgentRun::read),

@@ -222,20 +222,33 @@ final class Serde {
             out.writeBoolean(i.requiresEscalation());
             string(out, i.escalationReason());
             strings(out, i.topics());
+            string(out, i.language());
+            out.writeDouble(i.languageConfidence() == null ? 0 : i.languageConfidence());
         }
     }
 
-    static InsightsResult insights(DataInputView in) throws IOException {
+    /**
+     * Insights as {@link #insights(DataOutputView, InsightsResult)} writes them; without the
+     * language when {@code withLanguage} is false (records of earlier formats).
+     */
+    static InsightsResult insights(DataInputView in, boolean withLanguage) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        return new InsightsResult(
-                enumValue(in, Intent.values()),
-                enumValue(in, Urgency.values()),
-                strings(in),
-                in.readBoolean(),
-                string(in),
-                strings(in));
+        InsightsResult i =
+                new InsightsResult(
+                        enumValue(in, Intent.values()),
+                        enumValue(in, Urgency.values()),
+                        strings(in),
+                        in.readBoolean(),
+                        string(in),
+                        strings(in));
+        if (!withLanguage) {
+            return i;
+        }
+        String language = string(in);
+        double confidence = in.readDouble();
+        return language == null ? i : i.withLanguage(language, confidence);
     }
 
     static void summary(DataOutputView out, SummaryResult s) throws IOException {

@@ -144,6 +144,10 @@ final class RecordJson {
         g.writeBooleanField("requires_escalation", i.requiresEscalation());
         g.writeStringField("escalation_reason", i.escalationReason());
         strings(g, "topics", i.topics());
+        if (i.language() != null) {
+            g.writeStringField("language", i.language());
+            g.writeNumberField("language_confidence", i.languageConfidence());
+        }
         g.writeEndObject();
     }
 

@@ -153,7 +153,7 @@ class SerializersTest {
                         null,
                         null);
         byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
-        assertThat(resultBytes[0]).isEqualTo((byte) 2);
+        assertThat(resultBytes[0]).isEqualTo((byte) 3);
         assertThat(
                         AgentResults.Serializer.INSTANCE
                                 .deserialize(new DataInputDeserializer(resultBytes))

@@ -1,5 +1,6 @@
 package io.signalstream.job.agents.gemini;
 
+import io.signalstream.job.agents.local.Languages;
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
@@ -121,7 +122,14 @@ final class ModelAnswers {
             }
             switch (kind) {
                 case SENTIMENT -> sentiment = (SentimentResult) output;
-                case INSIGHTS -> insights = (InsightsResult) output;
+                case INSIGHTS ->
+                        insights =
+                                Languages.shared()
+                                        .stamp(
+                                                (InsightsResult) output,
+                                                call.request.message() == null
+                                                        ? null
+                                                        : call.request.message().text());
                 case SUMMARY -> summary = (SummaryResult) output;
                 case REPLY -> reply = (ReplyResult) output;
                 case PII -> {}

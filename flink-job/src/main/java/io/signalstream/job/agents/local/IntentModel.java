@@ -8,11 +8,13 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import opennlp.tools.ml.TrainerFactory;
 import opennlp.tools.ml.maxent.quasinewton.QNTrainer;
+import opennlp.tools.ml.model.AbstractModel;
+import opennlp.tools.ml.model.Context;
 import opennlp.tools.ml.model.Event;
 import opennlp.tools.ml.model.MaxentModel;
 import opennlp.tools.util.ObjectStreamUtils;
@@ -26,27 +28,41 @@ import opennlp.tools.util.TrainingParameters;
  * know no phrase: "I can't remember which email I registered with" has no rule cue but words the
  * model has seen with account access.
  *
- * <p>{@link #probabilities} is thread-safe: the trained model is only read.
+ * <p>{@link #probabilities} is thread-safe: the trained model is only read, and the per-word sums
+ * it keeps are bounded by {@link #WORD_CACHE}.
  */
 final class IntentModel {
 
     /** One labelled utterance. */
     record Example(Intent intent, String text) {}
 
-    static final String RESOURCE = "/signalstream/intents.tsv";
+    /** The labelled utterances: English, and Spanish (see Languages.ANALYSED). */
+    static final List<String> RESOURCES =
+            List.of("/signalstream/intents.tsv", "/signalstream/intents-es.tsv");
 
     /** Characters of a word's prefix feature: "cancel", "cancelled", "cancelling" share one. */
     private static final int PREFIX = 5;
 
     private static volatile IntentModel shared;
 
+    /** Words whose summed weights are kept; the cache is emptied when it reaches this size. */
+    static final int WORD_CACHE = 20_000;
+
     private final MaxentModel model;
+
+    /** Each feature's weights by outcome (the trained parameters, read once). */
+    private final Map<String, Context> parameters;
 
     /** Outcome index of each intent's ordinal, -1 when the data had none. */
     private final int[] outcome = new int[Intent.values().length];
 
+    /** A word's own features' weights summed (all but the word pair), by outcome. */
+    private final Map<String, double[]> words = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
     private IntentModel(MaxentModel model) {
         this.model = model;
+        this.parameters = (Map<String, Context>) ((AbstractModel) model).getDataStructures()[1];
         for (Intent i : Intent.values()) {
             outcome[i.ordinal()] = model.getIndex(i.wireName());
         }
@@ -59,7 +75,9 @@ final class IntentModel {
             synchronized (IntentModel.class) {
                 m = shared;
                 if (m == null) {
-                    m = train(examples());
+                    List<Example> all = new ArrayList<>();
+                    RESOURCES.forEach(r -> all.addAll(examples(r)));
+                    m = train(all);
                     shared = m;
                 }
             }
@@ -89,11 +107,11 @@ final class IntentModel {
         }
     }
 
-    /** The shipped labelled utterances. */
-    static List<Example> examples() {
-        InputStream in = IntentModel.class.getResourceAsStream(RESOURCE);
+    /** The labelled utterances of one shipped resource. */
+    static List<Example> examples(String resource) {
+        InputStream in = IntentModel.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("the intent examples " + RESOURCE + " are missing");
+            throw new IllegalStateException("the intent examples " + resource + " are missing");
         }
         List<Example> out = new ArrayList<>();
         try (BufferedReader r =
@@ -109,14 +127,67 @@ final class IntentModel {
                                 Intent.fromWire(line.substring(0, tab)), line.substring(tab + 1)));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
         return out;
     }
 
-    /** Each intent's probability, by {@link Intent#ordinal()}; they sum to 1. */
-    double[] probabilities(List<String> words) {
-        double[] p = model.eval(features(words));
+    /**
+     * Each intent's probability, by {@link Intent#ordinal()}; they sum to 1. The same arithmetic as
+     * the model's own {@code eval} (a softmax of the features' summed weights), with each word's
+     * own features summed once and kept: a message costs a lookup per word and per word pair.
+     */
+    double[] probabilities(List<String> text) {
+        double[] sum = new double[model.getNumOutcomes()];
+        String previous = "^";
+        boolean any = false;
+        for (String raw : text) {
+            String w = word(raw);
+            if (w.isEmpty()) {
+                continue;
+            }
+            any = true;
+            double[] own = words.get(w);
+            if (own == null) {
+                own = new double[sum.length];
+                List<String> features = new ArrayList<>();
+                wordFeatures(w, features);
+                for (String f : features) {
+                    add(f, own);
+                }
+                if (words.size() >= WORD_CACHE) {
+                    words.clear();
+                }
+                words.put(w, own);
+            }
+            for (int o = 0; o < sum.length; o++) {
+                sum[o] += own[o];
+            }
+            add(pair(previous, w), sum);
+            previous = w;
+        }
+        if (!any) {
+            add(EMPTY, sum);
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : sum) {
+            max = Math.max(max, v);
+        }
+        double total = 0;
+        for (int o = 0; o < sum.length; o++) {
+            sum[o] = Math.exp(sum[o] - max);
+            total += sum[o];
+        }
+        double[] byIntent = new double[outcome.length];
+        for (int i = 0; i < outcome.length; i++) {
+            byIntent[i] = outcome[i] < 0 ? 0 : sum[outcome[i]] / total;
+        }
+        return byIntent;
+    }
+
+    /** The model's own evaluation, for checking {@link #probabilities} against it. */
+    double[] evaluate(List<String> text) {
+        double[] p = model.eval(features(text));
         double[] byIntent = new double[outcome.length];
         for (int i = 0; i < outcome.length; i++) {
             byIntent[i] = outcome[i] < 0 ? 0 : p[outcome[i]];
@@ -124,37 +195,65 @@ final class IntentModel {
         return byIntent;
     }
 
-    /** Words (apostrophes dropped), prefixes, letter triples, adjacent pairs and polarity. */
-    static String[] features(List<String> words) {
-        Set<String> out = new LinkedHashSet<>();
+    private void add(String feature, double[] sum) {
+        Context c = parameters.get(feature);
+        if (c != null) {
+            int[] outcomes = c.getOutcomes();
+            double[] weights = c.getParameters();
+            for (int k = 0; k < outcomes.length; k++) {
+                sum[outcomes[k]] += weights[k];
+            }
+        }
+    }
+
+    private static final String EMPTY = "empty";
+
+    private static String word(String raw) {
+        return raw.indexOf('\'') < 0 ? raw : raw.replace("'", "");
+    }
+
+    private static String pair(String previous, String w) {
+        return "b=" + previous + "_" + w;
+    }
+
+    /**
+     * A message's features, each occurrence counted: per word (apostrophes dropped) the word, its
+     * prefix, its letter triples and its polarity, and the pair with the word before it.
+     */
+    static String[] features(List<String> text) {
+        List<String> out = new ArrayList<>();
         String previous = "^";
-        for (String raw : words) {
-            String w = raw.replace("'", "");
+        for (String raw : text) {
+            String w = word(raw);
             if (w.isEmpty()) {
                 continue;
             }
-            out.add("w=" + w);
-            if (w.length() > PREFIX) {
-                out.add("p=" + w.substring(0, PREFIX));
-            }
-            out.add("b=" + previous + "_" + w);
-            // letter triples carry misspellings and word forms: "cancle" shares "<ca", "can"
-            String bounded = "<" + w + ">";
-            for (int i = 0; i + 3 <= bounded.length(); i++) {
-                out.add("c=" + bounded.substring(i, i + 3));
-            }
+            wordFeatures(w, out);
+            out.add(pair(previous, w));
             previous = w;
-            // the general lexicon tells praise from complaint in words no example used
-            double v = SentimentAnalyzer.shared().valence(w);
-            if (v >= 1) {
-                out.add("v=+");
-            } else if (v <= -1) {
-                out.add("v=-");
-            }
         }
         if (out.isEmpty()) {
-            out.add("empty");
+            out.add(EMPTY);
         }
         return out.toArray(new String[0]);
+    }
+
+    private static void wordFeatures(String w, List<String> out) {
+        out.add("w=" + w);
+        if (w.length() > PREFIX) {
+            out.add("p=" + w.substring(0, PREFIX));
+        }
+        // letter triples carry misspellings and word forms: "cancle" shares "<ca", "can"
+        String bounded = "<" + w + ">";
+        for (int i = 0; i + 3 <= bounded.length(); i++) {
+            out.add("c=" + bounded.substring(i, i + 3));
+        }
+        // the general lexicon tells praise from complaint in words no example used
+        double v = SentimentAnalyzer.shared().valence(w);
+        if (v >= 1) {
+            out.add("v=+");
+        } else if (v <= -1) {
+            out.add("v=-");
+        }
     }
 }

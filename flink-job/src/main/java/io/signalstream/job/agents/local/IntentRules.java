@@ -122,15 +122,31 @@ final class IntentRules {
 
     /** The intent by the cue rules and {@code model} together. */
     static Intent classify(List<String> words, IntentModel model) {
+        return decide(words, model).intent();
+    }
+
+    /**
+     * An intent and whether it rests on the model alone (no cue at all): such an intent names a
+     * message on its own, but a follow-up like "mail me at ..." does not move a conversation's
+     * intent with it.
+     */
+    record Decision(Intent intent, boolean tentative) {}
+
+    static Decision decide(List<String> words) {
+        return decide(words, IntentModel.shared());
+    }
+
+    static Decision decide(List<String> words, IntentModel model) {
         if (words.isEmpty()) {
-            return Intent.GENERAL_INQUIRY;
+            return new Decision(Intent.GENERAL_INQUIRY, false);
         }
         double[] rules = scores(words);
         double[] learned = model.probabilities(words);
-        if (max(rules) == 0 && max(learned) < UNSURE) {
-            return Intent.GENERAL_INQUIRY; // nothing fits
+        boolean cued = max(rules) > 0;
+        if (!cued && max(learned) < UNSURE) {
+            return new Decision(Intent.GENERAL_INQUIRY, false); // nothing fits
         }
-        return best(combined(rules, learned));
+        return new Decision(best(combined(rules, learned)), !cued);
     }
 
     private static double max(double[] values) {

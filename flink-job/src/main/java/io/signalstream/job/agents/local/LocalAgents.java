@@ -47,6 +47,10 @@ public final class LocalAgents {
     public static final String MODEL = "local-rules-v1";
 
     static final double LABEL_THRESHOLD = 0.2;
+
+    /** The highest sentiment confidence for a message in a language not analysed offline. */
+    static final double UNSURE_CONFIDENCE = 0.2;
+
     static final double MIXED_MINIMUM = 1.2;
 
     /** A newest customer message at least this negative counts as strong anger. */
@@ -69,9 +73,16 @@ public final class LocalAgents {
         long started = System.nanoTime();
         ConversationContext c = request.context();
         long seq = request.seq();
+        Languages.Guess language =
+                request.message() == null
+                        ? Languages.Guess.UNKNOWN
+                        : Languages.shared().detect(request.message().text());
         SentimentResult sentiment = sentiment(c);
+        if (sentiment != null && Languages.notAnalysed(language)) {
+            sentiment = unsure(sentiment, language);
+        }
         PiiResult pii = pii(c, request.message());
-        InsightsResult insights = insights(c, seq);
+        InsightsResult insights = Languages.stamp(insights(c, seq), language);
         SummaryResult summary = summary(c, seq);
         ReplyResult reply = c.latestCustomer() == null ? null : reply(c.latestCustomer());
         long latency = (System.nanoTime() - started) / 1_000_000;
@@ -151,6 +162,21 @@ public final class LocalAgents {
                 escalation != null,
                 escalation,
                 topics(intent, c.topicSeq(), since, pii));
+    }
+
+    /** A reading of a message in a language the offline agents do not analyse: little trust. */
+    static SentimentResult unsure(SentimentResult s, Languages.Guess language) {
+        return new SentimentResult(
+                s.sentiment(),
+                s.score(),
+                Math.min(s.confidence(), UNSURE_CONFIDENCE),
+                s.emotion(),
+                "language '"
+                        + language.language()
+                        + "' is not analysed offline (only "
+                        + String.join(", ", Languages.ANALYSED)
+                        + "); "
+                        + s.reasoning());
     }
 
     /** Whether a cue last seen at {@code seq} (0: never) is among the newest messages. */

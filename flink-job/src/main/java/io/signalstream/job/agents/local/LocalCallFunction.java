@@ -33,6 +33,7 @@ public final class LocalCallFunction extends RichAsyncFunction<AgentRequest, Age
     @Override
     public void open(OpenContext openContext) {
         agents = new LocalAgents(window);
+        Languages.shared(); // read the language model here, not on the first message
         calls = getRuntimeContext().getMetricGroup().counter("agentCalls");
         failures = getRuntimeContext().getMetricGroup().counter("agentFailures");
         latency =

@@ -113,7 +113,7 @@ public final class LocalContextFold implements ContextFold {
                 s,
                 Text.clip(message.text(), LATEST_LINE),
                 newestFirst(s.cues(), c.cues(), MAX_CUES),
-                s.intent() != Intent.GENERAL_INQUIRY ? s.intent() : c.intent(),
+                movesIntent(s, c) ? s.intent() : c.intent(),
                 reasonSeq,
                 s.urgent() ? seq : c.urgentSeq(),
                 topicSeq,
@@ -157,5 +157,15 @@ public final class LocalContextFold implements ContextFold {
 
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** A firm intent replaces the conversation's; a tentative one only fills an empty one. */
+    private static boolean movesIntent(MessageSignals s, ConversationContext c) {
+        if (s.intent() == Intent.GENERAL_INQUIRY) {
+            return false;
+        }
+        return !s.has(MessageSignals.INTENT_TENTATIVE)
+                || c.intent() == null
+                || c.intent() == Intent.GENERAL_INQUIRY;
     }
 }

@@ -135,6 +135,10 @@ public final class MessageAnalyzer {
             emotions |= MessageSignals.EMOTION_SHOUTING;
         }
         long resolved = RESOLVED.find(words);
+        IntentRules.Decision intent = IntentRules.decide(words);
+        if (intent.tentative()) {
+            emotions |= MessageSignals.INTENT_TENTATIVE;
+        }
         return new MessageSignals(
                 (float) scores.compound(),
                 (float) scores.positive(),
@@ -143,7 +147,7 @@ public final class MessageAnalyzer {
                 cues.size() <= MessageSignals.MAX_CUES
                         ? List.copyOf(cues)
                         : List.copyOf(cues.subList(0, MessageSignals.MAX_CUES)),
-                IntentRules.classify(words),
+                intent.intent(),
                 reason(words),
                 URGENT.find(words) != 0,
                 (int) emotions,

@@ -65,7 +65,15 @@ public final class SentimentAnalyzer {
                     "havent",
                     "hasnt",
                     "hadnt",
-                    "aint");
+                    "aint",
+                    // Spanish
+                    "nunca",
+                    "nada",
+                    "nadie",
+                    "ni",
+                    "tampoco",
+                    "jamás",
+                    "sin");
     private static final Map<String, Double> BOOSTERS =
             Map.ofEntries(
                     Map.entry("very", BOOST),
@@ -88,9 +96,21 @@ public final class SentimentAnalyzer {
                     Map.entry("barely", -BOOST),
                     Map.entry("hardly", -BOOST),
                     Map.entry("little", -BOOST),
-                    Map.entry("bit", -BOOST));
+                    Map.entry("bit", -BOOST),
+                    // Spanish
+                    Map.entry("muy", BOOST),
+                    Map.entry("tan", BOOST),
+                    Map.entry("súper", BOOST),
+                    Map.entry("bastante", BOOST * 0.5),
+                    Map.entry("realmente", BOOST),
+                    Map.entry("totalmente", BOOST),
+                    Map.entry("completamente", BOOST),
+                    Map.entry("extremadamente", BOOST * 1.5),
+                    Map.entry("increíblemente", BOOST * 1.5),
+                    Map.entry("poco", -BOOST),
+                    Map.entry("algo", -BOOST));
     private static final Set<String> CONTRAST =
-            Set.of("but", "however", "though", "although", "yet");
+            Set.of("but", "however", "though", "although", "yet", "pero", "aunque");
 
     /** Politeness carries little opinion: it does not make a complaint "mixed". */
     private static final Set<String> POLITE =
@@ -102,7 +122,8 @@ public final class SentimentAnalyzer {
                     "appreciated",
                     "sorry",
                     "please",
-                    "kindly");
+                    "kindly",
+                    "gracias");
 
     /** Praise words that, alone in a sentence after a complaint, are usually sarcastic. */
     private static final Set<String> SARCASM_PRONE =
@@ -165,6 +186,9 @@ public final class SentimentAnalyzer {
 
     private static final String SUPPORT_LEXICON = "/signalstream/sentiment-lexicon.tsv";
 
+    /** Spanish words and phrases: Spanish is analysed offline too (see Languages.ANALYSED). */
+    private static final String SPANISH_LEXICON = "/signalstream/sentiment-lexicon-es.tsv";
+
     private static volatile SentimentAnalyzer shared;
 
     private final Map<String, Double> words = new HashMap<>();
@@ -184,6 +208,7 @@ public final class SentimentAnalyzer {
         // judge).
         read(VADER_LEXICON, true);
         read(SUPPORT_LEXICON, false);
+        read(SPANISH_LEXICON, false);
         phrases.values().forEach(list -> list.sort((a, b) -> b.length - a.length));
     }
 

@@ -75,6 +75,14 @@ class LocalAgentsTest {
                 "Where is my order?                               | neutral",
                 "ok                                               | neutral",
                 "??                                               | neutral",
+                "The soup was delicious                           | positive",
+                "Dreadful, a complete fiasco                      | negative",
+                "I'll buy again                                   | neutral",
+                "You still haven't fixed it                       | negative",
+                "Can you help me please                           | neutral",
+                "El servicio es pésimo, estoy harto               | negative",
+                "Muchas gracias, todo perfecto                    | positive",
+                "No funciona nada                                 | negative",
             })
     void sentimentLabels(String text, String label) {
         assertThat(feel("customer: " + text).sentiment().wireName()).isEqualTo(label);
@@ -240,5 +248,32 @@ class LocalAgentsTest {
         assertThat(insights(java.util.Arrays.copyOf(lines, 10)).escalationReason())
                 .isEqualTo("legal threat");
         assertThat(insights(lines).requiresEscalation()).isFalse();
+    }
+
+    @Test
+    void everyAnswerNamesTheMessagesLanguageAndDoesNotTrustAReadingOfAnotherLanguage() {
+        AgentResults spanish =
+                agents.answer(conversation("customer: Quiero cancelar mi pedido, por favor"));
+        assertThat(spanish.insights().language()).isEqualTo("es");
+        assertThat(spanish.insights().intent()).isEqualTo(Intent.CANCELLATION);
+        assertThat(spanish.sentiment().confidence()).isGreaterThan(LocalAgents.UNSURE_CONFIDENCE);
+
+        AgentResults french =
+                agents.answer(
+                        conversation(
+                                "customer: Je suis très déçu, ma commande est encore en retard"));
+        assertThat(french.insights().language()).isEqualTo("fr");
+        assertThat(french.sentiment().confidence())
+                .isLessThanOrEqualTo(LocalAgents.UNSURE_CONFIDENCE);
+        assertThat(french.sentiment().reasoning()).contains("'fr' is not analysed offline");
+    }
+
+    @Test
+    void aFollowUpWithoutACueKeepsTheConversationsIntent() {
+        InsightsResult i =
+                insights(
+                        "customer: I want a refund for the broken kettle",
+                        "customer: you can mail me at the usual address");
+        assertThat(i.intent()).isEqualTo(Intent.REFUND_REQUEST);
     }
 }
