@@ -113,6 +113,7 @@ public final class MessageAnalyzer {
 
     public MessageAnalyzer(SentimentAnalyzer sentiment) {
         this.sentiment = sentiment;
+        IntentModel.shared(); // trained here (about a second), not on the first message
     }
 
     public MessageAnalyzer() {
