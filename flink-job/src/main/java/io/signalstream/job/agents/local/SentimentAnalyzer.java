@@ -301,11 +301,12 @@ public final class SentimentAnalyzer {
                     v *= NEGATION;
                 }
                 valence[i] = v;
-                for (int k = 1; k < phrase.length; k++) {
+                int span = span(tokens, i, phrase.length);
+                for (int k = 1; k < span; k++) {
                     consumed[i + k] = true;
                 }
                 cues.add("\"" + String.join(" ", phrase) + "\"");
-                i += phrase.length - 1;
+                i += span - 1;
                 continue;
             }
             String token = tokens.get(i);
@@ -424,6 +425,7 @@ public final class SentimentAnalyzer {
         }
     }
 
+    /** The longest phrase starting at {@code at}; commas between its words do not break it. */
     private String[] matchPhrase(List<String> tokens, int at) {
         List<String[]> candidates = phrases.get(tokens.get(at));
         if (candidates == null) {
@@ -431,23 +433,40 @@ public final class SentimentAnalyzer {
         }
         outer:
         for (String[] phrase : candidates) {
-            if (at + phrase.length > tokens.size()) {
-                continue;
-            }
+            int j = at + 1;
             for (int k = 1; k < phrase.length; k++) {
-                if (!phrase[k].equals(tokens.get(at + k))) {
+                while (j < tokens.size() && tokens.get(j).equals(",")) {
+                    j++;
+                }
+                if (j >= tokens.size() || !phrase[k].equals(tokens.get(j))) {
                     continue outer;
                 }
+                j++;
             }
             return phrase;
         }
         return null;
     }
 
+    /** How many tokens from {@code at} hold {@code words} words (commas between them count). */
+    private static int span(List<String> tokens, int at, int words) {
+        int j = at;
+        for (int seen = 0; seen < words; j++) {
+            if (!tokens.get(j).equals(",")) {
+                seen++;
+            }
+        }
+        return j - at;
+    }
+
     private static boolean negated(List<String> tokens, int i) {
         for (int back = 1; back <= 3 && i - back >= 0; back++) {
             String t = tokens.get(i - back);
-            if (t.equals(".") || t.equals("!") || t.equals("?") || CONTRAST.contains(t)) {
+            if (t.equals(".")
+                    || t.equals("!")
+                    || t.equals("?")
+                    || t.equals(",")
+                    || CONTRAST.contains(t)) {
                 return false;
             }
             if (NEGATIONS.contains(t)
@@ -494,8 +513,8 @@ public final class SentimentAnalyzer {
                 out.add("<3");
                 i += 2;
             } else {
-                if (cp == '.' || cp == '!' || cp == '?') {
-                    out.add(String.valueOf((char) cp));
+                if (cp == '.' || cp == '!' || cp == '?' || cp == ',') {
+                    out.add(String.valueOf((char) cp)); // a comma ends what a negation reaches
                 }
                 i += Character.charCount(cp);
             }
