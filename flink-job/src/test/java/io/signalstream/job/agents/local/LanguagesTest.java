@@ -78,4 +78,13 @@ class LanguagesTest {
         assertThat(Languages.iso1("cmn")).isEqualTo("zh");
         assertThat(Languages.iso1("nob")).isEqualTo("no");
     }
+
+    @Test
+    void aLongMessageIsReadFromItsStartOnly() {
+        String spanish = "quiero cancelar mi suscripción porque no funciona nada ".repeat(300);
+        assertThat(spanish.length()).isGreaterThan(Languages.MAX_CHARS * 10);
+        Languages.Guess g = languages.detect(spanish);
+        assertThat(g.language()).isEqualTo("es");
+        assertThat(languages.detect(spanish.substring(0, Languages.MAX_CHARS))).isEqualTo(g);
+    }
 }
