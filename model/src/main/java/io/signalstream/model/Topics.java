@@ -28,8 +28,14 @@ public final class Topics {
     /** Erasure requests and their completion ({@link AuditEvent}). */
     public static final String AUDIT = "support.audit";
 
+    /**
+     * Each tenant's alert rules, key {@code tenant/rule-id}, the rule's JSON as value (a tombstone
+     * deletes it): written by the API ({@code PUT /v1/rules/{id}}), read back by it at start.
+     */
+    public static final String RULES = "support.rules";
+
     /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
-    public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT);
+    public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT, RULES);
 
     /**
      * How long the topics that hold unredacted text (the raw messages and dead letters, which keep
@@ -54,7 +60,8 @@ public final class Topics {
                     AI_REPLY,
                     AI_AGGREGATED,
                     DLQ,
-                    AUDIT);
+                    AUDIT,
+                    RULES);
 
     private Topics() {}
 

@@ -396,7 +396,8 @@ class JsonContractTest {
                         "support.ai.reply",
                         "support.ai.aggregated",
                         "support.dlq",
-                        "support.audit");
+                        "support.audit",
+                        "support.rules");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

@@ -74,8 +74,9 @@ final class Auth implements Filter {
     }
 
     /**
-     * The scope a request needs: posting messages needs {@code ingest}, erasing {@code admin},
-     * reading {@code read}; other methods need a valid key only (their routes answer 404 or 405).
+     * The scope a request needs: posting messages needs {@code ingest}, erasing and managing rules
+     * {@code admin}, reading {@code read}; other methods need a valid key only (their routes answer
+     * 404 or 405).
      */
     static Optional<Scope> required(Method method, String path) {
         if (method == Method.GET || method == Method.HEAD) {
@@ -84,7 +85,7 @@ final class Auth implements Filter {
         if (method == Method.POST && path.startsWith("/v1/messages")) {
             return Optional.of(Scope.INGEST);
         }
-        if (method == Method.DELETE) {
+        if (method == Method.DELETE || method == Method.PUT && path.startsWith("/v1/rules")) {
             return Optional.of(Scope.ADMIN);
         }
         return Optional.empty();
@@ -96,7 +97,7 @@ final class Auth implements Filter {
                 + switch (scope) {
                     case INGEST -> "post messages";
                     case READ -> "read conversations";
-                    case ADMIN -> "erase conversations";
+                    case ADMIN -> "erase conversations or manage rules";
                 }
                 + ": it holds the scopes "
                 + caller.scopes().stream().map(Scope::wire).sorted().toList()

@@ -16,7 +16,7 @@ final class JsonBodies implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Optional<HttpMediaType> type = req.headers().contentType();
-        if (req.prologue().method() == Method.POST
+        if ((req.prologue().method() == Method.POST || req.prologue().method() == Method.PUT)
                 && req.path().path().startsWith("/v1/")
                 && type.isPresent()
                 && !type.get().test(MediaTypes.APPLICATION_JSON)) {
@@ -24,7 +24,7 @@ final class JsonBodies implements Filter {
                     res,
                     Status.UNSUPPORTED_MEDIA_TYPE_415,
                     "Unsupported Media Type",
-                    "Send the message as application/json, not " + type.get().text());
+                    "Send the body as application/json, not " + type.get().text());
             return;
         }
         chain.proceed();

@@ -17,6 +17,8 @@ import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
 import io.signalstream.api.feed.TopicFeed;
+import io.signalstream.api.rules.KafkaRuleBook;
+import io.signalstream.api.rules.RuleBook;
 import io.signalstream.api.store.ConversationStore;
 import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.store.StoreWriter;
@@ -45,6 +47,7 @@ public final class QueryApi implements AutoCloseable {
      * @param store the conversations
      * @param fanout the WebSocket sessions
      * @param readiness what {@code /health/ready} reports
+     * @param rules the tenants' alert rules
      */
     public record Parts(
             ApiSettings settings,
@@ -53,7 +56,8 @@ public final class QueryApi implements AutoCloseable {
             StoreWriter writer,
             Fanout fanout,
             Readiness readiness,
-            ApiMetrics metrics) {}
+            ApiMetrics metrics,
+            RuleBook rules) {}
 
     private final Config serverConfig;
     private final ApiSettings settings;
@@ -64,6 +68,7 @@ public final class QueryApi implements AutoCloseable {
     private Fanout fanout;
     private KafkaProbe probe;
     private PipelineWatch pipeline;
+    private KafkaRuleBook rules;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -111,6 +116,12 @@ public final class QueryApi implements AutoCloseable {
                                 fanout)
                         .start();
         ingest = new MessageIngest(settings);
+        rules =
+                new KafkaRuleBook(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.RULES),
+                                settings.produceTimeout())
+                        .start();
         probe = new KafkaProbe(settings);
         pipeline =
                 new PipelineWatch(
@@ -173,7 +184,7 @@ public final class QueryApi implements AutoCloseable {
                 "Conversations written to the store and not yet searchable",
                 s,
                 LuceneConversationStore::pendingConversations);
-        Parts parts = new Parts(settings, ingest, store, store, fanout, readiness, metrics);
+        Parts parts = new Parts(settings, ingest, store, store, fanout, readiness, metrics, rules);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
@@ -293,6 +304,7 @@ public final class QueryApi implements AutoCloseable {
                                     parts.writer().erase(key);
                                     parts.fanout().removed(key);
                                 }))
+                .register("/v1/rules", new RulesService(parts.rules()))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",
@@ -392,6 +404,10 @@ public final class QueryApi implements AutoCloseable {
         if (ingest != null) {
             ingest.close();
         }
+        if (rules != null) {
+            rules.close();
+        }
+        rules = null;
         fanout = null;
         feed = null;
         store = null;

@@ -1,12 +1,18 @@
 package io.signalstream.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalstream.api.feed.TopicFeed;
+import io.signalstream.api.rules.RuleBook;
 import io.signalstream.api.store.ConversationStore;
 import io.signalstream.api.store.StoreWriter;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.SupportMessage;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -54,6 +60,41 @@ final class TestParts {
                     }
                 };
         return new QueryApi.Parts(
-                settings, log, store, (StoreWriter) store, fanout, readiness, metrics);
+                settings, log, store, (StoreWriter) store, fanout, readiness, metrics, new Rules());
+    }
+
+    /** A rule book in memory, with the same limit as the one on Kafka. */
+    static final class Rules implements RuleBook {
+        private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
+
+        @Override
+        public List<ObjectNode> list(String tenant) {
+            return new TreeMap<>(rules.getOrDefault(tenant, Map.of())).values().stream().toList();
+        }
+
+        @Override
+        public Optional<ObjectNode> get(String tenant, String id) {
+            return Optional.ofNullable(rules.getOrDefault(tenant, Map.of()).get(id));
+        }
+
+        @Override
+        public boolean put(String tenant, String id, ObjectNode rule) throws Full {
+            Map<String, ObjectNode> own =
+                    rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+            if (!own.containsKey(id) && own.size() >= MAX_PER_TENANT) {
+                throw new Full(
+                        "A tenant keeps at most " + MAX_PER_TENANT + " rules; delete one first.");
+            }
+            return own.put(id, rule) == null;
+        }
+
+        @Override
+        public boolean delete(String tenant, String id) {
+            Map<String, ObjectNode> own = rules.get(tenant);
+            return own != null && own.remove(id) != null;
+        }
+
+        @Override
+        public void close() {}
     }
 }

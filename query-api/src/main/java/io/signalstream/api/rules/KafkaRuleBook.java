@@ -1,0 +1,224 @@
+package io.signalstream.api.rules;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.api.MessageLog.NotAcknowledged;
+import io.signalstream.model.ConversationKey;
+import io.signalstream.model.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules on the compacted topic {@code support.rules} (key {@code tenant/id}): a write returns
+ * once Kafka has it, and a reader thread follows the topic from its start, so every API instance
+ * sees every instance's rules and a restart finds them all. The view is one small JSON object per
+ * rule, at most {@link #MAX_PER_TENANT} per tenant.
+ */
+public final class KafkaRuleBook implements RuleBook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaRuleBook.class);
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final String topic;
+    private final Duration timeout;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final Thread reader;
+    private volatile boolean closed;
+
+    /**
+     * @param client the Kafka client settings (bootstrap servers, authentication)
+     * @param timeout how long a write waits for Kafka
+     */
+    public KafkaRuleBook(Properties client, String topic, Duration timeout) {
+        this.topic = topic;
+        this.timeout = timeout;
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // every wait bounded below the answer's deadline: metadata, the request, and delivery
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis() / 2));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis() / 2));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        this.producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        Properties c = new Properties();
+        c.putAll(client);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.reader = new Thread(this::follow, "rules-reader");
+        reader.setDaemon(true);
+    }
+
+    public KafkaRuleBook start() {
+        reader.start();
+        return this;
+    }
+
+    /** Waits until the topic was read to its end once (rules written before the start are in). */
+    public boolean awaitLoaded(Duration wait) throws InterruptedException {
+        return loaded.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            while (!closed && partitions.isEmpty()) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!closed) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    apply(r);
+                }
+                if (loaded.getCount() > 0
+                        && end.entrySet().stream()
+                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    loaded.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("the rules reader stopped: {}", e.toString());
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        int slash = key.indexOf('/');
+        if (slash < 0) {
+            LOG.warn("a rule record without tenant/id key at {}-{}", r.partition(), r.offset());
+            return;
+        }
+        String tenant = key.substring(0, slash);
+        String id = key.substring(slash + 1);
+        if (r.value() == null) {
+            Map<String, ObjectNode> own = rules.get(tenant);
+            if (own != null) {
+                own.remove(id);
+            }
+            return;
+        }
+        try {
+            ObjectNode rule = (ObjectNode) mapper.readTree(r.value());
+            Map<String, ObjectNode> own =
+                    rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+            if (own.size() >= MAX_PER_TENANT && !own.containsKey(id)) {
+                LOG.warn(
+                        "tenant {} has {} rules already; rule {} is not loaded",
+                        tenant,
+                        own.size(),
+                        id);
+                return;
+            }
+            own.put(id, rule);
+        } catch (IOException | ClassCastException e) {
+            LOG.warn("an unreadable rule at {}-{}: {}", r.partition(), r.offset(), e.toString());
+        }
+    }
+
+    @Override
+    public List<ObjectNode> list(String tenant) {
+        return rules.getOrDefault(tenant, Map.of()).values().stream()
+                .sorted(Comparator.comparing(r -> r.path("id").asText()))
+                .toList();
+    }
+
+    @Override
+    public Optional<ObjectNode> get(String tenant, String id) {
+        return Optional.ofNullable(rules.getOrDefault(tenant, Map.of()).get(id));
+    }
+
+    @Override
+    public synchronized boolean put(String tenant, String id, ObjectNode rule)
+            throws NotAcknowledged, Full {
+        Map<String, ObjectNode> own = rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+        boolean added = !own.containsKey(id);
+        if (added && own.size() >= MAX_PER_TENANT) {
+            throw new Full(
+                    "A tenant keeps at most " + MAX_PER_TENANT + " rules; delete one first.");
+        }
+        try {
+            send(key(tenant, id), mapper.writeValueAsBytes(rule));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        own.put(id, rule);
+        return added;
+    }
+
+    @Override
+    public synchronized boolean delete(String tenant, String id) throws NotAcknowledged {
+        Map<String, ObjectNode> own = rules.get(tenant);
+        if (own == null || !own.containsKey(id)) {
+            return false;
+        }
+        send(key(tenant, id), null);
+        own.remove(id);
+        return true;
+    }
+
+    private void send(byte[] key, byte[] value) throws NotAcknowledged {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value))
+                    .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotAcknowledged("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new NotAcknowledged("Kafka did not confirm the rule in time", e);
+        }
+    }
+
+    private static byte[] key(String tenant, String id) {
+        return ConversationKey.of(tenant, id).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
