@@ -121,7 +121,8 @@ start_component() {
         -Dlog4j.configurationFile=file:"$CONF/log4j.properties" -cp "$LIB/*" \
         org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" $dyn ;;
     query-api)
-      SIGNALSTREAM_API_KEYS="$(api_keys)" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" launch query-api "$JAVA" -Xmx512m -Dserver.port="$API_PORT" -Dserver.host=127.0.0.1 -jar "$API_JAR"
+      SIGNALSTREAM_API_KEYS="$(api_keys)" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+        SIGNALSTREAM_STORE_DIR="${SIGNALSTREAM_STORE_DIR:-$RUN/api-store}" launch query-api "$JAVA" -Xmx512m -Dserver.port="$API_PORT" -Dserver.host=127.0.0.1 -jar "$API_JAR"
       wait_port "$API_PORT" 60 query-api ;;
     *) die "unknown component '$1' (one of ${COMPONENTS[*]})" ;;
   esac
