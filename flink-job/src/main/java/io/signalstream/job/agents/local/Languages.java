@@ -4,7 +4,6 @@ import io.signalstream.model.InsightsResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -316,11 +315,6 @@ public final class Languages {
         return !ANALYSED.contains(language.language())
                 && !language.language().equals(Guess.UNKNOWN.language())
                 && language.confidence() >= SURE;
-    }
-
-    /** For tests and evaluation: the candidates in order. */
-    static List<String> candidates() {
-        return new ArrayList<>(CANDIDATES);
     }
 
     /** An n-gram of one to three code points as one number; 0 for anything else. */

@@ -265,8 +265,7 @@ public final class Evaluation {
      * never used for tuning, labelled by the score with ±0.05 thresholds, as VADER is judged.
      */
     String generalSentiment() throws IOException {
-        List<Example> texts = new ArrayList<>(read("/eval/sentiment-general.tsv", false));
-        texts.addAll(read("/eval/sentiment-general.tsv", true));
+        List<Example> texts = all("/eval/sentiment-general.tsv");
         List<String> classes = List.of("positive", "neutral", "negative");
         Confusion confusion = new Confusion(classes);
         Confusion vader = new Confusion(classes);
@@ -309,8 +308,7 @@ public final class Evaluation {
      * language, how many were right and the mean confidence when right and when wrong.
      */
     String languages() throws IOException {
-        List<Example> texts = new ArrayList<>(read("/eval/languages.tsv", false));
-        texts.addAll(read("/eval/languages.tsv", true));
+        List<Example> texts = all("/eval/languages.tsv");
         Map<String, double[]> per = new TreeMap<>(); // n, right, confidence right, confidence wrong
         List<String> wrong = new ArrayList<>();
         int right = 0;
@@ -373,8 +371,7 @@ public final class Evaluation {
 
     /** Prints the tuning set's misses beside VADER's answers (the held-out set is not printed). */
     void sentimentDev() throws IOException {
-        List<Example> texts = new ArrayList<>(read("/eval/sentiment-general-dev.tsv", false));
-        texts.addAll(read("/eval/sentiment-general-dev.tsv", true));
+        List<Example> texts = all("/eval/sentiment-general-dev.tsv");
         int right = 0;
         int vaderRight = 0;
         for (Example e : texts) {
@@ -396,7 +393,15 @@ public final class Evaluation {
                 "ours %d/%d, vader %d/%d%n", right, texts.size(), vaderRight, texts.size());
     }
 
-    private static String band(double score) {
+    /** Every example of a set, both splits (the sets read here are never tuned on by split). */
+    static List<Example> all(String resource) throws IOException {
+        List<Example> all = new ArrayList<>(read(resource, false));
+        all.addAll(read(resource, true));
+        return all;
+    }
+
+    /** The label of a score with VADER's ±0.05 thresholds. */
+    static String band(double score) {
         return score >= 0.05 ? "positive" : score <= -0.05 ? "negative" : "neutral";
     }
 
@@ -414,8 +419,7 @@ public final class Evaluation {
 
     /** Spanish support messages kept apart from the intent examples: intent and sentiment. */
     String spanish() throws IOException {
-        List<Example> texts = new ArrayList<>(read("/eval/spanish.tsv", false));
-        texts.addAll(read("/eval/spanish.tsv", true));
+        List<Example> texts = all("/eval/spanish.tsv");
         int intents = 0;
         int feelings = 0;
         int spanish = 0;

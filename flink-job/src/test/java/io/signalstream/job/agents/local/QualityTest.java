@@ -2,7 +2,6 @@ package io.signalstream.job.agents.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,13 +24,12 @@ class QualityTest {
 
     @Test
     void generalTextGetsAMeaningfulScore() throws Exception {
-        List<Evaluation.Example> texts = all("/eval/sentiment-general.tsv");
+        List<Evaluation.Example> texts = Evaluation.all("/eval/sentiment-general.tsv");
         int right = 0;
         int zero = 0;
         for (Evaluation.Example e : texts) {
             double score = eval.agents.sentiment(eval.context(e.fields()[1])).score();
-            String label = score >= 0.05 ? "positive" : score <= -0.05 ? "negative" : "neutral";
-            right += label.equals(e.fields()[0]) ? 1 : 0;
+            right += Evaluation.band(score).equals(e.fields()[0]) ? 1 : 0;
             zero += score == 0 && !e.fields()[0].equals("neutral") ? 1 : 0;
         }
         assertThat((double) right / texts.size()).as("accuracy").isGreaterThanOrEqualTo(0.80);
@@ -42,7 +40,7 @@ class QualityTest {
 
     @Test
     void shortMessagesGetTheirLanguage() throws Exception {
-        List<Evaluation.Example> texts = all("/eval/languages.tsv");
+        List<Evaluation.Example> texts = Evaluation.all("/eval/languages.tsv");
         long right =
                 texts.stream()
                         .filter(
@@ -57,7 +55,7 @@ class QualityTest {
 
     @Test
     void spanishIsAnalysed() throws Exception {
-        List<Evaluation.Example> texts = all("/eval/spanish.tsv");
+        List<Evaluation.Example> texts = Evaluation.all("/eval/spanish.tsv");
         int intents = 0;
         int feelings = 0;
         for (Evaluation.Example e : texts) {
@@ -73,11 +71,5 @@ class QualityTest {
         }
         assertThat((double) intents / texts.size()).as("intent").isGreaterThanOrEqualTo(0.85);
         assertThat((double) feelings / texts.size()).as("sentiment").isGreaterThanOrEqualTo(0.85);
-    }
-
-    private static List<Evaluation.Example> all(String resource) throws Exception {
-        List<Evaluation.Example> all = new ArrayList<>(Evaluation.read(resource, false));
-        all.addAll(Evaluation.read(resource, true));
-        return all;
     }
 }
