@@ -8,10 +8,28 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** Bodies sent to the API are JSON: another declared type is answered 415 before it is read. */
 final class JsonBodies implements Filter {
+
+    /**
+     * The body's bytes, at most {@code max}: empty when it declares or turns out to hold more. Read
+     * with a limit, so a body without a length cannot grow past it either.
+     */
+    static Optional<byte[]> bounded(ServerRequest req, int max) throws IOException {
+        if (req.headers().contentLength().orElse(0) > max) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes(max + 1);
+        }
+        return bytes.length > max ? Optional.empty() : Optional.of(bytes);
+    }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {

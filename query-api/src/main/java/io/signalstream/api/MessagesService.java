@@ -19,7 +19,6 @@ import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Validation;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -149,18 +148,12 @@ final class MessagesService implements HttpService {
      * with a limit, so a body without a length cannot grow past it either.
      */
     private Optional<String> readBody(ServerRequest req, ServerResponse res) throws IOException {
-        if (req.headers().contentLength().orElse(0) > maxBodyBytes) {
+        Optional<byte[]> body = JsonBodies.bounded(req, maxBodyBytes);
+        if (body.isEmpty()) {
             tooLarge(res);
             return Optional.empty();
         }
-        byte[] bytes;
-        try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(maxBodyBytes + 1);
-        }
-        if (bytes.length > maxBodyBytes) {
-            tooLarge(res);
-            return Optional.empty();
-        }
+        byte[] bytes = body.get();
         try {
             return Optional.of(
                     StandardCharsets.UTF_8

@@ -16,7 +16,6 @@ import io.signalstream.model.Json;
 import io.signalstream.model.Validation;
 import io.signalstream.model.rules.RuleCheck;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -86,21 +85,14 @@ final class RulesService implements HttpService {
         if (id.isEmpty()) {
             return;
         }
-        if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES) {
-            tooLarge(res);
-            return;
-        }
-        byte[] bytes;
-        try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
+        Optional<byte[]> bytes = JsonBodies.bounded(req, MAX_BODY_BYTES);
+        if (bytes.isEmpty()) {
             tooLarge(res);
             return;
         }
         JsonNode body;
         try {
-            body = mapper.readTree(bytes);
+            body = mapper.readTree(bytes.get());
         } catch (JacksonException e) {
             Problems.send(res, Status.BAD_REQUEST_400, "Bad Request", "The body is not valid JSON");
             return;
