@@ -10,6 +10,7 @@ const state = {
   key: sessionStorage.getItem(KEY_STORAGE),
   conversations: new Map(), // conversation_id -> list item (summary) + latest aggregate
   selected: null,
+  panel: null, // the aggregate the panel shows
   socket: null,
   retry: 0,
   stopped: false,
@@ -180,12 +181,16 @@ async function select(id) {
   $("compose-conversation").value = id;
   renderList();
   const { status, body } = await api(`/v1/conversations/${encodeURIComponent(id)}/insights`);
-  if (status === 200) {
+  if (state.selected !== id) return;
+  // A pushed update may have rendered a newer version while this request was on its way.
+  const shown = state.panel?.conversation_id === id ? state.panel : null;
+  if (status === 200 && !(shown && newer(shown, body))) {
     state.conversations.set(id, summaryOf(body));
     renderPanel(body);
-  } else {
+  } else if (!shown) {
     $("panel-title").textContent = `Conversation ${id}`;
     $("details").hidden = true;
+    $("escalation").hidden = true;
   }
   loadTranscript(id);
 }
@@ -253,6 +258,7 @@ function text(id, value) {
 }
 
 function renderPanel(a) {
+  state.panel = a;
   $("panel-title").textContent = `Conversation ${a.conversation_id} · ${messages(a.message_count)}`;
   $("details").hidden = false;
   const escalation = $("escalation");
@@ -356,6 +362,7 @@ function signOut(message = "") {
   state.key = null;
   state.conversations.clear();
   state.selected = null;
+  state.panel = null;
   state.filter = null;
   state.cursor = null;
   $("search").reset();
@@ -395,6 +402,7 @@ $("load-more").addEventListener("click", () => loadList(true));
 $("new-conversation").addEventListener("click", () => {
   const id = `chat-${Date.now().toString(36)}`;
   state.selected = null;
+  state.panel = null;
   renderList();
   $("compose-conversation").value = id;
   $("compose-message").focus();
