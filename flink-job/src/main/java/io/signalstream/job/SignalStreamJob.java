@@ -10,8 +10,10 @@ import io.signalstream.job.parse.ParseFunction;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.InboundMessage;
+import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.rules.RuleFunction;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.sink.Sinks;
 import io.signalstream.job.source.KafkaSources;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,10 +36,13 @@ import org.slf4j.LoggerFactory;
  *      │ keyBy(tenant/conversation)   ← the only shuffle
  * conversation (dedupe, context, expiry, model-call planning) ─ agents (one async call)
  *      ─ aggregator (one version per answer) ─ one producer: every output topic
+ *              │ (forward, same key)
+ *            rules ← broadcast: support.rules ─ producer: support.alerts
  * </pre>
  *
- * Everything after the {@code keyBy} is one chain on the conversation's key; {@code JobGraphTest}
- * fails if it ever breaks.
+ * Everything from the {@code keyBy} to the output producer is one chain on the conversation's key;
+ * the rules are a second vertex (an operator with a broadcast input cannot join a chain), fed by a
+ * forward edge that carries only what the rules read. {@code JobGraphTest} fails if either breaks.
  */
 public final class SignalStreamJob {
 
@@ -51,6 +57,8 @@ public final class SignalStreamJob {
     public static final String UID_PARSE = "parse-messages";
     public static final String UID_CONVERSATION = "conversation";
     public static final String UID_AGGREGATOR = "aggregator";
+    public static final String UID_RULES_SOURCE = "source-rules";
+    public static final String UID_RULES = "rules";
 
     private SignalStreamJob() {}
 
@@ -69,6 +77,7 @@ public final class SignalStreamJob {
         defineWorkflow(
                 env,
                 KafkaSources.messages(config.kafka()),
+                KafkaSources.rules(config.kafka()),
                 new KafkaSinks(config.kafka(), config.output()),
                 config);
         env.execute("SignalStream conversation intelligence");
@@ -90,6 +99,7 @@ public final class SignalStreamJob {
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> source,
+            Source<SourceRecord, ?, ?> rules,
             Sinks sinks,
             JobConfig config) {
         // Every stream type is an immutable record whose serializer copies by reference, so
@@ -131,5 +141,23 @@ public final class SignalStreamJob {
                         .uid(UID_AGGREGATOR)
                         .name("aggregate");
         sinks.outputs(outputs);
+
+        // Rules: broadcast to every subtask, evaluated on each aggregate version by key (forward,
+        // no shuffle of the data path); alerts go to their own producer.
+        BroadcastStream<SourceRecord> ruleBook =
+                env.fromSource(rules, WatermarkStrategy.noWatermarks(), "support.rules")
+                        .uid(UID_RULES_SOURCE)
+                        .setParallelism(1)
+                        .broadcast(RuleFunction.RULES);
+        SingleOutputStreamOperator<SinkRecord> alerts =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                outputs.getSideOutput(AggregatorFunction.RULE_INPUTS),
+                                RuleInput::key,
+                                Types.STRING)
+                        .connect(ruleBook)
+                        .process(new RuleFunction())
+                        .uid(UID_RULES)
+                        .name("rules");
+        sinks.alerts(alerts);
     }
 }

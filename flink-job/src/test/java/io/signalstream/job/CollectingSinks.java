@@ -19,9 +19,10 @@ final class CollectingSinks implements Sinks {
     private static final ObjectMapper MAPPER = Json.newMapper();
     private CloseableIterator<SinkRecord> outputs;
     private CloseableIterator<SinkRecord> rejected;
+    private CloseableIterator<SinkRecord> alerts;
 
     /** What the pipeline wrote, once the job has finished. */
-    record Output(List<SinkRecord> outputs, List<SinkRecord> rejected) {
+    record Output(List<SinkRecord> outputs, List<SinkRecord> rejected, List<SinkRecord> alerts) {
 
         List<SinkRecord> on(String topic) {
             return outputs.stream().filter(r -> r.topic().equals(topic)).toList();
@@ -49,13 +50,18 @@ final class CollectingSinks implements Sinks {
     }
 
     @Override
+    public void alerts(DataStream<SinkRecord> s) {
+        alerts = s.collectAsync();
+    }
+
+    @Override
     public void rejected(DataStream<SinkRecord> s) {
         rejected = s.collectAsync();
     }
 
     /** Drains the collectors; call after {@code executeAsync()}. Returns when the job has ended. */
     Output drain() throws Exception {
-        return new Output(all(outputs), all(rejected));
+        return new Output(all(outputs), all(rejected), all(alerts));
     }
 
     private static <T> List<T> all(CloseableIterator<T> it) throws Exception {

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The job's shape: one network exchange per message. The source, the parse stage and its dead
  * letters form one chain; the conversation operator, the agents, the aggregator and the sink form
- * the other, behind the only {@code keyBy}. Fails as soon as an operator breaks a chain.
+ * the other, behind the only {@code keyBy}; the rules take the aggregator's side output forward.
+ * Fails as soon as an operator breaks a chain.
  */
 class JobGraphTest {
 
@@ -44,19 +45,41 @@ class JobGraphTest {
                         TypeInformation.of(SourceRecord.class));
 
         SignalStreamJob.defineWorkflow(
-                env, source, new KafkaSinks(config.kafka(), config.output()), config);
+                env, source, source, new KafkaSinks(config.kafka(), config.output()), config);
         JobGraph graph = env.getStreamGraph().getJobGraph();
 
-        List<JobVertex> vertices = graph.getVerticesSortedTopologicallyFromSources();
-        assertThat(vertices).hasSize(2);
-        assertThat(vertices.get(0).getName())
+        Map<String, JobVertex> vertices = new java.util.HashMap<>();
+        for (JobVertex v : graph.getVertices()) {
+            vertices.put(
+                    v.getName().contains("parse")
+                            ? "parse"
+                            : v.getName().contains("conversation")
+                                    ? "data path"
+                                    : v.getName().contains("rules (")
+                                                    || v.getName().startsWith("rules")
+                                            ? "rules"
+                                            : "rule source",
+                    v);
+        }
+        assertThat(vertices).hasSize(4);
+        assertThat(vertices.get("parse").getName())
                 .contains("support.messages.raw", "parse, validate, redact", "sink support.dlq");
-        assertThat(vertices.get(1).getName())
+        JobVertex dataPath = vertices.get("data path");
+        assertThat(dataPath.getName())
                 .contains("conversation", "agents (" + provider + ")", "aggregate", "sink outputs");
-        List<JobEdge> inputs = vertices.get(1).getInputs();
+        List<JobEdge> inputs = dataPath.getInputs();
         assertThat(inputs).hasSize(1);
         assertThat(inputs.get(0).getSource().getResultType())
                 .isEqualTo(ResultPartitionType.PIPELINED_BOUNDED);
         assertThat(inputs.get(0).getShipStrategyName()).isEqualToIgnoringCase("hash");
+
+        // The rules: fed forward by the aggregator (no shuffle) and by the broadcast rule book.
+        JobVertex rules = vertices.get("rules");
+        assertThat(rules.getName()).contains("rules", "sink support.alerts");
+        assertThat(rules.getInputs())
+                .extracting(JobEdge::getShipStrategyName)
+                .map(String::toLowerCase)
+                .containsExactlyInAnyOrder("forward", "broadcast");
+        assertThat(vertices.get("rule source").getName()).contains("support.rules");
     }
 }

@@ -64,7 +64,13 @@ class SignalStreamPipelineITCase {
         List<String> all = new ArrayList<>(List.of("--bootstrap-servers", "unused:9092"));
         all.addAll(List.of(args));
         JobConfig config = JobConfig.from(all.toArray(String[]::new), Map.of());
-        SignalStreamJob.defineWorkflow(env, source, sinks, config);
+        DataGeneratorSource<SourceRecord> noRules =
+                new DataGeneratorSource<>(
+                        index -> new SourceRecord(Topics.RULES, 0, index, 0, null, null),
+                        0,
+                        RateLimiterStrategy.noOp(),
+                        TypeInformation.of(SourceRecord.class));
+        SignalStreamJob.defineWorkflow(env, source, noRules, sinks, config);
         env.executeAsync("pipeline test");
         return sinks.drain();
     }

@@ -225,6 +225,7 @@ public final class LocalStack implements AutoCloseable {
         SignalStreamJob.defineWorkflow(
                 env,
                 KafkaSources.messages(jobConfig.kafka()),
+                KafkaSources.rules(jobConfig.kafka()),
                 new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                 jobConfig);
         flinkUi = "http://localhost:" + flink.get(RestOptions.PORT);

@@ -198,6 +198,7 @@ class ManagedKafkaITCase {
             SignalStreamJob.defineWorkflow(
                     env,
                     KafkaSources.messages(jobConfig.kafka()),
+                    KafkaSources.rules(jobConfig.kafka()),
                     new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                     jobConfig);
             JobClient job = env.executeAsync("secured");

@@ -34,6 +34,12 @@ public final class Topics {
      */
     public static final String RULES = "support.rules";
 
+    /**
+     * Alerts the job raises when a rule fires ({@link Alert}), key {@code tenant/conversation}:
+     * read by the API's alert feed and its webhook deliveries.
+     */
+    public static final String ALERTS = "support.alerts";
+
     /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
     public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT, RULES);
 
@@ -46,7 +52,8 @@ public final class Topics {
             Map.of(
                     MESSAGES_RAW, Duration.ofDays(7),
                     DLQ, Duration.ofDays(7),
-                    AUDIT, Duration.ofDays(365));
+                    AUDIT, Duration.ofDays(365),
+                    ALERTS, Duration.ofDays(7));
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
@@ -61,7 +68,8 @@ public final class Topics {
                     AI_AGGREGATED,
                     DLQ,
                     AUDIT,
-                    RULES);
+                    RULES,
+                    ALERTS);
 
     private Topics() {}
 

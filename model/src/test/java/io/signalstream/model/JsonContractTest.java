@@ -397,7 +397,8 @@ class JsonContractTest {
                         "support.ai.aggregated",
                         "support.dlq",
                         "support.audit",
-                        "support.rules");
+                        "support.rules",
+                        "support.alerts");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

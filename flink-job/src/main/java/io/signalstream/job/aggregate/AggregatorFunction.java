@@ -8,6 +8,7 @@ import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.ModelParts;
+import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.TranscriptLine;
 import io.signalstream.job.sink.Outputs;
@@ -18,6 +19,7 @@ import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
+import io.signalstream.model.Sender;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +29,12 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The last keyed step, chained after the agents on the same key (no shuffle): writes one aggregate
@@ -52,6 +56,10 @@ public final class AggregatorFunction
     private final int window;
     private final boolean modelParts;
     private final boolean agentTopics;
+
+    /** What the rules read of each step ({@link io.signalstream.job.rules.RuleFunction}). */
+    public static final OutputTag<RuleInput> RULE_INPUTS =
+            new OutputTag<>("rule-inputs", TypeInformation.of(RuleInput.class));
 
     /** Longer than any model call can be in flight (the agents' timeout spans every attempt). */
     static final Duration CLEARED_TTL = Duration.ofHours(1);
@@ -103,6 +111,20 @@ public final class AggregatorFunction
         if (request.kind() == AgentRequest.Kind.EXPIRE
                 || request.kind() == AgentRequest.Kind.ERASE) {
             clear(request, out);
+            ctx.output(
+                    RULE_INPUTS,
+                    new RuleInput(
+                            request.key(),
+                            request.tenantId(),
+                            request.conversationId(),
+                            true,
+                            null,
+                            request.epoch(),
+                            0,
+                            null,
+                            request.createdAtMs(),
+                            request.seq(),
+                            null));
             return;
         }
         if (modelParts && request.kind().modelCall()) {
@@ -124,11 +146,16 @@ public final class AggregatorFunction
             parts.update(step.parts());
             aggregate = step.aggregate();
         }
+        InboundMessage message = request.message();
+        SinkRecord written = null;
         if (aggregate != null) {
             emitted.inc();
-            out.collect(outputs.aggregate(aggregate));
+            written = outputs.aggregate(aggregate);
+            out.collect(written);
         }
-        InboundMessage message = request.message();
+        if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {
+            ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
+        }
         if (request.kind() == AgentRequest.Kind.MESSAGE && message != null) {
             out.collect(
                     outputs.transcript(
@@ -160,7 +187,40 @@ public final class AggregatorFunction
         }
     }
 
-    /** Removes the conversation's aggregate and transcript slots from the compacted topics. */
+    /**
+     * What the rules read of this step: the aggregate as written, and the message it analysed (a
+     * customer's text clipped to {@link RuleInput#MAX_TEXT}).
+     */
+    private static RuleInput ruleInput(
+            AgentRequest request,
+            AggregatedIntelligence aggregate,
+            SinkRecord written,
+            Instant now) {
+        InboundMessage message =
+                request.kind() == AgentRequest.Kind.MESSAGE ? request.message() : null;
+        String text = null;
+        if (message != null && message.sender() == Sender.CUSTOMER && message.text() != null) {
+            text =
+                    message.text().length() <= RuleInput.MAX_TEXT
+                            ? message.text()
+                            : message.text().substring(0, RuleInput.MAX_TEXT);
+        }
+        return new RuleInput(
+                request.key(),
+                request.tenantId(),
+                request.conversationId(),
+                false,
+                written == null ? null : written.value(),
+                aggregate == null ? request.epoch() : aggregate.epoch(),
+                aggregate == null ? 0 : aggregate.version(),
+                message == null ? null : message.sender(),
+                message != null && message.timestamp() != null
+                        ? message.timestamp().toEpochMilli()
+                        : now.toEpochMilli(),
+                request.seq(),
+                text);
+    }
+
     /**
      * Removes the conversation from the compacted topics: its aggregate and every transcript slot
      * it used (after an erasure of a conversation this job no longer knew, every slot there can

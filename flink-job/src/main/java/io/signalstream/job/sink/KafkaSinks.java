@@ -33,6 +33,13 @@ public final class KafkaSinks implements Sinks {
     }
 
     @Override
+    public void alerts(DataStream<SinkRecord> alerts) {
+        alerts.sinkTo(sink("alerts"))
+                .uid("sink-alerts")
+                .name("sink " + kafka.topic(io.signalstream.model.Topics.ALERTS));
+    }
+
+    @Override
     public void rejected(DataStream<SinkRecord> deadLetters) {
         deadLetters
                 .sinkTo(sink("rejected"))

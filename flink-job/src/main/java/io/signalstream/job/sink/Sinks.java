@@ -15,6 +15,9 @@ public interface Sinks {
      */
     void outputs(DataStream<SinkRecord> outputs);
 
+    /** Alerts the rules raised, for {@code support.alerts}: chained to the rule operator. */
+    void alerts(DataStream<SinkRecord> alerts);
+
     /** Records the parse stage could not read, for {@code support.dlq}: chained to it. */
     void rejected(DataStream<SinkRecord> deadLetters);
 }

@@ -35,4 +35,22 @@ public final class KafkaSources {
                 .setProperty("isolation.level", "read_committed")
                 .build();
     }
+
+    /**
+     * The tenants' rules on the compacted {@code support.rules}, read from its start (the latest
+     * record per rule is the rule); after a restore from the checkpoint's offsets. Offsets are not
+     * committed: this source is no consumer group's work.
+     */
+    public static KafkaSource<SourceRecord> rules(KafkaSettings kafka) {
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.topic(Topics.RULES))
+                .setGroupId(kafka.groupId() + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new SourceRecordDeserializer())
+                .setProperties(kafka.clientProperties())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .build();
+    }
 }

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
+import io.signalstream.model.Sender;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
 import java.util.List;
@@ -69,6 +71,20 @@ class AggregatorFunctionTest {
         assertThat(written(Topics.AI_SENTIMENT)).isEmpty();
         // the local provider keeps no state in the aggregator
         assertThat(harness.numKeyedStateEntries()).isZero();
+
+        // the rules read each version as written, with the message that led to it
+        List<RuleInput> forRules =
+                harness.getSideOutput(AggregatorFunction.RULE_INPUTS).stream()
+                        .map(r -> r.getValue())
+                        .toList();
+        assertThat(forRules).hasSize(2);
+        assertThat(forRules.get(0).aggregate()).isEqualTo(aggregates.get(0).value());
+        assertThat(forRules.get(0).sender()).isEqualTo(Sender.CUSTOMER);
+        assertThat(forRules.get(0).text()).isEqualTo("Where is my order?");
+        assertThat(forRules.get(0).version()).isEqualTo(1000);
+        assertThat(forRules.get(1).sender()).isEqualTo(Sender.AGENT);
+        assertThat(forRules.get(1).text()).isNull();
+        assertThat(forRules).noneMatch(RuleInput::cleared);
     }
 
     @Test
@@ -111,6 +127,9 @@ class AggregatorFunctionTest {
         // The model's parts are gone; what stays is when, for a while (a TTL), so that a late
         // answer to a request from before cannot bring the conversation back.
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.getSideOutput(AggregatorFunction.RULE_INPUTS))
+                .extracting(r -> r.getValue().cleared())
+                .endsWith(true);
         int written = harness.extractOutputValues().size();
         harness.processElement(conversation.modelAnswer(3, -0.8, "late"), 0);
         assertThat(harness.extractOutputValues()).hasSize(written);

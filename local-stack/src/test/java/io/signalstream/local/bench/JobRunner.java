@@ -154,6 +154,7 @@ public final class JobRunner {
         SignalStreamJob.defineWorkflow(
                 env,
                 from == null ? KafkaSources.messages(config.kafka()) : source(config, from),
+                KafkaSources.rules(config.kafka()),
                 new KafkaSinks(config.kafka(), config.output()),
                 config);
         return env;
