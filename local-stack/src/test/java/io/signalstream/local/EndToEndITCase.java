@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -85,32 +84,7 @@ class EndToEndITCase {
         // Given a WebSocket client watching the conversation before anything was posted
         BlockingQueue<JsonNode> updates = new LinkedBlockingQueue<>();
         WebSocket ws =
-                HTTP.newWebSocketBuilder()
-                        .subprotocols("bearer", ACME_KEY)
-                        .buildAsync(
-                                URI.create(
-                                        stack.apiUrl().replace("http", "ws")
-                                                + "/ws/conversations/order-42/stream"),
-                                new WebSocket.Listener() {
-                                    private final StringBuilder text = new StringBuilder();
-
-                                    @Override
-                                    public CompletionStage<?> onText(
-                                            WebSocket socket, CharSequence data, boolean last) {
-                                        text.append(data);
-                                        if (last) {
-                                            try {
-                                                updates.add(MAPPER.readTree(text.toString()));
-                                            } catch (Exception e) {
-                                                throw new IllegalStateException(e);
-                                            }
-                                            text.setLength(0);
-                                        }
-                                        socket.request(1);
-                                        return null;
-                                    }
-                                })
-                        .get(10, TimeUnit.SECONDS);
+                StackClient.frames(stack, ACME_KEY, "/ws/conversations/order-42/stream", updates);
 
         // When three messages are posted, one of them twice (a client retry)
         long started = System.nanoTime();

@@ -130,4 +130,42 @@ final class StackClient {
     HttpResponse<String> delete(String path) throws Exception {
         return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * Opens a WebSocket on the stack's API with {@code key} (as the subprotocols {@code bearer,
+     * <key>}) and puts every whole JSON frame it receives into {@code frames}.
+     */
+    static java.net.http.WebSocket frames(
+            LocalStack stack,
+            String key,
+            String path,
+            java.util.concurrent.BlockingQueue<com.fasterxml.jackson.databind.JsonNode> frames)
+            throws Exception {
+        return HTTP.newWebSocketBuilder()
+                .subprotocols("bearer", key)
+                .buildAsync(
+                        URI.create(stack.apiUrl().replace("http", "ws") + path),
+                        new java.net.http.WebSocket.Listener() {
+                            private final StringBuilder text = new StringBuilder();
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(
+                                    java.net.http.WebSocket socket,
+                                    CharSequence data,
+                                    boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    try {
+                                        frames.add(MAPPER.readTree(text.toString()));
+                                    } catch (java.io.IOException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                    text.setLength(0);
+                                }
+                                socket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

@@ -64,6 +64,17 @@ final class ConversationStreamListener implements WsListener {
         if (!all && (!one.matches() || !ConversationKey.isValidId(one.group(1)))) {
             throw new WsUpgradeException("conversation id must be " + ConversationKey.ID_RULE);
         }
+        tenant = reader(auth, prologue, headers);
+        key = all ? null : ConversationKey.of(tenant, one.group(1));
+        return answer(headers);
+    }
+
+    /**
+     * The tenant of a WebSocket upgrade whose key may read, from the subprotocols {@code bearer,
+     * <key>}, {@code ?access_token=} or {@code Authorization}; else the upgrade is refused.
+     */
+    static String reader(Auth auth, HttpPrologue prologue, Headers headers)
+            throws WsUpgradeException {
         Optional<ApiKeys.Caller> caller = auth.wsCaller(headers, prologue.query());
         if (caller.isEmpty()) {
             throw new WsUpgradeException(
@@ -72,8 +83,11 @@ final class ConversationStreamListener implements WsListener {
         if (!caller.get().may(ApiKeys.Scope.READ)) {
             throw new WsUpgradeException(Auth.refusal(caller.get(), ApiKeys.Scope.READ));
         }
-        tenant = caller.get().tenant();
-        key = all ? null : ConversationKey.of(tenant, one.group(1));
+        return caller.get().tenant();
+    }
+
+    /** The upgrade's answer: {@code bearer} as the subprotocol when the key came as one. */
+    static Optional<Headers> answer(Headers headers) {
         if (headers.contains(Auth.WS_PROTOCOL)) {
             WritableHeaders<?> answer = WritableHeaders.create();
             answer.set(Auth.WS_PROTOCOL, Auth.WS_BEARER);
@@ -96,7 +110,7 @@ final class ConversationStreamListener implements WsListener {
         }
     }
 
-    private static Fanout.Connection connection(WsSession ws) {
+    static Fanout.Connection connection(WsSession ws) {
         return new Fanout.Connection() {
             @Override
             public void send(String text) {

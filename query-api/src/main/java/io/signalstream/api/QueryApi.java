@@ -16,6 +16,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
+import io.signalstream.api.alerts.AlertFeed;
+import io.signalstream.api.alerts.RecentAlerts;
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.rules.KafkaRuleBook;
 import io.signalstream.api.rules.RuleBook;
@@ -48,6 +50,7 @@ public final class QueryApi implements AutoCloseable {
      * @param fanout the WebSocket sessions
      * @param readiness what {@code /health/ready} reports
      * @param rules the tenants' alert rules
+     * @param alerts the alerts the job raised, and their WebSocket sessions
      */
     public record Parts(
             ApiSettings settings,
@@ -57,7 +60,8 @@ public final class QueryApi implements AutoCloseable {
             Fanout fanout,
             Readiness readiness,
             ApiMetrics metrics,
-            RuleBook rules) {}
+            RuleBook rules,
+            AlertFeed alerts) {}
 
     private final Config serverConfig;
     private final ApiSettings settings;
@@ -69,6 +73,7 @@ public final class QueryApi implements AutoCloseable {
     private KafkaProbe probe;
     private PipelineWatch pipeline;
     private KafkaRuleBook rules;
+    private AlertFeed alerts;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -122,6 +127,11 @@ public final class QueryApi implements AutoCloseable {
                                 Topics.prefixed(settings.topicPrefix(), Topics.RULES),
                                 settings.produceTimeout())
                         .start();
+        alerts =
+                new AlertFeed(new RecentAlerts(), new Fanout(settings.streams()))
+                        .follow(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.ALERTS));
         probe = new KafkaProbe(settings);
         pipeline =
                 new PipelineWatch(
@@ -184,7 +194,9 @@ public final class QueryApi implements AutoCloseable {
                 "Conversations written to the store and not yet searchable",
                 s,
                 LuceneConversationStore::pendingConversations);
-        Parts parts = new Parts(settings, ingest, store, store, fanout, readiness, metrics, rules);
+        Parts parts =
+                new Parts(
+                        settings, ingest, store, store, fanout, readiness, metrics, rules, alerts);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
@@ -255,7 +267,12 @@ public final class QueryApi implements AutoCloseable {
                                         "/ws/conversations",
                                         () ->
                                                 new ConversationStreamListener(
-                                                        parts.store(), fanout, auth)));
+                                                        parts.store(), fanout, auth))
+                                .endpoint(
+                                        "/ws/alerts",
+                                        () ->
+                                                new AlertStreamListener(
+                                                        parts.alerts().streams(), auth)));
         if (!parts.settings().corsOrigins().isEmpty()) {
             server.addFeature(cors(parts.settings().corsOrigins()));
         }
@@ -273,7 +290,8 @@ public final class QueryApi implements AutoCloseable {
                         path ->
                                 path.pathPattern("/*")
                                         .allowOrigins(Set.copyOf(origins))
-                                        .allowMethods(Set.of("GET", "POST", "DELETE", "OPTIONS"))
+                                        .allowMethods(
+                                                Set.of("GET", "POST", "PUT", "DELETE", "OPTIONS"))
                                         .allowHeaders(Set.of("Authorization", "Content-Type"))
                                         .exposeHeaders(Set.of("Retry-After", "Location")))
                 .build();
@@ -303,8 +321,15 @@ public final class QueryApi implements AutoCloseable {
                                     // follow and remove it from the topics.
                                     parts.writer().erase(key);
                                     parts.fanout().removed(key);
+                                    int slash = key.indexOf('/');
+                                    parts.alerts()
+                                            .recent()
+                                            .removeConversation(
+                                                    key.substring(0, slash),
+                                                    key.substring(slash + 1));
                                 }))
                 .register("/v1/rules", new RulesService(parts.rules()))
+                .register("/v1/alerts", new AlertsService(parts.alerts().recent()))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",
@@ -407,7 +432,11 @@ public final class QueryApi implements AutoCloseable {
         if (rules != null) {
             rules.close();
         }
+        if (alerts != null) {
+            alerts.close();
+        }
         rules = null;
+        alerts = null;
         fanout = null;
         feed = null;
         store = null;

@@ -1,6 +1,8 @@
 package io.signalstream.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.api.alerts.AlertFeed;
+import io.signalstream.api.alerts.RecentAlerts;
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.rules.RuleBook;
 import io.signalstream.api.store.ConversationStore;
@@ -32,6 +34,25 @@ final class TestParts {
             Fanout fanout,
             Supplier<List<TopicFeed.ViewStatus>> views,
             ApiMetrics metrics) {
+        return of(
+                settings,
+                written,
+                store,
+                fanout,
+                views,
+                metrics,
+                new AlertFeed(new RecentAlerts(), new Fanout(Fanout.Limits.DEFAULTS)));
+    }
+
+    /** The same, with the alert feed a test fills itself. */
+    static QueryApi.Parts of(
+            ApiSettings settings,
+            Consumer<SupportMessage> written,
+            ConversationStore store,
+            Fanout fanout,
+            Supplier<List<TopicFeed.ViewStatus>> views,
+            ApiMetrics metrics,
+            AlertFeed alerts) {
         MessageLog log =
                 new MessageLog() {
                     @Override
@@ -60,7 +81,15 @@ final class TestParts {
                     }
                 };
         return new QueryApi.Parts(
-                settings, log, store, (StoreWriter) store, fanout, readiness, metrics, new Rules());
+                settings,
+                log,
+                store,
+                (StoreWriter) store,
+                fanout,
+                readiness,
+                metrics,
+                new Rules(),
+                alerts);
     }
 
     /** A rule book in memory, with the same limit as the one on Kafka. */

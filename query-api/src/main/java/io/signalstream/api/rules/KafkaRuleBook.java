@@ -3,31 +3,25 @@ package io.signalstream.api.rules;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalstream.api.MessageLog.NotAcknowledged;
+import io.signalstream.api.feed.TopicFollower;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +40,8 @@ public final class KafkaRuleBook implements RuleBook {
     private final String topic;
     private final Duration timeout;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicFollower follower;
     private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
-    private final CountDownLatch loaded = new CountDownLatch(1);
-    private final Thread reader;
-    private volatile boolean closed;
 
     /**
      * @param client the Kafka client settings (bootstrap servers, authentication)
@@ -70,53 +61,17 @@ public final class KafkaRuleBook implements RuleBook {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         this.producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        Properties c = new Properties();
-        c.putAll(client);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.reader = new Thread(this::follow, "rules-reader");
-        reader.setDaemon(true);
+        this.follower = new TopicFollower(client, topic, this::apply);
     }
 
     public KafkaRuleBook start() {
-        reader.start();
+        follower.start();
         return this;
     }
 
     /** Waits until the topic was read to its end once (rules written before the start are in). */
     public boolean awaitLoaded(Duration wait) throws InterruptedException {
-        return loaded.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void follow() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            while (!closed && partitions.isEmpty()) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (!closed) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                if (loaded.getCount() > 0
-                        && end.entrySet().stream()
-                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    loaded.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("the rules reader stopped: {}", e.toString());
-        } finally {
-            consumer.close();
-        }
+        return follower.awaitLoaded(wait);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -212,13 +167,7 @@ public final class KafkaRuleBook implements RuleBook {
 
     @Override
     public void close() {
-        closed = true;
-        consumer.wakeup();
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

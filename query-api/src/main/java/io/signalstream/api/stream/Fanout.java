@@ -292,6 +292,16 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code text} to every session of {@code tenant} (a fan-out of tenant-wide events such
+     * as alerts, where nothing is versioned).
+     */
+    public void broadcast(String tenant, String text) {
+        if (byTenant.containsKey(tenant)) {
+            publish(new Frame(tenant, "", 0, 0, text));
+        }
+    }
+
     private void publish(Frame frame) {
         try {
             dispatch.put(frame);

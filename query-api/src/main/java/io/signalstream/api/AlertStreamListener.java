@@ -1,0 +1,67 @@
+package io.signalstream.api;
+
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.signalstream.api.stream.Fanout;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code WS /ws/alerts}: every alert of the tenant as it is raised, {@code
+ * {"type":"alert","data":{...}}}. Keys and limits as for {@code /ws/conversations}; what was raised
+ * before the connection is {@code GET /v1/alerts}.
+ */
+final class AlertStreamListener implements WsListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertStreamListener.class);
+
+    private final Fanout fanout;
+    private final Auth auth;
+    private volatile String tenant;
+    private volatile Fanout.Session session;
+
+    AlertStreamListener(Fanout fanout, Auth auth) {
+        this.fanout = fanout;
+        this.auth = auth;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers)
+            throws WsUpgradeException {
+        tenant = ConversationStreamListener.reader(auth, prologue, headers);
+        return ConversationStreamListener.answer(headers);
+    }
+
+    @Override
+    public void onOpen(WsSession ws) {
+        Fanout.Admission admission =
+                fanout.open(tenant, null, ConversationStreamListener.connection(ws));
+        if (admission.admitted().isEmpty()) {
+            LOG.info("alert stream of tenant {} refused: {}", tenant, admission.refusal());
+            ws.close(Fanout.OVER_CAPACITY, admission.refusal());
+            return;
+        }
+        session = admission.session();
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        forget();
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        forget();
+    }
+
+    private void forget() {
+        Fanout.Session s = session;
+        if (s != null) {
+            s.closed();
+        }
+    }
+}
