@@ -4,6 +4,7 @@ const $ = (id) => document.getElementById(id);
 const messages = (n) => `${n} message${n === 1 ? "" : "s"}`;
 // The list holds at most this many conversations; older ones are dropped as newer ones arrive.
 const MAX_LISTED = 200;
+const MAX_ALERTS = 50; // alerts the feed shows
 const PAGE = 50;
 
 const state = {
@@ -11,6 +12,9 @@ const state = {
   conversations: new Map(), // conversation_id -> list item (summary) + latest aggregate
   selected: null,
   panel: null, // the aggregate the panel shows
+  alerts: new Map(), // alert id -> alert, the newest MAX_ALERTS
+  unseen: 0, // alerts pushed since the list was last looked at
+  alertSocket: null,
   socket: null,
   retry: 0,
   stopped: false,
@@ -41,15 +45,19 @@ function setConnection(kind, text) {
   el.textContent = text;
 }
 
+// Browsers cannot set Authorization on a WebSocket: the key travels as a subprotocol when it
+// is a valid token, else as a query parameter.
+function openSocket(path) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const tokenSafe = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(state.key);
+  const url = `${scheme}://${location.host}${path}` +
+    (tokenSafe ? "" : `?access_token=${encodeURIComponent(state.key)}`);
+  return tokenSafe ? new WebSocket(url, ["bearer", state.key]) : new WebSocket(url);
+}
+
 function connect() {
   if (state.stopped) return;
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  // Browsers cannot set Authorization on a WebSocket: the key travels as a subprotocol when it
-  // is a valid token, else as a query parameter.
-  const tokenSafe = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(state.key);
-  const url = `${scheme}://${location.host}/ws/conversations` +
-    (tokenSafe ? "" : `?access_token=${encodeURIComponent(state.key)}`);
-  const socket = tokenSafe ? new WebSocket(url, ["bearer", state.key]) : new WebSocket(url);
+  const socket = openSocket("/ws/conversations");
   state.socket = socket;
   setConnection("reconnecting", state.retry ? "Reconnecting…" : "Connecting…");
   socket.onopen = () => {
@@ -72,6 +80,71 @@ function connect() {
     setConnection("reconnecting", `Reconnecting in ${Math.round(delay / 1000)} s…`);
     setTimeout(connect, delay);
   };
+}
+
+// The alert feed: its own socket, caught up from GET /v1/alerts whenever it (re)opens.
+function connectAlerts(retry = 0) {
+  if (state.stopped) return;
+  const socket = openSocket("/ws/alerts");
+  state.alertSocket = socket;
+  socket.onopen = async () => {
+    retry = 0;
+    const { status, body } = await api("/v1/alerts?limit=" + MAX_ALERTS);
+    if (status === 200) body.alerts.forEach((a) => addAlert(a, false));
+    renderAlerts();
+  };
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === "alert") {
+      addAlert(message.data, true);
+      renderAlerts();
+    }
+  };
+  socket.onclose = () => {
+    if (state.stopped || state.alertSocket !== socket) return;
+    setTimeout(() => connectAlerts(retry + 1), Math.min(15000, 500 * 2 ** retry));
+  };
+}
+
+function addAlert(alert, live) {
+  if (state.alerts.has(alert.id)) return;
+  state.alerts.set(alert.id, alert);
+  if (live) state.unseen++;
+  const oldest = [...state.alerts.values()]
+    .sort((a, b) => b.triggered_at.localeCompare(a.triggered_at))
+    .slice(MAX_ALERTS);
+  oldest.forEach((a) => state.alerts.delete(a.id));
+}
+
+function renderAlerts() {
+  const items = [...state.alerts.values()].sort((a, b) => b.triggered_at.localeCompare(a.triggered_at));
+  const list = $("alert-list");
+  list.replaceChildren(...items.map((a) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.alert = a.id;
+    const title = document.createElement("span");
+    title.className = "id";
+    title.textContent = a.rule_name ?? a.rule_id;
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = `${a.conversation_id} · ${new Date(a.triggered_at).toLocaleTimeString()}` +
+      (a.trigger === "waiting" ? " · customer waiting" : "") + (a.backfill ? " · from history" : "");
+    button.append(badge(a.severity), title, meta);
+    button.addEventListener("click", () => {
+      state.unseen = 0;
+      renderAlerts();
+      select(a.conversation_id);
+    });
+    li.append(button);
+    return li;
+  }));
+  $("alerts-count").textContent = items.length ? `(${items.length})` : "";
+  $("alerts-empty").hidden = items.length > 0;
+  const badgeEl = $("alert-badge");
+  badgeEl.hidden = state.unseen === 0;
+  badgeEl.textContent = `${state.unseen} new alert${state.unseen === 1 ? "" : "s"}`;
 }
 
 // --- Data ------------------------------------------------------------------------------------
@@ -358,6 +431,10 @@ async function send(event) {
 function signOut(message = "") {
   state.stopped = true;
   state.socket?.close();
+  state.alertSocket?.close();
+  state.alerts.clear();
+  state.unseen = 0;
+  renderAlerts();
   sessionStorage.removeItem(KEY_STORAGE);
   state.key = null;
   state.conversations.clear();
@@ -385,6 +462,7 @@ async function start() {
   $("sign-out").hidden = false;
   $("login-error").textContent = "";
   connect();
+  connectAlerts();
 }
 
 $("login-form").addEventListener("submit", (event) => {
@@ -395,6 +473,10 @@ $("login-form").addEventListener("submit", (event) => {
   start();
 });
 $("sign-out").addEventListener("click", () => signOut());
+$("alert-badge").addEventListener("click", () => {
+  state.unseen = 0;
+  renderAlerts();
+});
 $("composer").addEventListener("submit", send);
 $("search").addEventListener("submit", search);
 $("search-clear").addEventListener("click", clearSearch);

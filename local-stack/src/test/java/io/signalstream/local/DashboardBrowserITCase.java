@@ -75,7 +75,11 @@ class DashboardBrowserITCase {
                                                 Path.of("..", "flink-conf"),
                                                 "local",
                                                 false)
-                                        .withApiKeys(ACME_KEY + "=acme," + GLOBEX_KEY + "=globex"))
+                                        .withApiKeys(
+                                                ACME_KEY
+                                                        + "=acme/ingest+read+admin,"
+                                                        + GLOBEX_KEY
+                                                        + "=globex"))
                         .start();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -108,6 +112,9 @@ class DashboardBrowserITCase {
     }
 
     private static void signIn(String key) {
+        // each test starts signed out, whatever the one before it left in the tab
+        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
         WebElement input =
                 waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
@@ -213,6 +220,71 @@ class DashboardBrowserITCase {
         assertThat(new StackClient(stack, GLOBEX_KEY).insights(conversation).statusCode())
                 .isEqualTo(404);
         screenshot("dashboard-other-tenant");
+    }
+
+    @Test
+    void anAlertIsPushedToTheFeedWithABadgeAndOpensItsConversation() throws Exception {
+        StackClient acme = new StackClient(stack, ACME_KEY);
+        var rule =
+                acme.put(
+                        "/v1/rules/meltdown",
+                        """
+                        {"name": "Meltdown", "when": {"all": [{"text": {"matches": "meltdown"}}]},
+                         "cooldown": "PT0S", "severity": "critical", "actions": [{"type": "alert"}]}""");
+        assertThat(rule.statusCode()).as(rule.body()).isIn(200, 201);
+        // the job reads the rule while it runs: wait until it is in effect
+        int[] n = {0};
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            acme.post(
+                                    StackClient.message(
+                                            "warm-up-" + ++n[0], "m1", "customer", "a meltdown"));
+                            return StackClient.MAPPER
+                                            .readTree(acme.get("/v1/alerts").body())
+                                            .get("alerts")
+                                            .size()
+                                    > 0;
+                        });
+
+        signIn(ACME_KEY);
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("alert-list"), "Meltdown"));
+        assertThat(browser.findElement(By.id("alert-badge")).isDisplayed()).isFalse();
+
+        String conversation = "alerting-" + UUID.randomUUID().toString().substring(0, 8);
+        WebElement id = browser.findElement(By.id("compose-conversation"));
+        id.clear();
+        id.sendKeys(conversation);
+        browser.findElement(By.id("compose-message")).sendKeys("The app had a total meltdown");
+        browser.findElement(By.cssSelector("#composer button[type=submit]")).click();
+
+        // pushed over /ws/alerts: a badge in the header and the alert in the feed
+        waitUpTo(30)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("alert-list"), conversation));
+        WebElement badge = browser.findElement(By.id("alert-badge"));
+        assertThat(badge.isDisplayed()).isTrue();
+        assertThat(badge.getText()).startsWith("1 new alert");
+        WebElement alert =
+                browser.findElements(By.cssSelector("#alert-list button")).stream()
+                        .filter(b -> b.getText().contains(conversation))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(alert.getText()).contains("critical", "Meltdown");
+        screenshot("dashboard-alerts");
+
+        alert.click();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("panel-title"), conversation));
+        assertThat(browser.findElement(By.id("alert-badge")).isDisplayed()).isFalse();
     }
 
     @Test

@@ -118,7 +118,8 @@ class ManagedKafkaITCase {
                 400,
                 storeDir(),
                 io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
-                io.signalstream.api.PipelineWatch.Settings.DEFAULTS);
+                io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
+                io.signalstream.api.webhooks.WebhookSettings.DEFAULTS);
     }
 
     private static java.nio.file.Path storeDir() {

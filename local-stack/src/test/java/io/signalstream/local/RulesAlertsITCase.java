@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
+import com.sun.net.httpserver.HttpServer;
+import io.signalstream.api.webhooks.Signature;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -38,15 +40,22 @@ class RulesAlertsITCase {
         StackClient.removeLeniently(dataDir);
     }
 
-    private static HttpResponse<String> putRule(LocalStack stack, String id, String body)
-            throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/rules/" + id))
-                        .header("Authorization", "Bearer " + stack.devKey())
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    /**
+     * Posts a customer message to a new conversation each second until {@code done}: the job reads
+     * a rule from support.rules while it runs, so each message is one more chance for it to be in
+     * effect.
+     */
+    private static void postUntil(
+            StackClient client, String prefix, String text, Callable<Boolean> done) {
+        int[] n = {0};
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            n[0]++;
+                            client.post(StackClient.message(prefix + n[0], "m1", "customer", text));
+                            return done.call();
+                        });
     }
 
     private static List<JsonNode> alerts(StackClient client, String query) throws Exception {
@@ -64,9 +73,8 @@ class RulesAlertsITCase {
             WebSocket ws = StackClient.frames(stack, stack.devKey(), "/ws/alerts", pushed);
 
             var created =
-                    putRule(
-                            stack,
-                            "chargeback",
+                    client.put(
+                            "/v1/rules/chargeback",
                             """
                             {"name": "Chargeback threat",
                              "when": {"all": [{"text": {"matches": "chargeback|dispute*"}},
@@ -75,22 +83,11 @@ class RulesAlertsITCase {
                              "actions": [{"type": "alert"}]}""");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
-            // The job reads the rule from support.rules while it runs: post until it is in effect
-            // (each message is one more chance; none before the rule counts).
-            int[] n = {0};
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(
-                            () -> {
-                                n[0]++;
-                                client.post(
-                                        StackClient.message(
-                                                "angry-" + n[0],
-                                                "m1",
-                                                "customer",
-                                                "This is terrible, I will file a chargeback"));
-                                return !alerts(client, "").isEmpty();
-                            });
+            postUntil(
+                    client,
+                    "angry-",
+                    "This is terrible, I will file a chargeback",
+                    () -> !alerts(client, "").isEmpty());
             JsonNode alert = alerts(client, "").get(0);
             assertThat(alert.get("rule_id").asText()).isEqualTo("chargeback");
             assertThat(alert.get("rule_name").asText()).isEqualTo("Chargeback threat");
@@ -108,26 +105,19 @@ class RulesAlertsITCase {
             client.post(StackClient.message("calm", "m1", "customer", "Thanks, all good now"));
             // The rule changed over the API applies to the next message, without a restart
             var changed =
-                    putRule(
-                            stack,
-                            "chargeback",
+                    client.put(
+                            "/v1/rules/chargeback",
                             """
                             {"name": "Any thanks",
                              "when": {"all": [{"text": {"matches": "thanks"}}]},
                              "cooldown": "PT0S", "severity": "low",
                              "actions": [{"type": "alert"}]}""");
             assertThat(changed.statusCode()).isEqualTo(200);
-            int[] m = {0};
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(
-                            () -> {
-                                m[0]++;
-                                client.post(
-                                        StackClient.message(
-                                                "thanks-" + m[0], "m1", "customer", "Many thanks"));
-                                return alerts(client, "?severity=low").size() > 0;
-                            });
+            postUntil(
+                    client,
+                    "thanks-",
+                    "Many thanks",
+                    () -> !alerts(client, "?severity=low").isEmpty());
             assertThat(alerts(client, "?severity=low").get(0).get("rule_name").asText())
                     .isEqualTo("Any thanks");
             // "calm" was judged by the first version of the rule, or the second: never both
@@ -140,6 +130,83 @@ class RulesAlertsITCase {
                     .extracting(a -> a.get("conversation_id").asText())
                     .allMatch(c -> c.startsWith("angry-"));
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    @Test
+    void aRulesWebhookReceivesTheAlertSignedWithItsSecret() throws Exception {
+        String secret = "local-receiver-secret-123";
+        BlockingQueue<String[]> received = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext(
+                "/hook",
+                exchange -> {
+                    received.add(
+                            new String[] {
+                                new String(
+                                        exchange.getRequestBody().readAllBytes(),
+                                        StandardCharsets.UTF_8),
+                                exchange.getRequestHeaders().getFirst(Signature.HEADER),
+                                exchange.getRequestHeaders().getFirst(Signature.DELIVERY_HEADER)
+                            });
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                });
+        receiver.start();
+        try (LocalStack stack = new LocalStack(StackClient.localOptions(dataDir)).start()) {
+            StackClient client = new StackClient(stack, null);
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            var hook =
+                    client.put(
+                            "/v1/webhooks/ops",
+                            "{\"url\": \"" + url + "\", \"secret\": \"" + secret + "\"}");
+            assertThat(hook.statusCode()).as(hook.body()).isEqualTo(201);
+            var rule =
+                    client.put(
+                            "/v1/rules/escalate",
+                            """
+                            {"name": "Escalate now",
+                             "when": {"any": [{"field": "insights.requires_escalation", "op": "eq", "value": true}]},
+                             "cooldown": "PT10M", "severity": "high",
+                             "actions": [{"type": "webhook", "webhook": "ops"}]}""");
+            assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+
+            postUntil(
+                    client,
+                    "escalate-",
+                    "I want to speak to a manager now, this is unacceptable",
+                    () -> !received.isEmpty());
+            String[] delivery = received.take();
+            byte[] body = delivery[0].getBytes(StandardCharsets.UTF_8);
+            assertThat(
+                            Signature.verify(
+                                    secret,
+                                    delivery[1],
+                                    body,
+                                    java.time.Instant.now().getEpochSecond(),
+                                    300))
+                    .isTrue();
+            JsonNode alert = StackClient.MAPPER.readTree(body).get("alert");
+            assertThat(alert.get("rule_id").asText()).isEqualTo("escalate");
+            assertThat(alert.get("severity").asText()).isEqualTo("high");
+            assertThat(delivery[2])
+                    .isEqualTo(Signature.deliveryId(alert.get("id").asText(), "ops"));
+            // the same alert is in the feed, and its delivery in the log
+            assertThat(alerts(client, ""))
+                    .extracting(a -> a.get("id").asText())
+                    .contains(alert.get("id").asText());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    StackClient.MAPPER
+                                            .readTree(
+                                                    client.get("/v1/webhooks/ops/deliveries")
+                                                            .body())
+                                            .get("deliveries")
+                                            .findValuesAsText("status")
+                                            .contains("delivered"));
+        } finally {
+            receiver.stop(0);
         }
     }
 }

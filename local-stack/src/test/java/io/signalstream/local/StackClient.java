@@ -127,6 +127,15 @@ final class StackClient {
         return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> put(String path, String json) throws Exception {
+        return HTTP.send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> delete(String path) throws Exception {
         return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }

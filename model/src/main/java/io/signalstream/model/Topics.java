@@ -40,8 +40,18 @@ public final class Topics {
      */
     public static final String ALERTS = "support.alerts";
 
+    /**
+     * Each tenant's webhooks, key {@code tenant/webhook-id}, the webhook's JSON (url, secret) as
+     * value: written by the API ({@code PUT /v1/webhooks/{id}}), read back by every instance.
+     */
+    public static final String WEBHOOKS = "support.webhooks";
+
+    /** Every webhook delivery attempt, key {@code tenant/webhook-id}: the delivery log. */
+    public static final String WEBHOOK_DELIVERIES = "support.webhooks.deliveries";
+
     /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
-    public static final List<String> COMPACTED = List.of(AI_AGGREGATED, TRANSCRIPT, RULES);
+    public static final List<String> COMPACTED =
+            List.of(AI_AGGREGATED, TRANSCRIPT, RULES, WEBHOOKS);
 
     /**
      * How long the topics that hold unredacted text (the raw messages and dead letters, which keep
@@ -53,7 +63,8 @@ public final class Topics {
                     MESSAGES_RAW, Duration.ofDays(7),
                     DLQ, Duration.ofDays(7),
                     AUDIT, Duration.ofDays(365),
-                    ALERTS, Duration.ofDays(7));
+                    ALERTS, Duration.ofDays(7),
+                    WEBHOOK_DELIVERIES, Duration.ofDays(7));
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
@@ -69,7 +80,9 @@ public final class Topics {
                     DLQ,
                     AUDIT,
                     RULES,
-                    ALERTS);
+                    ALERTS,
+                    WEBHOOKS,
+                    WEBHOOK_DELIVERIES);
 
     private Topics() {}
 

@@ -398,7 +398,9 @@ class JsonContractTest {
                         "support.dlq",
                         "support.audit",
                         "support.rules",
-                        "support.alerts");
+                        "support.alerts",
+                        "support.webhooks",
+                        "support.webhooks.deliveries");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

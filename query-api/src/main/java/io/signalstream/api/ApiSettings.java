@@ -2,6 +2,7 @@ package io.signalstream.api;
 
 import io.helidon.config.Config;
 import io.signalstream.api.stream.Fanout;
+import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.model.KafkaAuth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.Properties;
  *     SIGNALSTREAM_WS_SEND_TIMEOUT})
  * @param pipeline how the job's progress is watched ({@code JOB_GROUP_ID}, {@code
  *     SIGNALSTREAM_PIPELINE_STALL_AFTER})
+ * @param webhooks which addresses webhooks may call and how deliveries retry ({@link
+ *     WebhookSettings})
  */
 public record ApiSettings(
         String bootstrapServers,
@@ -43,7 +46,8 @@ public record ApiSettings(
         int ingestBurstPerTenant,
         Path storeDir,
         Fanout.Limits streams,
-        PipelineWatch.Settings pipeline) {
+        PipelineWatch.Settings pipeline,
+        WebhookSettings webhooks) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -113,7 +117,8 @@ public record ApiSettings(
                                                         Fanout.Limits.DEFAULTS
                                                                 .sendTimeout()
                                                                 .toString())))),
-                PipelineWatch.Settings.from(env));
+                PipelineWatch.Settings.from(env),
+                WebhookSettings.from(env));
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
@@ -145,7 +150,8 @@ public record ApiSettings(
                 400,
                 storeDir,
                 Fanout.Limits.DEFAULTS,
-                PipelineWatch.Settings.DEFAULTS);
+                PipelineWatch.Settings.DEFAULTS,
+                WebhookSettings.LOCAL);
     }
 
     /** A copy with another ingest rate limit. */
@@ -162,7 +168,8 @@ public record ApiSettings(
                 burst,
                 storeDir,
                 streams,
-                pipeline);
+                pipeline,
+                webhooks);
     }
 
     /** A copy with other WebSocket caps. */
@@ -179,7 +186,8 @@ public record ApiSettings(
                 ingestBurstPerTenant,
                 storeDir,
                 limits,
-                pipeline);
+                pipeline,
+                webhooks);
     }
 
     /** A copy that watches the job with other settings. */
@@ -196,7 +204,26 @@ public record ApiSettings(
                 ingestBurstPerTenant,
                 storeDir,
                 streams,
-                watch);
+                watch,
+                webhooks);
+    }
+
+    /** A copy with other webhook settings. */
+    public ApiSettings withWebhooks(WebhookSettings hooks) {
+        return new ApiSettings(
+                bootstrapServers,
+                topicPrefix,
+                apiKeys,
+                produceTimeout,
+                kafkaAuth,
+                corsOrigins,
+                maxBodyBytes,
+                ingestRatePerTenant,
+                ingestBurstPerTenant,
+                storeDir,
+                streams,
+                pipeline,
+                hooks);
     }
 
     private static List<String> list(String csv) {
@@ -234,6 +261,8 @@ public record ApiSettings(
                 + storeDir
                 + ", streams="
                 + streams
+                + ", webhooks allow "
+                + webhooks.allow()
                 + ", kafkaAuth="
                 + (kafkaAuth.isEmpty()
                         ? "none"

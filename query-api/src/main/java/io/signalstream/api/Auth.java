@@ -74,13 +74,19 @@ final class Auth implements Filter {
     }
 
     /**
-     * The scope a request needs: posting messages needs {@code ingest}, erasing and managing rules
-     * {@code admin}, reading {@code read}; other methods need a valid key only (their routes answer
-     * 404 or 405).
+     * The scope a request needs: posting messages needs {@code ingest}, erasing, managing rules and
+     * anything about webhooks {@code admin}, reading {@code read}; other methods need a valid key
+     * only (their routes answer 404 or 405).
      */
     static Optional<Scope> required(Method method, String path) {
+        if (path.startsWith("/v1/webhooks")) {
+            return Optional.of(Scope.ADMIN); // where alerts go and what they were sent
+        }
         if (method == Method.GET || method == Method.HEAD) {
             return Optional.of(Scope.READ);
+        }
+        if (method == Method.POST && path.startsWith("/v1/rules")) {
+            return Optional.of(Scope.ADMIN); // a backfill
         }
         if (method == Method.POST && path.startsWith("/v1/messages")) {
             return Optional.of(Scope.INGEST);
@@ -97,7 +103,7 @@ final class Auth implements Filter {
                 + switch (scope) {
                     case INGEST -> "post messages";
                     case READ -> "read conversations";
-                    case ADMIN -> "erase conversations or manage rules";
+                    case ADMIN -> "erase conversations or manage rules and webhooks";
                 }
                 + ": it holds the scopes "
                 + caller.scopes().stream().map(Scope::wire).sorted().toList()

@@ -18,13 +18,17 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
 import io.signalstream.api.alerts.AlertFeed;
 import io.signalstream.api.alerts.RecentAlerts;
+import io.signalstream.api.book.KafkaTenantBook;
+import io.signalstream.api.book.TenantBook;
 import io.signalstream.api.feed.TopicFeed;
-import io.signalstream.api.rules.KafkaRuleBook;
-import io.signalstream.api.rules.RuleBook;
+import io.signalstream.api.rules.Backfill;
+import io.signalstream.api.rules.KafkaAlertSink;
 import io.signalstream.api.store.ConversationStore;
 import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.store.StoreWriter;
 import io.signalstream.api.stream.Fanout;
+import io.signalstream.api.webhooks.DeliveryLog;
+import io.signalstream.api.webhooks.WebhookDeliverer;
 import io.signalstream.model.Topics;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +55,9 @@ public final class QueryApi implements AutoCloseable {
      * @param readiness what {@code /health/ready} reports
      * @param rules the tenants' alert rules
      * @param alerts the alerts the job raised, and their WebSocket sessions
+     * @param webhooks the tenants' webhooks
+     * @param deliveries the webhook delivery log
+     * @param alertSink where a backfill's alerts go
      */
     public record Parts(
             ApiSettings settings,
@@ -60,8 +67,11 @@ public final class QueryApi implements AutoCloseable {
             Fanout fanout,
             Readiness readiness,
             ApiMetrics metrics,
-            RuleBook rules,
-            AlertFeed alerts) {}
+            TenantBook rules,
+            TenantBook webhooks,
+            AlertFeed alerts,
+            DeliveryLog deliveries,
+            Backfill.AlertSink alertSink) {}
 
     private final Config serverConfig;
     private final ApiSettings settings;
@@ -72,7 +82,11 @@ public final class QueryApi implements AutoCloseable {
     private Fanout fanout;
     private KafkaProbe probe;
     private PipelineWatch pipeline;
-    private KafkaRuleBook rules;
+    private KafkaTenantBook rules;
+    private KafkaTenantBook webhooks;
+    private DeliveryLog deliveries;
+    private WebhookDeliverer deliverer;
+    private KafkaAlertSink alertSink;
     private AlertFeed alerts;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
@@ -122,16 +136,44 @@ public final class QueryApi implements AutoCloseable {
                         .start();
         ingest = new MessageIngest(settings);
         rules =
-                new KafkaRuleBook(
+                new KafkaTenantBook(
                                 settings.clientProperties(),
                                 Topics.prefixed(settings.topicPrefix(), Topics.RULES),
-                                settings.produceTimeout())
+                                settings.produceTimeout(),
+                                TenantBook.RULES_PER_TENANT)
                         .start();
         alerts =
                 new AlertFeed(new RecentAlerts(), new Fanout(settings.streams()))
                         .follow(
                                 settings.clientProperties(),
                                 Topics.prefixed(settings.topicPrefix(), Topics.ALERTS));
+        webhooks =
+                new KafkaTenantBook(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.WEBHOOKS),
+                                settings.produceTimeout(),
+                                TenantBook.WEBHOOKS_PER_TENANT)
+                        .start();
+        deliveries =
+                new DeliveryLog(
+                        settings.clientProperties(),
+                        Topics.prefixed(settings.topicPrefix(), Topics.WEBHOOK_DELIVERIES),
+                        Topics.prefixed(settings.topicPrefix(), Topics.DLQ));
+        deliverer =
+                new WebhookDeliverer(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.ALERTS),
+                                settings.topicPrefix() + WEBHOOK_GROUP,
+                                webhooks,
+                                settings.webhooks().guard(),
+                                settings.webhooks().delivery(),
+                                deliveries)
+                        .start();
+        alertSink =
+                new KafkaAlertSink(
+                        settings.clientProperties(),
+                        Topics.prefixed(settings.topicPrefix(), Topics.ALERTS),
+                        settings.produceTimeout());
         probe = new KafkaProbe(settings);
         pipeline =
                 new PipelineWatch(
@@ -196,13 +238,27 @@ public final class QueryApi implements AutoCloseable {
                 LuceneConversationStore::pendingConversations);
         Parts parts =
                 new Parts(
-                        settings, ingest, store, store, fanout, readiness, metrics, rules, alerts);
+                        settings,
+                        ingest,
+                        store,
+                        store,
+                        fanout,
+                        readiness,
+                        metrics,
+                        rules,
+                        webhooks,
+                        alerts,
+                        deliveries,
+                        alertSink);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
         LOG.info("SignalStream API listening on port {} ({})", server.port(), settings);
         return this;
     }
+
+    /** The consumer group of the webhook deliveries (after the topic prefix). */
+    static final String WEBHOOK_GROUP = "signalstream-webhooks";
 
     /** Open TCP connections at most, WebSocket sessions (5,000 by default) included. */
     static final int MAX_CONNECTIONS = 10_000;
@@ -328,7 +384,14 @@ public final class QueryApi implements AutoCloseable {
                                                     key.substring(0, slash),
                                                     key.substring(slash + 1));
                                 }))
-                .register("/v1/rules", new RulesService(parts.rules()))
+                .register(
+                        "/v1/rules",
+                        BookService.rules(
+                                parts.rules(), new Backfill(parts.store(), parts.alertSink())))
+                .register(
+                        "/v1/webhooks",
+                        BookService.webhooks(
+                                parts.webhooks(), settings.webhooks().guard(), parts.deliveries()))
                 .register("/v1/alerts", new AlertsService(parts.alerts().recent()))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
@@ -435,8 +498,24 @@ public final class QueryApi implements AutoCloseable {
         if (alerts != null) {
             alerts.close();
         }
+        if (deliverer != null) {
+            deliverer.close();
+        }
+        if (alertSink != null) {
+            alertSink.close();
+        }
+        if (deliveries != null) {
+            deliveries.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
+        }
         rules = null;
         alerts = null;
+        deliverer = null;
+        alertSink = null;
+        deliveries = null;
+        webhooks = null;
         fanout = null;
         feed = null;
         store = null;

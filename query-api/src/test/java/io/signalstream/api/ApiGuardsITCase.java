@@ -46,7 +46,8 @@ class ApiGuardsITCase {
                         5,
                         TestDirs.create("guards-store"),
                         io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
-                        io.signalstream.api.PipelineWatch.Settings.DEFAULTS);
+                        io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
+                        io.signalstream.api.webhooks.WebhookSettings.DEFAULTS);
         api = QueryApi.local(settings, 0).start();
     }
 

@@ -3,12 +3,14 @@ package io.signalstream.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalstream.api.alerts.AlertFeed;
 import io.signalstream.api.alerts.RecentAlerts;
+import io.signalstream.api.book.TenantBook;
 import io.signalstream.api.feed.TopicFeed;
-import io.signalstream.api.rules.RuleBook;
 import io.signalstream.api.store.ConversationStore;
 import io.signalstream.api.store.StoreWriter;
 import io.signalstream.api.stream.Fanout;
+import io.signalstream.api.webhooks.DeliveryLog;
 import io.signalstream.model.ConversationErasure;
+import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import java.util.List;
 import java.util.Map;
@@ -88,13 +90,26 @@ final class TestParts {
                 fanout,
                 readiness,
                 metrics,
-                new Rules(),
-                alerts);
+                new Book(TenantBook.RULES_PER_TENANT),
+                new Book(TenantBook.WEBHOOKS_PER_TENANT),
+                alerts,
+                new DeliveryLog(),
+                alert -> alerts.accept(Json.newMapper().writeValueAsBytes(alert)));
     }
 
-    /** A rule book in memory, with the same limit as the one on Kafka. */
-    static final class Rules implements RuleBook {
+    /** A tenant book in memory, with a limit as the one on Kafka. */
+    static final class Book implements TenantBook {
         private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
+        private final int limit;
+
+        Book(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public int limit() {
+            return limit;
+        }
 
         @Override
         public List<ObjectNode> list(String tenant) {
@@ -110,9 +125,8 @@ final class TestParts {
         public boolean put(String tenant, String id, ObjectNode rule) throws Full {
             Map<String, ObjectNode> own =
                     rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
-            if (!own.containsKey(id) && own.size() >= MAX_PER_TENANT) {
-                throw new Full(
-                        "A tenant keeps at most " + MAX_PER_TENANT + " rules; delete one first.");
+            if (!own.containsKey(id) && own.size() >= limit) {
+                throw new Full("A tenant keeps at most " + limit + "; delete one first.");
             }
             return own.put(id, rule) == null;
         }

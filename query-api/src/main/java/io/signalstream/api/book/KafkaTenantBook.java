@@ -1,4 +1,4 @@
-package io.signalstream.api.rules;
+package io.signalstream.api.book;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,29 +27,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules on the compacted topic {@code support.rules} (key {@code tenant/id}): a write returns
- * once Kafka has it, and a reader thread follows the topic from its start, so every API instance
- * sees every instance's rules and a restart finds them all. The view is one small JSON object per
- * rule, at most {@link #MAX_PER_TENANT} per tenant.
+ * A tenant book on a compacted topic ({@code support.rules}, {@code support.webhooks}; key {@code
+ * tenant/id}): a write returns once Kafka has it, and a reader thread follows the topic from its
+ * start, so every API instance sees every instance's entries and a restart finds them all. The view
+ * is one small JSON object per entry, at most {@link #limit} per tenant.
  */
-public final class KafkaRuleBook implements RuleBook {
+public final class KafkaTenantBook implements TenantBook {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaRuleBook.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTenantBook.class);
 
     private final ObjectMapper mapper = Json.newMapper();
     private final String topic;
     private final Duration timeout;
+    private final int limit;
     private final KafkaProducer<byte[], byte[]> producer;
     private final TopicFollower follower;
-    private final Map<String, Map<String, ObjectNode>> rules = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ObjectNode>> entries = new ConcurrentHashMap<>();
 
     /**
      * @param client the Kafka client settings (bootstrap servers, authentication)
      * @param timeout how long a write waits for Kafka
+     * @param limit entries per tenant
      */
-    public KafkaRuleBook(Properties client, String topic, Duration timeout) {
+    public KafkaTenantBook(Properties client, String topic, Duration timeout, int limit) {
         this.topic = topic;
         this.timeout = timeout;
+        this.limit = limit;
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,12 +67,17 @@ public final class KafkaRuleBook implements RuleBook {
         this.follower = new TopicFollower(client, topic, this::apply);
     }
 
-    public KafkaRuleBook start() {
+    public KafkaTenantBook start() {
         follower.start();
         return this;
     }
 
-    /** Waits until the topic was read to its end once (rules written before the start are in). */
+    @Override
+    public int limit() {
+        return limit;
+    }
+
+    /** Waits until the topic was read to its end once (what was written before is in). */
     public boolean awaitLoaded(Duration wait) throws InterruptedException {
         return follower.awaitLoaded(wait);
     }
@@ -78,69 +86,83 @@ public final class KafkaRuleBook implements RuleBook {
         String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
         int slash = key.indexOf('/');
         if (slash < 0) {
-            LOG.warn("a rule record without tenant/id key at {}-{}", r.partition(), r.offset());
+            LOG.warn(
+                    "a record of {} without tenant/id key at {}-{}",
+                    topic,
+                    r.partition(),
+                    r.offset());
             return;
         }
         String tenant = key.substring(0, slash);
         String id = key.substring(slash + 1);
         if (r.value() == null) {
-            Map<String, ObjectNode> own = rules.get(tenant);
+            Map<String, ObjectNode> own = entries.get(tenant);
             if (own != null) {
                 own.remove(id);
             }
             return;
         }
         try {
-            ObjectNode rule = (ObjectNode) mapper.readTree(r.value());
+            ObjectNode entry = (ObjectNode) mapper.readTree(r.value());
             Map<String, ObjectNode> own =
-                    rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
-            if (own.size() >= MAX_PER_TENANT && !own.containsKey(id)) {
+                    entries.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+            if (own.size() >= limit && !own.containsKey(id)) {
                 LOG.warn(
-                        "tenant {} has {} rules already; rule {} is not loaded",
+                        "tenant {} has {} entries of " + topic + " already; {} is not loaded",
                         tenant,
                         own.size(),
                         id);
                 return;
             }
-            own.put(id, rule);
+            own.put(id, entry);
         } catch (IOException | ClassCastException e) {
-            LOG.warn("an unreadable rule at {}-{}: {}", r.partition(), r.offset(), e.toString());
+            LOG.warn(
+                    "an unreadable record of {} at {}-{}: {}",
+                    topic,
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
         }
     }
 
     @Override
     public List<ObjectNode> list(String tenant) {
-        return rules.getOrDefault(tenant, Map.of()).values().stream()
+        return entries.getOrDefault(tenant, Map.of()).values().stream()
                 .sorted(Comparator.comparing(r -> r.path("id").asText()))
                 .toList();
     }
 
     @Override
     public Optional<ObjectNode> get(String tenant, String id) {
-        return Optional.ofNullable(rules.getOrDefault(tenant, Map.of()).get(id));
+        return Optional.ofNullable(entries.getOrDefault(tenant, Map.of()).get(id));
     }
 
     @Override
-    public synchronized boolean put(String tenant, String id, ObjectNode rule)
+    public synchronized boolean put(String tenant, String id, ObjectNode entry)
             throws NotAcknowledged, Full {
-        Map<String, ObjectNode> own = rules.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+        Map<String, ObjectNode> own =
+                entries.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
         boolean added = !own.containsKey(id);
-        if (added && own.size() >= MAX_PER_TENANT) {
+        if (added && own.size() >= limit) {
             throw new Full(
-                    "A tenant keeps at most " + MAX_PER_TENANT + " rules; delete one first.");
+                    "A tenant keeps at most "
+                            + limit
+                            + " "
+                            + topic
+                            + " entries; delete one first.");
         }
         try {
-            send(key(tenant, id), mapper.writeValueAsBytes(rule));
+            send(key(tenant, id), mapper.writeValueAsBytes(entry));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        own.put(id, rule);
+        own.put(id, entry);
         return added;
     }
 
     @Override
     public synchronized boolean delete(String tenant, String id) throws NotAcknowledged {
-        Map<String, ObjectNode> own = rules.get(tenant);
+        Map<String, ObjectNode> own = entries.get(tenant);
         if (own == null || !own.containsKey(id)) {
             return false;
         }
@@ -157,7 +179,7 @@ public final class KafkaRuleBook implements RuleBook {
             Thread.currentThread().interrupt();
             throw new NotAcknowledged("interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new NotAcknowledged("Kafka did not confirm the rule in time", e);
+            throw new NotAcknowledged("Kafka did not confirm the write in time", e);
         }
     }
 

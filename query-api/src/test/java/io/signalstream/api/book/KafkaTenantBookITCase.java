@@ -1,4 +1,4 @@
-package io.signalstream.api.rules;
+package io.signalstream.api.book;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The rules on a real broker: durable before answered, found again by the next instance. */
-class KafkaRuleBookITCase {
+class KafkaTenantBookITCase {
 
     private static EmbeddedKafka kafka;
 
@@ -30,11 +30,16 @@ class KafkaRuleBookITCase {
         kafka.close();
     }
 
-    private static KafkaRuleBook book() throws Exception {
+    private static KafkaTenantBook book() throws Exception {
         Properties client = new Properties();
         client.put("bootstrap.servers", kafka.bootstrapServers());
-        KafkaRuleBook book =
-                new KafkaRuleBook(client, Topics.RULES, Duration.ofSeconds(10)).start();
+        KafkaTenantBook book =
+                new KafkaTenantBook(
+                                client,
+                                Topics.RULES,
+                                Duration.ofSeconds(10),
+                                TenantBook.RULES_PER_TENANT)
+                        .start();
         assertThat(book.awaitLoaded(Duration.ofSeconds(30))).isTrue();
         return book;
     }
@@ -47,7 +52,7 @@ class KafkaRuleBookITCase {
 
     @Test
     void rulesSurviveARestartAndADeletionStaysDeleted() throws Exception {
-        try (KafkaRuleBook first = book()) {
+        try (KafkaTenantBook first = book()) {
             assertThat(first.put("acme", "a", rule("first"))).isTrue();
             assertThat(first.put("acme", "b", rule("second"))).isTrue();
             assertThat(first.put("acme", "a", rule("first, again"))).isFalse();
@@ -55,7 +60,7 @@ class KafkaRuleBookITCase {
             assertThat(first.delete("acme", "b")).isTrue();
             assertThat(first.delete("acme", "never")).isFalse();
         }
-        try (KafkaRuleBook next = book()) {
+        try (KafkaTenantBook next = book()) {
             assertThat(next.list("acme"))
                     .extracting(r -> r.get("name").asText())
                     .containsExactly("first, again");
@@ -66,14 +71,14 @@ class KafkaRuleBookITCase {
 
     @Test
     void aTenantCannotPassTheLimit() throws Exception {
-        try (KafkaRuleBook book = book()) {
-            for (int i = 0; i < RuleBook.MAX_PER_TENANT; i++) {
+        try (KafkaTenantBook book = book()) {
+            for (int i = 0; i < TenantBook.RULES_PER_TENANT; i++) {
                 book.put("busy", "r" + i, rule("r" + i));
             }
             assertThatThrownBy(() -> book.put("busy", "extra", rule("extra")))
-                    .isInstanceOf(RuleBook.Full.class);
+                    .isInstanceOf(TenantBook.Full.class);
             assertThat(book.put("busy", "r1", rule("replaced"))).isFalse();
-            assertThat(book.list("busy")).hasSize(RuleBook.MAX_PER_TENANT);
+            assertThat(book.list("busy")).hasSize(TenantBook.RULES_PER_TENANT);
         }
     }
 }
