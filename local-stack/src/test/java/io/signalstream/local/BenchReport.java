@@ -231,6 +231,28 @@ public final class BenchReport {
         for (JsonNode r : all.path("e2e").path("fixed_rate_runs")) {
             d.append(e2eRow(r, "at a fixed rate", "—"));
         }
+        JsonNode rules = all.path("rules");
+        if (rules.isObject()) {
+            d.append(
+                    row(
+                            "POST → signed webhook received at "
+                                    + rules.path("rate").asText()
+                                    + " msg/s (a rule firing on every message)",
+                            "p99 ≤ 500 ms",
+                            "p50 "
+                                    + f(rules, "webhook_p50_ms", "%.1f")
+                                    + " ms, p99 "
+                                    + f(rules, "webhook_p99_ms", "%.1f")
+                                    + " ms, max "
+                                    + f(rules, "webhook_max_ms", "%.1f")
+                                    + " ms ("
+                                    + rules.path("samples").asText()
+                                    + " messages, "
+                                    + rules.path("unseen_at_deadline").asText()
+                                    + " unseen at the deadline, "
+                                    + rules.path("bad_signatures").asText()
+                                    + " bad signatures)"));
+        }
         for (JsonNode r : all.path("ingest").path("runs")) {
             d.append(
                     row(

@@ -31,17 +31,18 @@ final class ClusterProcesses implements AutoCloseable {
         this.restPort = freePort();
         this.apiPort = freePort();
         this.env =
-                Map.of(
-                        "CLUSTER_DIR", dir.toString(),
-                        "KAFKA_PORT", Integer.toString(kafkaPort),
-                        "KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
-                        "FLINK_REST_PORT", Integer.toString(restPort),
-                        "FLINK_RPC_PORT", Integer.toString(freePort()),
-                        "API_PORT", Integer.toString(apiPort),
-                        "TOPIC_PARTITIONS", "4",
-                        "JOB_PARALLELISM", "2",
-                        "JAVA_HOME", System.getProperty("java.home"),
-                        "SIGNALSTREAM_API_KEYS", apiKey + "=demo-tenant");
+                Map.ofEntries(
+                        Map.entry("CLUSTER_DIR", dir.toString()),
+                        Map.entry("KAFKA_PORT", Integer.toString(kafkaPort)),
+                        Map.entry("KAFKA_CONTROLLER_PORT", Integer.toString(freePort())),
+                        Map.entry("FLINK_REST_PORT", Integer.toString(restPort)),
+                        Map.entry("FLINK_RPC_PORT", Integer.toString(freePort())),
+                        Map.entry("API_PORT", Integer.toString(apiPort)),
+                        Map.entry("TOPIC_PARTITIONS", "4"),
+                        Map.entry("JOB_PARALLELISM", "2"),
+                        Map.entry("JAVA_HOME", System.getProperty("java.home")),
+                        Map.entry("SIGNALSTREAM_API_KEYS", apiKey + "=demo-tenant/ingest+read+admin"),
+                        Map.entry("SIGNALSTREAM_WEBHOOK_ALLOW", "loopback"));
     }
 
     String apiUrl() {

@@ -110,17 +110,89 @@ class FaultToleranceITCase {
     @Order(1)
     void taskManagerKilledMidStream() throws Exception {
         Traffic traffic = new Traffic(cluster.apiUrl(), cluster.apiKey);
-        Future<?> load = traffic.start("tm", 40, 2000, Duration.ofMillis(2));
-        await().atMost(CONVERGE).until(() -> traffic.totalAccepted() >= 600);
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            // A rule that fires on every message, delivered to a webhook: each message of the
+            // load must reach the receiver as exactly one alert, by its delivery id.
+            assertThat(
+                            traffic.put(
+                                    "/v1/webhooks/faults",
+                                    "{\"url\": \""
+                                            + receiver.url()
+                                            + "\", \"secret\": \""
+                                            + WebhookReceiver.SECRET
+                                            + "\"}"))
+                    .isEqualTo(201);
+            assertThat(
+                            traffic.put(
+                                    "/v1/rules/every-message",
+                                    "{\"name\": \"Every message\", \"when\": {\"all\":"
+                                            + " [{\"field\": \"message_count\", \"op\": \"gte\","
+                                            + " \"value\": 1}]}, \"cooldown\": \"PT0S\","
+                                            + " \"actions\": [{\"type\": \"webhook\", \"webhook\":"
+                                            + " \"faults\"}]}"))
+                    .isEqualTo(201);
+            int[] n = {0};
+            await().atMost(CONVERGE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                String c = "rule-warm-" + n[0]++;
+                                traffic.post(c, c, "is the rule on?");
+                                return receiver.deliveries() > 0;
+                            });
 
-        long killed = System.nanoTime();
-        cluster.run("kill", "taskmanager");
-        cluster.run("start", "taskmanager");
-        long recovery = probe(traffic, "tm-probe", killed);
+            Future<?> load = traffic.start("tm", 40, 2000, Duration.ofMillis(2));
+            await().atMost(CONVERGE).until(() -> traffic.totalAccepted() >= 600 + n[0]);
 
-        load.get(5, TimeUnit.MINUTES);
-        assertThat(traffic.totalAccepted()).isEqualTo(2000 + 1);
-        assertExactlyOnce("taskmanager kill -9", traffic, recovery);
+            long killed = System.nanoTime();
+            cluster.run("kill", "taskmanager");
+            cluster.run("start", "taskmanager");
+            long recovery = probe(traffic, "tm-probe", killed);
+
+            load.get(5, TimeUnit.MINUTES);
+            assertThat(traffic.totalAccepted()).isEqualTo(2000 + 1 + n[0]);
+            assertExactlyOnce("taskmanager kill -9", traffic, recovery);
+
+            Set<String> expected = new HashSet<>();
+            traffic.acceptedPerConversation()
+                    .forEach(
+                            (c, count) -> {
+                                if (c.matches("tm-\\d+")) {
+                                    for (long seq = 1; seq <= count; seq++) {
+                                        expected.add(c + "#" + seq * 1000);
+                                    }
+                                }
+                            });
+            try {
+                await().atMost(CONVERGE)
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> receiver.alerts().containsAll(expected));
+            } catch (ConditionTimeoutException e) {
+                // fall through: the figures below say what is missing
+            }
+            Set<String> load2 = new HashSet<>(receiver.alerts());
+            load2.removeIf(a -> !a.matches("tm-\\d+#\\d+"));
+            Set<String> missing = new HashSet<>(expected);
+            missing.removeAll(load2);
+            Set<String> extra = new HashSet<>(load2);
+            extra.removeAll(expected);
+            System.out.printf(
+                    "[taskmanager kill -9, webhooks] alerts expected=%d delivered=%d missing=%d"
+                            + " unexpected=%d repeated deliveries (same id, kept once)=%d bad"
+                            + " signatures=%d%n",
+                    expected.size(),
+                    load2.size(),
+                    missing.size(),
+                    extra.size(),
+                    receiver.repeats.get(),
+                    receiver.badSignatures.get());
+            assertThat(missing).as("alerts never delivered").isEmpty();
+            assertThat(extra).as("alerts for messages that were not sent").isEmpty();
+            assertThat(receiver.badSignatures.get()).isZero();
+        } finally {
+            // the scenarios after this one run without the rule
+            traffic.delete("/v1/rules/every-message");
+        }
     }
 
     @Test

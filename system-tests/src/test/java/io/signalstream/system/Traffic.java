@@ -104,6 +104,31 @@ final class Traffic {
         }
     }
 
+    /** {@code PUT path} with a JSON body; returns the status. */
+    int put(String path, String json) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(apiUrl + path))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", authorization)
+                                .timeout(Duration.ofSeconds(15))
+                                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** {@code DELETE path}; returns the status. */
+    int delete(String path) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(apiUrl + path))
+                                .header("Authorization", authorization)
+                                .timeout(Duration.ofSeconds(15))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     Map<String, Long> acceptedPerConversation() {
         Map<String, Long> out = new ConcurrentHashMap<>();
         accepted.forEach((k, v) -> out.put(k, v.get()));

@@ -426,6 +426,8 @@ public final class StackBench {
                                 "1000000",
                                 "SIGNALSTREAM_INGEST_BURST",
                                 "2000000",
+                                "SIGNALSTREAM_WEBHOOK_ALLOW",
+                                "loopback",
                                 "SERVER_PORT",
                                 Integer.toString(apiPort)),
                         "1g",
@@ -478,6 +480,25 @@ public final class StackBench {
                 System.out.printf(
                         "  POST at %d/s: p50 %.2f ms, p99 %.2f ms, %d errors%n",
                         rate, ms(r.postMicros(), 50), ms(r.postMicros(), 99), r.errors());
+            }
+            // Rules: POST → signed webhook received, with a rule firing on every message.
+            try (WebhookBench webhooks = new WebhookBench(url, key)) {
+                webhooks.setUp();
+                ObjectNode rules =
+                        webhooks.run(
+                                "wh",
+                                Integer.getInteger("bench.webhookRate", 100),
+                                settings.e2eSeconds(),
+                                Duration.ofSeconds(10));
+                results.set("rules", rules);
+                System.out.printf(
+                        "  POST → webhook at %.0f msg/s: p50 %.1f ms, p99 %.1f ms (%d samples,"
+                                + " %d unseen)%n",
+                        rules.get("rate").asDouble(),
+                        rules.get("webhook_p50_ms").asDouble(),
+                        rules.get("webhook_p99_ms").asDouble(),
+                        rules.get("samples").asInt(),
+                        rules.get("unseen_at_deadline").asInt());
             }
             if (!settings.profileApi().isEmpty()) {
                 api.dumpRecording(Path.of(settings.profileApi()));

@@ -1,0 +1,189 @@
+package io.signalstream.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.signalstream.api.webhooks.Signature;
+import io.signalstream.model.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * POST → signed webhook received, open loop: a rule that fires on every customer message delivers
+ * to a receiver on this machine; each message starts its own conversation, so each webhook names
+ * the message it answers. Latency runs from the message's intended send time; a webhook not
+ * received by the deadline counts at the deadline. The receiver checks every signature.
+ */
+final class WebhookBench implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final String SECRET = "bench-webhook-secret-0123456789";
+
+    private final String api;
+    private final String key;
+    private final HttpClient http =
+            HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final HttpServer receiver;
+    private final Map<String, Long> arrived = new ConcurrentHashMap<>();
+    private final AtomicLong badSignatures = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+
+    WebhookBench(String api, String key) throws IOException {
+        this.api = api;
+        this.key = key;
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext(
+                "/hook",
+                exchange -> {
+                    long at = System.nanoTime();
+                    byte[] body = exchange.getRequestBody().readAllBytes();
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                    received.incrementAndGet();
+                    String signature = exchange.getRequestHeaders().getFirst(Signature.HEADER);
+                    if (signature == null
+                            || !Signature.verify(
+                                    SECRET, signature, body, Instant.now().getEpochSecond(), 300)) {
+                        badSignatures.incrementAndGet();
+                        return;
+                    }
+                    JsonNode alert = MAPPER.readTree(body).path("alert");
+                    arrived.putIfAbsent(alert.path("conversation_id").asText(), at);
+                });
+        receiver.start();
+    }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api + path))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String message(String conversation) {
+        return "{\"conversation_id\":\""
+                + conversation
+                + "\",\"sender\":\"customer\",\"channel\":\"chat\","
+                + "\"message\":\"Where is my order? It was due yesterday.\"}";
+    }
+
+    /** The webhook and a rule firing on every customer message; returns once it delivers. */
+    void setUp() throws Exception {
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        HttpResponse<String> hook =
+                send(
+                        "PUT",
+                        "/v1/webhooks/bench",
+                        "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\"}");
+        if (hook.statusCode() / 100 != 2) {
+            throw new IllegalStateException("webhook not created: " + hook.body());
+        }
+        HttpResponse<String> rule =
+                send(
+                        "PUT",
+                        "/v1/rules/bench-every-message",
+                        "{\"name\":\"Every customer message\",\"when\":{\"all\":[{\"field\":"
+                                + "\"message_count\",\"op\":\"gte\",\"value\":1}]},"
+                                + "\"cooldown\":\"PT0S\",\"severity\":\"low\","
+                                + "\"actions\":[{\"type\":\"webhook\",\"webhook\":\"bench\"}]}");
+        if (rule.statusCode() / 100 != 2) {
+            throw new IllegalStateException("rule not created: " + rule.body());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (int i = 0; arrived.isEmpty(); i++) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no webhook arrived within 90 s of the rule");
+            }
+            send("POST", "/v1/messages", message("wh-warm-" + i));
+            Thread.sleep(500);
+        }
+    }
+
+    /** One open-loop run at {@code rate} messages a second. */
+    ObjectNode run(String name, double rate, int seconds, Duration drain) throws Exception {
+        int n = (int) Math.round(rate * seconds);
+        long interval = Math.round(1e9 / rate);
+        long[] intended = new long[n];
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
+        for (int i = 0; i < n; i++) {
+            intended[i] = start + i * interval;
+            long wait = intended[i] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            http.sendAsync(
+                            HttpRequest.newBuilder(URI.create(api + "/v1/messages"))
+                                    .header("Authorization", "Bearer " + key)
+                                    .header("Content-Type", "application/json")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    message(name + "-" + i)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .whenComplete(
+                            (res, e) -> {
+                                if (e != null || res.statusCode() != 202) {
+                                    errors.incrementAndGet();
+                                }
+                            });
+        }
+        long deadline = intended[n - 1] + drain.toNanos();
+        while (System.nanoTime() < deadline && !allArrived(name, n)) {
+            Thread.sleep(20);
+        }
+        Histogram latency = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
+        int unseen = 0;
+        for (int i = 0; i < n; i++) {
+            Long at = arrived.get(name + "-" + i);
+            if (at == null) {
+                unseen++;
+                at = deadline;
+            }
+            latency.recordValue(Math.max(0, (at - intended[i]) / 1000));
+        }
+        ObjectNode result = MAPPER.createObjectNode();
+        result.put("rate", rate);
+        result.put("seconds", seconds);
+        result.put("webhook_p50_ms", latency.getValueAtPercentile(50) / 1000.0);
+        result.put("webhook_p99_ms", latency.getValueAtPercentile(99) / 1000.0);
+        result.put("webhook_max_ms", latency.getMaxValue() / 1000.0);
+        result.put("samples", n);
+        result.put("unseen_at_deadline", unseen);
+        result.put("post_errors", errors.get());
+        result.put("bad_signatures", badSignatures.get());
+        result.put("received", received.get());
+        return result;
+    }
+
+    private boolean allArrived(String name, int n) {
+        for (int i = n - 1; i >= 0; i--) {
+            if (!arrived.containsKey(name + "-" + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        receiver.stop(0);
+    }
+}
