@@ -41,7 +41,8 @@ final class ClusterProcesses implements AutoCloseable {
                         Map.entry("TOPIC_PARTITIONS", "4"),
                         Map.entry("JOB_PARALLELISM", "2"),
                         Map.entry("JAVA_HOME", System.getProperty("java.home")),
-                        Map.entry("SIGNALSTREAM_API_KEYS", apiKey + "=demo-tenant/ingest+read+admin"),
+                        Map.entry(
+                                "SIGNALSTREAM_API_KEYS", apiKey + "=demo-tenant/ingest+read+admin"),
                         Map.entry("SIGNALSTREAM_WEBHOOK_ALLOW", "loopback"));
     }
 
