@@ -1,11 +1,10 @@
 package io.signalstream.api.alerts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import io.signalstream.api.store.Cursor;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -151,20 +150,15 @@ public final class RecentAlerts {
                         });
     }
 
+    /** Alerts page with the store's cursor: the alert's time and id stand for activity and key. */
     private static String cursor(Place place) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString((place.at() + ":" + place.id()).getBytes(StandardCharsets.UTF_8));
+        return new Cursor(place.at(), place.id()).encode();
     }
 
     private static Place after(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int colon = text.indexOf(':');
-            return new Place(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
-        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("cursor is not one this API gave", e);
-        }
+        return Cursor.decode(cursor)
+                .map(c -> new Place(c.lastActivityMillis(), c.key()))
+                .orElseThrow(() -> new IllegalArgumentException("cursor is not one this API gave"));
     }
 
     private static long instant(String text) {
