@@ -46,7 +46,7 @@ public final class Rule {
     private final long updatedAt;
     private final boolean alert;
     private final List<String> webhooks;
-    private final List<Duration> waits = new ArrayList<>();
+    private List<Duration> waits = new ArrayList<>();
     private boolean readsText;
     private final Condition when;
 
@@ -69,6 +69,7 @@ public final class Rule {
         alert = raises;
         webhooks = List.copyOf(hooks);
         when = condition(stored.get("when"));
+        waits = List.copyOf(waits); // read on every event: copied once, here
     }
 
     /**
@@ -131,7 +132,7 @@ public final class Rule {
 
     /** The waits its {@code waiting} conditions name: the timers a conversation needs. */
     public List<Duration> waits() {
-        return List.copyOf(waits);
+        return waits;
     }
 
     /** Whether a {@code text} condition reads the customer's latest message. */
