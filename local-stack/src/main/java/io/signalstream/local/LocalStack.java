@@ -61,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
      * @param apiPort 0 picks a free port
      * @param flinkUiPort 0 picks a free port
      * @param flinkConfDir the cluster's {@code config.yaml}; its checkpoint directory is replaced
+     * @param ingestRate messages a second each tenant may post (burst twice that); 0 for the API's
+     *     default or {@code SIGNALSTREAM_INGEST_RATE}
      */
     public record Options(
             Path dataDir,
@@ -73,7 +75,8 @@ public final class LocalStack implements AutoCloseable {
             String aiProvider,
             boolean exactlyOnce,
             List<String> jobArgs,
-            String apiKeys) {
+            String apiKeys,
+            double ingestRate) {
 
         /** Options with no job arguments beyond the ones named here and a generated dev key. */
         public Options(
@@ -97,7 +100,8 @@ public final class LocalStack implements AutoCloseable {
                     aiProvider,
                     exactlyOnce,
                     List.of(),
-                    null);
+                    null,
+                    0);
         }
 
         /** These options with API keys {@code key=tenant,...} instead of a generated dev key. */
@@ -113,7 +117,8 @@ public final class LocalStack implements AutoCloseable {
                     aiProvider,
                     exactlyOnce,
                     jobArgs,
-                    spec);
+                    spec,
+                    ingestRate);
         }
 
         /** These options with more job arguments. */
@@ -129,7 +134,25 @@ public final class LocalStack implements AutoCloseable {
                     aiProvider,
                     exactlyOnce,
                     args,
-                    apiKeys);
+                    apiKeys,
+                    ingestRate);
+        }
+
+        /** These options with another per-tenant ingest limit (messages a second). */
+        public Options withIngestRate(double rate) {
+            return new Options(
+                    dataDir,
+                    kafkaPort,
+                    apiPort,
+                    flinkUiPort,
+                    partitions,
+                    parallelism,
+                    flinkConfDir,
+                    aiProvider,
+                    exactlyOnce,
+                    jobArgs,
+                    apiKeys,
+                    rate);
         }
     }
 
@@ -192,9 +215,12 @@ public final class LocalStack implements AutoCloseable {
                 ApiSettings.local(
                         kafka.bootstrapServers(), keys, options.dataDir().resolve("api-store"));
         String ingestRate = System.getenv("SIGNALSTREAM_INGEST_RATE");
-        if (ingestRate != null && !ingestRate.isBlank()) {
+        if (options.ingestRate() > 0 || (ingestRate != null && !ingestRate.isBlank())) {
             // The API's own variable: benchmarks raise the per-tenant limit with it.
-            double rate = Double.parseDouble(ingestRate);
+            double rate =
+                    options.ingestRate() > 0
+                            ? options.ingestRate()
+                            : Double.parseDouble(ingestRate);
             apiSettings =
                     apiSettings.withIngestLimit(rate, (int) Math.min(Integer.MAX_VALUE, 2 * rate));
         }

@@ -14,18 +14,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * POST → signed webhook received, open loop: a rule that fires on every customer message delivers
  * to a receiver on this machine; each message starts its own conversation, so each webhook names
  * the message it answers. Latency runs from the message's intended send time; a webhook not
  * received by the deadline counts at the deadline. The receiver checks every signature.
+ *
+ * <p>The alert's arrival on the alerts topic is timed too (a reader of its own, latest offsets), so
+ * the figure splits into the job's part (POST → alert readable on Kafka) and the delivery's.
  */
 final class WebhookBench implements AutoCloseable {
 
@@ -40,10 +48,29 @@ final class WebhookBench implements AutoCloseable {
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final Map<String, Long> onKafka = new ConcurrentHashMap<>();
+    private final KafkaConsumer<byte[], byte[]> alerts;
+    private final Thread alertReader;
 
-    WebhookBench(String api, String key) throws IOException {
+    WebhookBench(String api, String key, String bootstrap, String alertsTopic) throws IOException {
         this.api = api;
         this.key = key;
+        alerts =
+                new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                bootstrap,
+                                "group.id",
+                                "bench-alert-timer",
+                                "auto.offset.reset",
+                                "latest",
+                                "enable.auto.commit",
+                                "false"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+        alerts.subscribe(List.of(alertsTopic));
+        alertReader =
+                Thread.ofPlatform().name("bench-alert-timer").daemon().start(this::readAlerts);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         receiver.createContext(
@@ -65,6 +92,26 @@ final class WebhookBench implements AutoCloseable {
                     arrived.putIfAbsent(alert.path("conversation_id").asText(), at);
                 });
         receiver.start();
+    }
+
+    private void readAlerts() {
+        try {
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : alerts.poll(Duration.ofMillis(100))) {
+                    long at = System.nanoTime();
+                    if (r.value() != null) {
+                        onKafka.putIfAbsent(
+                                MAPPER.readTree(r.value()).path("conversation_id").asText(), at);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            alerts.close();
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
@@ -150,6 +197,7 @@ final class WebhookBench implements AutoCloseable {
             Thread.sleep(20);
         }
         Histogram latency = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
+        Histogram toKafka = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
         int unseen = 0;
         for (int i = 0; i < n; i++) {
             Long at = arrived.get(name + "-" + i);
@@ -158,6 +206,8 @@ final class WebhookBench implements AutoCloseable {
                 at = deadline;
             }
             latency.recordValue(Math.max(0, (at - intended[i]) / 1000));
+            long written = onKafka.getOrDefault(name + "-" + i, deadline);
+            toKafka.recordValue(Math.max(0, (written - intended[i]) / 1000));
         }
         ObjectNode result = MAPPER.createObjectNode();
         result.put("rate", rate);
@@ -165,6 +215,8 @@ final class WebhookBench implements AutoCloseable {
         result.put("webhook_p50_ms", latency.getValueAtPercentile(50) / 1000.0);
         result.put("webhook_p99_ms", latency.getValueAtPercentile(99) / 1000.0);
         result.put("webhook_max_ms", latency.getMaxValue() / 1000.0);
+        result.put("alert_on_kafka_p50_ms", toKafka.getValueAtPercentile(50) / 1000.0);
+        result.put("alert_on_kafka_p99_ms", toKafka.getValueAtPercentile(99) / 1000.0);
         result.put("samples", n);
         result.put("unseen_at_deadline", unseen);
         result.put("post_errors", errors.get());
@@ -184,6 +236,7 @@ final class WebhookBench implements AutoCloseable {
 
     @Override
     public void close() {
+        alerts.wakeup();
         receiver.stop(0);
     }
 }
