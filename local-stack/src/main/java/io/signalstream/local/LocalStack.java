@@ -106,23 +106,20 @@ public final class LocalStack implements AutoCloseable {
 
         /** These options with API keys {@code key=tenant,...} instead of a generated dev key. */
         public Options withApiKeys(String spec) {
-            return new Options(
-                    dataDir,
-                    kafkaPort,
-                    apiPort,
-                    flinkUiPort,
-                    partitions,
-                    parallelism,
-                    flinkConfDir,
-                    aiProvider,
-                    exactlyOnce,
-                    jobArgs,
-                    spec,
-                    ingestRate);
+            return with(jobArgs, spec, ingestRate);
         }
 
         /** These options with more job arguments. */
         public Options withJobArgs(List<String> args) {
+            return with(args, apiKeys, ingestRate);
+        }
+
+        /** These options with another per-tenant ingest limit (messages a second). */
+        public Options withIngestRate(double rate) {
+            return with(jobArgs, apiKeys, rate);
+        }
+
+        private Options with(List<String> args, String keys, double rate) {
             return new Options(
                     dataDir,
                     kafkaPort,
@@ -134,24 +131,7 @@ public final class LocalStack implements AutoCloseable {
                     aiProvider,
                     exactlyOnce,
                     args,
-                    apiKeys,
-                    ingestRate);
-        }
-
-        /** These options with another per-tenant ingest limit (messages a second). */
-        public Options withIngestRate(double rate) {
-            return new Options(
-                    dataDir,
-                    kafkaPort,
-                    apiPort,
-                    flinkUiPort,
-                    partitions,
-                    parallelism,
-                    flinkConfDir,
-                    aiProvider,
-                    exactlyOnce,
-                    jobArgs,
-                    apiKeys,
+                    keys,
                     rate);
         }
     }
