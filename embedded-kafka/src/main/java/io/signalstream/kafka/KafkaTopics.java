@@ -28,14 +28,24 @@ public final class KafkaTopics {
 
     /** A topic's settings: compaction, or the retention of {@link Topics#RETENTION}. */
     static Map<String, String> configs(String topic) {
-        if (Topics.COMPACTED.contains(topic)) {
-            return Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                    "60000");
-        }
         Duration retention = Topics.RETENTION.get(topic);
+        if (Topics.COMPACTED.contains(topic)) {
+            return retention == null
+                    ? Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                            "60000")
+                    : Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT
+                                    + ","
+                                    + TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                            "60000",
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            Long.toString(retention.toMillis()));
+        }
         return retention == null
                 ? Map.of()
                 : Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));

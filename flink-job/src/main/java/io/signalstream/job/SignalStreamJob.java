@@ -4,6 +4,8 @@ import io.signalstream.job.agents.AgentProvider;
 import io.signalstream.job.agents.gemini.GeminiProvider;
 import io.signalstream.job.agents.local.LocalProvider;
 import io.signalstream.job.aggregate.AggregatorFunction;
+import io.signalstream.job.analytics.AnalyticsCombiner;
+import io.signalstream.job.analytics.AnalyticsFunction;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.conversation.ConversationFunction;
 import io.signalstream.job.parse.ParseFunction;
@@ -38,11 +40,15 @@ import org.slf4j.LoggerFactory;
  *      ─ aggregator (one version per answer) ─ one producer: every output topic
  *              │ (forward, same key)
  *            rules ← broadcast: support.rules ─ producer: support.alerts
+ *              │ (chained: partial buckets per subtask, out each second and before each barrier)
+ *              │ keyBy(tenant)
+ *            analytics (minute/hour/day buckets) ─ producer: support.analytics
  * </pre>
  *
  * Everything from the {@code keyBy} to the output producer is one chain on the conversation's key;
  * the rules are a second vertex (an operator with a broadcast input cannot join a chain), fed by a
- * forward edge that carries only what the rules read. {@code JobGraphTest} fails if either breaks.
+ * forward edge that carries only what the rules read; analytics a third, fed by at most one partial
+ * bucket per tenant, granularity and subtask a second. {@code JobGraphTest} fails if any breaks.
  */
 public final class SignalStreamJob {
 
@@ -59,6 +65,8 @@ public final class SignalStreamJob {
     public static final String UID_AGGREGATOR = "aggregator";
     public static final String UID_RULES_SOURCE = "source-rules";
     public static final String UID_RULES = "rules";
+    public static final String UID_ANALYTICS_COMBINER = "analytics-combiner";
+    public static final String UID_ANALYTICS = "analytics";
 
     private SignalStreamJob() {}
 
@@ -159,5 +167,23 @@ public final class SignalStreamJob {
                         .uid(UID_RULES)
                         .name("rules");
         sinks.alerts(alerts);
+
+        // Analytics: each subtask combines its messages into partial buckets (chained to the
+        // aggregator), a tenant's partials merge by tenant.
+        SingleOutputStreamOperator<SinkRecord> analytics =
+                outputs.getSideOutput(AggregatorFunction.ANALYTICS)
+                        .transform(
+                                "combine analytics",
+                                Types.TUPLE(
+                                        Types.STRING,
+                                        Types.LONG,
+                                        Types.PRIMITIVE_ARRAY(Types.BYTE)),
+                                new AnalyticsCombiner())
+                        .uid(UID_ANALYTICS_COMBINER)
+                        .keyBy(t -> t.f0, Types.STRING)
+                        .process(new AnalyticsFunction())
+                        .uid(UID_ANALYTICS)
+                        .name("analytics");
+        sinks.analytics(analytics);
     }
 }

@@ -20,9 +20,14 @@ final class CollectingSinks implements Sinks {
     private CloseableIterator<SinkRecord> outputs;
     private CloseableIterator<SinkRecord> rejected;
     private CloseableIterator<SinkRecord> alerts;
+    private CloseableIterator<SinkRecord> analytics;
 
     /** What the pipeline wrote, once the job has finished. */
-    record Output(List<SinkRecord> outputs, List<SinkRecord> rejected, List<SinkRecord> alerts) {
+    record Output(
+            List<SinkRecord> outputs,
+            List<SinkRecord> rejected,
+            List<SinkRecord> alerts,
+            List<SinkRecord> analytics) {
 
         List<SinkRecord> on(String topic) {
             return outputs.stream().filter(r -> r.topic().equals(topic)).toList();
@@ -55,13 +60,18 @@ final class CollectingSinks implements Sinks {
     }
 
     @Override
+    public void analytics(DataStream<SinkRecord> s) {
+        analytics = s.collectAsync();
+    }
+
+    @Override
     public void rejected(DataStream<SinkRecord> s) {
         rejected = s.collectAsync();
     }
 
     /** Drains the collectors; call after {@code executeAsync()}. Returns when the job has ended. */
     Output drain() throws Exception {
-        return new Output(all(outputs), all(rejected), all(alerts));
+        return new Output(all(outputs), all(rejected), all(alerts), all(analytics));
     }
 
     private static <T> List<T> all(CloseableIterator<T> it) throws Exception {

@@ -58,10 +58,12 @@ class JobGraphTest {
                                     : v.getName().contains("rules (")
                                                     || v.getName().startsWith("rules")
                                             ? "rules"
-                                            : "rule source",
+                                            : v.getName().startsWith("analytics")
+                                                    ? "analytics"
+                                                    : "rule source",
                     v);
         }
-        assertThat(vertices).hasSize(4);
+        assertThat(vertices).hasSize(5);
         assertThat(vertices.get("parse").getName())
                 .contains("support.messages.raw", "parse, validate, redact", "sink support.dlq");
         JobVertex dataPath = vertices.get("data path");
@@ -81,5 +83,15 @@ class JobGraphTest {
                 .map(String::toLowerCase)
                 .containsExactlyInAnyOrder("forward", "broadcast");
         assertThat(vertices.get("rule source").getName()).contains("support.rules");
+
+        // Analytics: the partial buckets are combined in the data path's chain, then keyed by
+        // tenant.
+        assertThat(dataPath.getName()).contains("combine analytics");
+        JobVertex analytics = vertices.get("analytics");
+        assertThat(analytics.getName()).contains("analytics", "sink support.analytics");
+        assertThat(analytics.getInputs())
+                .extracting(JobEdge::getShipStrategyName)
+                .map(String::toLowerCase)
+                .containsExactly("hash");
     }
 }

@@ -3,6 +3,8 @@ package io.signalstream.job;
 import static io.signalstream.job.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
@@ -181,6 +183,42 @@ class SignalStreamPipelineITCase {
                                 .sorted(Comparator.naturalOrder())
                                 .toList())
                 .doesNotContainNull();
+    }
+
+    @Test
+    void eachTenantsMessagesAreCountedOnceInItsAnalyticsBuckets() throws Exception {
+        // Given messages of two tenants written a minute ago (event time)
+        String at = java.time.Instant.now().minusSeconds(60).toString();
+        List<String> input = new ArrayList<>();
+        for (String[] m :
+                List.of(
+                        new String[] {"acme", "c1", "a1", "customer", "My refund never came"},
+                        new String[] {"acme", "c1", "a2", "agent", "Let me check that for you"},
+                        new String[] {"acme", "c2", "b1", "customer", "I love this product"},
+                        new String[] {"acme", "c1", "a1", "customer", "My refund never came"},
+                        new String[] {"globex", "c1", "g1", "customer", "Where is my order?"})) {
+            input.add(json(m[0], m[1], m[2], m[3], m[4]).replace("2026-01-15T10:00:00Z", at));
+        }
+
+        // When the pipeline runs to the end of the input
+        CollectingSinks.Output out = run(input);
+
+        // Then each tenant's day bucket, as last written, counts each distinct message once
+        Map<String, JsonNode> latest = new java.util.HashMap<>();
+        for (SinkRecord r : out.analytics()) {
+            latest.put(r.keyText(), new ObjectMapper().readTree(r.value()));
+        }
+        String day =
+                java.time.Instant.parse(at)
+                        .truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+                        .toString();
+        JsonNode acme = latest.get("acme/day/" + day);
+        assertThat(acme.path("messages").asLong()).isEqualTo(3);
+        assertThat(acme.path("conversations_started").asLong()).isEqualTo(2);
+        assertThat(acme.path("conversations_active").asLong()).isEqualTo(2);
+        assertThat(acme.path("messages_by_sender").path("agent").asLong()).isEqualTo(1);
+        assertThat(latest.get("globex/day/" + day).path("messages").asLong()).isEqualTo(1);
+        assertThat(latest.keySet()).allMatch(k -> k.startsWith("acme/") || k.startsWith("globex/"));
     }
 
     @Test

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param sentimentTrend the sentiment score after each customer message, oldest first, at most
  *     {@link #MAX_TREND_POINTS}
  * @param epoch when this life of the conversation began; orders before {@code version}
+ * @param operations response times, waiting, predicted satisfaction and effort; null on records
+ *     written before they were computed
  */
 @JsonPropertyOrder({"tenant_id", "conversation_id", "version", "epoch"})
 public record AggregatedIntelligence(
@@ -40,7 +42,8 @@ public record AggregatedIntelligence(
         Map<String, AgentStatus> agents,
         Instant lastUpdated,
         List<SentimentPoint> sentimentTrend,
-        long epoch) {
+        long epoch,
+        Operations operations) {
 
     /** How many points of the sentiment trend the aggregate keeps: the most recent ones. */
     public static final int MAX_TREND_POINTS = 50;
@@ -61,6 +64,57 @@ public record AggregatedIntelligence(
     @JsonCreator
     public AggregatedIntelligence {
         sentimentTrend = sentimentTrend == null ? List.of() : List.copyOf(sentimentTrend);
+    }
+
+    /** An aggregate without operational facts. */
+    public AggregatedIntelligence(
+            String tenantId,
+            String conversationId,
+            long version,
+            long messageCount,
+            SentimentResult sentiment,
+            PiiResult pii,
+            InsightsResult insights,
+            SummaryResult summary,
+            ReplyResult reply,
+            Map<String, AgentStatus> agents,
+            Instant lastUpdated,
+            List<SentimentPoint> sentimentTrend,
+            long epoch) {
+        this(
+                tenantId,
+                conversationId,
+                version,
+                messageCount,
+                sentiment,
+                pii,
+                insights,
+                summary,
+                reply,
+                agents,
+                lastUpdated,
+                sentimentTrend,
+                epoch,
+                null);
+    }
+
+    /** This aggregate with {@code operations}. */
+    public AggregatedIntelligence withOperations(Operations operations) {
+        return new AggregatedIntelligence(
+                tenantId,
+                conversationId,
+                version,
+                messageCount,
+                sentiment,
+                pii,
+                insights,
+                summary,
+                reply,
+                agents,
+                lastUpdated,
+                sentimentTrend,
+                epoch,
+                operations);
     }
 
     /** An aggregate of epoch 0: the first life as written before epochs existed. */

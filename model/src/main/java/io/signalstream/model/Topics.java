@@ -49,9 +49,19 @@ public final class Topics {
     /** Every webhook delivery attempt, key {@code tenant/webhook-id}: the delivery log. */
     public static final String WEBHOOK_DELIVERIES = "support.webhooks.deliveries";
 
-    /** Topics whose latest record per key is all that matters, so Kafka compacts them. */
+    /**
+     * Each tenant's analytics buckets (a minute, an hour or a day of event time), key {@code
+     * tenant/granularity/start}, the bucket's JSON as {@code GET /v1/analytics} answers it: written
+     * by the job each time a bucket changes, so the latest record per key is the bucket.
+     */
+    public static final String ANALYTICS = "support.analytics";
+
+    /**
+     * Topics whose latest record per key is all that matters, so Kafka compacts them. Those also in
+     * {@link #RETENTION} are compacted and deleted after it.
+     */
     public static final List<String> COMPACTED =
-            List.of(AI_AGGREGATED, TRANSCRIPT, RULES, WEBHOOKS);
+            List.of(AI_AGGREGATED, TRANSCRIPT, RULES, WEBHOOKS, ANALYTICS);
 
     /**
      * How long the topics that hold unredacted text (the raw messages and dead letters, which keep
@@ -64,7 +74,8 @@ public final class Topics {
                     DLQ, Duration.ofDays(7),
                     AUDIT, Duration.ofDays(365),
                     ALERTS, Duration.ofDays(7),
-                    WEBHOOK_DELIVERIES, Duration.ofDays(7));
+                    WEBHOOK_DELIVERIES, Duration.ofDays(7),
+                    ANALYTICS, Duration.ofDays(90));
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
@@ -82,7 +93,8 @@ public final class Topics {
                     RULES,
                     ALERTS,
                     WEBHOOKS,
-                    WEBHOOK_DELIVERIES);
+                    WEBHOOK_DELIVERIES,
+                    ANALYTICS);
 
     private Topics() {}
 

@@ -340,8 +340,36 @@ class JsonContractTest {
                         "reply",
                         "agents",
                         "last_updated",
-                        "sentiment_trend");
+                        "sentiment_trend",
+                        "operations");
         assertThat(fields(a.sentimentTrend().get(1))).containsExactly("seq", "score");
+        Operations o =
+                new Operations(
+                        T,
+                        T,
+                        0,
+                        60_000L,
+                        60_000L,
+                        1,
+                        null,
+                        1,
+                        new Operations.PredictedCsat(4.1, 0.5, "formula"),
+                        "low");
+        assertThat(fields(o))
+                .containsExactly(
+                        "started_at",
+                        "last_message_at",
+                        "duration_ms",
+                        "first_response_ms",
+                        "avg_response_ms",
+                        "responses",
+                        "waiting_since",
+                        "customer_turns",
+                        "predicted_csat",
+                        "effort");
+        assertThat(fields(o.predictedCsat())).containsExactly("score", "confidence", "method");
+        assertThat(roundTrip(a.withOperations(o), AggregatedIntelligence.class))
+                .isEqualTo(a.withOperations(o));
         assertThat(fields(a.agents().get("sentiment")))
                 .containsExactly("seq", "provider", "latency_ms", "attempts", "error");
         assertThat(roundTrip(a, AggregatedIntelligence.class)).isEqualTo(a);
@@ -400,7 +428,8 @@ class JsonContractTest {
                         "support.rules",
                         "support.alerts",
                         "support.webhooks",
-                        "support.webhooks.deliveries");
+                        "support.webhooks.deliveries",
+                        "support.analytics");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

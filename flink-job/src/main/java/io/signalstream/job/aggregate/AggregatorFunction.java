@@ -3,11 +3,15 @@ package io.signalstream.job.aggregate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.job.analytics.Granularity;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
+import io.signalstream.job.records.AnalyticsEvent;
+import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.ModelParts;
+import io.signalstream.job.records.ResponseTimes;
 import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.TranscriptLine;
@@ -17,9 +21,11 @@ import io.signalstream.model.AgentOutput;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.AuditEvent;
+import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.Sender;
+import io.signalstream.model.SentimentResult;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +66,13 @@ public final class AggregatorFunction
     /** What the rules read of each step ({@link io.signalstream.job.rules.RuleFunction}). */
     public static final OutputTag<RuleInput> RULE_INPUTS =
             new OutputTag<>("rule-inputs", TypeInformation.of(RuleInput.class));
+
+    /** What each analysed message adds to its tenant's analytics ({@code analytics/}). */
+    public static final OutputTag<AnalyticsEvent> ANALYTICS =
+            new OutputTag<>("analytics", TypeInformation.of(AnalyticsEvent.class));
+
+    /** How far past the job's clock a message's own time may be before the clock is taken. */
+    static final long MAX_CLOCK_SKEW_MS = 60_000;
 
     /** Longer than any model call can be in flight (the agents' timeout spans every attempt). */
     static final Duration CLEARED_TTL = Duration.ofHours(1);
@@ -146,6 +159,7 @@ public final class AggregatorFunction
             parts.update(step.parts());
             aggregate = step.aggregate();
         }
+        aggregate = OperationsFormula.apply(aggregate, request.context());
         InboundMessage message = request.message();
         SinkRecord written = null;
         if (aggregate != null) {
@@ -155,6 +169,9 @@ public final class AggregatorFunction
         }
         if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
+        }
+        if (request.kind() == AgentRequest.Kind.MESSAGE && message != null && aggregate != null) {
+            ctx.output(ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli()));
         }
         if (request.kind() == AgentRequest.Kind.MESSAGE && message != null) {
             out.collect(
@@ -185,6 +202,50 @@ public final class AggregatorFunction
                             -1,
                             -1));
         }
+    }
+
+    /** What a message's first aggregate adds to the tenant's analytics. */
+    static AnalyticsEvent analyticsEvent(
+            AgentRequest request, AggregatedIntelligence a, long nowMs) {
+        InboundMessage m = request.message();
+        ConversationContext c = request.context();
+        ResponseTimes t = c == null ? ResponseTimes.NONE : c.times();
+        long at =
+                m.timestamp() == null
+                        ? nowMs
+                        : Math.min(m.timestamp().toEpochMilli(), nowMs + MAX_CLOCK_SKEW_MS);
+        long previous = t.previousMessageAtMs();
+        int firstIn = 0;
+        for (Granularity g : Granularity.values()) {
+            if (request.seq() == 1 || previous == 0 || g.start(previous) != g.start(at)) {
+                firstIn |= g.bit();
+            }
+        }
+        boolean customer = m.sender() == Sender.CUSTOMER;
+        SentimentResult sentiment = customer ? a.sentiment() : null;
+        InsightsResult insights = customer ? a.insights() : null;
+        return new AnalyticsEvent(
+                request.tenantId(),
+                at,
+                m.sender(),
+                request.seq() == 1,
+                firstIn,
+                sentiment == null ? null : sentiment.sentiment(),
+                sentiment == null ? 0 : sentiment.score(),
+                insights == null ? null : insights.intent(),
+                insights == null ? null : insights.urgency(),
+                insights != null && insights.requiresEscalation(),
+                m.signals() != null && m.signals().resolved(),
+                m.pii() != null
+                        && !m.pii().isEmpty()
+                        && c != null
+                        && c.entities().size() <= m.pii().size(),
+                t.latestResponseMs() >= 0 && t.responses() == 1 ? t.firstResponseMs() : -1,
+                t.latestResponseMs(),
+                a.operations() == null || a.operations().predictedCsat() == null
+                        ? 0
+                        : a.operations().predictedCsat().score(),
+                a.insights() == null ? null : a.insights().language());
     }
 
     /**

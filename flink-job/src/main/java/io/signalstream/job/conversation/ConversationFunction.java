@@ -6,6 +6,7 @@ import io.signalstream.job.records.Clip;
 import io.signalstream.job.records.Conversation;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
+import io.signalstream.job.records.ResponseTimes;
 import io.signalstream.job.records.TranscriptLine;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,8 +185,12 @@ public final class ConversationFunction
             previous = null;
         }
         long seq = previous == null ? 1 : previous.messageCount() + 1;
+        ResponseTimes times =
+                (previous == null ? ResponseTimes.NONE : previous.context().times())
+                        .next(message.sender(), message.timestamp().toEpochMilli());
         ConversationContext context =
-                fold.next(previous == null ? null : previous.context(), message, seq);
+                fold.next(previous == null ? null : previous.context(), message, seq)
+                        .withTimes(times);
         long expiryTimer = previous == null ? 0 : previous.expiryTimer();
         if (expiryTimer == 0) {
             // Once per conversation; when it fires early it moves itself (see onTimer).

@@ -70,8 +70,9 @@ public record AgentRequest(
     }
 
     /**
-     * Format 2: format 1 and the epoch. Requests in flight are part of the async operator's
-     * checkpoint, so this format is state too; format 1 reads with epoch 0.
+     * Format 3: format 2 with the context's response times. Format 2: format 1 and the epoch.
+     * Requests in flight are part of the async operator's checkpoint, so this format is state too;
+     * format 1 reads with epoch 0.
      */
     public static final class Serializer extends ImmutableSerializer<AgentRequest> {
         private static final long serialVersionUID = 1L;
@@ -79,7 +80,7 @@ public record AgentRequest(
 
         @Override
         protected int format() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -117,7 +118,7 @@ public record AgentRequest(
                     Serde.string(in),
                     in.readLong(),
                     in.readBoolean() ? InboundMessage.Serializer.read1(in) : null,
-                    in.readBoolean() ? ConversationContext.read(in) : null,
+                    in.readBoolean() ? ConversationContext.read(in, format >= 3) : null,
                     Serde.list(in, TranscriptLine::read),
                     in.readLong(),
                     format >= 2 ? in.readLong() : 0);

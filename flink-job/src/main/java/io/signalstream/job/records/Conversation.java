@@ -87,14 +87,17 @@ public record Conversation(
                 epoch);
     }
 
-    /** Format 2: the fields in order, the context inline; format 1 lacks the epoch (read as 0). */
+    /**
+     * Format 3: the fields in order, the context inline with its response times; format 2 lacks the
+     * response times, format 1 also the epoch (read as 0).
+     */
     public static final class Serializer extends ImmutableSerializer<Conversation> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -125,7 +128,7 @@ public record Conversation(
                     in.readLong(),
                     in.readLong(),
                     ConversationContext.longs(in),
-                    ConversationContext.read(in),
+                    ConversationContext.read(in, format >= 3),
                     in.readLong(),
                     in.readLong(),
                     in.readLong(),

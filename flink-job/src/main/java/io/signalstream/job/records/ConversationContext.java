@@ -34,6 +34,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param lastResolved whether the newest message says the problem is solved
  * @param trend the sentiment after each customer message, oldest first
  * @param entities the personal data found in the conversation, newest kept
+ * @param times the conversation's response times (folded by the conversation operator, whatever the
+ *     provider)
  */
 public record ConversationContext(
         double sentimentSum,
@@ -54,7 +56,38 @@ public record ConversationContext(
         Sender lastSender,
         boolean lastResolved,
         List<SentimentPoint> trend,
-        List<PiiEntity> entities) {
+        List<PiiEntity> entities,
+        ResponseTimes times) {
+
+    /** Reads contexts written before response times as having none yet. */
+    public ConversationContext {
+        times = times == null ? ResponseTimes.NONE : times;
+    }
+
+    /** This context with other response times. */
+    public ConversationContext withTimes(ResponseTimes next) {
+        return new ConversationContext(
+                sentimentSum,
+                sentimentWeight,
+                latestCustomerSeq,
+                latestCustomer,
+                latestCustomerLine,
+                cues,
+                intent,
+                reasonSeq,
+                urgentSeq,
+                topicSeq,
+                piiSeq,
+                firstCustomerSeq,
+                firstCustomerLine,
+                firstCustomerIntent,
+                keyPoints,
+                lastSender,
+                lastResolved,
+                trend,
+                entities,
+                next);
+    }
 
     static void write(DataOutputView out, ConversationContext c) throws IOException {
         out.writeDouble(c.sentimentSum);
@@ -78,9 +111,13 @@ public record ConversationContext(
         out.writeBoolean(c.lastResolved);
         Serde.list(out, c.trend, Serde::point);
         Serde.list(out, c.entities, Serde::piiEntity);
+        ResponseTimes.write(out, c.times);
     }
 
-    static ConversationContext read(DataInputView in) throws IOException {
+    /**
+     * @param withTimes whether the container's format holds response times (written after them)
+     */
+    static ConversationContext read(DataInputView in, boolean withTimes) throws IOException {
         return new ConversationContext(
                 in.readDouble(),
                 in.readDouble(),
@@ -100,7 +137,8 @@ public record ConversationContext(
                 Serde.enumValue(in, Sender.values()),
                 in.readBoolean(),
                 Serde.list(in, Serde::point),
-                Serde.list(in, Serde::piiEntity));
+                Serde.list(in, Serde::piiEntity),
+                withTimes ? ResponseTimes.read(in) : ResponseTimes.NONE);
     }
 
     static void longs(DataOutputView out, long[] values) throws IOException {

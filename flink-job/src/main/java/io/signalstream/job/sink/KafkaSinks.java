@@ -40,6 +40,14 @@ public final class KafkaSinks implements Sinks {
     }
 
     @Override
+    public void analytics(DataStream<SinkRecord> analytics) {
+        analytics
+                .sinkTo(sink("analytics"))
+                .uid("sink-analytics")
+                .name("sink " + kafka.topic(io.signalstream.model.Topics.ANALYTICS));
+    }
+
+    @Override
     public void rejected(DataStream<SinkRecord> deadLetters) {
         deadLetters
                 .sinkTo(sink("rejected"))

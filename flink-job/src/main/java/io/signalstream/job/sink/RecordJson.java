@@ -7,6 +7,7 @@ import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Json;
+import io.signalstream.model.Operations;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.ReplyResult;
@@ -58,11 +59,49 @@ final class RecordJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            operations(g, a.operations());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes();
+    }
+
+    private void operations(JsonGenerator g, Operations o) throws IOException {
+        if (o == null) {
+            g.writeNullField("operations");
+            return;
+        }
+        g.writeObjectFieldStart("operations");
+        instant(g, "started_at", o.startedAt());
+        instant(g, "last_message_at", o.lastMessageAt());
+        g.writeNumberField("duration_ms", o.durationMs());
+        longOrNull(g, "first_response_ms", o.firstResponseMs());
+        longOrNull(g, "avg_response_ms", o.avgResponseMs());
+        g.writeNumberField("responses", o.responses());
+        instant(g, "waiting_since", o.waitingSince());
+        g.writeNumberField("customer_turns", o.customerTurns());
+        if (o.predictedCsat() == null) {
+            g.writeNullField("predicted_csat");
+        } else {
+            g.writeObjectFieldStart("predicted_csat");
+            g.writeFieldName("score");
+            decimal(g, o.predictedCsat().score());
+            g.writeFieldName("confidence");
+            decimal(g, o.predictedCsat().confidence());
+            g.writeStringField("method", o.predictedCsat().method());
+            g.writeEndObject();
+        }
+        g.writeStringField("effort", o.effort());
+        g.writeEndObject();
+    }
+
+    private static void longOrNull(JsonGenerator g, String field, Long value) throws IOException {
+        if (value == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, value.longValue());
+        }
     }
 
     byte[] transcript(TranscriptEntry e) {

@@ -18,6 +18,9 @@ public interface Sinks {
     /** Alerts the rules raised, for {@code support.alerts}: chained to the rule operator. */
     void alerts(DataStream<SinkRecord> alerts);
 
+    /** Each tenant's changed analytics buckets, for {@code support.analytics}. */
+    void analytics(DataStream<SinkRecord> analytics);
+
     /** Records the parse stage could not read, for {@code support.dlq}: chained to it. */
     void rejected(DataStream<SinkRecord> deadLetters);
 }

@@ -72,7 +72,8 @@ final class Samples {
                     Sender.CUSTOMER,
                     true,
                     List.of(new SentimentPoint(1, -0.2), new SentimentPoint(7, -0.6)),
-                    List.of(ENTITY));
+                    List.of(ENTITY),
+                    ResponseTimes.NONE);
     static final TranscriptLine LINE =
             new TranscriptLine(7, Sender.AGENT, "On it … [3 more characters]");
     static final SentimentResult SENTIMENT =

@@ -121,45 +121,86 @@ class SerializersTest {
                 .isEqualTo(withHeaders);
     }
 
+    /** Results without parts for the sample request with another context and epoch. */
+    private static AgentResults resultsOf(ConversationContext context, long epoch) {
+        AgentRequest r = Samples.REQUEST;
+        return new AgentResults(
+                new AgentRequest(
+                        r.kind(),
+                        r.tenantId(),
+                        r.conversationId(),
+                        r.seq(),
+                        r.message(),
+                        context,
+                        r.transcript(),
+                        r.createdAtMs(),
+                        epoch),
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null);
+    }
+
     @Test
     void theEpochOfAConversationAndItsRequestsRoundTripsFromFormatTwoOn() throws Exception {
         Conversation c = Samples.CONVERSATION;
         Conversation later = c.withEpoch(1_800_000_000_123L);
         byte[] bytes = write(Conversation.Serializer.INSTANCE, later);
-        assertThat(bytes[0]).isEqualTo((byte) 2);
+        assertThat(bytes[0]).isEqualTo((byte) 3);
         assertThat(Conversation.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
                 .usingRecursiveComparison()
                 .isEqualTo(later);
 
-        AgentRequest r = Samples.REQUEST;
-        AgentResults results =
-                new AgentResults(
-                        new AgentRequest(
-                                r.kind(),
-                                r.tenantId(),
-                                r.conversationId(),
-                                r.seq(),
-                                r.message(),
-                                r.context(),
-                                r.transcript(),
-                                r.createdAtMs(),
-                                1_800_000_000_123L),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        null);
+        AgentResults results = resultsOf(Samples.REQUEST.context(), 1_800_000_000_123L);
         byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
-        assertThat(resultBytes[0]).isEqualTo((byte) 3);
+        assertThat(resultBytes[0]).isEqualTo((byte) 4);
         assertThat(
                         AgentResults.Serializer.INSTANCE
                                 .deserialize(new DataInputDeserializer(resultBytes))
                                 .request()
                                 .epoch())
                 .isEqualTo(1_800_000_000_123L);
+    }
+
+    @Test
+    void responseTimesRoundTripInTheConversationAndItsRequestsFromFormatThreeOn() throws Exception {
+        ResponseTimes times =
+                new ResponseTimes(1_000, 9_000, 8_000, 8_500, 2_000, -1, 2, 3_000, 3, 4);
+        Conversation c = Samples.CONVERSATION;
+        Conversation timed =
+                new Conversation(
+                        c.tenantId(),
+                        c.conversationId(),
+                        c.messageCount(),
+                        c.startedAt(),
+                        c.lastActivity(),
+                        c.lastSeenMs(),
+                        c.expiryTimer(),
+                        c.recentIds(),
+                        c.context().withTimes(times),
+                        c.plannedSeq(),
+                        c.quietDue(),
+                        c.quietTimer(),
+                        c.epoch());
+        byte[] bytes = write(Conversation.Serializer.INSTANCE, timed);
+        assertThat(Conversation.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+                .usingRecursiveComparison()
+                .isEqualTo(timed);
+
+        AgentResults results =
+                resultsOf(Samples.REQUEST.context().withTimes(times), Samples.REQUEST.epoch());
+        byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
+        assertThat(
+                        AgentResults.Serializer.INSTANCE
+                                .deserialize(new DataInputDeserializer(resultBytes))
+                                .request()
+                                .context()
+                                .times())
+                .isEqualTo(times);
     }
 
     @Test

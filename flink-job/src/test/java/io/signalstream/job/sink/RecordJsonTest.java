@@ -10,6 +10,7 @@ import io.signalstream.model.Emotion;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Intent;
 import io.signalstream.model.Json;
+import io.signalstream.model.Operations;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.ReplyResult;
@@ -56,7 +57,18 @@ class RecordJsonTest {
                 agents,
                 Instant.parse("2026-01-15T10:00:00.123456Z"),
                 List.of(new SentimentPoint(1, score), new SentimentPoint(3, -0.05)),
-                1_767_000_000_123L);
+                1_767_000_000_123L,
+                new Operations(
+                        Instant.parse("2026-01-15T09:00:00Z"),
+                        Instant.parse("2026-01-15T09:59:00.5Z"),
+                        3_540_500,
+                        120_000L,
+                        null,
+                        1,
+                        Instant.parse("2026-01-15T09:59:00.5Z"),
+                        2,
+                        new Operations.PredictedCsat(score > 0 ? 4.2 : 1, 0.55, "formula"),
+                        "medium"));
     }
 
     @ParameterizedTest

@@ -447,7 +447,8 @@ public final class StackBench {
             // First, while the job has no backlog from the runs above capacity below:
             // Rules: POST → signed webhook received, with a rule firing on every message.
             try (WebhookBench webhooks =
-                    new WebhookBench(url, key, bootstrap, E2E + Topics.ALERTS)) {
+                    new WebhookBench(
+                            url, key, bootstrap, E2E + Topics.ALERTS, E2E + Topics.AI_AGGREGATED)) {
                 webhooks.setUp();
                 ObjectNode rules =
                         webhooks.run(
@@ -457,11 +458,14 @@ public final class StackBench {
                                 Duration.ofSeconds(10));
                 results.set("rules", rules);
                 System.out.printf(
-                        "  POST → webhook at %.0f msg/s: p50 %.1f ms, p99 %.1f ms (alert on Kafka:"
-                                + " p50 %.1f ms, p99 %.1f ms; %d samples, %d unseen)%n",
+                        "  POST → webhook at %.0f msg/s: p50 %.1f ms, p99 %.1f ms (aggregate on"
+                                + " Kafka: p50 %.1f ms, p99 %.1f ms; alert on Kafka: p50 %.1f ms,"
+                                + " p99 %.1f ms; %d samples, %d unseen)%n",
                         rules.get("rate").asDouble(),
                         rules.get("webhook_p50_ms").asDouble(),
                         rules.get("webhook_p99_ms").asDouble(),
+                        rules.get("aggregate_on_kafka_p50_ms").asDouble(),
+                        rules.get("aggregate_on_kafka_p99_ms").asDouble(),
                         rules.get("alert_on_kafka_p50_ms").asDouble(),
                         rules.get("alert_on_kafka_p99_ms").asDouble(),
                         rules.get("samples").asInt(),

@@ -49,12 +49,17 @@ final class WebhookBench implements AutoCloseable {
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final Map<String, Long> onKafka = new ConcurrentHashMap<>();
+    private final Map<String, Long> aggregated = new ConcurrentHashMap<>();
+    private final String alertsTopic;
     private final KafkaConsumer<byte[], byte[]> alerts;
     private final Thread alertReader;
 
-    WebhookBench(String api, String key, String bootstrap, String alertsTopic) throws IOException {
+    WebhookBench(
+            String api, String key, String bootstrap, String alertsTopic, String aggregatesTopic)
+            throws IOException {
         this.api = api;
         this.key = key;
+        this.alertsTopic = alertsTopic;
         alerts =
                 new KafkaConsumer<>(
                         Map.of(
@@ -68,7 +73,7 @@ final class WebhookBench implements AutoCloseable {
                                 "false"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer());
-        alerts.subscribe(List.of(alertsTopic));
+        alerts.subscribe(List.of(alertsTopic, aggregatesTopic));
         alertReader =
                 Thread.ofPlatform().name("bench-alert-timer").daemon().start(this::readAlerts);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
@@ -100,8 +105,10 @@ final class WebhookBench implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : alerts.poll(Duration.ofMillis(100))) {
                     long at = System.nanoTime();
                     if (r.value() != null) {
-                        onKafka.putIfAbsent(
-                                MAPPER.readTree(r.value()).path("conversation_id").asText(), at);
+                        (r.topic().equals(alertsTopic) ? onKafka : aggregated)
+                                .putIfAbsent(
+                                        MAPPER.readTree(r.value()).path("conversation_id").asText(),
+                                        at);
                     }
                 }
             }
@@ -198,6 +205,7 @@ final class WebhookBench implements AutoCloseable {
         }
         Histogram latency = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
         Histogram toKafka = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
+        Histogram toAggregate = new Histogram(drain.toMillis() * 1000 + 60_000_000L, 3);
         int unseen = 0;
         for (int i = 0; i < n; i++) {
             Long at = arrived.get(name + "-" + i);
@@ -208,6 +216,8 @@ final class WebhookBench implements AutoCloseable {
             latency.recordValue(Math.max(0, (at - intended[i]) / 1000));
             long written = onKafka.getOrDefault(name + "-" + i, deadline);
             toKafka.recordValue(Math.max(0, (written - intended[i]) / 1000));
+            long analysed = aggregated.getOrDefault(name + "-" + i, deadline);
+            toAggregate.recordValue(Math.max(0, (analysed - intended[i]) / 1000));
         }
         ObjectNode result = MAPPER.createObjectNode();
         result.put("rate", rate);
@@ -215,6 +225,8 @@ final class WebhookBench implements AutoCloseable {
         result.put("webhook_p50_ms", latency.getValueAtPercentile(50) / 1000.0);
         result.put("webhook_p99_ms", latency.getValueAtPercentile(99) / 1000.0);
         result.put("webhook_max_ms", latency.getMaxValue() / 1000.0);
+        result.put("aggregate_on_kafka_p50_ms", toAggregate.getValueAtPercentile(50) / 1000.0);
+        result.put("aggregate_on_kafka_p99_ms", toAggregate.getValueAtPercentile(99) / 1000.0);
         result.put("alert_on_kafka_p50_ms", toKafka.getValueAtPercentile(50) / 1000.0);
         result.put("alert_on_kafka_p99_ms", toKafka.getValueAtPercentile(99) / 1000.0);
         result.put("samples", n);

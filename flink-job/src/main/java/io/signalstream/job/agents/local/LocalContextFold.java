@@ -4,6 +4,7 @@ import io.signalstream.job.conversation.ContextFold;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.MessageSignals;
+import io.signalstream.job.records.ResponseTimes;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Intent;
 import io.signalstream.model.PiiEntity;
@@ -54,7 +55,8 @@ public final class LocalContextFold implements ContextFold {
                 null,
                 false,
                 List.of(),
-                List.of());
+                List.of(),
+                ResponseTimes.NONE);
     }
 
     /** The context after {@code message}, the conversation's {@code seq}-th message. */
@@ -91,7 +93,8 @@ public final class LocalContextFold implements ContextFold {
                     message.sender(),
                     s.resolved(),
                     c.trend(),
-                    entities);
+                    entities,
+                    c.times());
         }
         double sum = s.compound() + RECENCY * c.sentimentSum();
         double weight = 1 + RECENCY * c.sentimentWeight();
@@ -128,7 +131,8 @@ public final class LocalContextFold implements ContextFold {
                         c.trend(),
                         List.of(new SentimentPoint(seq, round(sum / weight))),
                         AggregatedIntelligence.MAX_TREND_POINTS),
-                entities);
+                entities,
+                c.times());
     }
 
     /** {@code older} followed by {@code newer}, keeping the last {@code max}. */

@@ -1,0 +1,102 @@
+package io.signalstream.job.records;
+
+import io.signalstream.model.Intent;
+import io.signalstream.model.Sender;
+import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.Urgency;
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * What one analysed message adds to its tenant's analytics, from the aggregator (chained, then
+ * combined per subtask before the shuffle by tenant).
+ *
+ * @param atMs the message's own time (event time), never later than the job's clock plus a minute
+ * @param started the conversation's first message
+ * @param firstIn bit {@code 1 << granularity.ordinal()}: the conversation's first message in that
+ *     granularity's bucket (how conversations are counted active without keeping their ids)
+ * @param sentiment the customer message's sentiment; null for other senders
+ * @param score its score (unused without a sentiment)
+ * @param intent the customer message's intent; null for other senders
+ * @param urgency the customer message's urgency; null for other senders
+ * @param escalation the customer message's analysis asks for an escalation
+ * @param resolved the message says the problem is solved
+ * @param piiFirst the conversation's personal data was first found in this message
+ * @param firstResponseMs the conversation's first response time, when this message gave it; else -1
+ * @param responseMs the wait this (agent) message ended; else -1
+ * @param predictedCsat the conversation's predicted satisfaction after this message; 0 when none
+ * @param language the message's language; null when unknown
+ */
+@TypeInfo(RecordTypeInfoFactory.class)
+public record AnalyticsEvent(
+        String tenantId,
+        long atMs,
+        Sender sender,
+        boolean started,
+        int firstIn,
+        SentimentLabel sentiment,
+        double score,
+        Intent intent,
+        Urgency urgency,
+        boolean escalation,
+        boolean resolved,
+        boolean piiFirst,
+        long firstResponseMs,
+        long responseMs,
+        double predictedCsat,
+        String language) {
+
+    /** Format 1: the fields in order. */
+    public static final class Serializer extends ImmutableSerializer<AnalyticsEvent> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        protected int format() {
+            return 1;
+        }
+
+        @Override
+        protected void write(AnalyticsEvent e, DataOutputView out) throws IOException {
+            Serde.string(out, e.tenantId());
+            out.writeLong(e.atMs());
+            Serde.enumValue(out, e.sender());
+            out.writeBoolean(e.started());
+            out.writeInt(e.firstIn());
+            Serde.enumValue(out, e.sentiment());
+            out.writeDouble(e.score());
+            Serde.enumValue(out, e.intent());
+            Serde.enumValue(out, e.urgency());
+            out.writeBoolean(e.escalation());
+            out.writeBoolean(e.resolved());
+            out.writeBoolean(e.piiFirst());
+            out.writeLong(e.firstResponseMs());
+            out.writeLong(e.responseMs());
+            out.writeDouble(e.predictedCsat());
+            Serde.string(out, e.language());
+        }
+
+        @Override
+        protected AnalyticsEvent read(int format, DataInputView in) throws IOException {
+            return new AnalyticsEvent(
+                    Serde.string(in),
+                    in.readLong(),
+                    Serde.enumValue(in, Sender.values()),
+                    in.readBoolean(),
+                    in.readInt(),
+                    Serde.enumValue(in, SentimentLabel.values()),
+                    in.readDouble(),
+                    Serde.enumValue(in, Intent.values()),
+                    Serde.enumValue(in, Urgency.values()),
+                    in.readBoolean(),
+                    in.readBoolean(),
+                    in.readBoolean(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readDouble(),
+                    Serde.string(in));
+        }
+    }
+}
