@@ -13,10 +13,13 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.IntCountsHistogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,6 +45,7 @@ class EndToEndITCase {
     static Path dataDir;
 
     private static final String ACME_KEY = "acme-" + java.util.UUID.randomUUID();
+    private static final String DAY_KEY = "dayco-" + java.util.UUID.randomUUID();
     private static LocalStack stack;
     private static StackClient client;
 
@@ -53,7 +57,7 @@ class EndToEndITCase {
                 new LocalStack(
                                 new LocalStack.Options(
                                                 dataDir, 0, 0, 0, 2, 2, flinkConf, "local", false)
-                                        .withApiKeys(ACME_KEY + "=acme"))
+                                        .withApiKeys(ACME_KEY + "=acme," + DAY_KEY + "=dayco"))
                         .start();
         client = new StackClient(stack, ACME_KEY);
     }
@@ -214,6 +218,125 @@ class EndToEndITCase {
                 .isEqualTo(202);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> insights("after-bad").statusCode() == 200);
+    }
+
+    /**
+     * A scripted day: 500 conversations with explicit timestamps, each a customer message, an agent
+     * answer after a known delay for four in five of them, and a second customer message for one in
+     * four. The day's bucket counts exactly what was posted, and its first-response percentiles are
+     * those of the delays.
+     */
+    @Test
+    @Order(3)
+    void aScriptedDayIsCountedExactlyInTheTenantsAnalytics() throws Exception {
+        StackClient day = new StackClient(stack, DAY_KEY);
+        Instant now = Instant.now();
+        Instant base = now.minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS);
+        Instant dayStart = base.truncatedTo(ChronoUnit.DAYS);
+        if (!base.plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.DAYS).equals(dayStart)) {
+            dayStart = now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+            base = dayStart.plus(Duration.ofHours(23)); // all of it in yesterday's bucket
+        }
+        String[] openers = {
+            "I was charged twice this month",
+            "My parcel never arrived, where is it?",
+            "I cannot log in to my account",
+            "I want to cancel my subscription",
+            "Thanks, the new feature is great"
+        };
+        IntCountsHistogram delays = new IntCountsHistogram(7 * 86_400_000L, 2);
+        int customers = 0;
+        int agents = 0;
+        for (int i = 0; i < 500; i++) {
+            String c = "day-" + i;
+            Instant start = base.plusSeconds(i);
+            assertThat(day.post(timed(c, "m1", "customer", openers[i % 5], start)).statusCode())
+                    .isEqualTo(202);
+            customers++;
+            if (i % 5 != 0) {
+                long delay = (i % 10 + 1) * 5_000L;
+                delays.recordValue(delay);
+                assertThat(
+                                day.post(
+                                                timed(
+                                                        c,
+                                                        "m2",
+                                                        "agent",
+                                                        "Sorry about that, let me check",
+                                                        start.plusMillis(delay)))
+                                        .statusCode())
+                        .isEqualTo(202);
+                agents++;
+            }
+            if (i % 4 == 0) {
+                assertThat(
+                                day.post(
+                                                timed(
+                                                        c,
+                                                        "m3",
+                                                        "customer",
+                                                        "Any news on this?",
+                                                        start.plusSeconds(60)))
+                                        .statusCode())
+                        .isEqualTo(202);
+                customers++;
+            }
+        }
+        int messages = customers + agents;
+        String query =
+                "/v1/analytics?granularity=day&from="
+                        + dayStart
+                        + "&to="
+                        + dayStart.plus(Duration.ofDays(1));
+        JsonNode[] bucket = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            JsonNode buckets =
+                                    MAPPER.readTree(day.get(query).body()).path("buckets");
+                            bucket[0] = buckets.isEmpty() ? null : buckets.get(0);
+                            return bucket[0] != null
+                                    && bucket[0].path("messages").asLong() >= messages;
+                        });
+        JsonNode b = bucket[0];
+        assertThat(b.path("tenant_id").asText()).isEqualTo("dayco");
+        assertThat(b.path("start").asText()).isEqualTo(dayStart.toString());
+        assertThat(b.path("messages").asLong()).isEqualTo(messages);
+        assertThat(b.path("conversations_started").asLong()).isEqualTo(500);
+        assertThat(b.path("conversations_active").asLong()).isEqualTo(500);
+        assertThat(b.path("messages_by_sender").path("customer").asLong()).isEqualTo(customers);
+        assertThat(b.path("messages_by_sender").path("agent").asLong()).isEqualTo(agents);
+        long sentiments = 0;
+        for (JsonNode n : b.path("sentiment")) {
+            sentiments += n.asLong();
+        }
+        assertThat(sentiments).isEqualTo(customers);
+        long intents = 0;
+        for (JsonNode n : b.path("intents")) {
+            intents += n.asLong();
+        }
+        assertThat(intents).isEqualTo(customers);
+        JsonNode first = b.path("first_response_ms");
+        assertThat(first.path("count").asLong()).isEqualTo(agents);
+        assertThat(first.path("p50").asLong()).isEqualTo(delays.getValueAtPercentile(50));
+        assertThat(first.path("p90").asLong()).isEqualTo(delays.getValueAtPercentile(90));
+        assertThat(first.path("p99").asLong()).isEqualTo(delays.getValueAtPercentile(99));
+        assertThat(b.path("response_ms").path("count").asLong()).isEqualTo(agents);
+        assertThat(b.path("predicted_csat_mean").asDouble()).isBetween(1.0, 5.0);
+
+        // and each conversation's aggregate carries its own response times
+        JsonNode ops = MAPPER.readTree(day.insights("day-7").body()).path("operations");
+        assertThat(ops.path("first_response_ms").asLong()).isEqualTo(40_000);
+        assertThat(ops.path("waiting_since").isNull()).isTrue();
+        JsonNode waiting = MAPPER.readTree(day.insights("day-0").body()).path("operations");
+        assertThat(waiting.path("waiting_since").asText()).isEqualTo(base.toString());
+    }
+
+    private static String timed(
+            String conversation, String id, String sender, String text, Instant at) {
+        String json = message(conversation, id, sender, text);
+        return json.substring(0, json.length() - 1) + ",\"timestamp\":\"" + at + "\"}";
     }
 
     @Test

@@ -18,6 +18,8 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsRouting;
 import io.signalstream.api.alerts.AlertFeed;
 import io.signalstream.api.alerts.RecentAlerts;
+import io.signalstream.api.analytics.AnalyticsFeed;
+import io.signalstream.api.analytics.AnalyticsStore;
 import io.signalstream.api.book.KafkaTenantBook;
 import io.signalstream.api.book.TenantBook;
 import io.signalstream.api.feed.TopicFeed;
@@ -30,6 +32,8 @@ import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.DeliveryLog;
 import io.signalstream.api.webhooks.WebhookDeliverer;
 import io.signalstream.model.Topics;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +75,8 @@ public final class QueryApi implements AutoCloseable {
             TenantBook webhooks,
             AlertFeed alerts,
             DeliveryLog deliveries,
-            Backfill.AlertSink alertSink) {}
+            Backfill.AlertSink alertSink,
+            AnalyticsFeed analytics) {}
 
     private final Config serverConfig;
     private final ApiSettings settings;
@@ -88,6 +93,7 @@ public final class QueryApi implements AutoCloseable {
     private WebhookDeliverer deliverer;
     private KafkaAlertSink alertSink;
     private AlertFeed alerts;
+    private AnalyticsFeed analytics;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -147,6 +153,13 @@ public final class QueryApi implements AutoCloseable {
                         .follow(
                                 settings.clientProperties(),
                                 Topics.prefixed(settings.topicPrefix(), Topics.ALERTS));
+        analytics =
+                new AnalyticsFeed(
+                                AnalyticsStore.open(analyticsDir(settings.storeDir())),
+                                new Fanout(settings.streams()))
+                        .follow(
+                                settings.clientProperties(),
+                                Topics.prefixed(settings.topicPrefix(), Topics.ANALYTICS));
         webhooks =
                 new KafkaTenantBook(
                                 settings.clientProperties(),
@@ -249,12 +262,18 @@ public final class QueryApi implements AutoCloseable {
                         webhooks,
                         alerts,
                         deliveries,
-                        alertSink);
+                        alertSink,
+                        analytics);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
         LOG.info("SignalStream API listening on port {} ({})", server.port(), settings);
         return this;
+    }
+
+    /** Where the analytics buckets are kept: beside the conversation store. */
+    static Path analyticsDir(Path storeDir) {
+        return storeDir.resolveSibling(storeDir.getFileName() + "-analytics");
     }
 
     /** The consumer group of the webhook deliveries (after the topic prefix). */
@@ -327,8 +346,13 @@ public final class QueryApi implements AutoCloseable {
                                 .endpoint(
                                         "/ws/alerts",
                                         () ->
-                                                new AlertStreamListener(
-                                                        parts.alerts().streams(), auth)));
+                                                new TenantStreamListener(
+                                                        parts.alerts().streams(), auth))
+                                .endpoint(
+                                        "/ws/analytics",
+                                        () ->
+                                                new TenantStreamListener(
+                                                        parts.analytics().streams(), auth)));
         if (!parts.settings().corsOrigins().isEmpty()) {
             server.addFeature(cors(parts.settings().corsOrigins()));
         }
@@ -393,6 +417,7 @@ public final class QueryApi implements AutoCloseable {
                         BookService.webhooks(
                                 parts.webhooks(), settings.webhooks().guard(), parts.deliveries()))
                 .register("/v1/alerts", new AlertsService(parts.alerts().recent()))
+                .register("/v1/analytics", new AnalyticsService(parts.analytics().store()))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",
@@ -494,6 +519,13 @@ public final class QueryApi implements AutoCloseable {
         }
         if (rules != null) {
             rules.close();
+        }
+        if (analytics != null) {
+            try {
+                analytics.close();
+            } catch (IOException e) {
+                LOG.warn("the analytics store did not close cleanly: {}", e.toString());
+            }
         }
         if (alerts != null) {
             alerts.close();

@@ -3,6 +3,8 @@ package io.signalstream.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalstream.api.alerts.AlertFeed;
 import io.signalstream.api.alerts.RecentAlerts;
+import io.signalstream.api.analytics.AnalyticsFeed;
+import io.signalstream.api.analytics.AnalyticsStore;
 import io.signalstream.api.book.TenantBook;
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.ConversationStore;
@@ -12,6 +14,9 @@ import io.signalstream.api.webhooks.DeliveryLog;
 import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +60,28 @@ final class TestParts {
             Supplier<List<TopicFeed.ViewStatus>> views,
             ApiMetrics metrics,
             AlertFeed alerts) {
+        AnalyticsFeed analytics;
+        try {
+            analytics =
+                    new AnalyticsFeed(
+                            AnalyticsStore.open(Files.createTempDirectory("analytics-")),
+                            new Fanout(Fanout.Limits.DEFAULTS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return of(settings, written, store, fanout, views, metrics, alerts, analytics);
+    }
+
+    /** The same, with the alert and analytics feeds a test fills itself. */
+    static QueryApi.Parts of(
+            ApiSettings settings,
+            Consumer<SupportMessage> written,
+            ConversationStore store,
+            Fanout fanout,
+            Supplier<List<TopicFeed.ViewStatus>> views,
+            ApiMetrics metrics,
+            AlertFeed alerts,
+            AnalyticsFeed analytics) {
         MessageLog log =
                 new MessageLog() {
                     @Override
@@ -94,7 +121,8 @@ final class TestParts {
                 new Book(TenantBook.WEBHOOKS_PER_TENANT),
                 alerts,
                 new DeliveryLog(),
-                alert -> alerts.accept(Json.newMapper().writeValueAsBytes(alert)));
+                alert -> alerts.accept(Json.newMapper().writeValueAsBytes(alert)),
+                analytics);
     }
 
     /** A tenant book in memory, with a limit as the one on Kafka. */

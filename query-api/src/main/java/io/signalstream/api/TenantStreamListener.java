@@ -11,20 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code WS /ws/alerts}: every alert of the tenant as it is raised, {@code
- * {"type":"alert","data":{...}}}. Keys and limits as for {@code /ws/conversations}; what was raised
- * before the connection is {@code GET /v1/alerts}.
+ * A tenant-wide stream of one feed: {@code WS /ws/alerts} (every alert as it is raised, {@code
+ * {"type":"alert","data":{...}}}; before the connection: {@code GET /v1/alerts}) and {@code WS
+ * /ws/analytics} (every analytics bucket as it changes, {@code {"type":"analytics","data":{...}}};
+ * before: {@code GET /v1/analytics}). Keys and limits as for {@code /ws/conversations}.
  */
-final class AlertStreamListener implements WsListener {
+final class TenantStreamListener implements WsListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AlertStreamListener.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TenantStreamListener.class);
 
     private final Fanout fanout;
     private final Auth auth;
     private volatile String tenant;
     private volatile Fanout.Session session;
 
-    AlertStreamListener(Fanout fanout, Auth auth) {
+    TenantStreamListener(Fanout fanout, Auth auth) {
         this.fanout = fanout;
         this.auth = auth;
     }
@@ -41,7 +42,7 @@ final class AlertStreamListener implements WsListener {
         Fanout.Admission admission =
                 fanout.open(tenant, null, ConversationStreamListener.connection(ws));
         if (admission.admitted().isEmpty()) {
-            LOG.info("alert stream of tenant {} refused: {}", tenant, admission.refusal());
+            LOG.info("stream of tenant {} refused: {}", tenant, admission.refusal());
             ws.close(Fanout.OVER_CAPACITY, admission.refusal());
             return;
         }

@@ -1,0 +1,176 @@
+package io.signalstream.api.analytics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Each tenant's analytics buckets as the job last wrote them, in an embedded Lucene index on disk
+ * (heap use does not grow with the buckets): one document per {@code tenant/granularity/start}.
+ * Bounded: minute buckets are kept {@link #MINUTES_KEPT}, hour and day buckets as long as the topic
+ * keeps them (90 days); older minute buckets are swept out as new ones arrive.
+ */
+public final class AnalyticsStore implements AutoCloseable {
+
+    /** How long minute buckets are kept here. */
+    public static final Duration MINUTES_KEPT = Duration.ofDays(7);
+
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
+
+    private static final String ID = "id";
+    private static final String TENANT = "tenant";
+    private static final String GRANULARITY = "granularity";
+    private static final String START = "start";
+    private static final String JSON = "json";
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private long nextSweepMs;
+
+    private AnalyticsStore(Directory directory, IndexWriter writer) throws IOException {
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    public static AnalyticsStore open(Path dir) {
+        try {
+            Directory directory = FSDirectory.open(dir);
+            IndexWriterConfig config =
+                    new IndexWriterConfig()
+                            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            return new AnalyticsStore(directory, new IndexWriter(directory, config));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the analytics store at " + dir, e);
+        }
+    }
+
+    /**
+     * Keeps a bucket (its JSON as the job wrote it) in place of the one of the same key.
+     *
+     * @return the bucket read, or null when it is not a bucket (left out)
+     */
+    public JsonNode put(byte[] json, long nowMs) throws IOException {
+        JsonNode bucket = mapper.readTree(json);
+        String tenant = bucket.path("tenant_id").asText("");
+        String granularity = bucket.path("granularity").asText("");
+        Instant start;
+        try {
+            start = Instant.parse(bucket.path("start").asText(""));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (tenant.isEmpty() || !Set.of("minute", "hour", "day").contains(granularity)) {
+            return null;
+        }
+        if (granularity.equals("minute")
+                && start.toEpochMilli() < nowMs - MINUTES_KEPT.toMillis()) {
+            return bucket; // older than minute buckets are kept: not kept
+        }
+        String id = tenant + "/" + granularity + "/" + start;
+        Document doc = new Document();
+        doc.add(new KeywordField(ID, id, Field.Store.NO));
+        doc.add(new KeywordField(TENANT, tenant, Field.Store.NO));
+        doc.add(new KeywordField(GRANULARITY, granularity, Field.Store.NO));
+        doc.add(new LongField(START, start.toEpochMilli(), Field.Store.NO));
+        doc.add(new StoredField(JSON, json));
+        writer.updateDocument(new Term(ID, id), doc);
+        if (nowMs >= nextSweepMs) {
+            sweep(nowMs);
+            nextSweepMs = nowMs + SWEEP_EVERY.toMillis();
+        }
+        return bucket;
+    }
+
+    /** Forgets the bucket of a record key {@code tenant/granularity/start} (a tombstone). */
+    public void remove(String key) throws IOException {
+        writer.deleteDocuments(new Term(ID, key));
+    }
+
+    /** Removes minute buckets older than {@link #MINUTES_KEPT}. */
+    void sweep(long nowMs) throws IOException {
+        writer.deleteDocuments(
+                new BooleanQuery.Builder()
+                        .add(
+                                KeywordField.newExactQuery(GRANULARITY, "minute"),
+                                BooleanClause.Occur.FILTER)
+                        .add(
+                                LongField.newRangeQuery(
+                                        START, Long.MIN_VALUE, nowMs - MINUTES_KEPT.toMillis()),
+                                BooleanClause.Occur.FILTER)
+                        .build());
+    }
+
+    /** The tenant's buckets of {@code granularity} starting in {@code [from, to)}, oldest first. */
+    public List<byte[]> range(String tenant, String granularity, long fromMs, long toMs, int limit)
+            throws IOException {
+        searchers.maybeRefreshBlocking();
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            var query =
+                    new BooleanQuery.Builder()
+                            .add(
+                                    KeywordField.newExactQuery(TENANT, tenant),
+                                    BooleanClause.Occur.FILTER)
+                            .add(
+                                    KeywordField.newExactQuery(GRANULARITY, granularity),
+                                    BooleanClause.Occur.FILTER)
+                            .add(
+                                    LongField.newRangeQuery(START, fromMs, toMs - 1),
+                                    BooleanClause.Occur.FILTER)
+                            .build();
+            Sort byStart =
+                    new Sort(LongField.newSortField(START, false, SortedNumericSelector.Type.MIN));
+            List<byte[]> buckets = new ArrayList<>();
+            var stored = searcher.storedFields();
+            for (ScoreDoc hit : searcher.search(query, limit, byStart).scoreDocs) {
+                BytesRef json = stored.document(hit.doc).getBinaryValue(JSON);
+                buckets.add(Arrays.copyOfRange(json.bytes, json.offset, json.offset + json.length));
+            }
+            return buckets;
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /** Writes what was kept to disk. */
+    public void commit() throws IOException {
+        writer.commit();
+    }
+
+    @Override
+    public void close() throws IOException {
+        searchers.close();
+        writer.close();
+        directory.close();
+    }
+}
