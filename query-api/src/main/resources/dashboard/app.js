@@ -15,6 +15,9 @@ const state = {
   alerts: new Map(), // alert id -> alert, the newest MAX_ALERTS
   unseen: 0, // alerts pushed since the list was last looked at
   alertSocket: null,
+  analyticsSocket: null,
+  today: null, // today's day bucket (GET /v1/analytics, then pushed)
+  hours: new Map(), // start -> hour bucket of the last 24 h
   socket: null,
   retry: 0,
   stopped: false,
@@ -106,6 +109,185 @@ function connectAlerts(retry = 0) {
   };
 }
 
+// --- Overview: the tenant's floor from GET /v1/analytics, kept live by WS /ws/analytics ---------
+
+const HOUR = 3600e3;
+const DAY = 24 * HOUR;
+
+function todayStart() {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+}
+
+function route() {
+  const conversations = location.hash === "#/conversations";
+  $("overview").hidden = conversations;
+  $("conversations-view").hidden = !conversations;
+  $("tab-overview").setAttribute("aria-current", conversations ? "false" : "page");
+  $("tab-conversations").setAttribute("aria-current", conversations ? "page" : "false");
+  if (!conversations && state.key && !state.stopped) loadOverview();
+}
+
+async function loadOverview() {
+  const day = todayStart();
+  const iso = (ms) => new Date(ms).toISOString();
+  const now = Date.now();
+  const [today, hours] = await Promise.all([
+    api(`/v1/analytics?granularity=day&from=${iso(day)}&to=${iso(day + DAY)}`),
+    api(`/v1/analytics?granularity=hour&from=${iso(now - DAY)}&to=${iso(now + HOUR)}`),
+  ]);
+  if (today.status === 200) state.today = today.body.buckets[0] ?? null;
+  if (hours.status === 200) {
+    state.hours.clear();
+    hours.body.buckets.forEach((b) => state.hours.set(b.start, b));
+  }
+  renderOverview();
+  loadAttention();
+}
+
+function connectAnalytics(retry = 0) {
+  if (state.stopped) return;
+  const socket = openSocket("/ws/analytics");
+  state.analyticsSocket = socket;
+  socket.onopen = () => {
+    retry = 0;
+  };
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type !== "analytics") return;
+    const b = message.data;
+    if (b.granularity === "day" && Date.parse(b.start) === todayStart()) state.today = b;
+    else if (b.granularity === "hour" && Date.parse(b.start) > Date.now() - DAY - HOUR) {
+      state.hours.set(b.start, b);
+      [...state.hours.keys()].filter((k) => Date.parse(k) < Date.now() - DAY - HOUR).forEach((k) => state.hours.delete(k));
+    } else return;
+    renderOverview();
+  };
+  socket.onclose = () => {
+    if (state.stopped || state.analyticsSocket !== socket) return;
+    setTimeout(() => connectAnalytics(retry + 1), Math.min(15000, 500 * 2 ** retry));
+  };
+}
+
+const seconds = (ms) => (ms == null ? "–" : ms < 60e3 ? `${Math.round(ms / 1000)} s` : `${(ms / 60e3).toFixed(1)} min`);
+
+function renderOverview() {
+  const t = state.today;
+  const set = (id, text) => { $(id).textContent = text; };
+  set("kpi-started", t ? String(t.conversations_started) : "0");
+  set("kpi-active", t ? String(t.conversations_active) : "0");
+  set("kpi-messages", t ? String(t.messages) : "0");
+  set("kpi-resolved", t ? String(t.conversations_resolved) : "0");
+  set("kpi-escalation", t?.escalation_rate == null ? "–" : `${(t.escalation_rate * 100).toFixed(1)} %`);
+  set("kpi-first-response", t?.first_response_ms?.count ? `${seconds(t.first_response_ms.p50)} / ${seconds(t.first_response_ms.p90)}` : "–");
+  set("kpi-csat", t?.predicted_csat_mean == null ? "–" : t.predicted_csat_mean.toFixed(2));
+  set("kpi-sentiment", t?.sentiment_mean == null ? "–" : t.sentiment_mean.toFixed(2));
+  set("overview-updated", t ? `· updated ${new Date(t.updated_at).toLocaleTimeString()}` : "· no messages today yet");
+
+  const hours = [...state.hours.values()].sort((a, b) => a.start.localeCompare(b.start));
+  lineChart($("overview-sentiment"), hours, (b) => b.sentiment_mean, -1, 1);
+  lineChart($("overview-csat"), hours, (b) => b.predicted_csat_mean, 1, 5);
+
+  const intents = Object.entries(t?.intents ?? {}).sort((a, b) => b[1] - a[1]);
+  const most = intents.length ? intents[0][1] : 1;
+  $("overview-intents").replaceChildren(...intents.map(([name, n]) => {
+    const li = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = name.replaceAll("_", " ");
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    bar.style.width = `${Math.max(2, (100 * n) / most)}%`;
+    const count = document.createElement("span");
+    count.textContent = String(n);
+    li.append(label, bar, count);
+    return li;
+  }));
+
+  $("overview-response").replaceChildren(...[["First response", t?.first_response_ms], ["Every response", t?.response_ms]].map(([name, p]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = name;
+    tr.append(th, ...[p?.p50, p?.p90, p?.p99, p?.count ?? 0].map((v, i) => {
+      const td = document.createElement("td");
+      td.textContent = i === 3 ? String(v) : seconds(v);
+      return td;
+    }));
+    return tr;
+  }));
+}
+
+// A line over the hours (x by hour, y from `value` between lo and hi); hours without a value are skipped.
+function lineChart(svg, buckets, value, lo, hi) {
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren();
+  const end = Date.now();
+  const x = (b) => 5 + (290 * (Date.parse(b.start) - (end - DAY))) / DAY;
+  const y = (v) => 85 - (80 * (v - lo)) / (hi - lo);
+  const base = document.createElementNS(ns, "line");
+  base.setAttribute("x1", "0"); base.setAttribute("x2", "300");
+  base.setAttribute("y1", String(y((lo + hi) / 2))); base.setAttribute("y2", String(y((lo + hi) / 2)));
+  base.setAttribute("stroke", "#d0d7de");
+  svg.append(base);
+  const points = buckets.filter((b) => value(b) != null);
+  if (points.length > 1) {
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("points", points.map((b) => `${x(b).toFixed(1)},${y(value(b)).toFixed(1)}`).join(" "));
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", "#0b5cad");
+    line.setAttribute("stroke-width", "2");
+    svg.append(line);
+  }
+  points.forEach((b) => {
+    const dot = document.createElementNS(ns, "circle");
+    dot.setAttribute("cx", x(b).toFixed(1));
+    dot.setAttribute("cy", y(value(b)).toFixed(1));
+    dot.setAttribute("r", "3");
+    dot.setAttribute("fill", "#0b5cad");
+    const title = document.createElementNS(ns, "title");
+    title.textContent = `${new Date(b.start).toLocaleTimeString()}: ${value(b).toFixed(2)}`;
+    dot.append(title);
+    svg.append(dot);
+  });
+}
+
+// Escalations first, then the most negative conversations: each opens in the Conversations view.
+async function loadAttention() {
+  const [escalations, negative] = await Promise.all([
+    api("/v1/conversations?escalation=true&limit=10"),
+    api("/v1/conversations?sentiment=negative&limit=10"),
+  ]);
+  const seen = new Map();
+  for (const r of [escalations, negative]) {
+    if (r.status === 200) r.body.items.forEach((c) => { if (!seen.has(c.conversation_id)) seen.set(c.conversation_id, c); });
+  }
+  const items = [...seen.values()].sort((a, b) =>
+    Number(b.requires_escalation ?? false) - Number(a.requires_escalation ?? false) ||
+    (a.sentiment_score ?? 0) - (b.sentiment_score ?? 0));
+  $("attention").replaceChildren(...items.slice(0, 10).map((c) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.conversation = c.conversation_id;
+    const id = document.createElement("span");
+    id.className = "id";
+    id.textContent = c.conversation_id;
+    const badges = document.createElement("span");
+    badges.className = "badges";
+    if (c.requires_escalation) badges.append(badge("escalate", "escalate"));
+    if (c.sentiment) badges.append(badge(c.sentiment));
+    if (c.urgency) badges.append(badge(`urgency ${c.urgency}`, c.urgency));
+    button.append(id, badges);
+    button.addEventListener("click", () => {
+      location.hash = "#/conversations";
+      select(c.conversation_id);
+    });
+    li.append(button);
+    return li;
+  }));
+  $("attention-empty").hidden = items.length > 0;
+}
+
 function addAlert(alert, live) {
   if (state.alerts.has(alert.id)) return;
   state.alerts.set(alert.id, alert);
@@ -142,6 +324,12 @@ function renderAlerts() {
   }));
   $("alerts-count").textContent = items.length ? `(${items.length})` : "";
   $("alerts-empty").hidden = items.length > 0;
+  $("overview-alerts").replaceChildren(...items.slice(0, 5).map((a) => {
+    const li = document.createElement("li");
+    li.append(badge(a.severity), ` ${a.rule_name ?? a.rule_id} · ${a.conversation_id} · ${new Date(a.triggered_at).toLocaleTimeString()}`);
+    return li;
+  }));
+  $("overview-alerts-empty").hidden = items.length > 0;
   const badgeEl = $("alert-badge");
   badgeEl.hidden = state.unseen === 0;
   badgeEl.textContent = `${state.unseen} new alert${state.unseen === 1 ? "" : "s"}`;
@@ -432,6 +620,9 @@ function signOut(message = "") {
   state.stopped = true;
   state.socket?.close();
   state.alertSocket?.close();
+  state.analyticsSocket?.close();
+  state.today = null;
+  state.hours.clear();
   state.alerts.clear();
   state.unseen = 0;
   renderAlerts();
@@ -461,8 +652,10 @@ async function start() {
   $("app").hidden = false;
   $("sign-out").hidden = false;
   $("login-error").textContent = "";
+  route();
   connect();
   connectAlerts();
+  connectAnalytics();
 }
 
 $("login-form").addEventListener("submit", (event) => {
@@ -476,6 +669,9 @@ $("sign-out").addEventListener("click", () => signOut());
 $("alert-badge").addEventListener("click", () => {
   state.unseen = 0;
   renderAlerts();
+});
+window.addEventListener("hashchange", () => {
+  if (location.hash.startsWith("#/")) route();
 });
 $("composer").addEventListener("submit", send);
 $("search").addEventListener("submit", search);

@@ -44,6 +44,8 @@ class DashboardBrowserITCase {
             "ss_acme_" + UUID.randomUUID().toString().replace("-", "");
     private static final String GLOBEX_KEY =
             "ss_globex_" + UUID.randomUUID().toString().replace("-", "");
+    private static final String FLOOR_KEY =
+            "ss_floor_" + UUID.randomUUID().toString().replace("-", "");
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     @TempDir(cleanup = CleanupMode.NEVER)
@@ -79,7 +81,9 @@ class DashboardBrowserITCase {
                                                 ACME_KEY
                                                         + "=acme/ingest+read+admin,"
                                                         + GLOBEX_KEY
-                                                        + "=globex"))
+                                                        + "=globex,"
+                                                        + FLOOR_KEY
+                                                        + "=floor"))
                         .start();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -111,11 +115,17 @@ class DashboardBrowserITCase {
         return new WebDriverWait(browser, Duration.ofSeconds(seconds));
     }
 
+    /** Signs in on the Conversations view. */
     private static void signIn(String key) {
+        signIn(key, "#/conversations");
+    }
+
+    /** Signs in on {@code route} ({@code ""}: the default, the Overview). */
+    private static void signIn(String key, String route) {
         // each test starts signed out, whatever the one before it left in the tab
-        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
+        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/" + route);
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
-        browser.get(stack.apiUrl().replace("localhost", "127.0.0.1") + "/");
+        browser.navigate().refresh();
         WebElement input =
                 waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
         input.sendKeys(key);
@@ -285,6 +295,58 @@ class DashboardBrowserITCase {
                         ExpectedConditions.textToBePresentInElementLocated(
                                 By.id("panel-title"), conversation));
         assertThat(browser.findElement(By.id("alert-badge")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void theOverviewIsTheDefaultViewAndShowsTheTenantsDayLive() throws Exception {
+        // a tenant of its own, so the day's figures are exactly what this test posts
+        StackClient floor = new StackClient(stack, FLOOR_KEY);
+        for (String[] m :
+                List.of(
+                        new String[] {
+                            "floor-1", "m1", "customer", "My invoice is wrong, I was charged twice"
+                        },
+                        new String[] {
+                            "floor-1", "m2", "agent", "Sorry, I am refunding the second charge"
+                        },
+                        new String[] {
+                            "floor-2", "m1", "customer", "This is unacceptable, I am furious"
+                        })) {
+            assertThat(floor.post(StackClient.message(m[0], m[1], m[2], m[3])).statusCode())
+                    .isEqualTo(202);
+        }
+
+        signIn(FLOOR_KEY, "");
+        assertThat(browser.findElement(By.id("overview")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("conversations-view")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("tab-overview")).getAttribute("aria-current"))
+                .isEqualTo("page");
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("kpi-messages"), "3"));
+        assertThat(browser.findElement(By.id("kpi-started")).getText()).isEqualTo("2");
+        assertThat(browser.findElement(By.id("kpi-active")).getText()).isEqualTo("2");
+        assertThat(browser.findElement(By.id("overview-intents")).getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("kpi-first-response")).getText()).isNotEqualTo("–");
+
+        // pushed over /ws/analytics: the tiles move on without a reload
+        assertThat(
+                        floor.post(StackClient.message("floor-3", "m1", "customer", "Hello?"))
+                                .statusCode())
+                .isEqualTo(202);
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("kpi-messages"), "4"));
+        assertThat(browser.findElement(By.id("kpi-started")).getText()).isEqualTo("3");
+        // the conversation that needs a human is listed, and opens in the Conversations view
+        waitUpTo(30)
+                .until(
+                        ExpectedConditions.presenceOfElementLocated(
+                                By.cssSelector("#attention button[data-conversation='floor-2']")));
+        screenshot("dashboard-overview");
+        browser.findElement(By.cssSelector("#attention button[data-conversation='floor-2']"))
+                .click();
+        waitUpTo(15)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("panel-title"), "floor-2"));
+        assertThat(browser.findElement(By.id("overview")).isDisplayed()).isFalse();
     }
 
     @Test
