@@ -170,6 +170,9 @@ public final class SignalStreamJob {
 
         // Analytics: each subtask combines its messages into partial buckets (chained to the
         // aggregator), a tenant's partials merge by tenant.
+        if (!config.output().analytics()) {
+            return;
+        }
         SingleOutputStreamOperator<SinkRecord> analytics =
                 outputs.getSideOutput(AggregatorFunction.ANALYTICS)
                         .transform(

@@ -251,7 +251,28 @@ public final class BenchReport {
                                     + rules.path("unseen_at_deadline").asText()
                                     + " unseen at the deadline, "
                                     + rules.path("bad_signatures").asText()
-                                    + " bad signatures)"));
+                                    + " bad signatures; POST → aggregate on Kafka p99 "
+                                    + f(rules, "aggregate_on_kafka_p99_ms", "%.1f")
+                                    + " ms, → alert on Kafka p99 "
+                                    + f(rules, "alert_on_kafka_p99_ms", "%.1f")
+                                    + " ms)"));
+        }
+        JsonNode analytics = all.path("analytics");
+        if (analytics.isObject()) {
+            d.append(
+                    row(
+                            "analytics: the job's CPU per message, with ÷ without − 1",
+                            "≤ 0.10",
+                            f(analytics, "cpu_overhead", "%.3f")
+                                    + " ("
+                                    + f(analytics, "job_cpu_ms_per_msg_with", "%.4f")
+                                    + " vs "
+                                    + f(analytics, "job_cpu_ms_per_msg_without", "%.4f")
+                                    + " ms, medians of "
+                                    + analytics.path("rounds").asText()
+                                    + " alternated rounds; capacity with ÷ without "
+                                    + f(analytics, "capacity_ratio_with_to_without", "%.3f")
+                                    + ")"));
         }
         for (JsonNode r : all.path("ingest").path("runs")) {
             d.append(

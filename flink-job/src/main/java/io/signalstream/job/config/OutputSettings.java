@@ -15,9 +15,17 @@ import java.io.Serializable;
  * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
  * @param compression {@code KAFKA_COMPRESSION}: {@code lz4}, {@code zstd}, {@code snappy}, {@code
  *     gzip} or {@code none}
+ * @param analytics {@code ANALYTICS}: count each tenant's messages into minute, hour and day
+ *     buckets on {@code support.analytics} (on by default; the aggregates carry their operations
+ *     either way)
  */
 public record OutputSettings(
-        boolean agentTopics, int maxRecordBytes, int lingerMs, int batchBytes, String compression)
+        boolean agentTopics,
+        int maxRecordBytes,
+        int lingerMs,
+        int batchBytes,
+        String compression,
+        boolean analytics)
         implements Serializable {
 
     /** The producer's request limit; {@link #maxRecordBytes} must leave room under it. */
@@ -35,7 +43,8 @@ public record OutputSettings(
                 s.integer("max-record-bytes", "MAX_RECORD_BYTES", 900_000),
                 s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 5),
                 s.integer("kafka-batch-bytes", "KAFKA_BATCH_BYTES", 262_144),
-                s.text("kafka-compression", "KAFKA_COMPRESSION", "lz4"));
+                s.text("kafka-compression", "KAFKA_COMPRESSION", "lz4"),
+                s.flag("analytics", "ANALYTICS", true));
     }
 
     void check() {

@@ -234,9 +234,11 @@ public final class StackBench {
         }
         List<Run> floor = new ArrayList<>();
         List<Run> product = new ArrayList<>();
+        List<Run> withoutAnalytics = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             floor.add(measure("floor", offsets, List.of()));
             product.add(measure("product", offsets, List.of()));
+            withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
         }
         Run agentTopics = measure("product", offsets, List.of("--agent-topics", "true"));
 
@@ -256,6 +258,25 @@ public final class StackBench {
         p.put("messages_per_run", total);
         p.put("with_agent_topics_capacity_msgs_per_s", Math.round(agentTopics.rate()));
         p.put("with_agent_topics_cpu_ms_per_msg", round(agentTopics.cpuMsPerMsg(), 4));
+
+        // What the analytics cost: the job's CPU per message with them against without, the
+        // runs alternated in each round.
+        ObjectNode a = results.putObject("analytics");
+        double with = median(product.stream().map(Run::jobCpuMsPerMsg).toList());
+        double without = median(withoutAnalytics.stream().map(Run::jobCpuMsPerMsg).toList());
+        a.put("cpu_overhead", round(with / without - 1, 3));
+        a.put("job_cpu_ms_per_msg_with", round(with, 4));
+        a.put("job_cpu_ms_per_msg_without", round(without, 4));
+        a.put(
+                "capacity_ratio_with_to_without",
+                round(
+                        median(product.stream().map(Run::rate).toList())
+                                / median(withoutAnalytics.stream().map(Run::rate).toList()),
+                        3));
+        a.put("rounds", withoutAnalytics.size());
+        System.out.printf(
+                "  analytics: job CPU %.4f ms/msg with, %.4f without: overhead %+.1f %%%n",
+                with, without, 100 * (with / without - 1));
         return new Capacity(median(product.stream().map(Run::rate).toList()));
     }
 
