@@ -16,6 +16,7 @@ const state = {
   unseen: 0, // alerts pushed since the list was last looked at
   alertSocket: null,
   analyticsSocket: null,
+  attentionDue: null, // a pending refresh of the "needs a human now" list
   today: null, // today's day bucket (GET /v1/analytics, then pushed)
   hours: new Map(), // start -> hour bucket of the last 24 h
   socket: null,
@@ -162,6 +163,8 @@ function connectAnalytics(retry = 0) {
       [...state.hours.keys()].filter((k) => Date.parse(k) < Date.now() - DAY - HOUR).forEach((k) => state.hours.delete(k));
     } else return;
     renderOverview();
+    // the list of who needs a human follows, at most every two seconds
+    if (!state.attentionDue) state.attentionDue = setTimeout(() => { state.attentionDue = null; loadAttention(); }, 2000);
   };
   socket.onclose = () => {
     if (state.stopped || state.analyticsSocket !== socket) return;
@@ -251,18 +254,24 @@ function lineChart(svg, buckets, value, lo, hi) {
   });
 }
 
-// Escalations first, then the most negative conversations: each opens in the Conversations view.
+// Escalations first, then the customers waiting longest (among the 100 most recently active
+// waiting ones), then the most negative: each opens in the Conversations view.
 async function loadAttention() {
-  const [escalations, negative] = await Promise.all([
+  const [escalations, waiting, negative] = await Promise.all([
     api("/v1/conversations?escalation=true&limit=10"),
+    api("/v1/conversations?waiting=true&limit=100"),
     api("/v1/conversations?sentiment=negative&limit=10"),
   ]);
   const seen = new Map();
-  for (const r of [escalations, negative]) {
-    if (r.status === 200) r.body.items.forEach((c) => { if (!seen.has(c.conversation_id)) seen.set(c.conversation_id, c); });
+  const longest = waiting.status === 200
+    ? waiting.body.items.sort((a, b) => a.waiting_since.localeCompare(b.waiting_since)).slice(0, 5) : [];
+  for (const items of [escalations.body?.items ?? [], longest, negative.body?.items ?? []]) {
+    items.forEach((c) => { if (!seen.has(c.conversation_id)) seen.set(c.conversation_id, c); });
   }
+  const rank = (c) => (c.requires_escalation ? 0 : c.waiting_since ? 1 : 2);
   const items = [...seen.values()].sort((a, b) =>
-    Number(b.requires_escalation ?? false) - Number(a.requires_escalation ?? false) ||
+    rank(a) - rank(b) ||
+    (a.waiting_since ?? "").localeCompare(b.waiting_since ?? "") ||
     (a.sentiment_score ?? 0) - (b.sentiment_score ?? 0));
   $("attention").replaceChildren(...items.slice(0, 10).map((c) => {
     const li = document.createElement("li");
@@ -275,6 +284,7 @@ async function loadAttention() {
     const badges = document.createElement("span");
     badges.className = "badges";
     if (c.requires_escalation) badges.append(badge("escalate", "escalate"));
+    if (c.waiting_since) badges.append(badge(`waiting ${seconds(Date.now() - Date.parse(c.waiting_since))}`, "medium"));
     if (c.sentiment) badges.append(badge(c.sentiment));
     if (c.urgency) badges.append(badge(`urgency ${c.urgency}`, c.urgency));
     button.append(id, badges);

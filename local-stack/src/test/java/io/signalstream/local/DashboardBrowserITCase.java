@@ -339,6 +339,12 @@ class DashboardBrowserITCase {
                 .until(
                         ExpectedConditions.presenceOfElementLocated(
                                 By.cssSelector("#attention button[data-conversation='floor-2']")));
+        // and the customer who waits for an answer is listed with since when
+        waitUpTo(30)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.cssSelector("#attention button[data-conversation='floor-3']"),
+                                "waiting"));
         screenshot("dashboard-overview");
         browser.findElement(By.cssSelector("#attention button[data-conversation='floor-2']"))
                 .click();

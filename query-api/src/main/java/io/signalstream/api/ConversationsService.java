@@ -160,15 +160,8 @@ final class ConversationsService implements HttpService {
         String intent = wire(p, "intent", Intent.class, problems);
         String sentiment = wire(p, "sentiment", SentimentLabel.class, problems);
         String urgency = wire(p, "urgency", Urgency.class, problems);
-        Boolean escalation = null;
-        if (p.contains("escalation")) {
-            String value = p.get("escalation");
-            if (value.equals("true") || value.equals("false")) {
-                escalation = Boolean.valueOf(value);
-            } else {
-                problems.add("escalation must be true or false");
-            }
-        }
+        Boolean escalation = bool(p, "escalation", problems);
+        Boolean waiting = bool(p, "waiting", problems);
         Instant from = instant(p, "from", problems);
         Instant to = instant(p, "to", problems);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -190,7 +183,8 @@ final class ConversationsService implements HttpService {
                         to,
                         limit,
                         cursor,
-                        cursor == null ? offset : 0);
+                        cursor == null ? offset : 0,
+                        waiting);
         Page page = store.list(query);
         boolean byOffset = cursor == null;
         Integer nextOffset =
@@ -206,6 +200,19 @@ final class ConversationsService implements HttpService {
                                 byOffset ? offset : null,
                                 page.nextCursor(),
                                 nextOffset)));
+    }
+
+    /** An optional {@code true}/{@code false} parameter; null when absent. */
+    private static Boolean bool(Parameters p, String name, List<String> problems) {
+        if (!p.contains(name)) {
+            return null;
+        }
+        String value = p.get(name);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.valueOf(value);
+        }
+        problems.add(name + " must be true or false");
+        return null;
     }
 
     private void insights(ServerRequest req, ServerResponse res) {

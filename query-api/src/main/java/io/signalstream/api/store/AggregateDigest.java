@@ -18,7 +18,11 @@ record AggregateDigest(
         Instant lastUpdated,
         Sentiment sentiment,
         Insights insights,
-        Summary summary) {
+        Summary summary,
+        Operations operations) {
+
+    /** Since when the customer waits for an answer; null when nobody waits (or not computed). */
+    record Operations(Instant waitingSince) {}
 
     record Sentiment(String sentiment, Double score) {}
 

@@ -11,6 +11,7 @@ import java.util.Objects;
  *     escalation reason, in Lucene's simple query syntax ({@code "exact phrase"}, {@code -not},
  *     {@code prefix*}, {@code a | b}); terms must all match
  * @param escalation whether a person must step in
+ * @param waiting whether the customer waits for an agent's answer
  * @param from last activity at or after
  * @param to last activity before
  * @param after the cursor of the previous page, or null for the first
@@ -27,7 +28,8 @@ public record ConversationQuery(
         Instant to,
         int limit,
         Cursor after,
-        int offset) {
+        int offset,
+        Boolean waiting) {
 
     public static final int MAX_LIMIT = 100;
     public static final int MAX_OFFSET = 10_000;
@@ -40,6 +42,34 @@ public record ConversationQuery(
         if (offset < 0 || offset > MAX_OFFSET) {
             throw new IllegalArgumentException("offset must be from 0 to " + MAX_OFFSET);
         }
+    }
+
+    /** A query with no waiting filter. */
+    public ConversationQuery(
+            String tenant,
+            String text,
+            String intent,
+            String sentiment,
+            String urgency,
+            Boolean escalation,
+            Instant from,
+            Instant to,
+            int limit,
+            Cursor after,
+            int offset) {
+        this(
+                tenant,
+                text,
+                intent,
+                sentiment,
+                urgency,
+                escalation,
+                from,
+                to,
+                limit,
+                after,
+                offset,
+                null);
     }
 
     /** The first page of everything of a tenant. */

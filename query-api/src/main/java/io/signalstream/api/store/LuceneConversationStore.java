@@ -129,6 +129,7 @@ public final class LuceneConversationStore
     static final String URGENCY = "urgency";
     static final String INTENT = "intent";
     static final String ESCALATION = "escalation";
+    static final String WAITING_SINCE = "waiting_since";
     static final String TEXT = "text";
     static final String AGGREGATE = "aggregate";
     static final String SLOT = "slot";
@@ -385,6 +386,11 @@ public final class LuceneConversationStore
         if (q.escalation() != null) {
             filter(b, ESCALATION, q.escalation().toString());
         }
+        if (q.waiting() != null) {
+            b.add(
+                    new FieldExistsQuery(WAITING_SINCE),
+                    q.waiting() ? BooleanClause.Occur.FILTER : BooleanClause.Occur.MUST_NOT);
+        }
         if (q.from() != null || q.to() != null) {
             long from = q.from() == null ? Long.MIN_VALUE : q.from().toEpochMilli();
             long to = q.to() == null ? Long.MAX_VALUE : q.to().toEpochMilli() - 1;
@@ -421,6 +427,11 @@ public final class LuceneConversationStore
                 updated != null && updated.advanceExact(doc)
                         ? Instant.ofEpochMilli(updated.nextValue())
                         : null;
+        SortedNumericDocValues waiting = r.getSortedNumericDocValues(WAITING_SINCE);
+        Instant waitingSince =
+                waiting != null && waiting.advanceExact(doc)
+                        ? Instant.ofEpochMilli(waiting.nextValue())
+                        : null;
         return new Summary(
                 key == null ? null : key.substring(key.indexOf('/') + 1),
                 number(r, MESSAGE_COUNT, doc),
@@ -431,7 +442,8 @@ public final class LuceneConversationStore
                 sentimentScore,
                 keyword(r, URGENCY, doc),
                 keyword(r, INTENT, doc),
-                "true".equals(keyword(r, ESCALATION, doc)));
+                "true".equals(keyword(r, ESCALATION, doc)),
+                waitingSince);
     }
 
     private static String keyword(LeafReader r, String field, int doc) throws IOException {
@@ -703,6 +715,13 @@ public final class LuceneConversationStore
             keyword(doc, ESCALATION, Boolean.toString(d.insights().requiresEscalation()));
         } else {
             keyword(doc, ESCALATION, "false");
+        }
+        if (d.operations() != null && d.operations().waitingSince() != null) {
+            doc.add(
+                    new LongField(
+                            WAITING_SINCE,
+                            d.operations().waitingSince().toEpochMilli(),
+                            Field.Store.NO));
         }
         d.appendText(text);
     }

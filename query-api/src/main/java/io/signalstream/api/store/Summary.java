@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param epoch with {@code version}, orders the conversation's aggregates (see {@link
  *     StoredAggregate})
  * @param sentimentScore null when the conversation has no sentiment yet
+ * @param waitingSince since when the customer waits for an agent's answer; null when nobody waits
  */
 public record Summary(
         String conversationId,
@@ -20,4 +21,5 @@ public record Summary(
         Double sentimentScore,
         String urgency,
         String intent,
-        boolean requiresEscalation) {}
+        boolean requiresEscalation,
+        Instant waitingSince) {}

@@ -6,6 +6,7 @@ import static io.signalstream.api.store.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalstream.model.Intent;
+import io.signalstream.model.Operations;
 import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.Urgency;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,38 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void waitingCustomersAreFoundWithSinceWhenTheyWait() {
+        Instant since = Fixtures.T0.minusSeconds(600);
+        store.putAggregate(
+                stored(
+                        aggregate("acme", "waits", 3)
+                                .withOperations(
+                                        new Operations(
+                                                Fixtures.T0,
+                                                Fixtures.T0,
+                                                0,
+                                                null,
+                                                null,
+                                                0,
+                                                since,
+                                                1,
+                                                null,
+                                                "low"))));
+        store.putAggregate(stored(aggregate("acme", "answered", 3)));
+        store.flush();
+        ConversationQuery waiting =
+                new ConversationQuery(
+                        "acme", null, null, null, null, null, null, null, 10, null, 0, true);
+        assertThat(store.list(waiting).items())
+                .extracting(Summary::conversationId, Summary::waitingSince)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("waits", since));
+        ConversationQuery notWaiting =
+                new ConversationQuery(
+                        "acme", null, null, null, null, null, null, null, 10, null, 0, false);
+        assertThat(ids(notWaiting)).containsExactly("answered");
+    }
+
+    @Test
     void aListLineCarriesTheColumnsOfTheAggregate() {
         store.putAggregate(
                 stored(
@@ -189,7 +222,8 @@ class LuceneConversationStoreTest {
                                 -0.5,
                                 "critical",
                                 "refund_request",
-                                true));
+                                true,
+                                null));
     }
 
     @Test
