@@ -193,7 +193,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                     new ConsumerRebalanceListener() {
                         @Override
                         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                            commit();
+                            commit(true);
                             drop(partitions);
                         }
 
@@ -205,7 +205,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     read(r);
                 }
-                commit();
+                commit(false);
                 int now = waiting();
                 if (!paused && now >= settings.maxPending()) {
                     consumer.pause(consumer.assignment());
@@ -221,7 +221,7 @@ public final class WebhookDeliverer implements AutoCloseable {
             LOG.error("webhook deliveries stopped: {}", e.toString(), e);
         } finally {
             try {
-                commit();
+                commit(true);
             } catch (RuntimeException e) {
                 LOG.debug("last commit failed: {}", e.toString());
             }
@@ -447,8 +447,12 @@ public final class WebhookDeliverer implements AutoCloseable {
         }
     }
 
-    /** Commits, per partition, up to the first alert whose deliveries have not all ended. */
-    private void commit() {
+    /**
+     * Commits, per partition, up to the first alert whose deliveries have not all ended. In the
+     * reading loop asynchronously (a commit never holds up reading the next alerts); before
+     * partitions go and at the end synchronously.
+     */
+    private void commit(boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         synchronized (this) {
             for (Map.Entry<TopicPartition, Long> read : readUpTo.entrySet()) {
@@ -460,9 +464,25 @@ public final class WebhookDeliverer implements AutoCloseable {
                 }
             }
         }
-        if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
+        if (offsets.isEmpty()) {
+            return;
         }
+        if (sync) {
+            consumer.commitSync(offsets);
+            return;
+        }
+        consumer.commitAsync(
+                offsets,
+                (done, error) -> {
+                    if (error != null) {
+                        // not committed: the next round commits these offsets again
+                        forget(done == null ? offsets : done);
+                    }
+                });
+    }
+
+    private synchronized void forget(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((p, o) -> committed.remove(p, o.offset()));
     }
 
     /** Partitions another instance takes over: their deliveries are its work now. */
