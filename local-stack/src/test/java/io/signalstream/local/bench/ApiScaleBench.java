@@ -288,10 +288,13 @@ public final class ApiScaleBench {
     private void awaitSearchable() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         long expected = settings.conversations();
+        // the store's own gauge (the readiness answer lists views, not conversations)
+        Pattern gauge =
+                Pattern.compile(
+                        "(?m)^signalstream_store_conversations(?:\\{[^}]*\\})? ([0-9.eE+]+)$");
         while (System.nanoTime() < deadline) {
-            String body = get("/health/ready").body();
-            Matcher m = Pattern.compile("\"conversations\":(\\d+)").matcher(body);
-            if (m.find() && Long.parseLong(m.group(1)) >= expected) {
+            Matcher m = gauge.matcher(get("/metrics").body());
+            if (m.find() && Double.parseDouble(m.group(1)) >= expected) {
                 return;
             }
             Thread.sleep(500);
