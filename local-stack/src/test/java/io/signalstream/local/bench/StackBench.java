@@ -481,7 +481,7 @@ public final class StackBench {
                 System.out.printf(
                         "  POST → webhook at %.0f msg/s: p50 %.1f ms, p99 %.1f ms (aggregate on"
                                 + " Kafka: p50 %.1f ms, p99 %.1f ms; alert on Kafka: p50 %.1f ms,"
-                                + " p99 %.1f ms; %d samples, %d unseen)%n",
+                                + " p99 %.1f ms; %d samples, %d unseen, %d receiver connections)%n",
                         rules.get("rate").asDouble(),
                         rules.get("webhook_p50_ms").asDouble(),
                         rules.get("webhook_p99_ms").asDouble(),
@@ -490,7 +490,8 @@ public final class StackBench {
                         rules.get("alert_on_kafka_p50_ms").asDouble(),
                         rules.get("alert_on_kafka_p99_ms").asDouble(),
                         rules.get("samples").asInt(),
-                        rules.get("unseen_at_deadline").asInt());
+                        rules.get("unseen_at_deadline").asInt(),
+                        rules.get("receiver_connections").asInt());
             }
 
             ObjectNode e2eNode = results.putObject("e2e");

@@ -48,6 +48,7 @@ final class WebhookBench implements AutoCloseable {
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final java.util.Set<Integer> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> onKafka = new ConcurrentHashMap<>();
     private final Map<String, Long> aggregated = new ConcurrentHashMap<>();
     private final String alertsTopic;
@@ -82,6 +83,7 @@ final class WebhookBench implements AutoCloseable {
                 "/hook",
                 exchange -> {
                     long at = System.nanoTime();
+                    connections.add(exchange.getRemoteAddress().getPort());
                     byte[] body = exchange.getRequestBody().readAllBytes();
                     exchange.sendResponseHeaders(204, -1);
                     exchange.close();
@@ -234,6 +236,7 @@ final class WebhookBench implements AutoCloseable {
         result.put("post_errors", errors.get());
         result.put("bad_signatures", badSignatures.get());
         result.put("received", received.get());
+        result.put("receiver_connections", connections.size());
         return result;
     }
 

@@ -170,6 +170,9 @@ public final class WebhookDeliverer implements AutoCloseable {
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.http =
                 HttpClient.newBuilder()
+                        // HTTP/1.1 as webhook receivers expect it: no h2c upgrade attempt on plain
+                        // http, kept-alive connections reused
+                        .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .connectTimeout(settings.timeout())
                         .build();
