@@ -21,9 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * Delivers alerts to the tenants' webhooks: reads {@code support.alerts} in a consumer group (each
  * API instance takes some partitions), and POSTs each alert to each webhook its rule names, signed
  * ({@link Signature}). Per webhook and conversation, deliveries go one after the other, so a
- * receiver sees a conversation's alerts in order; a failed attempt is retried with exponential
- * backoff (honouring {@code Retry-After}) until {@code giveUpAfter} since the alert was raised,
- * then dead-lettered on {@code support.dlq}. Every attempt is recorded ({@link Outcomes}).
+ * receiver sees a conversation's alerts in order; at most {@link #MAX_IN_FLIGHT} requests are in
+ * flight to one webhook (kept-alive connections reused); a failed attempt is retried with
+ * exponential backoff (honouring {@code Retry-After}) until {@code giveUpAfter} since the alert was
+ * raised, then dead-lettered on {@code support.dlq}. Every attempt is recorded ({@link Outcomes}).
  *
  * <p>An alert's offset is committed once all its deliveries have ended, so a crash delivers again
  * what was not confirmed: with the same {@code SignalStream-Delivery} id, which receivers keep
@@ -134,6 +137,16 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final HttpClient http;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * Requests in flight to one webhook at most: a burst of alerts waits for a free slot instead of
+     * opening a connection per alert, so a receiver sees a few kept-alive connections.
+     */
+    static final int MAX_IN_FLIGHT = 8;
+
+    /** Per tenant/webhook; one small entry per webhook that was ever delivered to. */
+    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("webhook-retries").daemon().factory());
@@ -333,8 +346,17 @@ public final class WebhookDeliverer implements AutoCloseable {
                                 Signature.header(hook.get().path("secret").asText(), t, d.body))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(d.body))
                         .build();
+        Semaphore slots =
+                inFlight.computeIfAbsent(
+                        d.tenant + "/" + d.webhookId, k -> new Semaphore(MAX_IN_FLIGHT));
         try {
-            HttpResponse<Void> res = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> res;
+            slots.acquire();
+            try {
+                res = http.send(request, HttpResponse.BodyHandlers.discarding());
+            } finally {
+                slots.release();
+            }
             if (res.statusCode() / 100 == 2) {
                 end(d, "delivered", res.statusCode(), null, started);
             } else {
