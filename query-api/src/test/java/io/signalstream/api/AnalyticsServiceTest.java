@@ -84,6 +84,8 @@ class AnalyticsServiceTest {
         bucket("acme", "minute", Instant.ofEpochMilli(now - now % 60_000), 3);
         bucket("acme", "minute", Instant.ofEpochMilli(now - 8L * 86_400_000), 9); // too old
         bucket("globex", "hour", H, 100);
+        // older than the topic keeps analytics: not kept either
+        bucket("globex", "hour", Instant.ofEpochMilli(now - now % 3_600_000 - 91L * 86_400_000), 7);
         ANALYTICS.accept(record("x", "not json".getBytes(StandardCharsets.UTF_8)));
         ANALYTICS.accept(record("y", "{\"tenant_id\": \"acme\"}".getBytes(StandardCharsets.UTF_8)));
         QueryApi.routing(
@@ -152,7 +154,7 @@ class AnalyticsServiceTest {
     }
 
     @Test
-    void minuteBucketsOlderThanAWeekAreGone() throws Exception {
+    void bucketsOlderThanTheyAreKeptAreGone() throws Exception {
         JsonNode body =
                 MAPPER.readTree(
                         get(
@@ -177,6 +179,18 @@ class AnalyticsServiceTest {
                                         Instant.ofEpochMilli(old + 600_000).toString())
                                 .as(String.class));
         assertThat(messages(past)).isEmpty();
+        JsonNode oldHours =
+                MAPPER.readTree(
+                        get(
+                                        GLOBEX,
+                                        "granularity",
+                                        "hour",
+                                        "from",
+                                        Instant.now().minusSeconds(92L * 86_400).toString(),
+                                        "to",
+                                        Instant.now().minusSeconds(89L * 86_400).toString())
+                                .as(String.class));
+        assertThat(messages(oldHours)).isEmpty();
     }
 
     @Test

@@ -57,7 +57,9 @@ public final class AnalyticsFeed implements AutoCloseable {
             }
             streams.broadcast(
                     bucket.path("tenant_id").asText(),
-                    "{\"type\":\"analytics\",\"data\":" + bucket + "}");
+                    "{\"type\":\"analytics\",\"data\":"
+                            + new String(r.value(), StandardCharsets.UTF_8)
+                            + "}");
             if (now >= nextCommitMs) {
                 store.commit();
                 nextCommitMs = now + COMMIT_EVERY_MS;

@@ -3,6 +3,7 @@ package io.signalstream.api.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.model.Json;
+import io.signalstream.model.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
@@ -35,12 +36,20 @@ import org.apache.lucene.util.BytesRef;
  * Each tenant's analytics buckets as the job last wrote them, in an embedded Lucene index on disk
  * (heap use does not grow with the buckets): one document per {@code tenant/granularity/start}.
  * Bounded: minute buckets are kept {@link #MINUTES_KEPT}, hour and day buckets as long as the topic
- * keeps them (90 days); older minute buckets are swept out as new ones arrive.
+ * keeps records ({@link #KEPT}); older buckets are swept out as new ones arrive (the topic's
+ * retention deletes without tombstones, so the store forgets them itself).
  */
 public final class AnalyticsStore implements AutoCloseable {
 
     /** How long minute buckets are kept here. */
     public static final Duration MINUTES_KEPT = Duration.ofDays(7);
+
+    /** How long a bucket of each granularity is kept here. */
+    static final Map<String, Duration> KEPT =
+            Map.of(
+                    "minute", MINUTES_KEPT,
+                    "hour", Topics.RETENTION.get(Topics.ANALYTICS),
+                    "day", Topics.RETENTION.get(Topics.ANALYTICS));
 
     static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
@@ -89,12 +98,12 @@ public final class AnalyticsStore implements AutoCloseable {
         } catch (RuntimeException e) {
             return null;
         }
-        if (tenant.isEmpty() || !Set.of("minute", "hour", "day").contains(granularity)) {
+        Duration kept = KEPT.get(granularity);
+        if (tenant.isEmpty() || kept == null) {
             return null;
         }
-        if (granularity.equals("minute")
-                && start.toEpochMilli() < nowMs - MINUTES_KEPT.toMillis()) {
-            return bucket; // older than minute buckets are kept: not kept
+        if (start.toEpochMilli() < nowMs - kept.toMillis()) {
+            return bucket; // older than buckets of its granularity are kept: not kept
         }
         String id = tenant + "/" + granularity + "/" + start;
         Document doc = new Document();
@@ -116,18 +125,22 @@ public final class AnalyticsStore implements AutoCloseable {
         writer.deleteDocuments(new Term(ID, key));
     }
 
-    /** Removes minute buckets older than {@link #MINUTES_KEPT}. */
+    /** Removes the buckets older than their granularity is kept ({@link #KEPT}). */
     void sweep(long nowMs) throws IOException {
-        writer.deleteDocuments(
-                new BooleanQuery.Builder()
-                        .add(
-                                KeywordField.newExactQuery(GRANULARITY, "minute"),
-                                BooleanClause.Occur.FILTER)
-                        .add(
-                                LongField.newRangeQuery(
-                                        START, Long.MIN_VALUE, nowMs - MINUTES_KEPT.toMillis()),
-                                BooleanClause.Occur.FILTER)
-                        .build());
+        for (Map.Entry<String, Duration> kept : KEPT.entrySet()) {
+            writer.deleteDocuments(
+                    new BooleanQuery.Builder()
+                            .add(
+                                    KeywordField.newExactQuery(GRANULARITY, kept.getKey()),
+                                    BooleanClause.Occur.FILTER)
+                            .add(
+                                    LongField.newRangeQuery(
+                                            START,
+                                            Long.MIN_VALUE,
+                                            nowMs - kept.getValue().toMillis()),
+                                    BooleanClause.Occur.FILTER)
+                            .build());
+        }
     }
 
     /** The tenant's buckets of {@code granularity} starting in {@code [from, to)}, oldest first. */
