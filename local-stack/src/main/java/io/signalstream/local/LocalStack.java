@@ -61,8 +61,10 @@ public final class LocalStack implements AutoCloseable {
      * @param apiPort 0 picks a free port
      * @param flinkUiPort 0 picks a free port
      * @param flinkConfDir the cluster's {@code config.yaml}; its checkpoint directory is replaced
-     * @param ingestRate messages a second each tenant may post (burst twice that); 0 for the API's
-     *     default or {@code SIGNALSTREAM_INGEST_RATE}
+     * @param ingestRate messages a second each tenant may post; 0 for the API's default or {@code
+     *     SIGNALSTREAM_INGEST_RATE}
+     * @param ingestBurst messages a tenant may post at once, with {@code ingestRate}; 0 for twice
+     *     the rate
      */
     public record Options(
             Path dataDir,
@@ -76,7 +78,8 @@ public final class LocalStack implements AutoCloseable {
             boolean exactlyOnce,
             List<String> jobArgs,
             String apiKeys,
-            double ingestRate) {
+            double ingestRate,
+            int ingestBurst) {
 
         /** Options with no job arguments beyond the ones named here and a generated dev key. */
         public Options(
@@ -101,25 +104,29 @@ public final class LocalStack implements AutoCloseable {
                     exactlyOnce,
                     List.of(),
                     null,
+                    0,
                     0);
         }
 
         /** These options with API keys {@code key=tenant,...} instead of a generated dev key. */
         public Options withApiKeys(String spec) {
-            return with(jobArgs, spec, ingestRate);
+            return with(jobArgs, spec, ingestRate, ingestBurst);
         }
 
         /** These options with more job arguments. */
         public Options withJobArgs(List<String> args) {
-            return with(args, apiKeys, ingestRate);
+            return with(args, apiKeys, ingestRate, ingestBurst);
         }
 
-        /** These options with another per-tenant ingest limit (messages a second). */
-        public Options withIngestRate(double rate) {
-            return with(jobArgs, apiKeys, rate);
+        /**
+         * These options with another per-tenant ingest limit: {@code rate} messages a second,
+         * {@code burst} at once.
+         */
+        public Options withIngestLimit(double rate, int burst) {
+            return with(jobArgs, apiKeys, rate, burst);
         }
 
-        private Options with(List<String> args, String keys, double rate) {
+        private Options with(List<String> args, String keys, double rate, int burst) {
             return new Options(
                     dataDir,
                     kafkaPort,
@@ -132,7 +139,8 @@ public final class LocalStack implements AutoCloseable {
                     exactlyOnce,
                     args,
                     keys,
-                    rate);
+                    rate,
+                    burst);
         }
     }
 
@@ -201,8 +209,11 @@ public final class LocalStack implements AutoCloseable {
                     options.ingestRate() > 0
                             ? options.ingestRate()
                             : Double.parseDouble(ingestRate);
-            apiSettings =
-                    apiSettings.withIngestLimit(rate, (int) Math.min(Integer.MAX_VALUE, 2 * rate));
+            int burst =
+                    options.ingestBurst() > 0
+                            ? options.ingestBurst()
+                            : (int) Math.min(Integer.MAX_VALUE, 2 * rate);
+            apiSettings = apiSettings.withIngestLimit(rate, burst);
         }
         api = QueryApi.local(apiSettings, options.apiPort()).start();
 
