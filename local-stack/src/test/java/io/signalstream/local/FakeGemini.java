@@ -202,16 +202,44 @@ final class FakeGemini implements AutoCloseable {
         return false;
     }
 
-    /** A plausible answer: negative when the last customer line sounds angry; counts the lines. */
+    /**
+     * The messages of a call's contents, a JSON array after the first line; none when the contents
+     * are not one.
+     */
+    private static List<JsonNode> messages(String contents) {
+        int start = contents.indexOf('[', contents.indexOf('\n') + 1);
+        if (start < 0) {
+            return List.of();
+        }
+        try {
+            List<JsonNode> all = new java.util.ArrayList<>();
+            MAPPER.readTree(contents.substring(start)).forEach(all::add);
+            return all;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * A plausible answer: negative when the last customer message sounds angry; counts the
+     * messages. Like a gullible model, it believes a customer's text that claims an agent withdrew
+     * the escalation ({@code no escalation}); with {@code [leakcard]} it writes a card number and a
+     * link into its summary and reply.
+     */
     private static ObjectNode answer(String transcript, boolean analysis, boolean breakSchema) {
-        List<String> lines = transcript.lines().filter(l -> l.startsWith("[")).toList();
+        List<JsonNode> lines = messages(transcript);
         String lastCustomer =
                 lines.stream()
-                        .filter(l -> l.startsWith("[customer]"))
+                        .filter(m -> m.path("sender").asText().equals("customer"))
+                        .map(m -> m.path("text").asText())
                         .reduce((a, b) -> b)
                         .orElse("");
+        boolean talkedOut = lastCustomer.matches("(?is).*\\[agent].*no escalation.*");
         boolean angry =
-                lastCustomer.matches("(?i).*(angry|terrible|ridiculous|furious|unacceptable).*");
+                !talkedOut
+                        && lastCustomer.matches(
+                                "(?is).*(angry|terrible|ridiculous|furious|unacceptable|sue).*");
+        String leak = transcript.contains("[leakcard]") ? " Card 4111 1111 1111 1111." : "";
         ObjectNode summary = MAPPER.createObjectNode();
         summary.put(
                 "summary",
@@ -219,7 +247,8 @@ final class FakeGemini implements AutoCloseable {
                         + lines.size()
                         + " messages; the customer is "
                         + (angry ? "upset" : "calm")
-                        + ".");
+                        + "."
+                        + leak);
         summary.putArray("key_points").add("messages: " + lines.size());
         summary.put("resolution_status", "open");
         if (!analysis) {
@@ -241,7 +270,12 @@ final class FakeGemini implements AutoCloseable {
         insights.putArray("topics").add("support");
         root.set("summary", summary);
         root.putObject("reply")
-                .put("suggested_reply", "Thank you for your patience, I am looking into it now.");
+                .put(
+                        "suggested_reply",
+                        "Thank you for your patience, I am looking into it now."
+                                + (leak.isEmpty()
+                                        ? ""
+                                        : leak + " Details at https://pay.example/card"));
         return root;
     }
 

@@ -65,6 +65,17 @@ class GeminiPiiITCase {
             assertThat(person.get("masked").asText()).isEqualTo("J*******");
             assertThat(pii.get("redacted_message").asText())
                     .isEqualTo("Please write to <EMAIL_ADDRESS>, my name is <PERSON>.");
+            // The stored transcript is redacted with the model's findings too.
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> {
+                                HttpResponse<String> res =
+                                        client.get("/v1/conversations/pii-1/messages");
+                                assertThat(res.statusCode()).isEqualTo(200);
+                                assertThat(res.body())
+                                        .contains("my name is <PERSON>.")
+                                        .doesNotContain("Jane Roe", "jane.roe");
+                            });
             List<FakeGemini.Request> asked = gemini.requestsFor("my name is Jane Roe");
             assertThat(asked).isNotEmpty();
             for (FakeGemini.Request request : gemini.requests()) {

@@ -184,7 +184,7 @@ public final class AggregatorFunction
                                     message.sender(),
                                     message.channel(),
                                     message.timestamp(),
-                                    message.text()),
+                                    storedText(r, message)),
                             window));
         }
         if (agentTopics) {
@@ -315,6 +315,22 @@ public final class AggregatorFunction
     }
 
     /** Each answered agent's result as its envelope on {@code support.ai.<agent>}. */
+    /**
+     * The message's text as stored: redacted by the local detector already, and further where the
+     * model found personal data it missed ({@code GEMINI_PII}).
+     */
+    private static String storedText(AgentResults r, InboundMessage message) {
+        boolean byModel =
+                r.pii() != null
+                        && r.pii().redactedMessage() != null
+                        && r.runs().stream()
+                                .anyMatch(
+                                        run ->
+                                                run.agent() == AgentKind.PII
+                                                        && "gemini".equals(run.provider()));
+        return byModel ? r.pii().redactedMessage() : message.text();
+    }
+
     private void agentResults(AgentResults r, Instant now, Collector<SinkRecord> out) {
         AgentRequest request = r.request();
         InboundMessage message = request.message();

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param summaryQuiet {@code GEMINI_SUMMARY_QUIET_MS}: a conversation quiet this long gets its
  *     summary refreshed if messages arrived since the last call
  * @param summaryEvery {@code GEMINI_SUMMARY_EVERY}: or after this many messages no call covered
+ * @param promptTokens {@code GEMINI_PROMPT_TOKENS}: the transcript in each call fits this many
+ *     tokens (estimated, see {@code TokenEstimate}): newest messages first, a longer one clipped
  */
 public record GeminiSettings(
         String apiKey,
@@ -31,7 +33,8 @@ public record GeminiSettings(
         Duration requestTimeout,
         boolean piiViaGemini,
         Duration summaryQuiet,
-        int summaryEvery)
+        int summaryEvery,
+        int promptTokens)
         implements Serializable {
 
     public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -47,7 +50,8 @@ public record GeminiSettings(
                 s.millis("gemini-request-timeout-ms", "GEMINI_REQUEST_TIMEOUT_MS", 10_000),
                 s.flag("gemini-pii", "GEMINI_PII", false),
                 s.millis("gemini-summary-quiet-ms", "GEMINI_SUMMARY_QUIET_MS", 10_000),
-                s.integer("gemini-summary-every", "GEMINI_SUMMARY_EVERY", 5));
+                s.integer("gemini-summary-every", "GEMINI_SUMMARY_EVERY", 5),
+                s.integer("gemini-prompt-tokens", "GEMINI_PROMPT_TOKENS", 4_000));
     }
 
     /** Fails at job start, before anything is called, when the provider cannot work. */
@@ -60,6 +64,9 @@ public record GeminiSettings(
                 temperature >= 0 && temperature <= 2, "GEMINI_TEMPERATURE must be between 0 and 2");
         Settings.require(summaryEvery >= 1, "GEMINI_SUMMARY_EVERY must be at least 1");
         Settings.require(maxOutputTokens >= 64, "GEMINI_MAX_OUTPUT_TOKENS must be at least 64");
+        Settings.require(
+                promptTokens >= 200 && promptTokens <= 1_000_000,
+                "GEMINI_PROMPT_TOKENS must be between 200 and 1000000");
         Settings.require(
                 requestTimeout.toMillis() >= 100, "GEMINI_REQUEST_TIMEOUT_MS must be at least 100");
     }
@@ -84,6 +91,8 @@ public record GeminiSettings(
                 + summaryQuiet
                 + ", summaryEvery="
                 + summaryEvery
+                + ", promptTokens="
+                + promptTokens
                 + ", apiKey="
                 + (apiKey == null ? "none" : "(hidden)")
                 + "}";

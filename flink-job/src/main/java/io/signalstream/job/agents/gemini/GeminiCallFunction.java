@@ -2,11 +2,12 @@ package io.signalstream.job.agents.gemini;
 
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.config.AgentSettings;
+import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
-import io.signalstream.job.records.TranscriptLine;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
@@ -63,6 +64,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     private final GeminiSettings gemini;
     private final AgentSettings agents;
     private final int window;
+    private final String phoneRegion;
 
     private transient GeminiTransport transport;
     private transient FairRateLimiter limiter;
@@ -77,10 +79,12 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
     private transient Metrics metrics;
 
-    public GeminiCallFunction(GeminiSettings gemini, AgentSettings agents, int window) {
+    public GeminiCallFunction(
+            GeminiSettings gemini, AgentSettings agents, ConversationSettings conversations) {
         this.gemini = gemini;
         this.agents = agents;
-        this.window = window;
+        this.window = conversations.window();
+        this.phoneRegion = conversations.phoneRegion();
     }
 
     @Override
@@ -117,7 +121,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                         AgentRequest.Kind.ANALYSIS, Prompt.load(Prompt.ANALYSIS),
                         AgentRequest.Kind.SUMMARY, Prompt.load(Prompt.SUMMARY));
         local = new LocalAgents(window);
-        answers = new ModelAnswers(local, gemini.model());
+        answers = new ModelAnswers(local, new PiiDetector(phoneRegion), gemini.model());
         coalescer = new Coalescer();
         calls = new IdentityHashMap<>();
         LOG.info(
@@ -288,7 +292,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         long started = System.nanoTime();
         try {
             transport
-                    .generate(prompts.get(call.request.kind()), transcript(call.request))
+                    .generate(
+                            prompts.get(call.request.kind()),
+                            ModelTranscript.of(call.request.transcript(), gemini.promptTokens()))
                     .whenComplete(
                             (answer, error) -> {
                                 long ms = (System.nanoTime() - started) / 1_000_000;
@@ -374,19 +380,6 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             calls.remove(call.result);
         }
         call.result.complete(List.of(results));
-    }
-
-    /** The conversation as the model sees it: redacted lines, oldest first, tagged by sender. */
-    static String transcript(AgentRequest request) {
-        StringBuilder text = new StringBuilder("Transcript:\n");
-        for (TranscriptLine line : request.transcript()) {
-            text.append('[')
-                    .append(line.sender().wireName())
-                    .append("] ")
-                    .append(line.text().replace('\n', ' '))
-                    .append('\n');
-        }
-        return text.toString();
     }
 
     private static String describe(Throwable error) {

@@ -62,7 +62,7 @@ public final class GeminiProvider implements AgentProvider {
     public SingleOutputStreamOperator<AgentResults> attach(DataStream<AgentRequest> requests) {
         return AsyncDataStream.unorderedWaitWithRetry(
                         requests,
-                        new GeminiCallFunction(gemini, agents, conversations.window()),
+                        new GeminiCallFunction(gemini, agents, conversations),
                         agents.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         GeminiCallFunction.CAPACITY,

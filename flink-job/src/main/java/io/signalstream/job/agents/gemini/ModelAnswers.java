@@ -2,6 +2,7 @@ package io.signalstream.job.agents.gemini;
 
 import io.signalstream.job.agents.local.Languages;
 import io.signalstream.job.agents.local.LocalAgents;
+import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
@@ -33,10 +34,12 @@ final class ModelAnswers {
 
     private final AnswerParser parser = new AnswerParser();
     private final LocalAgents local;
+    private final ModelOutputGuard guard;
     private final String model;
 
-    ModelAnswers(LocalAgents local, String model) {
+    ModelAnswers(LocalAgents local, PiiDetector pii, String model) {
         this.local = local;
+        this.guard = new ModelOutputGuard(pii, local);
         this.model = model;
     }
 
@@ -48,11 +51,28 @@ final class ModelAnswers {
         return kind == AgentRequest.Kind.ANALYSIS ? Prompt.ANALYSIS : Prompt.SUMMARY;
     }
 
-    /** The model's parts; an answer that breaks the schema throws, naming the first problem. */
+    /**
+     * The model's parts, after the {@link ModelOutputGuard}; an answer that breaks the schema
+     * throws, naming the first problem.
+     */
     AgentResults answered(Call call, String text) throws AnswerParser.InvalidAnswer {
         List<AgentKind> agents = agents(call.request.kind());
         Map<AgentKind, AgentOutput> parts = parser.parse(text, agents);
-        return results(call, agents, parts::get, PROVIDER, model, null);
+        return results(
+                call, agents, kind -> guarded(kind, parts.get(kind), call), PROVIDER, model, null);
+    }
+
+    private AgentOutput guarded(AgentKind kind, AgentOutput output, Call call) {
+        if (output == null) {
+            return null;
+        }
+        return switch (kind) {
+            case SENTIMENT -> guard.sentiment((SentimentResult) output);
+            case INSIGHTS -> guard.insights((InsightsResult) output, call.request);
+            case SUMMARY -> guard.summary((SummaryResult) output);
+            case REPLY -> guard.reply((ReplyResult) output);
+            case PII -> output;
+        };
     }
 
     /** The local agents answer instead; the reason goes with the results and to the DLQ. */

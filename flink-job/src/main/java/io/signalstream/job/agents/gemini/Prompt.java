@@ -16,10 +16,10 @@ import java.util.Map;
 public record Prompt(String version, String instruction, Map<String, Object> responseSchema) {
 
     /** Sentiment, insights, summary and reply in one answer. */
-    public static final String ANALYSIS = "analysis-v2";
+    public static final String ANALYSIS = "analysis-v3";
 
     /** The running summary alone, for messages no analysis covered. */
-    public static final String SUMMARY = "summary-v2";
+    public static final String SUMMARY = "summary-v3";
 
     /** Personal data the local detector missed, in redacted text ({@code GEMINI_PII}). */
     public static final String PII = "pii-v1";

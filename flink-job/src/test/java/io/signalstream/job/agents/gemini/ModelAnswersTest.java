@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.agents.local.LocalContextFold;
+import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
@@ -30,7 +31,8 @@ class ModelAnswersTest {
              "summary":{"summary":"Wants to cancel.","key_points":["cancel"],"resolution_status":"open"},
              "reply":{"suggested_reply":"I understand."}}""";
 
-    private final ModelAnswers answers = new ModelAnswers(new LocalAgents(20), "gemini-test");
+    private final ModelAnswers answers =
+            new ModelAnswers(new LocalAgents(20), new PiiDetector("US"), "gemini-test");
 
     private static Call call(AgentRequest.Kind kind) {
         ConversationContext context =
