@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code [429xN]}: the first N such requests get {@code 429} with {@code Retry-After: 1};
+ *   <li>{@code [429rxN]}: {@code 429} with no header, a {@code RetryInfo} of 2 s in the body;
+ *   <li>{@code [429nxN]}: {@code 429} that names no delay at all;
  *   <li>{@code [500xN]}: the first N get {@code 500};
  *   <li>{@code [hang]}: never answered (until the fake stops);
  *   <li>{@code [garbage]}: text that is not JSON;
@@ -50,7 +52,7 @@ final class FakeGemini implements AutoCloseable {
     /** What the fake calls a person's name: two capitalised words. */
     private static final Pattern NAME = Pattern.compile("\\b[A-Z][a-z]+ [A-Z][a-z]+\\b");
 
-    private static final Pattern FAILURES = Pattern.compile("\\[(429|500)x(\\d+)]");
+    private static final Pattern FAILURES = Pattern.compile("\\[(429|429r|429n|500)x(\\d+)]");
     private static final ObjectMapper MAPPER = Json.newMapper();
 
     private final String apiKey;
@@ -131,7 +133,7 @@ final class FakeGemini implements AutoCloseable {
             JsonNode request = MAPPER.readTree(body);
             String transcript = request.at("/contents/0/parts/0/text").asText("");
             if (overBudget(received)) {
-                fail(exchange, received, body, transcript, 429);
+                fail(exchange, received, body, transcript, "429");
                 return;
             }
             Matcher failure = FAILURES.matcher(transcript);
@@ -141,7 +143,7 @@ final class FakeGemini implements AutoCloseable {
                                 .computeIfAbsent(failure.group(), k -> new AtomicInteger())
                                 .getAndIncrement();
                 if (served < Integer.parseInt(failure.group(2))) {
-                    fail(exchange, received, body, transcript, Integer.parseInt(failure.group(1)));
+                    fail(exchange, received, body, transcript, failure.group(1));
                     return;
                 }
             }
@@ -279,18 +281,27 @@ final class FakeGemini implements AutoCloseable {
         return root;
     }
 
-    /** A 429 (with {@code Retry-After: 1}) or 500 in the API's error shape. */
+    /**
+     * A 429 or 500 in the API's error shape: {@code 429} with {@code Retry-After: 1}, {@code 429r}
+     * with a {@code google.rpc.RetryInfo} of 2 s in the body instead, {@code 429n} with neither.
+     */
     private void fail(
-            HttpExchange exchange, long received, String body, String transcript, int status)
+            HttpExchange exchange, long received, String body, String transcript, String kind)
             throws IOException {
-        if (status == 429) {
+        if (kind.equals("429")) {
             exchange.getResponseHeaders().add("Retry-After", "1");
         }
         String error =
-                status == 429
-                        ? error(429, "RESOURCE_EXHAUSTED", "quota exceeded")
-                        : error(status, "INTERNAL", "try again");
-        reply(exchange, received, body, transcript, status, error);
+                switch (kind) {
+                    case "429", "429n" -> error(429, "RESOURCE_EXHAUSTED", "quota exceeded");
+                    case "429r" ->
+                            "{\"error\":{\"code\":429,\"message\":\"quota exceeded\","
+                                    + "\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":"
+                                    + "\"type.googleapis.com/google.rpc.RetryInfo\","
+                                    + "\"retryDelay\":\"2s\"}]}}";
+                    default -> error(500, "INTERNAL", "try again");
+                };
+        reply(exchange, received, body, transcript, kind.equals("500") ? 500 : 429, error);
     }
 
     /** The API's response shape around an answer's text, with token counts. */

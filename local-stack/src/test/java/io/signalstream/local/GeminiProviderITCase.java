@@ -250,13 +250,25 @@ class GeminiProviderITCase {
         assertThat(throttledRequests)
                 .extracting(FakeGemini.Request::status)
                 .containsExactly(429, 429, 200);
-        for (int i = 1; i < throttledRequests.size(); i++) {
-            long gapMs =
-                    TimeUnit.NANOSECONDS.toMillis(
-                            throttledRequests.get(i).receivedNanos()
-                                    - throttledRequests.get(i - 1).receivedNanos());
-            assertThat(gapMs).as("wait after Retry-After: 1").isGreaterThanOrEqualTo(900);
+        assertThat(gapsMs(throttledRequests))
+                .as("wait after Retry-After: 1")
+                .allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(900));
+        // A 429 pauses the subtask's every call (the quota is the project's): one conversation
+        // at a time, so the pauses do not add up past the agent timeout. With a RetryInfo, and
+        // naming no delay at all.
+        for (String marker : List.of("[429rx1]", "[429nx2]")) {
+            awaitInsights(
+                    start(marker + " Where is my order?"),
+                    i -> "gemini".equals(i.at("/agents/sentiment/provider").asText()));
         }
+        assertThat(gapsMs(gemini.requestsFor("[429rx1]")))
+                .as("wait after a RetryInfo of 2 s")
+                .singleElement()
+                .satisfies(gap -> assertThat(gap).isGreaterThanOrEqualTo(1_900));
+        assertThat(gapsMs(gemini.requestsFor("[429nx2]")))
+                .as("three attempts never inside one second: a 429 naming no delay pauses 1 s")
+                .hasSize(2)
+                .allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(900));
         assertThat(gemini.requestsFor("[500x1]"))
                 .extracting(FakeGemini.Request::status)
                 .containsExactly(500, 200);
@@ -320,6 +332,17 @@ class GeminiProviderITCase {
         String conversation = "gem-fault-" + UUID.randomUUID();
         post(conversation, "f1", "customer", text);
         return conversation;
+    }
+
+    /** Milliseconds between consecutive requests. */
+    private static List<Long> gapsMs(List<FakeGemini.Request> requests) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < requests.size(); i++) {
+            gaps.add(
+                    TimeUnit.NANOSECONDS.toMillis(
+                            requests.get(i).receivedNanos() - requests.get(i - 1).receivedNanos()));
+        }
+        return gaps;
     }
 
     private static void post(String conversation, String id, String sender, String text)

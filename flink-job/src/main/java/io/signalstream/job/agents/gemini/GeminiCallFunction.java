@@ -102,11 +102,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                         gemini,
                         agents.capacity(),
                         gemini.requestTimeout(),
-                        retryAfter -> {
+                        pause -> {
                             metrics.throttled.inc();
-                            if (retryAfter != null) {
-                                limiter.pause(retryAfter);
-                            }
+                            limiter.pause(pause);
                         });
         if (gemini.piiViaGemini()) {
             pii =

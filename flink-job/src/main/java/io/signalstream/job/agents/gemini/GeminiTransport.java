@@ -1,5 +1,7 @@
 package io.signalstream.job.agents.gemini;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.genai.Client;
 import com.google.genai.types.ClientOptions;
 import com.google.genai.types.Content;
@@ -10,6 +12,8 @@ import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
 import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.model.Json;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -19,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -39,15 +45,26 @@ public final class GeminiTransport implements AutoCloseable {
             String modelVersion,
             boolean truncated) {}
 
+    private static final ObjectMapper ERRORS = Json.newMapper();
+
     private final GeminiSettings config;
     private final OkHttpClient http;
     private final Client client;
 
+    /** How long a 429 or 503 that names no delay pauses the subtask's calls. */
+    public static final Duration THROTTLE_PAUSE = Duration.ofSeconds(1);
+
+    /** How much of an error body is read for its {@code RetryInfo}. */
+    private static final long ERROR_BODY_BYTES = 64 * 1024;
+
+    private static final Pattern PROTO_DURATION = Pattern.compile("(\\d{1,12})(?:\\.(\\d{1,9}))?s");
+
     /**
      * @param maxInFlight the async operator's capacity: requests this subtask may have open
      * @param requestTimeout how long one request may take before it is abandoned
-     * @param onThrottled told the server's {@code Retry-After} (or null when absent) of each 429 or
-     *     503, before the call fails
+     * @param onThrottled told how long to pause after each 429 or 503, before the call fails: the
+     *     longer of the {@code Retry-After} header and the body's {@code google.rpc.RetryInfo}
+     *     {@code retryDelay}, or {@link #THROTTLE_PAUSE} when neither says
      */
     public GeminiTransport(
             GeminiSettings config,
@@ -68,9 +85,13 @@ public final class GeminiTransport implements AutoCloseable {
                                     Response response = chain.proceed(chain.request());
                                     if (response.code() == 429 || response.code() == 503) {
                                         onThrottled.accept(
-                                                retryAfter(
-                                                        response.header("Retry-After"),
-                                                        Instant.now()));
+                                                pause(
+                                                        retryAfter(
+                                                                response.header("Retry-After"),
+                                                                Instant.now()),
+                                                        retryDelay(
+                                                                response.peekBody(ERROR_BODY_BYTES)
+                                                                        .string())));
                                     }
                                     return response;
                                 })
@@ -122,6 +143,49 @@ public final class GeminiTransport implements AutoCloseable {
                 usage == null ? 0 : usage.candidatesTokenCount().orElse(0),
                 response.modelVersion().orElse(null),
                 finish.equals("MAX_TOKENS"));
+    }
+
+    /** The longer of two delays a throttling answer gave, or {@link #THROTTLE_PAUSE}. */
+    static Duration pause(Duration retryAfter, Duration retryDelay) {
+        if (retryAfter == null && retryDelay == null) {
+            return THROTTLE_PAUSE;
+        }
+        if (retryAfter == null) {
+            return retryDelay;
+        }
+        return retryDelay == null || retryAfter.compareTo(retryDelay) >= 0
+                ? retryAfter
+                : retryDelay;
+    }
+
+    /**
+     * The {@code retryDelay} of the {@code google.rpc.RetryInfo} in an error body ({@code {"error":
+     * {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}}, a
+     * protobuf duration such as {@code 2s} or {@code 0.500s}); null when there is none or it cannot
+     * be read.
+     */
+    static Duration retryDelay(String errorBody) {
+        if (errorBody == null || !errorBody.contains("RetryInfo")) {
+            return null;
+        }
+        try {
+            for (JsonNode detail : ERRORS.readTree(errorBody).path("error").path("details")) {
+                if (detail.path("@type").asText().endsWith("google.rpc.RetryInfo")) {
+                    Matcher m = PROTO_DURATION.matcher(detail.path("retryDelay").asText().strip());
+                    if (m.matches()) {
+                        String nanos =
+                                m.group(2) == null
+                                        ? "0"
+                                        : (m.group(2) + "00000000").substring(0, 9);
+                        return Duration.ofSeconds(
+                                Long.parseLong(m.group(1)), Long.parseLong(nanos));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     /**

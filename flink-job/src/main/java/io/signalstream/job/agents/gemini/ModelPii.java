@@ -36,14 +36,7 @@ final class ModelPii implements AutoCloseable {
         this.limiter = FairRateLimiter.start(requestsPerMinute, thread);
         this.transport =
                 new GeminiTransport(
-                        settings,
-                        maxInFlight,
-                        settings.requestTimeout(),
-                        retryAfter -> {
-                            if (retryAfter != null) {
-                                limiter.pause(retryAfter);
-                            }
-                        });
+                        settings, maxInFlight, settings.requestTimeout(), limiter::pause);
     }
 
     /** Messages waiting for their turn. */

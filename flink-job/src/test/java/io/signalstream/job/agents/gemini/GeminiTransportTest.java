@@ -22,4 +22,31 @@ class GeminiTransportTest {
         assertThat(GeminiTransport.retryAfter("soon", NOW)).isNull();
         assertThat(GeminiTransport.retryAfter(null, NOW)).isNull();
     }
+
+    @Test
+    void readsTheRetryDelayOfARetryInfoInTheErrorBody() {
+        String body =
+                """
+                {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "details": [
+                  {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": []},
+                  {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "%s"}]}}""";
+        assertThat(GeminiTransport.retryDelay(body.formatted("2s"))).hasSeconds(2);
+        assertThat(GeminiTransport.retryDelay(body.formatted("1.5s"))).hasMillis(1_500);
+        assertThat(GeminiTransport.retryDelay(body.formatted("0.000000001s"))).hasNanos(1);
+        assertThat(GeminiTransport.retryDelay(body.formatted("soon"))).isNull();
+        assertThat(GeminiTransport.retryDelay("{\"error\": {\"code\": 429}}")).isNull();
+        assertThat(GeminiTransport.retryDelay("not json RetryInfo")).isNull();
+        assertThat(GeminiTransport.retryDelay(null)).isNull();
+    }
+
+    @Test
+    void pausesForTheLongerDelayTheServerNamedOrASecondWhenItNamedNone() {
+        Duration one = Duration.ofSeconds(1);
+        Duration two = Duration.ofSeconds(2);
+        assertThat(GeminiTransport.pause(one, two)).isEqualTo(two);
+        assertThat(GeminiTransport.pause(two, one)).isEqualTo(two);
+        assertThat(GeminiTransport.pause(null, two)).isEqualTo(two);
+        assertThat(GeminiTransport.pause(two, null)).isEqualTo(two);
+        assertThat(GeminiTransport.pause(null, null)).isEqualTo(GeminiTransport.THROTTLE_PAUSE);
+    }
 }
