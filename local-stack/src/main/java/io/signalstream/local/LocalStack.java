@@ -215,7 +215,6 @@ public final class LocalStack implements AutoCloseable {
                             : (int) Math.min(Integer.MAX_VALUE, 2 * rate);
             apiSettings = apiSettings.withIngestLimit(rate, burst);
         }
-        api = QueryApi.local(apiSettings, options.apiPort()).start();
 
         Path checkpoints = options.dataDir().resolve("checkpoints");
         Optional<Path> restore = restorableCheckpoint(checkpoints);
@@ -232,6 +231,12 @@ public final class LocalStack implements AutoCloseable {
         args.addAll(options.jobArgs());
         // The environment supplies the rest (GEMINI_API_KEY, GEMINI_MODEL, ...), as on a cluster.
         JobConfig jobConfig = JobConfig.from(args.toArray(String[]::new), System.getenv());
+        // The API shows each tenant the token budget the job enforces.
+        api =
+                QueryApi.local(
+                                apiSettings.withTokenBudgets(jobConfig.gemini().budgets()),
+                                options.apiPort())
+                        .start();
         if (upgradeNote == null && restore.isEmpty()) {
             startNote = noStateNote(jobConfig.kafka().groupId());
         }

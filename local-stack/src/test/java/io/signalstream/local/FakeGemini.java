@@ -46,8 +46,11 @@ import java.util.regex.Pattern;
  */
 final class FakeGemini implements AutoCloseable {
 
-    /** One request as received. */
-    record Request(long receivedNanos, String body, String transcript, int status) {}
+    /**
+     * One request as received, with the tokens its answer counted (prompt and answer; 0 when it
+     * failed).
+     */
+    record Request(long receivedNanos, String body, String transcript, int status, long tokens) {}
 
     /** What the fake calls a person's name: two capitalised words. */
     private static final Pattern NAME = Pattern.compile("\\b[A-Z][a-z]+ [A-Z][a-z]+\\b");
@@ -148,7 +151,7 @@ final class FakeGemini implements AutoCloseable {
                 }
             }
             if (transcript.contains("[hang]")) {
-                requests.add(new Request(received, body, transcript, 0));
+                requests.add(new Request(received, body, transcript, 0, 0));
                 stopped.await(60, TimeUnit.SECONDS);
                 exchange.close();
                 return;
@@ -336,7 +339,14 @@ final class FakeGemini implements AutoCloseable {
             int status,
             String json)
             throws IOException {
-        requests.add(new Request(received, body, transcript, status));
+        long tokens = 0;
+        if (status == 200) {
+            JsonNode usage = MAPPER.readTree(json).path("usageMetadata");
+            tokens =
+                    usage.path("promptTokenCount").asLong()
+                            + usage.path("candidatesTokenCount").asLong();
+        }
+        requests.add(new Request(received, body, transcript, status, tokens));
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);

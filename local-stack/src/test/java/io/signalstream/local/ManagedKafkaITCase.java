@@ -119,7 +119,8 @@ class ManagedKafkaITCase {
                 storeDir(),
                 io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
                 io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
-                io.signalstream.api.webhooks.WebhookSettings.DEFAULTS);
+                io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
+                io.signalstream.model.TokenBudgets.NONE);
     }
 
     private static java.nio.file.Path storeDir() {

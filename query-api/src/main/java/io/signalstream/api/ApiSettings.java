@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.model.KafkaAuth;
+import io.signalstream.model.TokenBudgets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,6 +34,8 @@ import java.util.Properties;
  *     SIGNALSTREAM_PIPELINE_STALL_AFTER})
  * @param webhooks which addresses webhooks may call and how deliveries retry ({@link
  *     WebhookSettings})
+ * @param tokenBudgets the tenants' model token budgets, as the job has them ({@code
+ *     GEMINI_TENANT_*}), shown by {@code GET /v1/usage}
  */
 public record ApiSettings(
         String bootstrapServers,
@@ -47,7 +50,8 @@ public record ApiSettings(
         Path storeDir,
         Fanout.Limits streams,
         PipelineWatch.Settings pipeline,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        TokenBudgets tokenBudgets) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -118,7 +122,8 @@ public record ApiSettings(
                                                                 .sendTimeout()
                                                                 .toString())))),
                 PipelineWatch.Settings.from(env),
-                WebhookSettings.from(env));
+                WebhookSettings.from(env),
+                TokenBudgets.fromEnvironment(env));
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
@@ -151,7 +156,8 @@ public record ApiSettings(
                 storeDir,
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
-                WebhookSettings.LOCAL);
+                WebhookSettings.LOCAL,
+                TokenBudgets.NONE);
     }
 
     /** A copy with another ingest rate limit. */
@@ -169,7 +175,8 @@ public record ApiSettings(
                 storeDir,
                 streams,
                 pipeline,
-                webhooks);
+                webhooks,
+                tokenBudgets);
     }
 
     /** A copy with other WebSocket caps. */
@@ -187,7 +194,8 @@ public record ApiSettings(
                 storeDir,
                 limits,
                 pipeline,
-                webhooks);
+                webhooks,
+                tokenBudgets);
     }
 
     /** A copy that watches the job with other settings. */
@@ -205,7 +213,8 @@ public record ApiSettings(
                 storeDir,
                 streams,
                 watch,
-                webhooks);
+                webhooks,
+                tokenBudgets);
     }
 
     /** A copy with other webhook settings. */
@@ -223,7 +232,27 @@ public record ApiSettings(
                 storeDir,
                 streams,
                 pipeline,
-                hooks);
+                hooks,
+                tokenBudgets);
+    }
+
+    /** A copy with the tenants' token budgets the job was given. */
+    public ApiSettings withTokenBudgets(TokenBudgets budgets) {
+        return new ApiSettings(
+                bootstrapServers,
+                topicPrefix,
+                apiKeys,
+                produceTimeout,
+                kafkaAuth,
+                corsOrigins,
+                maxBodyBytes,
+                ingestRatePerTenant,
+                ingestBurstPerTenant,
+                storeDir,
+                streams,
+                pipeline,
+                webhooks,
+                budgets);
     }
 
     private static List<String> list(String csv) {

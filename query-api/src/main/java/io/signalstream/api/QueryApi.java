@@ -418,6 +418,9 @@ public final class QueryApi implements AutoCloseable {
                                 parts.webhooks(), settings.webhooks().guard(), parts.deliveries()))
                 .register("/v1/alerts", new AlertsService(parts.alerts().recent()))
                 .register("/v1/analytics", new AnalyticsService(parts.analytics().store()))
+                .register(
+                        "/v1/usage",
+                        new UsageService(parts.analytics().store(), settings.tokenBudgets()))
                 .register("/health", new HealthService(parts.readiness()))
                 .register(
                         "/",

@@ -47,7 +47,8 @@ class ApiGuardsITCase {
                         TestDirs.create("guards-store"),
                         io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
                         io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
-                        io.signalstream.api.webhooks.WebhookSettings.DEFAULTS);
+                        io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
+                        io.signalstream.model.TokenBudgets.NONE);
         api = QueryApi.local(settings, 0).start();
     }
 

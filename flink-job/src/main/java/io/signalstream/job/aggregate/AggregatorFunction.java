@@ -173,6 +173,10 @@ public final class AggregatorFunction
         if (request.kind() == AgentRequest.Kind.MESSAGE && message != null && aggregate != null) {
             ctx.output(ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli()));
         }
+        AnalyticsEvent modelUse = modelUseEvent(r, now.toEpochMilli());
+        if (modelUse != null) {
+            ctx.output(ANALYTICS, modelUse);
+        }
         if (request.kind() == AgentRequest.Kind.MESSAGE && message != null) {
             out.collect(
                     outputs.transcript(
@@ -245,7 +249,29 @@ public final class AggregatorFunction
                 a.operations() == null || a.operations().predictedCsat() == null
                         ? 0
                         : a.operations().predictedCsat().score(),
-                a.insights() == null ? null : a.insights().language());
+                a.insights() == null ? null : a.insights().language(),
+                null);
+    }
+
+    /**
+     * What a model call cost its tenant, for the analytics (and {@code GET /v1/usage}); null when
+     * the model was not called for these results.
+     */
+    static AnalyticsEvent modelUseEvent(AgentResults r, long nowMs) {
+        boolean overBudget =
+                r.runs().stream().anyMatch(run -> "local-budget".equals(run.provider()));
+        if (r.usage() == null && !overBudget) {
+            return null;
+        }
+        long requests = r.usage() == null ? 0 : r.usage().attempts();
+        return AnalyticsEvent.modelUse(
+                r.request().tenantId(),
+                nowMs,
+                new AnalyticsEvent.ModelUse(
+                        requests,
+                        r.usage() == null ? 0 : r.usage().inputTokens(),
+                        r.usage() == null ? 0 : r.usage().outputTokens(),
+                        overBudget));
     }
 
     /**

@@ -34,7 +34,10 @@ import org.HdrHistogram.IntCountsHistogram;
  * for an escalation ({@code escalation_rate} is per customer message), {@code
  * conversations_with_pii} conversations whose personal data was first found in the bucket, {@code
  * predicted_csat_mean} the mean predicted satisfaction after each message, {@code
- * first_response_ms} the first responses given in the bucket, {@code response_ms} every response.
+ * first_response_ms} the first responses given in the bucket, {@code response_ms} every response,
+ * {@code model} the model calls paid for in the bucket (processing time): calls answered or failed,
+ * requests, the tokens the model counted, and calls the tenant's token budget sent to the local
+ * agents ({@code over_budget}).
  */
 final class Bucket {
 
@@ -63,6 +66,11 @@ final class Bucket {
     final Map<String, Long> languages = new TreeMap<>();
     final AbstractHistogram firstResponse = histogram();
     final AbstractHistogram response = histogram();
+    long modelCalls;
+    long modelRequests;
+    long inputTokens;
+    long outputTokens;
+    long overBudget;
 
     private static AbstractHistogram histogram() {
         return new IntCountsHistogram(MAX_MS, 2);
@@ -70,6 +78,14 @@ final class Bucket {
 
     /** Adds one message; {@code g} decides whether it makes its conversation active here. */
     void add(AnalyticsEvent e, Granularity g) {
+        if (e.model() != null) {
+            modelCalls += e.model().overBudget() ? 0 : 1;
+            modelRequests += e.model().requests();
+            inputTokens += e.model().inputTokens();
+            outputTokens += e.model().outputTokens();
+            overBudget += e.model().overBudget() ? 1 : 0;
+            return;
+        }
         messages++;
         started += e.started() ? 1 : 0;
         active += (e.firstIn() & g.bit()) != 0 ? 1 : 0;
@@ -134,6 +150,11 @@ final class Bucket {
         o.languages.forEach(this::language);
         firstResponse.add(o.firstResponse);
         response.add(o.response);
+        modelCalls += o.modelCalls;
+        modelRequests += o.modelRequests;
+        inputTokens += o.inputTokens;
+        outputTokens += o.outputTokens;
+        overBudget += o.overBudget;
     }
 
     private static void add(long[] into, long[] from) {
@@ -146,7 +167,7 @@ final class Bucket {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(1);
+            out.writeByte(2);
             out.writeLong(started);
             out.writeLong(active);
             out.writeLong(resolved);
@@ -168,6 +189,11 @@ final class Bucket {
             }
             histogram(out, firstResponse);
             histogram(out, response);
+            out.writeLong(modelCalls);
+            out.writeLong(modelRequests);
+            out.writeLong(inputTokens);
+            out.writeLong(outputTokens);
+            out.writeLong(overBudget);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -180,7 +206,7 @@ final class Bucket {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
             int format = in.readUnsignedByte();
-            if (format != 1) {
+            if (format != 1 && format != 2) {
                 throw new IOException("unknown analytics bucket format " + format);
             }
             b.started = in.readLong();
@@ -203,6 +229,13 @@ final class Bucket {
             }
             b.firstResponse.add(histogram(in));
             b.response.add(histogram(in));
+            if (format >= 2) {
+                b.modelCalls = in.readLong();
+                b.modelRequests = in.readLong();
+                b.inputTokens = in.readLong();
+                b.outputTokens = in.readLong();
+                b.overBudget = in.readLong();
+            }
             return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -296,6 +329,13 @@ final class Bucket {
             for (Map.Entry<String, Long> l : languages.entrySet()) {
                 j.writeNumberField(l.getKey(), l.getValue());
             }
+            j.writeEndObject();
+            j.writeObjectFieldStart("model");
+            j.writeNumberField("calls", modelCalls);
+            j.writeNumberField("requests", modelRequests);
+            j.writeNumberField("input_tokens", inputTokens);
+            j.writeNumberField("output_tokens", outputTokens);
+            j.writeNumberField("over_budget", overBudget);
             j.writeEndObject();
             j.writeStringField("updated_at", Instant.ofEpochMilli(updatedAtMs).toString());
             j.writeEndObject();

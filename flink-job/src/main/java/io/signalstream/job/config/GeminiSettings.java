@@ -1,5 +1,6 @@
 package io.signalstream.job.config;
 
+import io.signalstream.model.TokenBudgets;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param summaryEvery {@code GEMINI_SUMMARY_EVERY}: or after this many messages no call covered
  * @param promptTokens {@code GEMINI_PROMPT_TOKENS}: the transcript in each call fits this many
  *     tokens (estimated, see {@code TokenEstimate}): newest messages first, a longer one clipped
+ * @param budgets each tenant's token budget, checked before each call
  */
 public record GeminiSettings(
         String apiKey,
@@ -34,7 +36,8 @@ public record GeminiSettings(
         boolean piiViaGemini,
         Duration summaryQuiet,
         int summaryEvery,
-        int promptTokens)
+        int promptTokens,
+        TokenBudgets budgets)
         implements Serializable {
 
     public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -51,7 +54,20 @@ public record GeminiSettings(
                 s.flag("gemini-pii", "GEMINI_PII", false),
                 s.millis("gemini-summary-quiet-ms", "GEMINI_SUMMARY_QUIET_MS", 10_000),
                 s.integer("gemini-summary-every", "GEMINI_SUMMARY_EVERY", 5),
-                s.integer("gemini-prompt-tokens", "GEMINI_PROMPT_TOKENS", 4_000));
+                s.integer("gemini-prompt-tokens", "GEMINI_PROMPT_TOKENS", 4_000),
+                new TokenBudgets(
+                        s.number(
+                                "gemini-tenant-tokens-per-minute",
+                                "GEMINI_TENANT_TOKENS_PER_MINUTE",
+                                0),
+                        s.number("gemini-tenant-tokens-per-day", "GEMINI_TENANT_TOKENS_PER_DAY", 0),
+                        TokenBudgets.parse(
+                                s.text("gemini-tenant-budgets", "GEMINI_TENANT_BUDGETS", "")),
+                        s.decimal(
+                                "gemini-price-per-million-tokens",
+                                "GEMINI_PRICE_PER_MILLION_TOKENS",
+                                0),
+                        s.decimal("gemini-tenant-cost-per-day", "GEMINI_TENANT_COST_PER_DAY", 0)));
     }
 
     /** Fails at job start, before anything is called, when the provider cannot work. */
@@ -64,6 +80,7 @@ public record GeminiSettings(
                 temperature >= 0 && temperature <= 2, "GEMINI_TEMPERATURE must be between 0 and 2");
         Settings.require(summaryEvery >= 1, "GEMINI_SUMMARY_EVERY must be at least 1");
         Settings.require(maxOutputTokens >= 64, "GEMINI_MAX_OUTPUT_TOKENS must be at least 64");
+        budgets.check();
         Settings.require(
                 promptTokens >= 200 && promptTokens <= 1_000_000,
                 "GEMINI_PROMPT_TOKENS must be between 200 and 1000000");
@@ -93,6 +110,8 @@ public record GeminiSettings(
                 + summaryEvery
                 + ", promptTokens="
                 + promptTokens
+                + ", budgets="
+                + budgets
                 + ", apiKey="
                 + (apiKey == null ? "none" : "(hidden)")
                 + "}";

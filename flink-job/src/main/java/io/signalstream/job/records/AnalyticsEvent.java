@@ -28,6 +28,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param responseMs the wait this (agent) message ended; else -1
  * @param predictedCsat the conversation's predicted satisfaction after this message; 0 when none
  * @param language the message's language; null when unknown
+ * @param model what a model call cost, for an event that only counts that (no message; its other
+ *     fields are empty); null for a message's event
  */
 @TypeInfo(RecordTypeInfoFactory.class)
 public record AnalyticsEvent(
@@ -46,16 +48,31 @@ public record AnalyticsEvent(
         long firstResponseMs,
         long responseMs,
         double predictedCsat,
-        String language) {
+        String language,
+        ModelUse model) {
 
-    /** Format 1: the fields in order. */
+    /**
+     * What one model call cost: the requests it made, the tokens the model counted, and whether the
+     * tenant's budget sent it to the local agents instead.
+     */
+    public record ModelUse(
+            long requests, long inputTokens, long outputTokens, boolean overBudget) {}
+
+    /** A model call's cost at {@code atMs} (processing time: when it was paid for). */
+    public static AnalyticsEvent modelUse(String tenantId, long atMs, ModelUse use) {
+        return new AnalyticsEvent(
+                tenantId, atMs, null, false, 0, null, 0, null, null, false, false, false, -1, -1, 0,
+                null, use);
+    }
+
+    /** Format 2: the fields in order, the model's use last (format 1 has none). */
     public static final class Serializer extends ImmutableSerializer<AnalyticsEvent> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 1;
+            return 2;
         }
 
         @Override
@@ -76,6 +93,13 @@ public record AnalyticsEvent(
             out.writeLong(e.responseMs());
             out.writeDouble(e.predictedCsat());
             Serde.string(out, e.language());
+            out.writeBoolean(e.model() != null);
+            if (e.model() != null) {
+                out.writeLong(e.model().requests());
+                out.writeLong(e.model().inputTokens());
+                out.writeLong(e.model().outputTokens());
+                out.writeBoolean(e.model().overBudget());
+            }
         }
 
         @Override
@@ -96,7 +120,11 @@ public record AnalyticsEvent(
                     in.readLong(),
                     in.readLong(),
                     in.readDouble(),
-                    Serde.string(in));
+                    Serde.string(in),
+                    format >= 2 && in.readBoolean()
+                            ? new ModelUse(
+                                    in.readLong(), in.readLong(), in.readLong(), in.readBoolean())
+                            : null);
         }
     }
 }

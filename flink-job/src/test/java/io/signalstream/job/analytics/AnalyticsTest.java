@@ -58,7 +58,8 @@ class AnalyticsTest {
                 -1,
                 -1,
                 3.0,
-                "en");
+                "en",
+                null);
     }
 
     private static AnalyticsEvent agent(String tenant, long at, long firstResponse, long response) {
@@ -78,7 +79,8 @@ class AnalyticsTest {
                 firstResponse,
                 response,
                 4.0,
-                "en");
+                "en",
+                null);
     }
 
     /** Runs the events through one combiner, flushed by its timer; returns its partials. */
@@ -173,6 +175,35 @@ class AnalyticsTest {
             assertThat(first.path("p50").asLong()).isEqualTo(expected.getValueAtPercentile(50));
             assertThat(first.path("p99").asLong()).isEqualTo(expected.getValueAtPercentile(99));
             assertThat(first.path("p99").asLong()).isBetween(119_000L, 121_000L);
+        }
+    }
+
+    @Test
+    void modelCallsCountTheirTokensAndNoMessage() throws Exception {
+        List<AnalyticsEvent> events =
+                List.of(
+                        customer("acme", T + 1_000, true, SentimentLabel.NEUTRAL, 0),
+                        AnalyticsEvent.modelUse(
+                                "acme", T + 2_000, new AnalyticsEvent.ModelUse(2, 800, 150, false)),
+                        AnalyticsEvent.modelUse(
+                                "acme", T + 3_000, new AnalyticsEvent.ModelUse(1, 700, 100, false)),
+                        AnalyticsEvent.modelUse(
+                                "acme", T + 4_000, new AnalyticsEvent.ModelUse(0, 0, 0, true)));
+        try (var h = tenants(null, T + MINUTE)) {
+            for (Tuple3<String, Long, byte[]> p : combine(events)) {
+                h.processElement(new StreamRecord<>(p));
+            }
+            JsonNode day =
+                    latest(h.extractOutputValues())
+                            .get("acme/day/" + java.time.Instant.ofEpochMilli(T - T % 86_400_000L));
+            assertThat(day.path("messages").asLong()).isEqualTo(1);
+            assertThat(day.path("messages_by_sender").path("customer").asLong()).isEqualTo(1);
+            JsonNode model = day.path("model");
+            assertThat(model.path("calls").asLong()).isEqualTo(2);
+            assertThat(model.path("requests").asLong()).isEqualTo(3);
+            assertThat(model.path("input_tokens").asLong()).isEqualTo(1_500);
+            assertThat(model.path("output_tokens").asLong()).isEqualTo(250);
+            assertThat(model.path("over_budget").asLong()).isEqualTo(1);
         }
     }
 

@@ -204,6 +204,39 @@ class SerializersTest {
     }
 
     @Test
+    void analyticsEventsRoundTripWithAndWithoutAModelsUse() throws Exception {
+        for (AnalyticsEvent e :
+                List.of(
+                        AnalyticsEvent.modelUse(
+                                "acme", 1_000, new AnalyticsEvent.ModelUse(2, 800, 150, true)),
+                        new AnalyticsEvent(
+                                "acme",
+                                2_000,
+                                io.signalstream.model.Sender.CUSTOMER,
+                                true,
+                                7,
+                                io.signalstream.model.SentimentLabel.NEGATIVE,
+                                -0.5,
+                                io.signalstream.model.Intent.BILLING,
+                                io.signalstream.model.Urgency.HIGH,
+                                true,
+                                false,
+                                true,
+                                10,
+                                20,
+                                3.5,
+                                "en",
+                                null))) {
+            byte[] bytes = write(AnalyticsEvent.Serializer.INSTANCE, e);
+            assertThat(bytes[0]).isEqualTo((byte) 2);
+            assertThat(
+                            AnalyticsEvent.Serializer.INSTANCE.deserialize(
+                                    new DataInputDeserializer(bytes)))
+                    .isEqualTo(e);
+        }
+    }
+
+    @Test
     void aFormatFromANewerBuildFailsLoudlyInsteadOfBeingMisread() {
         byte[] future = {9, 0, 0};
         assertThatThrownBy(

@@ -9,6 +9,7 @@ import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
 import io.signalstream.model.AgentKind;
+import io.signalstream.model.Json;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
 import java.util.ArrayList;
@@ -18,10 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -45,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       the async operator and hold back the messages' local parts.
  * </ul>
  */
-public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, AgentResults> {
+public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, AgentResults>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GeminiCallFunction.class);
 
@@ -78,6 +85,10 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     private transient Map<ResultFuture<AgentResults>, Call> calls;
 
     private transient Metrics metrics;
+    private transient Map<String, Long> promptTokens;
+    private transient TokenLedger ledger;
+    private transient ListState<String> budgetState;
+    private transient List<String> restoredBudgets;
 
     public GeminiCallFunction(
             GeminiSettings gemini, AgentSettings agents, ConversationSettings conversations) {
@@ -96,6 +107,11 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         double budget = HEADROOM * gemini.rpmLimit() / subtasks;
         double share = gemini.piiViaGemini() ? budget * (1 - PII_SHARE) : budget;
         limiter = FairRateLimiter.start(share, "gemini-budget-" + subtask);
+        ledger = new TokenLedger(gemini.budgets(), 1.0 / subtasks, System::currentTimeMillis);
+        if (restoredBudgets != null) {
+            ledger.restore(restoredBudgets);
+            restoredBudgets = null;
+        }
         metrics = new Metrics(getRuntimeContext().getMetricGroup().addGroup("gemini"), limiter);
         transport =
                 new GeminiTransport(
@@ -121,6 +137,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         local = new LocalAgents(window);
         answers = new ModelAnswers(local, new PiiDetector(phoneRegion), gemini.model());
         coalescer = new Coalescer();
+        promptTokens = new java.util.concurrent.ConcurrentHashMap<>();
         calls = new IdentityHashMap<>();
         LOG.info(
                 "Gemini subtask {} of {}: {} requests per minute of {}, model {}",
@@ -129,6 +146,25 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                 String.format(Locale.ROOT, "%.1f", share),
                 gemini.rpmLimit(),
                 gemini.model());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Union state: after a change of parallelism each subtask sees every entry and takes its
+        // share of each tenant's day.
+        budgetState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("token-budget-day", String.class));
+        if (context.isRestored()) {
+            restoredBudgets = new ArrayList<>();
+            budgetState.get().forEach(restoredBudgets::add);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        budgetState.update(ledger == null ? List.of() : ledger.snapshot());
     }
 
     @Override
@@ -284,17 +320,32 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             if (call.finished) {
                 return;
             }
+        }
+        Prompt prompt = prompts.get(call.request.kind());
+        String contents = ModelTranscript.of(call.request.transcript(), gemini.promptTokens());
+        String tenant = call.request.tenantId();
+        long reserved = maxTokens(prompt, contents);
+        String refused = ledger.reserve(tenant, reserved);
+        if (refused != null) {
+            overBudget(call, refused);
+            return;
+        }
+        synchronized (coalescer) {
             call.requests++;
         }
         metrics.requests.inc();
         long started = System.nanoTime();
         try {
             transport
-                    .generate(
-                            prompts.get(call.request.kind()),
-                            ModelTranscript.of(call.request.transcript(), gemini.promptTokens()))
+                    .generate(prompt, contents)
                     .whenComplete(
                             (answer, error) -> {
+                                ledger.settle(
+                                        tenant,
+                                        reserved,
+                                        answer == null
+                                                ? 0
+                                                : answer.inputTokens() + answer.outputTokens());
                                 long ms = (System.nanoTime() - started) / 1_000_000;
                                 metrics.latency.update(ms);
                                 call.latencyMs += ms;
@@ -305,8 +356,42 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                                 }
                             });
         } catch (RuntimeException e) {
+            ledger.settle(tenant, reserved, 0);
             failed(call, describe(e));
         }
+    }
+
+    /**
+     * The most a call may cost, reserved before it is sent: its prompt (instruction, schema and
+     * contents, estimated by {@link TokenEstimate} with a quarter more for the request's JSON
+     * around them) and the whole output cap.
+     */
+    private long maxTokens(Prompt prompt, String contents) {
+        long in =
+                promptTokens.computeIfAbsent(prompt.version(), v -> fixedTokens(prompt))
+                        + TokenEstimate.of(contents);
+        return in + in / 4 + gemini.maxOutputTokens();
+    }
+
+    private static long fixedTokens(Prompt prompt) {
+        try {
+            return TokenEstimate.of(prompt.instruction())
+                    + TokenEstimate.of(Json.newMapper().writeValueAsString(prompt.responseSchema()))
+                    + 64;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void overBudget(Call call, String reason) {
+        synchronized (coalescer) {
+            if (call.finished) {
+                return;
+            }
+        }
+        metrics.overBudget.inc();
+        LOG.debug("Local agents answer for {}: {}", call.key(), reason);
+        finish(call, answers.overBudget(call, reason));
     }
 
     private void answered(Call call, GeminiTransport.Answer answer) {
@@ -402,6 +487,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         final Counter invalid;
         final Counter fallbacks;
         final Counter coalesced;
+        final Counter overBudget;
         final Histogram latency;
 
         Metrics(MetricGroup group, FairRateLimiter limiter) {
@@ -413,6 +499,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             invalid = group.counter("invalidAnswers");
             fallbacks = group.counter("fallbacks");
             coalesced = group.counter("coalesced");
+            overBudget = group.counter("overBudget");
             latency = group.histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
             group.gauge("waitingForBudget", limiter::waiting);
         }

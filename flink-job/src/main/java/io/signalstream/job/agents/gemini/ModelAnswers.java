@@ -28,6 +28,9 @@ final class ModelAnswers {
     static final String PROVIDER = "gemini";
     static final String FALLBACK_PROVIDER = "local-fallback";
 
+    /** The local agents answered because the tenant's token budget was spent. */
+    static final String BUDGET_PROVIDER = "local-budget";
+
     static final List<AgentKind> ANALYSIS_AGENTS =
             List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS, AgentKind.SUMMARY, AgentKind.REPLY);
     static final List<AgentKind> SUMMARY_AGENTS = List.of(AgentKind.SUMMARY);
@@ -77,6 +80,28 @@ final class ModelAnswers {
 
     /** The local agents answer instead; the reason goes with the results and to the DLQ. */
     AgentResults fallback(Call call, String reason) {
+        return local(call, reason, FALLBACK_PROVIDER);
+    }
+
+    /**
+     * The local agents answer because the tenant's budget is spent: the reason goes with the
+     * results ({@code provider: local-budget}); nothing failed, so nothing goes to the DLQ.
+     */
+    AgentResults overBudget(Call call, String reason) {
+        AgentResults r = local(call, reason, BUDGET_PROVIDER);
+        return new AgentResults(
+                r.request(),
+                r.sentiment(),
+                r.pii(),
+                r.insights(),
+                r.summary(),
+                r.reply(),
+                r.runs(),
+                r.usage(),
+                null);
+    }
+
+    private AgentResults local(Call call, String reason, String provider) {
         ConversationContext c = call.request.context();
         long seq = call.request.seq();
         return results(
@@ -93,7 +118,7 @@ final class ModelAnswers {
                                             : local.reply(c.latestCustomer());
                             case PII -> null;
                         },
-                FALLBACK_PROVIDER,
+                provider,
                 LocalAgents.MODEL,
                 reason);
     }
