@@ -202,6 +202,24 @@ class GeminiProviderITCase {
     }
 
     @Test
+    void aMessageOlderThanTheReplayHorizonGetsTheLocalAgentsWithoutAModelCall() throws Exception {
+        String conversation = "gem-replay-" + UUID.randomUUID();
+        String old = java.time.Instant.now().minus(Duration.ofHours(3)).toString();
+        HttpResponse<String> res =
+                client.post(
+                        "{\"conversation_id\":\"%s\",\"message_id\":\"r1\",\"sender\":\"customer\",\"channel\":\"chat\",\"timestamp\":\"%s\",\"message\":\"[replayed] This is terrible\"}"
+                                .formatted(conversation, old));
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+        JsonNode insights =
+                awaitInsights(conversation, i -> i.at("/agents/sentiment/seq").asLong() == 1);
+        assertThat(insights.at("/agents/sentiment/provider").asText()).isEqualTo("local-replay");
+        assertThat(insights.at("/agents/sentiment/error").asText())
+                .contains("older than LLM_REPLAY_HORIZON (PT1H)");
+        assertThat(insights.at("/sentiment/sentiment").asText()).isEqualTo("negative");
+        assertThat(gemini.requestsFor("[replayed]")).isEmpty();
+    }
+
+    @Test
     void aBurstCostsAtMostOneCallPerCustomerMessageAndEndsCurrent() throws Exception {
         String conversation = "gem-burst-" + UUID.randomUUID();
         for (int i = 1; i <= 20; i++) {

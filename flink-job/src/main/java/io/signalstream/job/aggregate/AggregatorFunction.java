@@ -260,8 +260,9 @@ public final class AggregatorFunction
     static AnalyticsEvent modelUseEvent(AgentResults r, long nowMs) {
         boolean overBudget =
                 r.runs().stream().anyMatch(run -> "local-budget".equals(run.provider()));
-        if (r.usage() == null && !overBudget) {
-            return null;
+        boolean replayed = r.runs().stream().anyMatch(run -> "local-replay".equals(run.provider()));
+        if (replayed || (r.usage() == null && !overBudget)) {
+            return null; // the model was never meant to be asked
         }
         long requests = r.usage() == null ? 0 : r.usage().attempts();
         return AnalyticsEvent.modelUse(

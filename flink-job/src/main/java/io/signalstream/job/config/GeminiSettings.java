@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param promptTokens {@code GEMINI_PROMPT_TOKENS}: the transcript in each call fits this many
  *     tokens (estimated, see {@code TokenEstimate}): newest messages first, a longer one clipped
  * @param budgets each tenant's token budget, checked before each call
+ * @param replayHorizon {@code LLM_REPLAY_HORIZON}: messages older than this (by their own time) get
+ *     the local agents, so a replay or a start from the earliest offset does not pay the model for
+ *     history; {@code PT0S} calls the model for every message
  */
 public record GeminiSettings(
         String apiKey,
@@ -37,7 +40,8 @@ public record GeminiSettings(
         Duration summaryQuiet,
         int summaryEvery,
         int promptTokens,
-        TokenBudgets budgets)
+        TokenBudgets budgets,
+        Duration replayHorizon)
         implements Serializable {
 
     public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -67,7 +71,8 @@ public record GeminiSettings(
                                 "gemini-price-per-million-tokens",
                                 "GEMINI_PRICE_PER_MILLION_TOKENS",
                                 0),
-                        s.decimal("gemini-tenant-cost-per-day", "GEMINI_TENANT_COST_PER_DAY", 0)));
+                        s.decimal("gemini-tenant-cost-per-day", "GEMINI_TENANT_COST_PER_DAY", 0)),
+                s.duration("llm-replay-horizon", "LLM_REPLAY_HORIZON", "PT1H"));
     }
 
     /** Fails at job start, before anything is called, when the provider cannot work. */
@@ -81,6 +86,7 @@ public record GeminiSettings(
         Settings.require(summaryEvery >= 1, "GEMINI_SUMMARY_EVERY must be at least 1");
         Settings.require(maxOutputTokens >= 64, "GEMINI_MAX_OUTPUT_TOKENS must be at least 64");
         budgets.check();
+        Settings.require(!replayHorizon.isNegative(), "LLM_REPLAY_HORIZON must not be negative");
         Settings.require(
                 promptTokens >= 200 && promptTokens <= 1_000_000,
                 "GEMINI_PROMPT_TOKENS must be between 200 and 1000000");
@@ -112,6 +118,8 @@ public record GeminiSettings(
                 + promptTokens
                 + ", budgets="
                 + budgets
+                + ", replayHorizon="
+                + replayHorizon
                 + ", apiKey="
                 + (apiKey == null ? "none" : "(hidden)")
                 + "}";

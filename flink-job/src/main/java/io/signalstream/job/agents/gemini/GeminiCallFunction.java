@@ -283,6 +283,17 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     // --- a model call ----------------------------------------------------------------------------
 
     private void modelCall(AgentRequest request, ResultFuture<AgentResults> result) {
+        String old = olderThanHorizon(request, System.currentTimeMillis());
+        if (old != null) {
+            metrics.replayed.inc();
+            result.complete(
+                    List.of(
+                            answers.instead(
+                                    new Call(request, result, 1),
+                                    old,
+                                    ModelAnswers.REPLAY_PROVIDER)));
+            return;
+        }
         Call call;
         Coalescer.Admission admission;
         synchronized (coalescer) {
@@ -383,6 +394,32 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         }
     }
 
+    /**
+     * Why the request's conversation is too old for the model ({@code LLM_REPLAY_HORIZON}): its
+     * latest message was written longer ago than the horizon; null when it is not.
+     */
+    String olderThanHorizon(AgentRequest request, long nowMs) {
+        long horizon = gemini.replayHorizon().toMillis();
+        if (horizon <= 0) {
+            return null;
+        }
+        long atMs =
+                request.message() != null && request.message().timestamp() != null
+                        ? request.message().timestamp().toEpochMilli()
+                        : request.context() == null
+                                ? 0
+                                : request.context().times().lastMessageAtMs();
+        if (atMs <= 0 || nowMs - atMs <= horizon) {
+            return null;
+        }
+        return "a replay: the message is "
+                + java.time.Duration.ofMillis(nowMs - atMs)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " old, older than LLM_REPLAY_HORIZON ("
+                + gemini.replayHorizon()
+                + ")";
+    }
+
     private void overBudget(Call call, String reason) {
         synchronized (coalescer) {
             if (call.finished) {
@@ -391,7 +428,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         }
         metrics.overBudget.inc();
         LOG.debug("Local agents answer for {}: {}", call.key(), reason);
-        finish(call, answers.overBudget(call, reason));
+        finish(call, answers.instead(call, reason, ModelAnswers.BUDGET_PROVIDER));
     }
 
     private void answered(Call call, GeminiTransport.Answer answer) {
@@ -488,6 +525,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         final Counter fallbacks;
         final Counter coalesced;
         final Counter overBudget;
+        final Counter replayed;
         final Histogram latency;
 
         Metrics(MetricGroup group, FairRateLimiter limiter) {
@@ -500,6 +538,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             fallbacks = group.counter("fallbacks");
             coalesced = group.counter("coalesced");
             overBudget = group.counter("overBudget");
+            replayed = group.counter("replayed");
             latency = group.histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
             group.gauge("waitingForBudget", limiter::waiting);
         }

@@ -31,6 +31,9 @@ final class ModelAnswers {
     /** The local agents answered because the tenant's token budget was spent. */
     static final String BUDGET_PROVIDER = "local-budget";
 
+    /** The local agents answered because the message is older than the replay horizon. */
+    static final String REPLAY_PROVIDER = "local-replay";
+
     static final List<AgentKind> ANALYSIS_AGENTS =
             List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS, AgentKind.SUMMARY, AgentKind.REPLY);
     static final List<AgentKind> SUMMARY_AGENTS = List.of(AgentKind.SUMMARY);
@@ -84,11 +87,11 @@ final class ModelAnswers {
     }
 
     /**
-     * The local agents answer because the tenant's budget is spent: the reason goes with the
-     * results ({@code provider: local-budget}); nothing failed, so nothing goes to the DLQ.
+     * The local agents answer by choice, not failure ({@code provider}: {@link #BUDGET_PROVIDER} or
+     * {@link #REPLAY_PROVIDER}): the reason goes with the results; nothing goes to the DLQ.
      */
-    AgentResults overBudget(Call call, String reason) {
-        AgentResults r = local(call, reason, BUDGET_PROVIDER);
+    AgentResults instead(Call call, String reason, String provider) {
+        AgentResults r = local(call, reason, provider);
         return new AgentResults(
                 r.request(),
                 r.sentiment(),
