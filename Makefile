@@ -22,7 +22,7 @@ help:
 	@echo "make bench-profile JFR profiles of the job (capacity runs) and of the API (end to end), apart from bench"
 	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
-	@echo "make bench-llm     share of the Gemini budget used at saturation (fake Gemini, ~2 min)"
+	@echo "make bench-llm     share of the Gemini request and token budgets used at saturation (fake Gemini, ~4 min)"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
 	@echo "make redrive [STAGE=validate] [REASON=text] [SINCE=t] [UNTIL=t] [OFFSETS=p:o,...] [DRY_RUN=1]"

@@ -96,7 +96,11 @@ public final class SignalStreamJob {
         return switch (config.provider()) {
             case LOCAL -> new LocalProvider(config.conversations());
             case GEMINI ->
-                    new GeminiProvider(config.gemini(), config.agents(), config.conversations());
+                    new GeminiProvider(
+                            config.gemini(),
+                            config.agents(),
+                            config.conversations(),
+                            config.kafka());
         };
     }
 

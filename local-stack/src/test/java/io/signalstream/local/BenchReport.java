@@ -328,6 +328,24 @@ public final class BenchReport {
                                 + " × 429; "
                                 + f(llm, "llm_calls_per_customer_message", "%.2f")
                                 + " calls per customer message"));
+        d.append(
+                row(
+                        "Tenant token budget at saturation (fake, "
+                                + f(llm, "token_budget_per_minute", "%.0f")
+                                + " tokens/min, 2 subtasks)",
+                        "≥ 95 % used, 0 over",
+                        "busiest minute "
+                                + (llm.has("token_budget_used")
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%.1f %%",
+                                                llm.path("token_budget_used").asDouble() * 100)
+                                        : "n/a")
+                                + " used ("
+                                + f(llm, "token_busiest_minute_tokens", "%.0f")
+                                + " tokens), "
+                                + f(llm, "over_budget_tokens", "%.0f")
+                                + " over budget"));
         d.append(apiRows(all.path("api_scale"), all.path("api_scale_settings")));
         d.append("\nOffline agents, JMH, one thread (messages/s): ");
         jmh.fields()

@@ -57,11 +57,18 @@ public final class Topics {
     public static final String ANALYTICS = "support.analytics";
 
     /**
+     * The model's answers (redacted), key {@code tenant/conversation#seq#prompt#model}: written by
+     * the job's model calls as they are answered, read back when a subtask starts, so a restart,
+     * rescale or replay re-uses what was paid for. Compacted and deleted after a day.
+     */
+    public static final String LLM_ANSWERS = "support.llm.answers";
+
+    /**
      * Topics whose latest record per key is all that matters, so Kafka compacts them. Those also in
      * {@link #RETENTION} are compacted and deleted after it.
      */
     public static final List<String> COMPACTED =
-            List.of(AI_AGGREGATED, TRANSCRIPT, RULES, WEBHOOKS, ANALYTICS);
+            List.of(AI_AGGREGATED, TRANSCRIPT, RULES, WEBHOOKS, ANALYTICS, LLM_ANSWERS);
 
     /**
      * How long the topics that hold unredacted text (the raw messages and dead letters, which keep
@@ -75,7 +82,8 @@ public final class Topics {
                     AUDIT, Duration.ofDays(365),
                     ALERTS, Duration.ofDays(7),
                     WEBHOOK_DELIVERIES, Duration.ofDays(7),
-                    ANALYTICS, Duration.ofDays(90));
+                    ANALYTICS, Duration.ofDays(90),
+                    LLM_ANSWERS, Duration.ofDays(1));
 
     /** Every topic the product reads or writes. */
     public static final List<String> ALL =
@@ -94,7 +102,8 @@ public final class Topics {
                     ALERTS,
                     WEBHOOKS,
                     WEBHOOK_DELIVERIES,
-                    ANALYTICS);
+                    ANALYTICS,
+                    LLM_ANSWERS);
 
     private Topics() {}
 

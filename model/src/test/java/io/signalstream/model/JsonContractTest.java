@@ -429,7 +429,8 @@ class JsonContractTest {
                         "support.alerts",
                         "support.webhooks",
                         "support.webhooks.deliveries",
-                        "support.analytics");
+                        "support.analytics",
+                        "support.llm.answers");
         for (AgentKind kind : AgentKind.values()) {
             assertThat(Topics.ALL).contains(Topics.forAgent(kind));
         }

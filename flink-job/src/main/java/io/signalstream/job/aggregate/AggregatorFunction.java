@@ -264,6 +264,9 @@ public final class AggregatorFunction
         if (replayed || (r.usage() == null && !overBudget)) {
             return null; // the model was never meant to be asked
         }
+        if (!overBudget && r.usage().attempts() == 0 && r.usage().inputTokens() == 0) {
+            return null; // answered from an answer paid for before (the model answer cache)
+        }
         long requests = r.usage() == null ? 0 : r.usage().attempts();
         return AnalyticsEvent.modelUse(
                 r.request().tenantId(),

@@ -27,6 +27,9 @@ import java.time.Duration;
  * @param replayHorizon {@code LLM_REPLAY_HORIZON}: messages older than this (by their own time) get
  *     the local agents, so a replay or a start from the earliest offset does not pay the model for
  *     history; {@code PT0S} calls the model for every message
+ * @param answerCacheLookback {@code LLM_ANSWER_CACHE_LOOKBACK}: how far back a starting subtask
+ *     reads the model's kept answers ({@code support.llm.answers}) to re-use them; {@code PT0S}
+ *     turns the cache off
  */
 public record GeminiSettings(
         String apiKey,
@@ -41,7 +44,8 @@ public record GeminiSettings(
         int summaryEvery,
         int promptTokens,
         TokenBudgets budgets,
-        Duration replayHorizon)
+        Duration replayHorizon,
+        Duration answerCacheLookback)
         implements Serializable {
 
     public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -72,7 +76,8 @@ public record GeminiSettings(
                                 "GEMINI_PRICE_PER_MILLION_TOKENS",
                                 0),
                         s.decimal("gemini-tenant-cost-per-day", "GEMINI_TENANT_COST_PER_DAY", 0)),
-                s.duration("llm-replay-horizon", "LLM_REPLAY_HORIZON", "PT1H"));
+                s.duration("llm-replay-horizon", "LLM_REPLAY_HORIZON", "PT1H"),
+                s.duration("llm-answer-cache-lookback", "LLM_ANSWER_CACHE_LOOKBACK", "PT15M"));
     }
 
     /** Fails at job start, before anything is called, when the provider cannot work. */
@@ -87,6 +92,9 @@ public record GeminiSettings(
         Settings.require(maxOutputTokens >= 64, "GEMINI_MAX_OUTPUT_TOKENS must be at least 64");
         budgets.check();
         Settings.require(!replayHorizon.isNegative(), "LLM_REPLAY_HORIZON must not be negative");
+        Settings.require(
+                !answerCacheLookback.isNegative(),
+                "LLM_ANSWER_CACHE_LOOKBACK must not be negative");
         Settings.require(
                 promptTokens >= 200 && promptTokens <= 1_000_000,
                 "GEMINI_PROMPT_TOKENS must be between 200 and 1000000");
@@ -120,6 +128,8 @@ public record GeminiSettings(
                 + budgets
                 + ", replayHorizon="
                 + replayHorizon
+                + ", answerCacheLookback="
+                + answerCacheLookback
                 + ", apiKey="
                 + (apiKey == null ? "none" : "(hidden)")
                 + "}";

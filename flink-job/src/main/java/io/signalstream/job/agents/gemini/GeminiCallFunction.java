@@ -4,6 +4,7 @@ import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.config.AgentSettings;
 import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.job.config.KafkaSettings;
 import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
@@ -90,12 +91,25 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     private transient ListState<String> budgetState;
     private transient List<String> restoredBudgets;
 
+    /** Answers loaded from {@code support.llm.answers} and not used yet, at most this many. */
+    public static final int MAX_CACHED_ANSWERS = 10_000;
+
+    private final KafkaSettings kafka;
+    private transient AnswerCache cache;
+
+    /**
+     * @param kafka where answers are kept for a restart to re-use; null for nowhere
+     */
     public GeminiCallFunction(
-            GeminiSettings gemini, AgentSettings agents, ConversationSettings conversations) {
+            GeminiSettings gemini,
+            AgentSettings agents,
+            ConversationSettings conversations,
+            KafkaSettings kafka) {
         this.gemini = gemini;
         this.agents = agents;
         this.window = conversations.window();
         this.phoneRegion = conversations.phoneRegion();
+        this.kafka = kafka;
     }
 
     @Override
@@ -135,7 +149,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                         AgentRequest.Kind.ANALYSIS, Prompt.load(Prompt.ANALYSIS),
                         AgentRequest.Kind.SUMMARY, Prompt.load(Prompt.SUMMARY));
         local = new LocalAgents(window);
-        answers = new ModelAnswers(local, new PiiDetector(phoneRegion), gemini.model());
+        PiiDetector detector = new PiiDetector(phoneRegion);
+        answers = new ModelAnswers(local, detector, gemini.model());
+        cache = AnswerCache.open(kafka, gemini.answerCacheLookback(), MAX_CACHED_ANSWERS, detector);
         coalescer = new Coalescer();
         promptTokens = new java.util.concurrent.ConcurrentHashMap<>();
         calls = new IdentityHashMap<>();
@@ -177,6 +193,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         }
         if (pii != null) {
             pii.close();
+        }
+        if (cache != null) {
+            cache.close();
         }
     }
 
@@ -294,6 +313,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                                     ModelAnswers.REPLAY_PROVIDER)));
             return;
         }
+        if (fromCache(request, result)) {
+            return;
+        }
         Call call;
         Coalescer.Admission admission;
         synchronized (coalescer) {
@@ -335,10 +357,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         Prompt prompt = prompts.get(call.request.kind());
         String contents = ModelTranscript.of(call.request.transcript(), gemini.promptTokens());
         String tenant = call.request.tenantId();
-        long reserved = maxTokens(prompt, contents);
-        String refused = ledger.reserve(tenant, reserved);
-        if (refused != null) {
-            overBudget(call, refused);
+        TokenLedger.Reservation reservation = ledger.reserve(tenant, maxTokens(prompt, contents));
+        if (reservation.refused != null) {
+            overBudget(call, reservation.refused);
             return;
         }
         synchronized (coalescer) {
@@ -352,8 +373,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                     .whenComplete(
                             (answer, error) -> {
                                 ledger.settle(
-                                        tenant,
-                                        reserved,
+                                        reservation,
                                         answer == null
                                                 ? 0
                                                 : answer.inputTokens() + answer.outputTokens());
@@ -367,7 +387,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                                 }
                             });
         } catch (RuntimeException e) {
-            ledger.settle(tenant, reserved, 0);
+            ledger.settle(reservation, 0);
             failed(call, describe(e));
         }
     }
@@ -391,6 +411,32 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                     + 64;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Answers {@code request} with an answer paid for before a restart, if one was kept. */
+    private boolean fromCache(AgentRequest request, ResultFuture<AgentResults> result) {
+        if (cache == null) {
+            return false;
+        }
+        String kept =
+                cache.take(
+                        AnswerCache.key(
+                                request, prompts.get(request.kind()).version(), gemini.model()));
+        if (kept == null) {
+            return false;
+        }
+        try {
+            AgentResults results = answers.answered(new Call(request, result, 1), kept);
+            metrics.cacheHits.inc();
+            result.complete(List.of(results));
+            return true;
+        } catch (AnswerParser.InvalidAnswer e) {
+            LOG.debug(
+                    "kept answer for {} unusable, calling the model: {}",
+                    request.key(),
+                    e.getMessage());
+            return false;
         }
     }
 
@@ -439,6 +485,14 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         AgentResults results;
         try {
             results = answers.answered(call, answer.text());
+            if (cache != null) {
+                cache.put(
+                        AnswerCache.key(
+                                call.request,
+                                prompts.get(call.request.kind()).version(),
+                                gemini.model()),
+                        answer.text());
+            }
         } catch (AnswerParser.InvalidAnswer e) {
             metrics.invalid.inc();
             String reason =
@@ -526,6 +580,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         final Counter coalesced;
         final Counter overBudget;
         final Counter replayed;
+        final Counter cacheHits;
         final Histogram latency;
 
         Metrics(MetricGroup group, FairRateLimiter limiter) {
@@ -539,6 +594,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             coalesced = group.counter("coalesced");
             overBudget = group.counter("overBudget");
             replayed = group.counter("replayed");
+            cacheHits = group.counter("answersReused");
             latency = group.histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
             group.gauge("waitingForBudget", limiter::waiting);
         }

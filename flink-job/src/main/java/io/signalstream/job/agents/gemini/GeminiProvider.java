@@ -5,6 +5,7 @@ import io.signalstream.job.agents.local.LocalContextFold;
 import io.signalstream.job.config.AgentSettings;
 import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.job.config.KafkaSettings;
 import io.signalstream.job.conversation.CallPlanner;
 import io.signalstream.job.conversation.ContextFold;
 import io.signalstream.job.records.AgentRequest;
@@ -25,12 +26,20 @@ public final class GeminiProvider implements AgentProvider {
     private final GeminiSettings gemini;
     private final AgentSettings agents;
     private final ConversationSettings conversations;
+    private final KafkaSettings kafka;
 
+    /**
+     * @param kafka where the model's answers are kept for a restart to re-use; null for none
+     */
     public GeminiProvider(
-            GeminiSettings gemini, AgentSettings agents, ConversationSettings conversations) {
+            GeminiSettings gemini,
+            AgentSettings agents,
+            ConversationSettings conversations,
+            KafkaSettings kafka) {
         this.gemini = gemini;
         this.agents = agents;
         this.conversations = conversations;
+        this.kafka = kafka;
     }
 
     @Override
@@ -62,7 +71,7 @@ public final class GeminiProvider implements AgentProvider {
     public SingleOutputStreamOperator<AgentResults> attach(DataStream<AgentRequest> requests) {
         return AsyncDataStream.unorderedWaitWithRetry(
                         requests,
-                        new GeminiCallFunction(gemini, agents, conversations),
+                        new GeminiCallFunction(gemini, agents, conversations, kafka),
                         agents.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         GeminiCallFunction.CAPACITY,

@@ -1,6 +1,7 @@
 package io.signalstream.job.agents.gemini;
 
 import io.signalstream.model.TokenBudgets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.function.LongSupplier;
  * more than its budget, and what it did not use stays available.
  *
  * <ul>
- *   <li>Per minute: a bucket of the minute's tokens, refilled continuously (a minute's worth over
- *       any minute), never holding more than a minute's worth.
+ *   <li>Per minute: the tokens of the calls made in the last {@link #WINDOW_MS} (a sliding window a
+ *       second longer than a minute, so the calls of any minute as the model's server sees them, a
+ *       few milliseconds later, stay within the budget too).
  *   <li>Per day: a counter of the UTC day, kept in the operator's checkpoints so a restart does not
  *       hand a tenant its day again.
  * </ul>
@@ -26,36 +28,48 @@ import java.util.function.LongSupplier;
  */
 final class TokenLedger {
 
-    /** What a tenant has used; {@code limit} 0 means none. */
-    record Usage(long usedToday, long dayLimit, long minuteAvailable, long minuteLimit) {}
+    /** What a tenant has used; a limit of 0 means none. */
+    record Usage(long usedToday, long dayLimit, long usedLastMinute, long minuteLimit) {}
 
+    /** A call's reservation; {@code refused} says why there is none. */
+    static final class Reservation {
+        final String tenant;
+        final String refused;
+        final long reserved;
+        private final long[] entry;
+
+        private Reservation(String tenant, String refused, long reserved, long[] entry) {
+            this.tenant = tenant;
+            this.refused = refused;
+            this.reserved = reserved;
+            this.entry = entry;
+        }
+    }
+
+    static final long WINDOW_MS = TimeUnit.SECONDS.toMillis(61);
     private static final long DAY_MS = TimeUnit.DAYS.toMillis(1);
-    private static final long MINUTE_MS = TimeUnit.MINUTES.toMillis(1);
 
     private static final class Account {
-        final double minuteCapacity;
+        final double minuteLimit;
         final double dayLimit;
-        double minuteTokens;
-        long refilledAt;
+
+        /** {@code {atMs, tokens}} of each call in the window, oldest first. */
+        final ArrayDeque<long[]> window = new ArrayDeque<>();
+
+        long inWindow;
         long day;
         long usedToday;
 
-        Account(double minuteCapacity, double dayLimit, long now) {
-            this.minuteCapacity = minuteCapacity;
+        Account(double minuteLimit, double dayLimit, long now) {
+            this.minuteLimit = minuteLimit;
             this.dayLimit = dayLimit;
-            this.minuteTokens = minuteCapacity;
-            this.refilledAt = now;
             this.day = now / DAY_MS;
         }
 
         void advance(long now) {
-            if (minuteCapacity > 0) {
-                minuteTokens =
-                        Math.min(
-                                minuteCapacity,
-                                minuteTokens + (now - refilledAt) * minuteCapacity / MINUTE_MS);
+            while (!window.isEmpty() && window.peekFirst()[0] <= now - WINDOW_MS) {
+                inWindow -= window.pollFirst()[1];
             }
-            refilledAt = now;
             if (now / DAY_MS != day) {
                 day = now / DAY_MS;
                 usedToday = 0;
@@ -93,68 +107,74 @@ final class TokenLedger {
         return a;
     }
 
-    /**
-     * Reserves {@code tokens} for a call of {@code tenant}; null when reserved, else why not (the
-     * call then goes to the local agents).
-     */
-    synchronized String reserve(String tenant, long tokens) {
+    /** Reserves {@code tokens} for a call of {@code tenant}, or says why not. */
+    synchronized Reservation reserve(String tenant, long tokens) {
         if (!budgets.any()) {
-            return null;
+            return new Reservation(tenant, null, tokens, null);
         }
-        Account a = account(tenant, millis.getAsLong());
-        if (a.minuteCapacity > 0 && tokens > a.minuteTokens) {
-            return String.format(
-                    Locale.ROOT,
-                    "tenant token budget spent: %d of %d tokens a minute left, the call may need %d",
-                    (long) a.minuteTokens,
-                    Math.round(a.minuteCapacity / share),
-                    tokens);
+        long now = millis.getAsLong();
+        Account a = account(tenant, now);
+        if (a.minuteLimit > 0 && a.inWindow + tokens > a.minuteLimit) {
+            return new Reservation(
+                    tenant,
+                    String.format(
+                            Locale.ROOT,
+                            "tenant token budget spent: %d of %d tokens a minute used, the call"
+                                    + " may need %d",
+                            Math.round(a.inWindow / share),
+                            Math.round(a.minuteLimit / share),
+                            Math.round(tokens / share)),
+                    0,
+                    null);
         }
         if (a.dayLimit > 0 && a.usedToday + tokens > a.dayLimit) {
-            return String.format(
-                    Locale.ROOT,
-                    "tenant token budget spent: %d of %d tokens used today (UTC), the call may"
-                            + " need %d",
-                    Math.round(a.usedToday / share),
-                    Math.round(a.dayLimit / share),
-                    tokens);
+            return new Reservation(
+                    tenant,
+                    String.format(
+                            Locale.ROOT,
+                            "tenant token budget spent: %d of %d tokens used today (UTC), the call"
+                                    + " may need %d",
+                            Math.round(a.usedToday / share),
+                            Math.round(a.dayLimit / share),
+                            Math.round(tokens / share)),
+                    0,
+                    null);
         }
-        if (a.minuteCapacity > 0) {
-            a.minuteTokens -= tokens;
-        }
+        long[] entry = {now, tokens};
+        a.window.addLast(entry);
+        a.inWindow += tokens;
         a.usedToday += tokens;
-        return null;
+        return new Reservation(tenant, null, tokens, entry);
     }
 
     /** Replaces a reservation with what the call really cost (0 when it was not answered). */
-    synchronized void settle(String tenant, long reserved, long used) {
-        if (!budgets.any()) {
+    synchronized void settle(Reservation r, long used) {
+        if (r.refused != null || r.entry == null) {
             return;
         }
-        Account a = account(tenant, millis.getAsLong());
-        if (a.minuteCapacity > 0) {
-            a.minuteTokens = Math.min(a.minuteCapacity, a.minuteTokens + reserved - used);
+        Account a = account(r.tenant, millis.getAsLong());
+        if (a.window.contains(r.entry)) {
+            a.inWindow += used - r.entry[1];
         }
-        a.usedToday = Math.max(0, a.usedToday - reserved + used);
+        r.entry[1] = used;
+        if (r.entry[0] / DAY_MS == a.day) {
+            a.usedToday = Math.max(0, a.usedToday - r.reserved + used);
+        }
     }
 
     synchronized Usage usage(String tenant) {
         Account a = account(tenant, millis.getAsLong());
-        return new Usage(
-                a.usedToday,
-                (long) a.dayLimit,
-                (long) Math.max(0, a.minuteTokens),
-                (long) a.minuteCapacity);
+        return new Usage(a.usedToday, (long) a.dayLimit, a.inWindow, (long) a.minuteLimit);
     }
 
     /** Each tenant's use of the current day, for the checkpoint: {@code tenant\tday\tused}. */
     synchronized List<String> snapshot() {
-        long today = millis.getAsLong() / DAY_MS;
+        long now = millis.getAsLong();
         List<String> out = new ArrayList<>();
         accounts.forEach(
                 (tenant, a) -> {
-                    a.advance(millis.getAsLong());
-                    if (a.day == today && a.usedToday > 0) {
+                    a.advance(now);
+                    if (a.usedToday > 0) {
                         out.add(tenant + "\t" + a.day + "\t" + a.usedToday);
                     }
                 });

@@ -20,48 +20,62 @@ class TokenLedgerTest {
                 new TokenBudgets(0, 0, TokenBudgets.parse(spec), 0, 0), share, now::get);
     }
 
-    @Test
-    void aMinuteBudgetRefusesWhatItCannotHoldAndRefillsOverTheMinute() {
-        TokenLedger ledger = ledger("small=3000/min", 1);
-        assertThat(ledger.reserve("small", 2_500)).isNull();
-        ledger.settle("small", 2_500, 2_000);
-        assertThat(ledger.reserve("small", 2_500))
-                .contains("tenant token budget spent", "1000 of 3000 tokens a minute");
-        assertThat(ledger.reserve("other", 1_000_000)).as("other tenants: no limit").isNull();
+    /** Reserves, then settles at {@code used}; the refusal, or null. */
+    private static String call(TokenLedger ledger, String tenant, long reserve, long used) {
+        TokenLedger.Reservation r = ledger.reserve(tenant, reserve);
+        ledger.settle(r, used);
+        return r.refused;
+    }
 
-        now.addAndGet(30_000); // half a minute refills half the budget
-        assertThat(ledger.reserve("small", 2_500)).isNull();
-        assertThat(ledger.usage("small").minuteAvailable()).isEqualTo(0);
+    @Test
+    void noWindowOfAMinuteHoldsMoreThanTheMinuteBudget() {
+        TokenLedger ledger = ledger("small=3000/min", 1);
+        assertThat(call(ledger, "small", 2_500, 2_000)).isNull();
+        assertThat(ledger.reserve("small", 1_001).refused)
+                .contains("tenant token budget spent", "2000 of 3000 tokens a minute used");
+        now.addAndGet(10_000);
+        assertThat(call(ledger, "small", 1_000, 1_000)).isNull();
+        assertThat(ledger.reserve("other", 1_000_000).refused).as("no limit").isNull();
+
+        now.addAndGet(30_000); // the window still holds both calls
+        assertThat(ledger.reserve("small", 1).refused).isNotNull();
+        now.addAndGet(21_000); // 61 s after the first call: it has left the window
+        assertThat(ledger.usage("small").usedLastMinute()).isEqualTo(1_000);
+        assertThat(call(ledger, "small", 2_000, 2_000)).isNull();
+        assertThat(ledger.reserve("small", 1).refused).isNotNull();
     }
 
     @Test
     void aCallThatWasNotAnsweredGivesItsReservationBack() {
         TokenLedger ledger = ledger("t=5000/day", 1);
-        assertThat(ledger.reserve("t", 4_000)).isNull();
-        ledger.settle("t", 4_000, 0);
+        assertThat(call(ledger, "t", 4_000, 0)).isNull();
         assertThat(ledger.usage("t").usedToday()).isZero();
-        assertThat(ledger.reserve("t", 4_000)).isNull();
-        ledger.settle("t", 4_000, 4_000);
-        assertThat(ledger.reserve("t", 1_001)).contains("4000 of 5000 tokens used today");
-        assertThat(ledger.reserve("t", 1_000)).isNull();
+        TokenLedger.Reservation pending = ledger.reserve("t", 4_000);
+        assertThat(pending.refused).isNull();
+        assertThat(ledger.reserve("t", 1_001).refused)
+                .as("an answer not yet settled holds its reservation")
+                .contains("4000 of 5000 tokens used today");
+        ledger.settle(pending, 3_000);
+        assertThat(ledger.reserve("t", 2_000).refused).isNull();
+        assertThat(ledger.reserve("t", 1).refused).isNotNull();
     }
 
     @Test
     void theDayResetsAtMidnightUtcAndSurvivesARestoreAtAnyParallelism() {
         TokenLedger a = ledger("t=10000/day", 0.5);
         TokenLedger b = ledger("t=10000/day", 0.5);
-        assertThat(a.reserve("t", 4_000)).isNull();
-        assertThat(b.reserve("t", 2_000)).isNull();
+        assertThat(call(a, "t", 4_000, 4_000)).isNull();
+        assertThat(call(b, "t", 2_000, 2_000)).isNull();
         List<String> checkpoint = new java.util.ArrayList<>(a.snapshot());
         checkpoint.addAll(b.snapshot());
 
         TokenLedger alone = ledger("t=10000/day", 1);
         alone.restore(checkpoint);
         assertThat(alone.usage("t").usedToday()).isEqualTo(6_000);
-        assertThat(alone.reserve("t", 4_001)).isNotNull();
+        assertThat(alone.reserve("t", 4_001).refused).isNotNull();
 
         now.addAndGet(DAY);
-        assertThat(alone.reserve("t", 9_000)).as("a new UTC day").isNull();
+        assertThat(alone.reserve("t", 9_000).refused).as("a new UTC day").isNull();
         TokenLedger stale = ledger("t=10000/day", 1);
         stale.restore(checkpoint);
         assertThat(stale.usage("t").usedToday()).as("yesterday's use is not restored").isZero();
