@@ -326,12 +326,7 @@ class GeminiProviderITCase {
         JsonNode exceptions = get(stack.flinkUi() + "/jobs/" + stack.jobId() + "/exceptions");
         assertThat(exceptions.at("/exceptionHistory/entries")).as("job restarts").isEmpty();
 
-        String metrics =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(stack.flinkMetricsUrl())).build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
+        String metrics = StackClient.flinkMetrics(stack);
         for (String metric :
                 List.of(
                         "requests",

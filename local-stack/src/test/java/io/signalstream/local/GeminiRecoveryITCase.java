@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,12 +112,7 @@ class GeminiRecoveryITCase {
     }
 
     private static double reused(LocalStack stack) throws Exception {
-        String metrics =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(stack.flinkMetricsUrl())).build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
+        String metrics = StackClient.flinkMetrics(stack);
         Matcher m = REUSED.matcher(metrics);
         double total = 0;
         while (m.find()) {

@@ -55,6 +55,14 @@ final class StackClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The job's metrics in Prometheus' text format. */
+    static String flinkMetrics(LocalStack stack) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(stack.flinkMetricsUrl())).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     HttpResponse<String> insights(String conversation) throws Exception {
         return HTTP.send(
                 request("/v1/conversations/" + conversation + "/insights").build(),
