@@ -110,6 +110,14 @@ class GeminiBudgetITCase {
             // Never more than the budget in any minute (the ledger's window is 61 s).
             assertThat(smallTokens)
                     .isLessThanOrEqualTo((long) (SMALL_PER_MINUTE * Math.ceil(minutes * 60 / 61)));
+            // Each tenant's own metric series.
+            String metrics = StackClient.flinkMetrics(stack);
+            assertThat(metrics)
+                    .containsPattern(
+                            "_gemini_tenant_overBudget\\{[^}]*tenant=\"small\"[^}]*} "
+                                    + providers.get("small:local-budget"))
+                    .containsPattern(
+                            "_gemini_tenant_requests\\{[^}]*tenant=\"alpha\"[^}]*} " + MESSAGES);
             // A spent budget is not a failure: nothing of it goes to the dead-letter topic.
             for (ConsumerRecord<byte[], byte[]> r : StackClient.records(stack, Topics.DLQ)) {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8))

@@ -366,6 +366,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             call.requests++;
         }
         metrics.requests.inc();
+        metrics.tenant(tenant).requests.inc();
         long started = System.nanoTime();
         try {
             transport
@@ -473,6 +474,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             }
         }
         metrics.overBudget.inc();
+        metrics.tenant(call.request.tenantId()).overBudget.inc();
         LOG.debug("Local agents answer for {}: {}", call.key(), reason);
         finish(call, answers.instead(call, reason, ModelAnswers.BUDGET_PROVIDER));
     }
@@ -482,6 +484,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         call.outputTokens += answer.outputTokens();
         metrics.inputTokens.inc(answer.inputTokens());
         metrics.outputTokens.inc(answer.outputTokens());
+        Metrics.Tenant tenant = metrics.tenant(call.request.tenantId());
+        tenant.inputTokens.inc(answer.inputTokens());
+        tenant.outputTokens.inc(answer.outputTokens());
         AgentResults results;
         try {
             results = answers.answered(call, answer.text());
@@ -583,7 +588,45 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         final Counter cacheHits;
         final Histogram latency;
 
+        /**
+         * Tenants with their own series ({@code gemini_tenant_*{tenant="…"}}), per subtask; later
+         * tenants share the series of {@link #OTHER}, so the series stay bounded.
+         */
+        static final int MAX_TENANTS = 100;
+
+        static final String OTHER = "(other)";
+
+        /** One tenant's series. */
+        static final class Tenant {
+            final Counter requests;
+            final Counter inputTokens;
+            final Counter outputTokens;
+            final Counter overBudget;
+
+            Tenant(MetricGroup group) {
+                requests = group.counter("requests");
+                inputTokens = group.counter("inputTokens");
+                outputTokens = group.counter("outputTokens");
+                overBudget = group.counter("overBudget");
+            }
+        }
+
+        private final MetricGroup group;
+        private final Map<String, Tenant> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Tenant tenant(String id) {
+            Tenant t = tenants.get(id);
+            if (t != null) {
+                return t;
+            }
+            synchronized (tenants) {
+                String name = tenants.size() < MAX_TENANTS ? id : OTHER;
+                return tenants.computeIfAbsent(name, n -> new Tenant(group.addGroup("tenant", n)));
+            }
+        }
+
         Metrics(MetricGroup group, FairRateLimiter limiter) {
+            this.group = group;
             requests = group.counter("requests");
             inputTokens = group.counter("inputTokens");
             outputTokens = group.counter("outputTokens");
