@@ -48,9 +48,25 @@ final class FakeGemini implements AutoCloseable {
 
     /**
      * One request as received, with the tokens its answer counted (prompt and answer; 0 when it
-     * failed).
+     * failed) and the model it asked for.
      */
-    record Request(long receivedNanos, String body, String transcript, int status, long tokens) {}
+    record Request(
+            long receivedNanos,
+            String body,
+            String transcript,
+            int status,
+            long tokens,
+            String model) {}
+
+    /**
+     * The model a request asked for, from its path ({@code .../models/<model>:generateContent}).
+     */
+    private static String model(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        int slash = path.lastIndexOf('/');
+        int colon = path.lastIndexOf(':');
+        return colon > slash ? path.substring(slash + 1, colon) : "";
+    }
 
     /** What the fake calls a person's name: two capitalised words. */
     private static final Pattern NAME = Pattern.compile("\\b[A-Z][a-z]+ [A-Z][a-z]+\\b");
@@ -102,6 +118,17 @@ final class FakeGemini implements AutoCloseable {
                 .withJobArgs(args);
     }
 
+    /**
+     * A local stack on {@code dataDir} (two partitions, one subtask, the project's Flink settings)
+     * whose job calls this fake, with {@code more} job arguments; started.
+     */
+    LocalStack startStack(java.nio.file.Path dataDir, String... more) throws Exception {
+        return new LocalStack(
+                        stackOptions(
+                                dataDir, 2, 1, java.nio.file.Path.of("..", "flink-conf"), more))
+                .start();
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -151,7 +178,7 @@ final class FakeGemini implements AutoCloseable {
                 }
             }
             if (transcript.contains("[hang]")) {
-                requests.add(new Request(received, body, transcript, 0, 0));
+                requests.add(new Request(received, body, transcript, 0, 0, model(exchange)));
                 stopped.await(60, TimeUnit.SECONDS);
                 exchange.close();
                 return;
@@ -175,16 +202,23 @@ final class FakeGemini implements AutoCloseable {
                         envelope(MAPPER.writeValueAsString(found), body));
                 return;
             }
-            boolean analysis =
-                    request.at("/generationConfig/responseJsonSchema/properties").has("sentiment");
+            JsonNode asked = request.at("/generationConfig/responseJsonSchema/properties");
+            // An analysis, or a part of one (sentiment and insights, or summary and reply): the
+            // parts its schema names.
+            boolean analysis = asked.has("sentiment") || asked.has("reply");
+            ObjectNode answer = answer(transcript, analysis, transcript.contains("[badschema]"));
+            if (analysis) {
+                answer.retain(
+                        java.util.stream.StreamSupport.stream(
+                                        java.util.Spliterators.spliteratorUnknownSize(
+                                                asked.fieldNames(), 0),
+                                        false)
+                                .toList());
+            }
             String text =
                     transcript.contains("[garbage]")
                             ? "Sure! Here is the analysis you asked for: {\"sentiment\": "
-                            : MAPPER.writeValueAsString(
-                                    answer(
-                                            transcript,
-                                            analysis,
-                                            transcript.contains("[badschema]")));
+                            : MAPPER.writeValueAsString(answer);
             reply(exchange, received, body, transcript, 200, envelope(text, body));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -346,7 +380,7 @@ final class FakeGemini implements AutoCloseable {
                     usage.path("promptTokenCount").asLong()
                             + usage.path("candidatesTokenCount").asLong();
         }
-        requests.add(new Request(received, body, transcript, status, tokens));
+        requests.add(new Request(received, body, transcript, status, tokens, model(exchange)));
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);

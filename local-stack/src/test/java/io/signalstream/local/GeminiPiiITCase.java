@@ -26,16 +26,7 @@ class GeminiPiiITCase {
     void theModelAddsANameToTheLocalFindingsAndSeesOnlyRedactedText() throws Exception {
         String key = "pii-key-" + UUID.randomUUID();
         try (FakeGemini gemini = new FakeGemini(key, Duration.ZERO, 0);
-                LocalStack stack =
-                        new LocalStack(
-                                        gemini.stackOptions(
-                                                dataDir,
-                                                2,
-                                                1,
-                                                Path.of("..", "flink-conf"),
-                                                "--gemini-pii",
-                                                "true"))
-                                .start()) {
+                LocalStack stack = gemini.startStack(dataDir, "--gemini-pii", "true")) {
             StackClient client = new StackClient(stack, null);
             String text = "Please write to jane.roe@example.com, my name is Jane Roe.";
             HttpResponse<String> posted =

@@ -27,6 +27,10 @@ import java.time.Duration;
  * @param replayHorizon {@code LLM_REPLAY_HORIZON}: messages older than this (by their own time) get
  *     the local agents, so a replay or a start from the earliest offset does not pay the model for
  *     history; {@code PT0S} calls the model for every message
+ * @param modelFast {@code GEMINI_MODEL_FAST}: with it, each customer message's sentiment and
+ *     insights come from this (faster, cheaper) model and the summary and the reply from {@code
+ *     GEMINI_MODEL}, two requests in parallel; null (the default) asks {@code GEMINI_MODEL} for all
+ *     four in one request
  * @param answerCacheLookback {@code LLM_ANSWER_CACHE_LOOKBACK}: how far back a starting subtask
  *     reads the model's kept answers ({@code support.llm.answers}) to re-use them; {@code PT0S}
  *     turns the cache off
@@ -45,7 +49,8 @@ public record GeminiSettings(
         int promptTokens,
         TokenBudgets budgets,
         Duration replayHorizon,
-        Duration answerCacheLookback)
+        Duration answerCacheLookback,
+        String modelFast)
         implements Serializable {
 
     public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -77,7 +82,17 @@ public record GeminiSettings(
                                 0),
                         s.decimal("gemini-tenant-cost-per-day", "GEMINI_TENANT_COST_PER_DAY", 0)),
                 s.duration("llm-replay-horizon", "LLM_REPLAY_HORIZON", "PT1H"),
-                s.duration("llm-answer-cache-lookback", "LLM_ANSWER_CACHE_LOOKBACK", "PT15M"));
+                s.duration("llm-answer-cache-lookback", "LLM_ANSWER_CACHE_LOOKBACK", "PT15M"),
+                blankToNull(s.text("gemini-model-fast", "GEMINI_MODEL_FAST", null)));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Whether analyses are routed: sentiment and insights to the fast model. */
+    public boolean routed() {
+        return modelFast != null && !modelFast.equals(model);
     }
 
     /** Fails at job start, before anything is called, when the provider cannot work. */
@@ -106,6 +121,8 @@ public record GeminiSettings(
     public String toString() {
         return "Gemini{model="
                 + model
+                + ", modelFast="
+                + (modelFast == null ? "none" : modelFast)
                 + ", baseUrl="
                 + (baseUrl == null ? "default" : baseUrl)
                 + ", temperature="

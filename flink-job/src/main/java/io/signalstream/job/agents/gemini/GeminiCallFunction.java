@@ -18,6 +18,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -78,6 +79,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     private transient FairRateLimiter limiter;
     private transient ModelPii pii;
     private transient Map<AgentRequest.Kind, Prompt> prompts;
+    private transient List<Part> routedParts;
     private transient LocalAgents local;
     private transient ModelAnswers answers;
     private transient Coalescer coalescer;
@@ -144,10 +146,19 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                             budget * PII_SHARE,
                             "gemini-pii-budget-" + subtask);
         }
+        Prompt analysis = Prompt.load(Prompt.ANALYSIS);
         prompts =
                 Map.of(
-                        AgentRequest.Kind.ANALYSIS, Prompt.load(Prompt.ANALYSIS),
-                        AgentRequest.Kind.SUMMARY, Prompt.load(Prompt.SUMMARY));
+                        AgentRequest.Kind.ANALYSIS,
+                        analysis,
+                        AgentRequest.Kind.SUMMARY,
+                        Prompt.load(Prompt.SUMMARY));
+        routedParts =
+                gemini.routed()
+                        ? List.of(
+                                new Part(Prompt.part(analysis, Prompt.SIGNALS), gemini.modelFast()),
+                                new Part(Prompt.part(analysis, Prompt.WRITEUP), gemini.model()))
+                        : List.of();
         local = new LocalAgents(window);
         PiiDetector detector = new PiiDetector(phoneRegion);
         answers = new ModelAnswers(local, detector, gemini.model());
@@ -348,49 +359,77 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         call.ticket = limiter.submit(call.request.tenantId(), () -> send(call));
     }
 
+    /** One request of a call: the prompt it is asked under and the model that answers it. */
+    private record Part(Prompt prompt, String model) {}
+
+    /**
+     * The requests a call makes: one, or with {@code GEMINI_MODEL_FAST} two for an analysis (the
+     * fast model's sentiment and insights, the stronger model's summary and reply, in parallel).
+     */
+    private List<Part> parts(AgentRequest request) {
+        if (gemini.routed() && request.kind() == AgentRequest.Kind.ANALYSIS) {
+            return routedParts;
+        }
+        return List.of(new Part(prompts.get(request.kind()), gemini.model()));
+    }
+
     private void send(Call call) {
         synchronized (coalescer) {
             if (call.finished) {
                 return;
             }
         }
-        Prompt prompt = prompts.get(call.request.kind());
+        List<Part> parts = parts(call.request);
         String contents = ModelTranscript.of(call.request.transcript(), gemini.promptTokens());
         String tenant = call.request.tenantId();
-        TokenLedger.Reservation reservation = ledger.reserve(tenant, maxTokens(prompt, contents));
+        long most = 0;
+        for (Part part : parts) {
+            most += maxTokens(part.prompt(), contents);
+        }
+        TokenLedger.Reservation reservation = ledger.reserve(tenant, most);
         if (reservation.refused != null) {
             overBudget(call, reservation.refused);
             return;
         }
         synchronized (coalescer) {
-            call.requests++;
+            call.requests += parts.size();
         }
-        metrics.requests.inc();
-        metrics.tenant(tenant).requests.inc();
+        metrics.requests.inc(parts.size());
+        metrics.tenant(tenant).requests.inc(parts.size());
         long started = System.nanoTime();
+        List<CompletableFuture<GeminiTransport.Answer>> sent = new ArrayList<>(parts.size());
         try {
-            transport
-                    .generate(prompt, contents)
-                    .whenComplete(
-                            (answer, error) -> {
-                                ledger.settle(
-                                        reservation,
-                                        answer == null
-                                                ? 0
-                                                : answer.inputTokens() + answer.outputTokens());
-                                long ms = (System.nanoTime() - started) / 1_000_000;
-                                metrics.latency.update(ms);
-                                call.latencyMs += ms;
-                                if (error != null) {
-                                    failed(call, describe(error));
-                                } else {
-                                    answered(call, answer);
-                                }
-                            });
+            for (Part part : parts) {
+                metrics.model(part.model()).requests.inc();
+                sent.add(transport.generate(part.prompt(), contents, part.model()));
+            }
         } catch (RuntimeException e) {
+            sent.forEach(f -> f.cancel(false));
             ledger.settle(reservation, 0);
             failed(call, describe(e));
+            return;
         }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                .whenComplete(
+                        (ignored, error) -> {
+                            List<GeminiTransport.Answer> answered = new ArrayList<>(sent.size());
+                            long used = 0;
+                            for (CompletableFuture<GeminiTransport.Answer> f : sent) {
+                                GeminiTransport.Answer a =
+                                        f.isCompletedExceptionally() ? null : f.getNow(null);
+                                answered.add(a);
+                                used += a == null ? 0 : a.inputTokens() + a.outputTokens();
+                            }
+                            ledger.settle(reservation, used);
+                            long ms = (System.nanoTime() - started) / 1_000_000;
+                            metrics.latency.update(ms);
+                            call.latencyMs += ms;
+                            if (error != null) {
+                                failed(call, describe(error));
+                            } else {
+                                answered(call, parts, answered);
+                            }
+                        });
     }
 
     /**
@@ -420,15 +459,13 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         if (cache == null) {
             return false;
         }
-        String kept =
-                cache.take(
-                        AnswerCache.key(
-                                request, prompts.get(request.kind()).version(), gemini.model()));
+        String kept = cache.take(cacheKey(request));
         if (kept == null) {
             return false;
         }
         try {
-            AgentResults results = answers.answered(new Call(request, result, 1), kept);
+            AgentResults results =
+                    parse(new Call(request, result, 1), List.of(kept.split(PART_SEPARATOR, -1)));
             metrics.cacheHits.inc();
             result.complete(List.of(results));
             return true;
@@ -479,33 +516,35 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         finish(call, answers.instead(call, reason, ModelAnswers.BUDGET_PROVIDER));
     }
 
-    private void answered(Call call, GeminiTransport.Answer answer) {
-        call.inputTokens += answer.inputTokens();
-        call.outputTokens += answer.outputTokens();
-        metrics.inputTokens.inc(answer.inputTokens());
-        metrics.outputTokens.inc(answer.outputTokens());
+    private void answered(Call call, List<Part> parts, List<GeminiTransport.Answer> answered) {
         Metrics.Tenant tenant = metrics.tenant(call.request.tenantId());
-        tenant.inputTokens.inc(answer.inputTokens());
-        tenant.outputTokens.inc(answer.outputTokens());
+        boolean truncated = false;
+        for (int i = 0; i < parts.size(); i++) {
+            GeminiTransport.Answer answer = answered.get(i);
+            call.inputTokens += answer.inputTokens();
+            call.outputTokens += answer.outputTokens();
+            metrics.inputTokens.inc(answer.inputTokens());
+            metrics.outputTokens.inc(answer.outputTokens());
+            tenant.inputTokens.inc(answer.inputTokens());
+            tenant.outputTokens.inc(answer.outputTokens());
+            Metrics.Model model = metrics.model(parts.get(i).model());
+            model.inputTokens.inc(answer.inputTokens());
+            model.outputTokens.inc(answer.outputTokens());
+            truncated |= answer.truncated();
+        }
+        List<String> texts = answered.stream().map(GeminiTransport.Answer::text).toList();
         AgentResults results;
         try {
-            results = answers.answered(call, answer.text());
+            results = parse(call, texts);
             if (cache != null) {
-                cache.put(
-                        AnswerCache.key(
-                                call.request,
-                                prompts.get(call.request.kind()).version(),
-                                gemini.model()),
-                        answer.text());
+                cache.put(cacheKey(call.request), String.join(PART_SEPARATOR, texts));
             }
         } catch (AnswerParser.InvalidAnswer e) {
             metrics.invalid.inc();
             String reason =
-                    (answer.truncated()
-                                    ? "truncated answer (max output tokens): "
-                                    : "invalid answer: ")
+                    (truncated ? "truncated answer (max output tokens): " : "invalid answer: ")
                             + e.getMessage();
-            if (call.requests < 2) {
+            if (call.requests <= parts.size()) {
                 LOG.debug("Asking again for {}: {}", call.key(), reason);
                 queue(call);
             } else {
@@ -514,6 +553,28 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             return;
         }
         finish(call, results);
+    }
+
+    /** Between the answers of a routed call's parts, as kept in the answer cache. */
+    private static final String PART_SEPARATOR = "\u0000";
+
+    /** The results of a call's answers, one per part. */
+    private AgentResults parse(Call call, List<String> texts) throws AnswerParser.InvalidAnswer {
+        if (texts.size() == 1) {
+            return answers.answered(call, texts.get(0));
+        }
+        if (texts.size() != 2) {
+            throw new AnswerParser.InvalidAnswer("kept answer has " + texts.size() + " parts");
+        }
+        return answers.answered(call, texts.get(0), texts.get(1), gemini.modelFast());
+    }
+
+    private String cacheKey(AgentRequest request) {
+        List<Part> parts = parts(request);
+        return AnswerCache.key(
+                request,
+                String.join("+", parts.stream().map(p -> p.prompt().version()).toList()),
+                String.join("+", parts.stream().map(Part::model).toList()));
     }
 
     private void failed(Call call, String reason) {
@@ -613,6 +674,25 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
         private final MetricGroup group;
         private final Map<String, Tenant> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** One model's series ({@code gemini_model_*{model="…"}}): at most two models. */
+        static final class Model {
+            final Counter requests;
+            final Counter inputTokens;
+            final Counter outputTokens;
+
+            Model(MetricGroup group) {
+                requests = group.counter("requests");
+                inputTokens = group.counter("inputTokens");
+                outputTokens = group.counter("outputTokens");
+            }
+        }
+
+        private final Map<String, Model> models = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Model model(String name) {
+            return models.computeIfAbsent(name, n -> new Model(group.addGroup("model", n)));
+        }
 
         Tenant tenant(String id) {
             Tenant t = tenants.get(id);

@@ -119,6 +119,11 @@ public final class GeminiTransport implements AutoCloseable {
 
     /** Sends {@code transcript} under {@code prompt}; the answer must follow its schema. */
     public CompletableFuture<Answer> generate(Prompt prompt, String transcript) {
+        return generate(prompt, transcript, config.model());
+    }
+
+    /** The same, to {@code model}. */
+    public CompletableFuture<Answer> generate(Prompt prompt, String transcript, String model) {
         GenerateContentConfig request =
                 GenerateContentConfig.builder()
                         .systemInstruction(Content.fromParts(Part.fromText(prompt.instruction())))
@@ -130,7 +135,7 @@ public final class GeminiTransport implements AutoCloseable {
                         .build();
         return client.async
                 .models
-                .generateContent(config.model(), transcript, request)
+                .generateContent(model, transcript, request)
                 .thenApply(GeminiTransport::answer);
     }
 

@@ -38,6 +38,14 @@ final class ModelAnswers {
             List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS, AgentKind.SUMMARY, AgentKind.REPLY);
     static final List<AgentKind> SUMMARY_AGENTS = List.of(AgentKind.SUMMARY);
 
+    /** With {@code GEMINI_MODEL_FAST}: what the fast model answers, and the stronger one. */
+    static final List<AgentKind> SIGNALS_AGENTS = List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS);
+
+    static final List<AgentKind> WRITEUP_AGENTS = List.of(AgentKind.SUMMARY, AgentKind.REPLY);
+
+    /** The prompt version a routed analysis records. */
+    static final String ROUTED_PROMPTS = Prompt.SIGNALS + "+" + Prompt.WRITEUP;
+
     private final AnswerParser parser = new AnswerParser();
     private final LocalAgents local;
     private final ModelOutputGuard guard;
@@ -65,7 +73,32 @@ final class ModelAnswers {
         List<AgentKind> agents = agents(call.request.kind());
         Map<AgentKind, AgentOutput> parts = parser.parse(text, agents);
         return results(
-                call, agents, kind -> guarded(kind, parts.get(kind), call), PROVIDER, model, null);
+                call,
+                agents,
+                kind -> guarded(kind, parts.get(kind), call),
+                PROVIDER,
+                kind -> model,
+                promptVersion(call.request.kind()),
+                null);
+    }
+
+    /**
+     * A routed analysis ({@code GEMINI_MODEL_FAST}): sentiment and insights from {@code
+     * fastModel}'s answer, summary and reply from the stronger model's, each run naming its model.
+     */
+    AgentResults answered(Call call, String signals, String writeup, String fastModel)
+            throws AnswerParser.InvalidAnswer {
+        Map<AgentKind, AgentOutput> parts =
+                new java.util.EnumMap<>(parser.parse(signals, SIGNALS_AGENTS));
+        parts.putAll(parser.parse(writeup, WRITEUP_AGENTS));
+        return results(
+                call,
+                ANALYSIS_AGENTS,
+                kind -> guarded(kind, parts.get(kind), call),
+                PROVIDER,
+                kind -> SIGNALS_AGENTS.contains(kind) ? fastModel : model,
+                ROUTED_PROMPTS,
+                null);
     }
 
     private AgentOutput guarded(AgentKind kind, AgentOutput output, Call call) {
@@ -122,7 +155,8 @@ final class ModelAnswers {
                             case PII -> null;
                         },
                 provider,
-                LocalAgents.MODEL,
+                kind -> LocalAgents.MODEL,
+                promptVersion(call.request.kind()),
                 reason);
     }
 
@@ -148,11 +182,12 @@ final class ModelAnswers {
             List<AgentKind> agents,
             java.util.function.Function<AgentKind, AgentOutput> part,
             String provider,
-            String answeredBy,
+            java.util.function.Function<AgentKind, String> answeredBy,
+            String promptVersion,
             String reason) {
         LlmUsage usage =
                 new LlmUsage(
-                        promptVersion(call.request.kind()),
+                        promptVersion,
                         call.id,
                         call.inputTokens,
                         call.outputTokens,
@@ -187,7 +222,7 @@ final class ModelAnswers {
                             kind,
                             call.request.seq(),
                             provider,
-                            answeredBy,
+                            answeredBy.apply(kind),
                             call.latencyMs,
                             Math.max(1, call.requests),
                             reason));

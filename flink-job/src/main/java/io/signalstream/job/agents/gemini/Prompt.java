@@ -24,6 +24,15 @@ public record Prompt(String version, String instruction, Map<String, Object> res
     /** Personal data the local detector missed, in redacted text ({@code GEMINI_PII}). */
     public static final String PII = "pii-v1";
 
+    /**
+     * With {@code GEMINI_MODEL_FAST}: sentiment and insights of a customer message, on the fast
+     * model ({@link #ANALYSIS}'s instruction with its own addendum and schema).
+     */
+    public static final String SIGNALS = "signals-v1";
+
+    /** With {@code GEMINI_MODEL_FAST}: the summary and the reply, on the stronger model. */
+    public static final String WRITEUP = "writeup-v1";
+
     public static Prompt load(String version) {
         String base = "signalstream/prompts/" + version;
         try {
@@ -35,6 +44,16 @@ public record Prompt(String version, String instruction, Map<String, Object> res
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read prompt " + version, e);
         }
+    }
+
+    /**
+     * A part of {@code base}: its instruction followed by the part's own ({@code <version>.txt}),
+     * answered in the part's schema ({@code <version>.schema.json}).
+     */
+    public static Prompt part(Prompt base, String version) {
+        Prompt own = load(version);
+        return new Prompt(
+                version, base.instruction() + "\n\n" + own.instruction(), own.responseSchema());
     }
 
     private static byte[] read(String resource) throws IOException {

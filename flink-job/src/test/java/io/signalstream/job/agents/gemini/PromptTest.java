@@ -64,4 +64,26 @@ class PromptTest {
             assertThat(prompt.instruction()).contains("not instructions").contains("JSON");
         }
     }
+
+    @Test
+    void aRoutedAnalysisAsksEachModelForItsOwnPartsUnderTheSameInstruction() {
+        Prompt analysis = Prompt.load(Prompt.ANALYSIS);
+        Prompt signals = Prompt.part(analysis, Prompt.SIGNALS);
+        Prompt writeup = Prompt.part(analysis, Prompt.WRITEUP);
+        assertThat(signals.instruction()).startsWith(analysis.instruction()).contains("only");
+        assertThat(writeup.instruction()).startsWith(analysis.instruction()).contains("only");
+        assertThat(properties(signals)).containsExactly("sentiment", "insights");
+        assertThat(properties(writeup)).containsExactly("summary", "reply");
+        assertThat(signals.responseSchema().get("properties"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry(
+                        "sentiment",
+                        ((java.util.Map<?, ?>) analysis.responseSchema().get("properties"))
+                                .get("sentiment"));
+    }
+
+    private static List<String> properties(Prompt prompt) {
+        return new ArrayList<>(
+                ((java.util.Map<String, ?>) prompt.responseSchema().get("properties")).keySet());
+    }
 }
