@@ -48,7 +48,7 @@ final class FakeGemini implements AutoCloseable {
 
     /**
      * One request as received, with the tokens its answer counted (prompt and answer; 0 when it
-     * failed) and the model it asked for.
+     * failed), the model it asked for and its W3C traceparent header (null without).
      */
     record Request(
             long receivedNanos,
@@ -56,7 +56,8 @@ final class FakeGemini implements AutoCloseable {
             String transcript,
             int status,
             long tokens,
-            String model) {}
+            String model,
+            String traceparent) {}
 
     /**
      * The model a request asked for, from its path ({@code .../models/<model>:generateContent}).
@@ -178,7 +179,15 @@ final class FakeGemini implements AutoCloseable {
                 }
             }
             if (transcript.contains("[hang]")) {
-                requests.add(new Request(received, body, transcript, 0, 0, model(exchange)));
+                requests.add(
+                        new Request(
+                                received,
+                                body,
+                                transcript,
+                                0,
+                                0,
+                                model(exchange),
+                                exchange.getRequestHeaders().getFirst("traceparent")));
                 stopped.await(60, TimeUnit.SECONDS);
                 exchange.close();
                 return;
@@ -380,7 +389,15 @@ final class FakeGemini implements AutoCloseable {
                     usage.path("promptTokenCount").asLong()
                             + usage.path("candidatesTokenCount").asLong();
         }
-        requests.add(new Request(received, body, transcript, status, tokens, model(exchange)));
+        requests.add(
+                new Request(
+                        received,
+                        body,
+                        transcript,
+                        status,
+                        tokens,
+                        model(exchange),
+                        exchange.getRequestHeaders().getFirst("traceparent")));
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);

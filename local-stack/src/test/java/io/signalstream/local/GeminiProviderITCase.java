@@ -220,6 +220,61 @@ class GeminiProviderITCase {
     }
 
     @Test
+    void oneTraceFollowsAMessageFromItsPostThroughTheModelCallToItsAggregate() throws Exception {
+        String conversation = "gem-trace-" + UUID.randomUUID();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> res =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/messages"))
+                                        .header("Content-Type", "application/json")
+                                        .header("Authorization", "Bearer " + stack.devKey())
+                                        .header(
+                                                "traceparent",
+                                                "00-" + traceId + "-00f067aa0ba902b7-01")
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        StackClient.message(
+                                                                conversation,
+                                                                "t1",
+                                                                "customer",
+                                                                "[traced] Where is my order?")))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+        String ingest = res.headers().firstValue("traceparent").orElseThrow();
+        assertThat(ingest).startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7");
+
+        awaitInsights(
+                conversation, i -> "gemini".equals(i.at("/agents/sentiment/provider").asText()));
+        List<FakeGemini.Request> called = gemini.requestsFor("[traced]");
+        assertThat(called).isNotEmpty();
+        assertThat(called)
+                .allSatisfy(r -> assertThat(r.traceparent()).startsWith("00-" + traceId + "-"));
+
+        String key = ConversationKey.of(TENANT, conversation);
+        List<String> aggregateTraces = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            aggregateTraces.clear();
+                            for (ConsumerRecord<byte[], byte[]> r :
+                                    StackClient.records(stack, Topics.AI_AGGREGATED)) {
+                                if (key.equals(new String(r.key(), StandardCharsets.UTF_8))
+                                        && r.headers().lastHeader("traceparent") != null) {
+                                    aggregateTraces.add(
+                                            new String(
+                                                    r.headers().lastHeader("traceparent").value(),
+                                                    StandardCharsets.UTF_8));
+                                }
+                            }
+                            return aggregateTraces.size() >= 2; // the message's, the model's
+                        });
+        assertThat(aggregateTraces)
+                .allSatisfy(t -> assertThat(t).startsWith("00-" + traceId + "-"));
+    }
+
+    @Test
     void aBurstCostsAtMostOneCallPerCustomerMessageAndEndsCurrent() throws Exception {
         String conversation = "gem-burst-" + UUID.randomUUID();
         for (int i = 1; i <= 20; i++) {

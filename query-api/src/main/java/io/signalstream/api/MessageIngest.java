@@ -7,6 +7,7 @@ import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Topics;
+import io.signalstream.model.Traceparent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -54,12 +55,15 @@ public final class MessageIngest implements MessageLog {
 
     /** Writes the message and returns once Kafka acknowledged it. */
     @Override
-    public void write(SupportMessage message) throws NotAcknowledged {
+    public void write(SupportMessage message, String traceparent) throws NotAcknowledged {
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, utf8(message.key()), json(message));
         record.headers()
                 .add("tenant_id", utf8(message.tenantId()))
                 .add("message_id", utf8(message.messageId()));
+        if (traceparent != null) {
+            record.headers().add(Traceparent.HEADER, utf8(traceparent));
+        }
         await(List.of(send(record)));
     }
 

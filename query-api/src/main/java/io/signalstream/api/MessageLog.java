@@ -16,7 +16,15 @@ public interface MessageLog extends AutoCloseable {
     }
 
     /** Writes the message and returns once it is durably stored. */
-    void write(SupportMessage message) throws NotAcknowledged;
+    default void write(SupportMessage message) throws NotAcknowledged {
+        write(message, null);
+    }
+
+    /**
+     * Writes the message with its W3C {@code traceparent} (on the record's header; null for none)
+     * and returns once it is durably stored.
+     */
+    void write(SupportMessage message, String traceparent) throws NotAcknowledged;
 
     /**
      * Writes the request to erase a conversation after its messages (the job clears it in order)

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -17,6 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.signalstream.model.CreateMessageRequest;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
+import io.signalstream.model.Traceparent;
 import io.signalstream.model.Validation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -110,9 +112,13 @@ final class MessagesService implements HttpService {
                         request.channel(),
                         request.timestamp() != null ? request.timestamp() : Instant.now(),
                         request.metadata() != null ? request.metadata() : Map.of());
+        // The caller's trace continues here (a new span of it), or a new one starts.
+        String traceparent =
+                Traceparent.child(
+                        req.headers().first(HeaderNames.create(Traceparent.HEADER)).orElse(null));
         long sent = System.nanoTime();
         try {
-            log.write(message);
+            log.write(message, traceparent);
             metrics.produced(System.nanoTime() - sent, true);
         } catch (MessageLog.NotAcknowledged e) {
             metrics.produced(System.nanoTime() - sent, false);
@@ -133,6 +139,7 @@ final class MessagesService implements HttpService {
             return;
         }
         res.status(Status.ACCEPTED_202);
+        res.headers().set(HeaderNames.create(Traceparent.HEADER), traceparent);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(
                 mapper.writeValueAsString(

@@ -85,7 +85,7 @@ final class TestParts {
         MessageLog log =
                 new MessageLog() {
                     @Override
-                    public void write(SupportMessage message) {
+                    public void write(SupportMessage message, String traceparent) {
                         written.accept(message);
                     }
 

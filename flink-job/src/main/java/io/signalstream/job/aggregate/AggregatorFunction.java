@@ -164,7 +164,10 @@ public final class AggregatorFunction
         SinkRecord written = null;
         if (aggregate != null) {
             emitted.inc();
-            written = outputs.aggregate(aggregate);
+            written =
+                    outputs.aggregate(
+                            aggregate,
+                            request.message() == null ? null : request.message().traceparent());
             out.collect(written);
         }
         if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {

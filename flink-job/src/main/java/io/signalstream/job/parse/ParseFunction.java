@@ -12,6 +12,7 @@ import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.SupportMessage;
+import io.signalstream.model.Traceparent;
 import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -68,7 +69,9 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
         }
         InboundMessage inbound;
         try {
-            inbound = inbound(parsed.message(), pii, analyzer);
+            inbound =
+                    inbound(parsed.message(), pii, analyzer)
+                            .withTraceparent(Traceparent.child(record.header(Traceparent.HEADER)));
         } catch (RuntimeException e) {
             reject(
                     record,

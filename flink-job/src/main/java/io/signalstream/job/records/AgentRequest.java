@@ -70,9 +70,10 @@ public record AgentRequest(
     }
 
     /**
-     * Format 3: format 2 with the context's response times. Format 2: format 1 and the epoch.
-     * Requests in flight are part of the async operator's checkpoint, so this format is state too;
-     * format 1 reads with epoch 0.
+     * Format 4: format 3 with the message's current format (its traceparent). Format 3: format 2
+     * with the context's response times. Format 2: format 1 and the epoch. Requests in flight are
+     * part of the async operator's checkpoint, so this format is state too; format 1 reads with
+     * epoch 0.
      */
     public static final class Serializer extends ImmutableSerializer<AgentRequest> {
         private static final long serialVersionUID = 1L;
@@ -80,7 +81,7 @@ public record AgentRequest(
 
         @Override
         protected int format() {
-            return 3;
+            return 4;
         }
 
         @Override
@@ -95,7 +96,7 @@ public record AgentRequest(
             Serde.string(out, r.conversationId());
             out.writeLong(r.seq());
             if (Serde.present(out, r.message())) {
-                InboundMessage.Serializer.write1(r.message(), out);
+                InboundMessage.Serializer.writeCurrent(r.message(), out);
             }
             if (Serde.present(out, r.context())) {
                 ConversationContext.write(out, r.context());
@@ -117,7 +118,9 @@ public record AgentRequest(
                     Serde.string(in),
                     Serde.string(in),
                     in.readLong(),
-                    in.readBoolean() ? InboundMessage.Serializer.read1(in) : null,
+                    in.readBoolean()
+                            ? InboundMessage.Serializer.readFormat(format >= 4 ? 2 : 1, in)
+                            : null,
                     in.readBoolean() ? ConversationContext.read(in, format >= 3) : null,
                     Serde.list(in, TranscriptLine::read),
                     in.readLong(),

@@ -47,9 +47,9 @@ public record AgentResults(
     }
 
     /**
-     * Format 4: the request (its format 3), the parts (insights with their language), the runs,
-     * usage and reason; format 3 holds a format-2 request, format 2 also lacks the language, format
-     * 1 also holds a format-1 request.
+     * Format 5: the request (its format 4), the parts (insights with their language), the runs,
+     * usage and reason; format 4 holds a format-3 request, format 3 a format-2 request, format 2
+     * also lacks the language, format 1 also holds a format-1 request.
      */
     public static final class Serializer extends ImmutableSerializer<AgentResults> {
         private static final long serialVersionUID = 1L;
@@ -57,7 +57,7 @@ public record AgentResults(
 
         @Override
         protected int format() {
-            return 4;
+            return 5;
         }
 
         @Override
@@ -76,7 +76,8 @@ public record AgentResults(
         @Override
         protected AgentResults read(int format, DataInputView in) throws IOException {
             return new AgentResults(
-                    AgentRequest.Serializer.readFormat(format >= 4 ? 3 : Math.min(format, 2), in),
+                    AgentRequest.Serializer.readFormat(
+                            format >= 5 ? 4 : format == 4 ? 3 : Math.min(format, 2), in),
                     Serde.sentiment(in),
                     Serde.pii(in),
                     Serde.insights(in, format >= 3),

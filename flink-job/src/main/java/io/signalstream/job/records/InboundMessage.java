@@ -34,7 +34,47 @@ public record InboundMessage(
         Instant timestamp,
         String text,
         List<PiiEntity> pii,
-        MessageSignals signals) {
+        MessageSignals signals,
+        String traceparent) {
+
+    /** A message without a trace. */
+    public InboundMessage(
+            String tenantId,
+            String conversationId,
+            String messageId,
+            Sender sender,
+            Channel channel,
+            Instant timestamp,
+            String text,
+            List<PiiEntity> pii,
+            MessageSignals signals) {
+        this(
+                tenantId,
+                conversationId,
+                messageId,
+                sender,
+                channel,
+                timestamp,
+                text,
+                pii,
+                signals,
+                null);
+    }
+
+    /** The same message, carrying the W3C {@code traceparent} it was posted under. */
+    public InboundMessage withTraceparent(String value) {
+        return new InboundMessage(
+                tenantId,
+                conversationId,
+                messageId,
+                sender,
+                channel,
+                timestamp,
+                text,
+                pii,
+                signals,
+                value);
+    }
 
     public String key() {
         return ConversationKey.of(tenantId, conversationId);
@@ -59,22 +99,28 @@ public record InboundMessage(
         return sender == null;
     }
 
-    /** Format 1: the fields in order, signals inline. */
+    /**
+     * Format 2: the fields in order, signals inline, the traceparent last. Format 1 has no
+     * traceparent. Records that embed a message ({@link AgentRequest}) write the current body.
+     */
     public static final class Serializer extends ImmutableSerializer<InboundMessage> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
+        static final int CURRENT = 2;
+
         @Override
         protected int format() {
-            return 1;
+            return CURRENT;
         }
 
         @Override
         protected void write(InboundMessage m, DataOutputView out) throws IOException {
-            write1(m, out);
+            writeCurrent(m, out);
         }
 
-        static void write1(InboundMessage m, DataOutputView out) throws IOException {
+        /** The current format's body, without the format byte. */
+        static void writeCurrent(InboundMessage m, DataOutputView out) throws IOException {
             Serde.string(out, m.tenantId());
             Serde.string(out, m.conversationId());
             Serde.string(out, m.messageId());
@@ -84,14 +130,16 @@ public record InboundMessage(
             Serde.string(out, m.text());
             Serde.list(out, m.pii(), Serde::piiEntity);
             MessageSignals.write(out, m.signals());
+            Serde.string(out, m.traceparent());
         }
 
         @Override
         protected InboundMessage read(int format, DataInputView in) throws IOException {
-            return read1(in);
+            return readFormat(format, in);
         }
 
-        static InboundMessage read1(DataInputView in) throws IOException {
+        /** A body written in {@code format}. */
+        static InboundMessage readFormat(int format, DataInputView in) throws IOException {
             return new InboundMessage(
                     Serde.string(in),
                     Serde.string(in),
@@ -101,7 +149,8 @@ public record InboundMessage(
                     Serde.instant(in),
                     Serde.string(in),
                     Serde.list(in, Serde::piiEntity),
-                    MessageSignals.read(in));
+                    MessageSignals.read(in),
+                    format >= 2 ? Serde.string(in) : null);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.AuditEvent;
 import io.signalstream.model.Json;
 import io.signalstream.model.Topics;
+import io.signalstream.model.Traceparent;
 import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,18 +50,31 @@ public final class Outputs {
      * An aggregate on {@code support.ai.aggregated}, with {@code version}/{@code message_count}.
      */
     public SinkRecord aggregate(AggregatedIntelligence a) {
+        return aggregate(a, null);
+    }
+
+    /**
+     * The aggregate, with the W3C {@code traceparent} of the message it answers (a new span of its
+     * trace) when there is one.
+     */
+    public SinkRecord aggregate(AggregatedIntelligence a, String traceparent) {
+        List<SinkRecord.Header> headers =
+                new java.util.ArrayList<>(
+                        List.of(
+                                SinkRecord.Header.of(
+                                        AggregatedIntelligence.HEADER_VERSION,
+                                        Long.toString(a.version())),
+                                SinkRecord.Header.of(
+                                        AggregatedIntelligence.HEADER_EPOCH,
+                                        Long.toString(a.epoch())),
+                                SinkRecord.Header.of(
+                                        AggregatedIntelligence.HEADER_MESSAGE_COUNT,
+                                        Long.toString(a.messageCount()))));
+        if (traceparent != null) {
+            headers.add(SinkRecord.Header.of(Traceparent.HEADER, Traceparent.child(traceparent)));
+        }
         return new SinkRecord(
-                Topics.AI_AGGREGATED,
-                bytes(a.key()),
-                json.aggregate(a),
-                List.of(
-                        SinkRecord.Header.of(
-                                AggregatedIntelligence.HEADER_VERSION, Long.toString(a.version())),
-                        SinkRecord.Header.of(
-                                AggregatedIntelligence.HEADER_EPOCH, Long.toString(a.epoch())),
-                        SinkRecord.Header.of(
-                                AggregatedIntelligence.HEADER_MESSAGE_COUNT,
-                                Long.toString(a.messageCount()))));
+                Topics.AI_AGGREGATED, bytes(a.key()), json.aggregate(a), List.copyOf(headers));
     }
 
     /** One transcript slot on {@code support.conversations.transcript}. */

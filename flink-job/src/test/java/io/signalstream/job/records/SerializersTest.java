@@ -157,7 +157,7 @@ class SerializersTest {
 
         AgentResults results = resultsOf(Samples.REQUEST.context(), 1_800_000_000_123L);
         byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
-        assertThat(resultBytes[0]).isEqualTo((byte) 4);
+        assertThat(resultBytes[0]).isEqualTo((byte) 5);
         assertThat(
                         AgentResults.Serializer.INSTANCE
                                 .deserialize(new DataInputDeserializer(resultBytes))
@@ -201,6 +201,41 @@ class SerializersTest {
                                 .context()
                                 .times())
                 .isEqualTo(times);
+    }
+
+    @Test
+    void aMessagesTraceparentTravelsInItsRequestAndResults() throws Exception {
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        AgentRequest r = Samples.REQUEST;
+        AgentRequest traced =
+                new AgentRequest(
+                        r.kind(),
+                        r.tenantId(),
+                        r.conversationId(),
+                        r.seq(),
+                        r.message().withTraceparent(trace),
+                        r.context(),
+                        r.transcript(),
+                        r.createdAtMs(),
+                        r.epoch());
+        byte[] bytes = write(AgentRequest.Serializer.INSTANCE, traced);
+        assertThat(bytes[0]).isEqualTo((byte) 4);
+        assertThat(
+                        AgentRequest.Serializer.INSTANCE
+                                .deserialize(new DataInputDeserializer(bytes))
+                                .message()
+                                .traceparent())
+                .isEqualTo(trace);
+        AgentResults results = AgentResults.none(traced);
+        assertThat(
+                        AgentResults.Serializer.INSTANCE
+                                .deserialize(
+                                        new DataInputDeserializer(
+                                                write(AgentResults.Serializer.INSTANCE, results)))
+                                .request()
+                                .message()
+                                .traceparent())
+                .isEqualTo(trace);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.signalstream.model.AgentKind;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
+import io.signalstream.model.Traceparent;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -401,7 +402,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         try {
             for (Part part : parts) {
                 metrics.model(part.model()).requests.inc();
-                sent.add(transport.generate(part.prompt(), contents, part.model()));
+                sent.add(
+                        transport.generate(
+                                part.prompt(), contents, part.model(), traceparent(call.request)));
             }
         } catch (RuntimeException e) {
             sent.forEach(f -> f.cancel(false));
@@ -553,6 +556,12 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             return;
         }
         finish(call, results);
+    }
+
+    /** A new span of the trace of the message a request answers; null when it has none. */
+    private static String traceparent(AgentRequest request) {
+        String parent = request.message() == null ? null : request.message().traceparent();
+        return parent == null ? null : Traceparent.child(parent);
     }
 
     /** Between the answers of a routed call's parts, as kept in the answer cache. */

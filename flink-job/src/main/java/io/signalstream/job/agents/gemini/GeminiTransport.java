@@ -13,6 +13,7 @@ import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
 import io.signalstream.job.config.GeminiSettings;
 import io.signalstream.model.Json;
+import io.signalstream.model.Traceparent;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -124,18 +126,30 @@ public final class GeminiTransport implements AutoCloseable {
 
     /** The same, to {@code model}. */
     public CompletableFuture<Answer> generate(Prompt prompt, String transcript, String model) {
-        GenerateContentConfig request =
+        return generate(prompt, transcript, model, null);
+    }
+
+    /**
+     * The same, with a W3C {@code traceparent} header (null for none) so the request joins its
+     * message's trace.
+     */
+    public CompletableFuture<Answer> generate(
+            Prompt prompt, String transcript, String model, String traceparent) {
+        GenerateContentConfig.Builder request =
                 GenerateContentConfig.builder()
                         .systemInstruction(Content.fromParts(Part.fromText(prompt.instruction())))
                         .responseMimeType("application/json")
                         .responseJsonSchema(prompt.responseSchema())
                         .temperature((float) config.temperature())
                         .maxOutputTokens(config.maxOutputTokens())
-                        .candidateCount(1)
-                        .build();
+                        .candidateCount(1);
+        if (traceparent != null) {
+            request.httpOptions(
+                    HttpOptions.builder().headers(Map.of(Traceparent.HEADER, traceparent)).build());
+        }
         return client.async
                 .models
-                .generateContent(model, transcript, request)
+                .generateContent(model, transcript, request.build())
                 .thenApply(GeminiTransport::answer);
     }
 

@@ -1,0 +1,70 @@
+package io.signalstream.model;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * W3C Trace Context {@code traceparent} values ({@code 00-<32 hex trace id>-<16 hex span id>-<2 hex
+ * flags>}): carried from {@code POST /v1/messages} on the raw record's header, through the job, on
+ * each model request and on the aggregate's header, so one trace id follows a message from its POST
+ * to its aggregate. Each hop names itself with a new span id under the same trace.
+ */
+public final class Traceparent {
+
+    /** The header (HTTP and Kafka) that carries it. */
+    public static final String HEADER = "traceparent";
+
+    private static final Pattern FORMAT =
+            Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Traceparent() {}
+
+    /** {@code header} when it is a valid version-00 traceparent (lower-cased), else null. */
+    public static String valid(String header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.strip().toLowerCase(java.util.Locale.ROOT);
+        return FORMAT.matcher(value).matches() ? value : null;
+    }
+
+    /** A new trace, sampled. */
+    public static String newTrace() {
+        return "00-" + hex(16) + "-" + hex(8) + "-01";
+    }
+
+    /**
+     * A new span under {@code parent}'s trace (its flags kept), or a new trace when {@code parent}
+     * is not a valid traceparent.
+     */
+    public static String child(String parent) {
+        String p = valid(parent);
+        return p == null ? newTrace() : p.substring(0, 36) + hex(8) + p.substring(52);
+    }
+
+    /** The trace id of a valid traceparent, else null. */
+    public static String traceId(String traceparent) {
+        String p = valid(traceparent);
+        return p == null ? null : p.substring(3, 35);
+    }
+
+    private static String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        do {
+            RANDOM.nextBytes(b);
+        } while (allZero(b));
+        return HEX.formatHex(b);
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
