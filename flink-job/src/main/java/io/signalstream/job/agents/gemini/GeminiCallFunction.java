@@ -336,6 +336,9 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             call = new Call(request, result, attempt);
             if (attempt > 1) {
                 metrics.retries.inc();
+                // What earlier attempts paid for (a routed call's answered part) stays counted.
+                call.inputTokens = previous.inputTokens;
+                call.outputTokens = previous.outputTokens;
             }
             calls.put(result, call);
             int waiting = limiter.waiting() + coalescer.pending();
@@ -428,6 +431,12 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                             metrics.latency.update(ms);
                             call.latencyMs += ms;
                             if (error != null) {
+                                for (GeminiTransport.Answer a : answered) {
+                                    if (a != null) {
+                                        call.inputTokens += a.inputTokens();
+                                        call.outputTokens += a.outputTokens();
+                                    }
+                                }
                                 failed(call, describe(error));
                             } else {
                                 answered(call, parts, answered);
