@@ -1,7 +1,7 @@
 package io.signalstream.model;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +17,6 @@ public final class Traceparent {
 
     private static final Pattern FORMAT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 
     private Traceparent() {}
@@ -51,10 +50,14 @@ public final class Traceparent {
         return p == null ? null : p.substring(3, 35);
     }
 
+    /**
+     * Random ids as OpenTelemetry's own generator makes them (ThreadLocalRandom: ids must be
+     * unique, not secret, and a span id is made for every message and aggregate).
+     */
     private static String hex(int bytes) {
         byte[] b = new byte[bytes];
         do {
-            RANDOM.nextBytes(b);
+            ThreadLocalRandom.current().nextBytes(b);
         } while (allZero(b));
         return HEX.formatHex(b);
     }

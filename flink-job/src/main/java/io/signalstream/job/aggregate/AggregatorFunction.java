@@ -261,9 +261,8 @@ public final class AggregatorFunction
      * the model was not called for these results.
      */
     static AnalyticsEvent modelUseEvent(AgentResults r, long nowMs) {
-        boolean overBudget =
-                r.runs().stream().anyMatch(run -> "local-budget".equals(run.provider()));
-        boolean replayed = r.runs().stream().anyMatch(run -> "local-replay".equals(run.provider()));
+        boolean overBudget = r.answeredBy(null, AgentRun.LOCAL_BUDGET);
+        boolean replayed = r.answeredBy(null, AgentRun.LOCAL_REPLAY);
         if (replayed || (r.usage() == null && !overBudget)) {
             return null; // the model was never meant to be asked
         }
@@ -356,11 +355,7 @@ public final class AggregatorFunction
         boolean byModel =
                 r.pii() != null
                         && r.pii().redactedMessage() != null
-                        && r.runs().stream()
-                                .anyMatch(
-                                        run ->
-                                                run.agent() == AgentKind.PII
-                                                        && "gemini".equals(run.provider()));
+                        && r.answeredBy(AgentKind.PII, AgentRun.GEMINI);
         return byModel ? r.pii().redactedMessage() : message.text();
     }
 

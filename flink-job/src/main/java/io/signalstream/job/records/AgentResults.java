@@ -1,5 +1,6 @@
 package io.signalstream.job.records;
 
+import io.signalstream.model.AgentKind;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.LlmUsage;
 import io.signalstream.model.PiiResult;
@@ -37,6 +38,15 @@ public record AgentResults(
     /** Nothing to add: a request whose answer a newer one already covers, or an expiry. */
     public static AgentResults none(AgentRequest request) {
         return new AgentResults(request, null, null, null, null, null, List.of(), null, null);
+    }
+
+    /** Whether {@code agent} (any agent when null) answered through {@code provider}. */
+    public boolean answeredBy(AgentKind agent, String provider) {
+        return runs.stream()
+                .anyMatch(
+                        run ->
+                                (agent == null || run.agent() == agent)
+                                        && provider.equals(run.provider()));
     }
 
     /**

@@ -22,6 +22,18 @@ public record AgentRun(
         int attempts,
         String error) {
 
+    /** The model answered. */
+    public static final String GEMINI = "gemini";
+
+    /** The local agents answered because the model did not (the reason is the error). */
+    public static final String LOCAL_FALLBACK = "local-fallback";
+
+    /** The local agents answered because the tenant's token budget was spent. */
+    public static final String LOCAL_BUDGET = "local-budget";
+
+    /** The local agents answered because the message is older than the replay horizon. */
+    public static final String LOCAL_REPLAY = "local-replay";
+
     /** Whether there is a result of this agent (it answered, or a fallback did). */
     public boolean answered() {
         return provider != null;

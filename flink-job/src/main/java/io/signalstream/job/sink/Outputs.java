@@ -47,15 +47,9 @@ public final class Outputs {
     }
 
     /**
-     * An aggregate on {@code support.ai.aggregated}, with {@code version}/{@code message_count}.
-     */
-    public SinkRecord aggregate(AggregatedIntelligence a) {
-        return aggregate(a, null);
-    }
-
-    /**
-     * The aggregate, with the W3C {@code traceparent} of the message it answers (a new span of its
-     * trace) when there is one.
+     * An aggregate on {@code support.ai.aggregated}, with {@code version}/{@code epoch}/{@code
+     * message_count} headers and the W3C {@code traceparent} of the message it answers (a new span
+     * of its trace) when there is one (null for none).
      */
     public SinkRecord aggregate(AggregatedIntelligence a, String traceparent) {
         List<SinkRecord.Header> headers =

@@ -398,7 +398,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         synchronized (coalescer) {
             call.requests += parts.size();
         }
-        metrics.requests.inc(parts.size());
+        metrics.total.requests.inc(parts.size());
         metrics.tenant(tenant).requests.inc(parts.size());
         long started = System.nanoTime();
         List<CompletableFuture<GeminiTransport.Answer>> sent = new ArrayList<>(parts.size());
@@ -430,13 +430,11 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                             long ms = (System.nanoTime() - started) / 1_000_000;
                             metrics.latency.update(ms);
                             call.latencyMs += ms;
+                            // Every answered part is paid for, even when the other failed.
+                            for (int i = 0; i < parts.size(); i++) {
+                                count(call, parts.get(i), answered.get(i));
+                            }
                             if (error != null) {
-                                for (GeminiTransport.Answer a : answered) {
-                                    if (a != null) {
-                                        call.inputTokens += a.inputTokens();
-                                        call.outputTokens += a.outputTokens();
-                                    }
-                                }
                                 failed(call, describe(error));
                             } else {
                                 answered(call, parts, answered);
@@ -528,22 +526,20 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         finish(call, answers.instead(call, reason, ModelAnswers.BUDGET_PROVIDER));
     }
 
-    private void answered(Call call, List<Part> parts, List<GeminiTransport.Answer> answered) {
-        Metrics.Tenant tenant = metrics.tenant(call.request.tenantId());
-        boolean truncated = false;
-        for (int i = 0; i < parts.size(); i++) {
-            GeminiTransport.Answer answer = answered.get(i);
-            call.inputTokens += answer.inputTokens();
-            call.outputTokens += answer.outputTokens();
-            metrics.inputTokens.inc(answer.inputTokens());
-            metrics.outputTokens.inc(answer.outputTokens());
-            tenant.inputTokens.inc(answer.inputTokens());
-            tenant.outputTokens.inc(answer.outputTokens());
-            Metrics.Model model = metrics.model(parts.get(i).model());
-            model.inputTokens.inc(answer.inputTokens());
-            model.outputTokens.inc(answer.outputTokens());
-            truncated |= answer.truncated();
+    /** What an answered part cost, on the call and in the metrics (total, tenant, model). */
+    private void count(Call call, Part part, GeminiTransport.Answer answer) {
+        if (answer == null) {
+            return;
         }
+        call.inputTokens += answer.inputTokens();
+        call.outputTokens += answer.outputTokens();
+        metrics.total.tokens(answer);
+        metrics.tenant(call.request.tenantId()).tokens(answer);
+        metrics.model(part.model()).tokens(answer);
+    }
+
+    private void answered(Call call, List<Part> parts, List<GeminiTransport.Answer> answered) {
+        boolean truncated = answered.stream().anyMatch(GeminiTransport.Answer::truncated);
         List<String> texts = answered.stream().map(GeminiTransport.Answer::text).toList();
         AgentResults results;
         try {
@@ -654,9 +650,35 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
     /** The provider's Flink metrics, under the operator's {@code gemini} group. */
     private static final class Metrics {
-        final Counter requests;
-        final Counter inputTokens;
-        final Counter outputTokens;
+        /** Requests sent and the tokens the model counted: for the operator, a tenant, a model. */
+        static class Usage {
+            final Counter requests;
+            final Counter inputTokens;
+            final Counter outputTokens;
+
+            Usage(MetricGroup group) {
+                requests = group.counter("requests");
+                inputTokens = group.counter("inputTokens");
+                outputTokens = group.counter("outputTokens");
+            }
+
+            void tokens(GeminiTransport.Answer answer) {
+                inputTokens.inc(answer.inputTokens());
+                outputTokens.inc(answer.outputTokens());
+            }
+        }
+
+        /** One tenant's series, with its calls sent to the local agents by its budget. */
+        static final class Tenant extends Usage {
+            final Counter overBudget;
+
+            Tenant(MetricGroup group) {
+                super(group);
+                overBudget = group.counter("overBudget");
+            }
+        }
+
+        final Usage total;
         final Counter throttled;
         final Counter retries;
         final Counter invalid;
@@ -675,41 +697,14 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
         static final String OTHER = "(other)";
 
-        /** One tenant's series. */
-        static final class Tenant {
-            final Counter requests;
-            final Counter inputTokens;
-            final Counter outputTokens;
-            final Counter overBudget;
-
-            Tenant(MetricGroup group) {
-                requests = group.counter("requests");
-                inputTokens = group.counter("inputTokens");
-                outputTokens = group.counter("outputTokens");
-                overBudget = group.counter("overBudget");
-            }
-        }
-
         private final MetricGroup group;
         private final Map<String, Tenant> tenants = new java.util.concurrent.ConcurrentHashMap<>();
 
-        /** One model's series ({@code gemini_model_*{model="…"}}): at most two models. */
-        static final class Model {
-            final Counter requests;
-            final Counter inputTokens;
-            final Counter outputTokens;
+        /** Each model's series ({@code gemini_model_*{model="…"}}): at most two models. */
+        private final Map<String, Usage> models = new java.util.concurrent.ConcurrentHashMap<>();
 
-            Model(MetricGroup group) {
-                requests = group.counter("requests");
-                inputTokens = group.counter("inputTokens");
-                outputTokens = group.counter("outputTokens");
-            }
-        }
-
-        private final Map<String, Model> models = new java.util.concurrent.ConcurrentHashMap<>();
-
-        Model model(String name) {
-            return models.computeIfAbsent(name, n -> new Model(group.addGroup("model", n)));
+        Usage model(String name) {
+            return models.computeIfAbsent(name, n -> new Usage(group.addGroup("model", n)));
         }
 
         Tenant tenant(String id) {
@@ -725,9 +720,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
         Metrics(MetricGroup group, FairRateLimiter limiter) {
             this.group = group;
-            requests = group.counter("requests");
-            inputTokens = group.counter("inputTokens");
-            outputTokens = group.counter("outputTokens");
+            total = new Usage(group);
             throttled = group.counter("throttled");
             retries = group.counter("retries");
             invalid = group.counter("invalidAnswers");

@@ -121,17 +121,12 @@ public final class GeminiTransport implements AutoCloseable {
 
     /** Sends {@code transcript} under {@code prompt}; the answer must follow its schema. */
     public CompletableFuture<Answer> generate(Prompt prompt, String transcript) {
-        return generate(prompt, transcript, config.model());
-    }
-
-    /** The same, to {@code model}. */
-    public CompletableFuture<Answer> generate(Prompt prompt, String transcript, String model) {
-        return generate(prompt, transcript, model, null);
+        return generate(prompt, transcript, config.model(), null);
     }
 
     /**
-     * The same, with a W3C {@code traceparent} header (null for none) so the request joins its
-     * message's trace.
+     * The same, to {@code model}, with a W3C {@code traceparent} header (null for none) so the
+     * request joins its message's trace.
      */
     public CompletableFuture<Answer> generate(
             Prompt prompt, String transcript, String model, String traceparent) {

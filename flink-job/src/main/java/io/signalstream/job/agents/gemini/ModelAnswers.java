@@ -25,14 +25,10 @@ import java.util.Map;
  */
 final class ModelAnswers {
 
-    static final String PROVIDER = "gemini";
-    static final String FALLBACK_PROVIDER = "local-fallback";
-
-    /** The local agents answered because the tenant's token budget was spent. */
-    static final String BUDGET_PROVIDER = "local-budget";
-
-    /** The local agents answered because the message is older than the replay horizon. */
-    static final String REPLAY_PROVIDER = "local-replay";
+    static final String PROVIDER = AgentRun.GEMINI;
+    static final String FALLBACK_PROVIDER = AgentRun.LOCAL_FALLBACK;
+    static final String BUDGET_PROVIDER = AgentRun.LOCAL_BUDGET;
+    static final String REPLAY_PROVIDER = AgentRun.LOCAL_REPLAY;
 
     static final List<AgentKind> ANALYSIS_AGENTS =
             List.of(AgentKind.SENTIMENT, AgentKind.INSIGHTS, AgentKind.SUMMARY, AgentKind.REPLY);

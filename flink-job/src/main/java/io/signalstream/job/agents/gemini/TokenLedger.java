@@ -115,36 +115,35 @@ final class TokenLedger {
         long now = millis.getAsLong();
         Account a = account(tenant, now);
         if (a.minuteLimit > 0 && a.inWindow + tokens > a.minuteLimit) {
-            return new Reservation(
-                    tenant,
-                    String.format(
-                            Locale.ROOT,
-                            "tenant token budget spent: %d of %d tokens a minute used, the call"
-                                    + " may need %d",
-                            Math.round(a.inWindow / share),
-                            Math.round(a.minuteLimit / share),
-                            Math.round(tokens / share)),
-                    0,
-                    null);
+            return refused(tenant, a.inWindow, a.minuteLimit, "a minute used", tokens);
         }
         if (a.dayLimit > 0 && a.usedToday + tokens > a.dayLimit) {
-            return new Reservation(
-                    tenant,
-                    String.format(
-                            Locale.ROOT,
-                            "tenant token budget spent: %d of %d tokens used today (UTC), the call"
-                                    + " may need %d",
-                            Math.round(a.usedToday / share),
-                            Math.round(a.dayLimit / share),
-                            Math.round(tokens / share)),
-                    0,
-                    null);
+            return refused(tenant, a.usedToday, a.dayLimit, "used today (UTC)", tokens);
         }
         long[] entry = {now, tokens};
         a.window.addLast(entry);
         a.inWindow += tokens;
         a.usedToday += tokens;
         return new Reservation(tenant, null, tokens, entry);
+    }
+
+    /**
+     * No reservation, and why: the job-wide use and limit (this subtask's, scaled by its share) and
+     * what the call may need.
+     */
+    private Reservation refused(
+            String tenant, double used, double limit, String what, long tokens) {
+        return new Reservation(
+                tenant,
+                String.format(
+                        Locale.ROOT,
+                        "tenant token budget spent: %d of %d tokens %s, the call may need %d",
+                        Math.round(used / share),
+                        Math.round(limit / share),
+                        what,
+                        tokens),
+                0,
+                null);
     }
 
     /** Replaces a reservation with what the call really cost (0 when it was not answered). */
