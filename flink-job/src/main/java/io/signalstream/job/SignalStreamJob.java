@@ -94,13 +94,14 @@ public final class SignalStreamJob {
     /** The agents' provider {@code AI_PROVIDER} names: the one place a provider is chosen. */
     public static AgentProvider provider(JobConfig config) {
         return switch (config.provider()) {
-            case LOCAL -> new LocalProvider(config.conversations());
+            case LOCAL -> new LocalProvider(config.conversations(), config.otlpEndpoint());
             case GEMINI ->
                     new GeminiProvider(
                             config.gemini(),
                             config.agents(),
                             config.conversations(),
-                            config.kafka());
+                            config.kafka(),
+                            config.otlpEndpoint());
         };
     }
 
@@ -122,7 +123,10 @@ public final class SignalStreamJob {
         SingleOutputStreamOperator<InboundMessage> messages =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "support.messages.raw")
                         .uid(UID_SOURCE)
-                        .process(new ParseFunction(config.conversations().phoneRegion()))
+                        .process(
+                                new ParseFunction(
+                                        config.conversations().phoneRegion(),
+                                        config.otlpEndpoint()))
                         .uid(UID_PARSE)
                         .name("parse, validate, redact");
         sinks.rejected(messages.getSideOutput(ParseFunction.DEAD_LETTERS));
@@ -149,7 +153,8 @@ public final class SignalStreamJob {
                                 new AggregatorFunction(
                                         config.conversations().window(),
                                         provider.modelParts(),
-                                        config.output().agentTopics()))
+                                        config.output().agentTopics(),
+                                        config.otlpEndpoint()))
                         .uid(UID_AGGREGATOR)
                         .name("aggregate");
         sinks.outputs(outputs);

@@ -231,10 +231,13 @@ public final class LocalStack implements AutoCloseable {
         args.addAll(options.jobArgs());
         // The environment supplies the rest (GEMINI_API_KEY, GEMINI_MODEL, ...), as on a cluster.
         JobConfig jobConfig = JobConfig.from(args.toArray(String[]::new), System.getenv());
-        // The API shows each tenant the token budget the job enforces.
+        // The API shows each tenant the token budget the job enforces, and sends its spans where
+        // the job sends its own.
         api =
                 QueryApi.local(
-                                apiSettings.withTokenBudgets(jobConfig.gemini().budgets()),
+                                apiSettings
+                                        .withTokenBudgets(jobConfig.gemini().budgets())
+                                        .withOtlpEndpoint(jobConfig.otlpEndpoint()),
                                 options.apiPort())
                         .start();
         if (upgradeNote == null && restore.isEmpty()) {

@@ -45,6 +45,7 @@ class GeminiProviderITCase {
     static Path dataDir;
 
     private static FakeGemini gemini;
+    private static OtlpReceiver otlp;
     private static LocalStack stack;
     private static StackClient client;
     private static KafkaConsumer<String, String> consumer;
@@ -57,6 +58,8 @@ class GeminiProviderITCase {
     static void start() throws Exception {
         // Each good answer takes 300 ms, like a fast model: messages arriving meanwhile coalesce.
         gemini = new FakeGemini(KEY, Duration.ofMillis(300), 0);
+        // Spans on: the API's and the job's go to this collector.
+        otlp = new OtlpReceiver();
         stack =
                 new LocalStack(
                                 gemini.stackOptions(
@@ -76,7 +79,9 @@ class GeminiProviderITCase {
                                         "1000",
                                         // the envelopes on support.ai.<agent> show each call
                                         "--agent-topics",
-                                        "true"))
+                                        "true",
+                                        "--otel-exporter-otlp-endpoint",
+                                        otlp.endpoint()))
                         .start();
         client = new StackClient(stack, null);
         Properties props = new Properties();
@@ -98,6 +103,9 @@ class GeminiProviderITCase {
         }
         if (gemini != null) {
             gemini.close();
+        }
+        if (otlp != null) {
+            otlp.close();
         }
         StackClient.removeLeniently(dataDir);
     }
@@ -272,6 +280,61 @@ class GeminiProviderITCase {
                         });
         assertThat(aggregateTraces)
                 .allSatisfy(t -> assertThat(t).startsWith("00-" + traceId + "-"));
+
+        // The spans the collector got: one trace, each hop the child of the one before it.
+        List<String> hops =
+                List.of(
+                        "POST /v1/messages",
+                        "ingest",
+                        "agents analysis",
+                        "model call",
+                        "aggregate write");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(otlp.trace(traceId))
+                                        .extracting(OtlpReceiver.Span::name)
+                                        .containsAll(hops));
+        List<OtlpReceiver.Span> trace = otlp.trace(traceId);
+        OtlpReceiver.Span post = only(trace, "POST /v1/messages");
+        OtlpReceiver.Span ingested = only(trace, "ingest");
+        assertThat(post.service()).isEqualTo("signalstream-api");
+        assertThat(post.kind()).isEqualTo("SPAN_KIND_SERVER");
+        assertThat(post.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(ingest).isEqualTo("00-" + traceId + "-" + post.spanId() + "-01");
+        assertThat(ingested.service()).isEqualTo("signalstream-job");
+        assertThat(ingested.parentSpanId()).isEqualTo(post.spanId());
+        List<String> agentSpans =
+                trace.stream()
+                        .filter(s -> s.name().startsWith("agents "))
+                        .peek(s -> assertThat(s.parentSpanId()).isEqualTo(ingested.spanId()))
+                        .map(OtlpReceiver.Span::spanId)
+                        .toList();
+        List<OtlpReceiver.Span> modelCalls =
+                trace.stream().filter(s -> s.name().equals("model call")).toList();
+        assertThat(modelCalls)
+                .allSatisfy(
+                        s -> {
+                            assertThat(s.kind()).isEqualTo("SPAN_KIND_CLIENT");
+                            assertThat(agentSpans).contains(s.parentSpanId());
+                        });
+        // The model was asked under the model call's span, the aggregate written under its own.
+        assertThat(called)
+                .extracting(r -> r.traceparent().substring(36, 52))
+                .isSubsetOf(modelCalls.stream().map(OtlpReceiver.Span::spanId).toList());
+        List<OtlpReceiver.Span> writes =
+                trace.stream().filter(s -> s.name().equals("aggregate write")).toList();
+        assertThat(writes)
+                .allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(ingested.spanId()));
+        assertThat(aggregateTraces)
+                .extracting(t -> t.substring(36, 52))
+                .isSubsetOf(writes.stream().map(OtlpReceiver.Span::spanId).toList());
+    }
+
+    private static OtlpReceiver.Span only(List<OtlpReceiver.Span> trace, String name) {
+        List<OtlpReceiver.Span> named = trace.stream().filter(s -> s.name().equals(name)).toList();
+        assertThat(named).as(name).hasSize(1);
+        return named.get(0);
     }
 
     @Test

@@ -120,7 +120,8 @@ class ManagedKafkaITCase {
                 io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
                 io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
                 io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
-                io.signalstream.model.TokenBudgets.NONE);
+                io.signalstream.model.TokenBudgets.NONE,
+                null);
     }
 
     private static java.nio.file.Path storeDir() {

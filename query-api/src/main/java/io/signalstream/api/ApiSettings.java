@@ -5,12 +5,14 @@ import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.model.KafkaAuth;
 import io.signalstream.model.TokenBudgets;
+import io.signalstream.model.Tracing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The API's settings, read once in {@link Main} from {@code application.yaml} under {@code
@@ -36,6 +38,8 @@ import java.util.Properties;
  *     WebhookSettings})
  * @param tokenBudgets the tenants' model token budgets, as the job has them ({@code
  *     GEMINI_TENANT_*}), shown by {@code GET /v1/usage}
+ * @param otlpEndpoint where spans of {@code POST /v1/messages} go over OTLP/HTTP ({@code
+ *     OTEL_EXPORTER_OTLP_ENDPOINT}); null for no spans (the default)
  */
 public record ApiSettings(
         String bootstrapServers,
@@ -51,7 +55,12 @@ public record ApiSettings(
         Fanout.Limits streams,
         PipelineWatch.Settings pipeline,
         WebhookSettings webhooks,
-        TokenBudgets tokenBudgets) {
+        TokenBudgets tokenBudgets,
+        String otlpEndpoint) {
+
+    public ApiSettings {
+        otlpEndpoint = Tracing.endpoint(otlpEndpoint);
+    }
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -123,7 +132,8 @@ public record ApiSettings(
                                                                 .toString())))),
                 PipelineWatch.Settings.from(env),
                 WebhookSettings.from(env),
-                TokenBudgets.fromEnvironment(env));
+                TokenBudgets.fromEnvironment(env),
+                env.get(Tracing.ENDPOINT_VARIABLE));
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
@@ -157,102 +167,90 @@ public record ApiSettings(
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
                 WebhookSettings.LOCAL,
-                TokenBudgets.NONE);
+                TokenBudgets.NONE,
+                null);
     }
 
     /** A copy with another ingest rate limit. */
     public ApiSettings withIngestLimit(double ratePerSecond, int burst) {
-        return new ApiSettings(
-                bootstrapServers,
-                topicPrefix,
-                apiKeys,
-                produceTimeout,
-                kafkaAuth,
-                corsOrigins,
-                maxBodyBytes,
-                ratePerSecond,
-                burst,
-                storeDir,
-                streams,
-                pipeline,
-                webhooks,
-                tokenBudgets);
+        return copy(
+                c -> {
+                    c.ingestRatePerTenant = ratePerSecond;
+                    c.ingestBurstPerTenant = burst;
+                });
     }
 
     /** A copy with other WebSocket caps. */
     public ApiSettings withStreams(Fanout.Limits limits) {
-        return new ApiSettings(
-                bootstrapServers,
-                topicPrefix,
-                apiKeys,
-                produceTimeout,
-                kafkaAuth,
-                corsOrigins,
-                maxBodyBytes,
-                ingestRatePerTenant,
-                ingestBurstPerTenant,
-                storeDir,
-                limits,
-                pipeline,
-                webhooks,
-                tokenBudgets);
+        return copy(c -> c.streams = limits);
     }
 
     /** A copy that watches the job with other settings. */
     public ApiSettings withPipeline(PipelineWatch.Settings watch) {
-        return new ApiSettings(
-                bootstrapServers,
-                topicPrefix,
-                apiKeys,
-                produceTimeout,
-                kafkaAuth,
-                corsOrigins,
-                maxBodyBytes,
-                ingestRatePerTenant,
-                ingestBurstPerTenant,
-                storeDir,
-                streams,
-                watch,
-                webhooks,
-                tokenBudgets);
+        return copy(c -> c.pipeline = watch);
     }
 
     /** A copy with other webhook settings. */
     public ApiSettings withWebhooks(WebhookSettings hooks) {
-        return new ApiSettings(
-                bootstrapServers,
-                topicPrefix,
-                apiKeys,
-                produceTimeout,
-                kafkaAuth,
-                corsOrigins,
-                maxBodyBytes,
-                ingestRatePerTenant,
-                ingestBurstPerTenant,
-                storeDir,
-                streams,
-                pipeline,
-                hooks,
-                tokenBudgets);
+        return copy(c -> c.webhooks = hooks);
     }
 
     /** A copy with the tenants' token budgets the job was given. */
     public ApiSettings withTokenBudgets(TokenBudgets budgets) {
-        return new ApiSettings(
-                bootstrapServers,
-                topicPrefix,
-                apiKeys,
-                produceTimeout,
-                kafkaAuth,
-                corsOrigins,
-                maxBodyBytes,
-                ingestRatePerTenant,
-                ingestBurstPerTenant,
-                storeDir,
-                streams,
-                pipeline,
-                webhooks,
-                budgets);
+        return copy(c -> c.tokenBudgets = budgets);
+    }
+
+    /** A copy that sends spans to {@code endpoint} (null for none). */
+    public ApiSettings withOtlpEndpoint(String endpoint) {
+        return copy(c -> c.otlpEndpoint = endpoint);
+    }
+
+    private ApiSettings copy(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The settings' components, to change some in a copy. */
+    private static final class Copy {
+        private final ApiSettings from;
+        double ingestRatePerTenant;
+        int ingestBurstPerTenant;
+        Fanout.Limits streams;
+        PipelineWatch.Settings pipeline;
+        WebhookSettings webhooks;
+        TokenBudgets tokenBudgets;
+        String otlpEndpoint;
+
+        Copy(ApiSettings from) {
+            this.from = from;
+            ingestRatePerTenant = from.ingestRatePerTenant;
+            ingestBurstPerTenant = from.ingestBurstPerTenant;
+            streams = from.streams;
+            pipeline = from.pipeline;
+            webhooks = from.webhooks;
+            tokenBudgets = from.tokenBudgets;
+            otlpEndpoint = from.otlpEndpoint;
+        }
+
+        ApiSettings build() {
+            return new ApiSettings(
+                    from.bootstrapServers,
+                    from.topicPrefix,
+                    from.apiKeys,
+                    from.produceTimeout,
+                    from.kafkaAuth,
+                    from.corsOrigins,
+                    from.maxBodyBytes,
+                    ingestRatePerTenant,
+                    ingestBurstPerTenant,
+                    from.storeDir,
+                    streams,
+                    pipeline,
+                    webhooks,
+                    tokenBudgets,
+                    otlpEndpoint);
+        }
     }
 
     private static List<String> list(String csv) {
@@ -290,6 +288,8 @@ public record ApiSettings(
                 + storeDir
                 + ", streams="
                 + streams
+                + ", otlpEndpoint="
+                + (otlpEndpoint == null ? "off" : otlpEndpoint)
                 + ", webhooks allow "
                 + webhooks.allow()
                 + ", kafkaAuth="

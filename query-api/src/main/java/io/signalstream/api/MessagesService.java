@@ -15,10 +15,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.trace.SpanKind;
 import io.signalstream.model.CreateMessageRequest;
 import io.signalstream.model.Json;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Traceparent;
+import io.signalstream.model.Tracing;
 import io.signalstream.model.Validation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,9 +54,11 @@ final class MessagesService implements HttpService {
     private final int maxBodyBytes;
     private final int retryAfterSeconds;
     private final ObjectMapper mapper = strictRequestMapper();
+    private final Tracing tracing;
 
-    MessagesService(MessageLog log, ApiSettings settings, ApiMetrics metrics) {
+    MessagesService(MessageLog log, ApiSettings settings, ApiMetrics metrics, Tracing tracing) {
         this.log = log;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.maxBodyBytes = settings.maxBodyBytes();
         this.retryAfterSeconds = (int) Math.max(1, settings.produceTimeout().toSeconds());
@@ -112,16 +116,25 @@ final class MessagesService implements HttpService {
                         request.channel(),
                         request.timestamp() != null ? request.timestamp() : Instant.now(),
                         request.metadata() != null ? request.metadata() : Map.of());
-        // The caller's trace continues here (a new span of it), or a new one starts.
-        String traceparent =
-                Traceparent.child(
-                        req.headers().first(HeaderNames.create(Traceparent.HEADER)).orElse(null));
+        // The caller's trace continues here (a span of it), or a new one starts.
+        Tracing.Span span =
+                tracing.start(
+                                "POST /v1/messages",
+                                SpanKind.SERVER,
+                                req.headers()
+                                        .first(HeaderNames.create(Traceparent.HEADER))
+                                        .orElse(null))
+                        .set(Tracing.TENANT, tenant)
+                        .set(Tracing.CONVERSATION, message.conversationId())
+                        .set(Tracing.MESSAGE, message.messageId());
+        String traceparent = span.traceparent();
         long sent = System.nanoTime();
         try {
             log.write(message, traceparent);
             metrics.produced(System.nanoTime() - sent, true);
         } catch (MessageLog.NotAcknowledged e) {
             metrics.produced(System.nanoTime() - sent, false);
+            span.set("http.response.status_code", 503).failed("not acknowledged").end();
             LOG.warn(
                     "message {} of conversation {} not accepted: {}",
                     message.messageId(),
@@ -141,6 +154,7 @@ final class MessagesService implements HttpService {
         res.status(Status.ACCEPTED_202);
         res.headers().set(HeaderNames.create(Traceparent.HEADER), traceparent);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        span.set("http.response.status_code", 202).end();
         res.send(
                 mapper.writeValueAsString(
                         new Accepted(

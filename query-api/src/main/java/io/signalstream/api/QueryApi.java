@@ -32,6 +32,7 @@ import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.DeliveryLog;
 import io.signalstream.api.webhooks.WebhookDeliverer;
 import io.signalstream.model.Topics;
+import io.signalstream.model.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class QueryApi implements AutoCloseable {
      * @param webhooks the tenants' webhooks
      * @param deliveries the webhook delivery log
      * @param alertSink where a backfill's alerts go
+     * @param tracing the spans of {@code POST /v1/messages}
      */
     public record Parts(
             ApiSettings settings,
@@ -76,7 +78,8 @@ public final class QueryApi implements AutoCloseable {
             AlertFeed alerts,
             DeliveryLog deliveries,
             Backfill.AlertSink alertSink,
-            AnalyticsFeed analytics) {}
+            AnalyticsFeed analytics,
+            Tracing tracing) {}
 
     private final Config serverConfig;
     private final ApiSettings settings;
@@ -94,6 +97,7 @@ public final class QueryApi implements AutoCloseable {
     private KafkaAlertSink alertSink;
     private AlertFeed alerts;
     private AnalyticsFeed analytics;
+    private Tracing tracing = Tracing.OFF;
 
     public QueryApi(Config serverConfig, ApiSettings settings) {
         if (settings.apiKeys().isEmpty()) {
@@ -128,6 +132,7 @@ public final class QueryApi implements AutoCloseable {
     }
 
     public synchronized QueryApi start() {
+        tracing = Tracing.otlp(settings.otlpEndpoint(), "signalstream-api");
         store =
                 LuceneConversationStore.open(
                         LuceneConversationStore.Settings.defaults(settings.storeDir()));
@@ -263,7 +268,8 @@ public final class QueryApi implements AutoCloseable {
                         alerts,
                         deliveries,
                         alertSink,
-                        analytics);
+                        analytics,
+                        tracing);
         WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
         setup(builder, parts);
         server = builder.build().start();
@@ -390,7 +396,9 @@ public final class QueryApi implements AutoCloseable {
                                 System::nanoTime))
                 .get("/metrics", parts.metrics()::scrape)
                 .register(
-                        "/v1/messages", new MessagesService(parts.log(), settings, parts.metrics()))
+                        "/v1/messages",
+                        new MessagesService(
+                                parts.log(), settings, parts.metrics(), parts.tracing()))
                 .register(
                         "/v1/conversations",
                         new ConversationsService(
@@ -545,6 +553,8 @@ public final class QueryApi implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        tracing.close();
+        tracing = Tracing.OFF;
         rules = null;
         alerts = null;
         deliverer = null;

@@ -48,7 +48,8 @@ class ApiGuardsITCase {
                         io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
                         io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
                         io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
-                        io.signalstream.model.TokenBudgets.NONE);
+                        io.signalstream.model.TokenBudgets.NONE,
+                        null);
         api = QueryApi.local(settings, 0).start();
     }
 

@@ -122,7 +122,8 @@ final class TestParts {
                 alerts,
                 new DeliveryLog(),
                 alert -> alerts.accept(Json.newMapper().writeValueAsBytes(alert)),
-                analytics);
+                analytics,
+                io.signalstream.model.Tracing.OFF);
     }
 
     /** A tenant book in memory, with a limit as the one on Kafka. */

@@ -3,7 +3,9 @@ package io.signalstream.job.aggregate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.trace.SpanKind;
 import io.signalstream.job.analytics.Granularity;
+import io.signalstream.job.config.JobTracing;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
@@ -27,6 +29,7 @@ import io.signalstream.model.PiiResult;
 import io.signalstream.model.Sender;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.Topics;
+import io.signalstream.model.Tracing;
 import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,6 +65,7 @@ public final class AggregatorFunction
     private final int window;
     private final boolean modelParts;
     private final boolean agentTopics;
+    private final String otlpEndpoint;
 
     /** What the rules read of each step ({@link io.signalstream.job.rules.RuleFunction}). */
     public static final OutputTag<RuleInput> RULE_INPUTS =
@@ -85,16 +89,20 @@ public final class AggregatorFunction
     private transient ObjectMapper mapper;
     private transient Counter emitted;
     private transient Counter deadLettered;
+    private transient Tracing tracing;
 
     /**
      * @param window the transcript's slots per conversation
      * @param modelParts whether answers arrive apart from messages (a model provider)
      * @param agentTopics whether each agent's result also goes to {@code support.ai.<agent>}
+     * @param otlpEndpoint where the aggregate writes' spans go; null for none
      */
-    public AggregatorFunction(int window, boolean modelParts, boolean agentTopics) {
+    public AggregatorFunction(
+            int window, boolean modelParts, boolean agentTopics, String otlpEndpoint) {
         this.window = window;
         this.modelParts = modelParts;
         this.agentTopics = agentTopics;
+        this.otlpEndpoint = otlpEndpoint;
     }
 
     @Override
@@ -114,6 +122,12 @@ public final class AggregatorFunction
         emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
         lateAnswersDropped = getRuntimeContext().getMetricGroup().counter("lateAnswersDropped");
+        tracing = JobTracing.acquire(otlpEndpoint);
+    }
+
+    @Override
+    public void close() {
+        tracing = JobTracing.release(otlpEndpoint, tracing);
     }
 
     @Override
@@ -164,10 +178,19 @@ public final class AggregatorFunction
         SinkRecord written = null;
         if (aggregate != null) {
             emitted.inc();
-            written =
-                    outputs.aggregate(
-                            aggregate,
-                            request.message() == null ? null : request.message().traceparent());
+            String traceparent = message == null ? null : message.traceparent();
+            if (traceparent == null) {
+                written = outputs.aggregate(aggregate, null);
+            } else {
+                Tracing.Span span =
+                        tracing.start("aggregate write", SpanKind.PRODUCER, traceparent)
+                                .set(Tracing.TENANT, aggregate.tenantId())
+                                .set(Tracing.CONVERSATION, aggregate.conversationId())
+                                .set(Tracing.MESSAGE, message.messageId())
+                                .set("signalstream.version", aggregate.version());
+                written = outputs.aggregate(aggregate, span.traceparent());
+                span.end();
+            }
             out.collect(written);
         }
         if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {

@@ -1,5 +1,6 @@
 package io.signalstream.job.config;
 
+import io.signalstream.model.Tracing;
 import java.io.Serializable;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * variables, which win over defaults. {@link #toString()} never prints secrets.
  *
  * @param parallelism {@code JOB_PARALLELISM}; -1 leaves it to the cluster
+ * @param otlpEndpoint {@code OTEL_EXPORTER_OTLP_ENDPOINT}: where the job's spans (ingest, agents,
+ *     model calls, aggregate writes) go over OTLP/HTTP; null for none (the default)
  */
 public record JobConfig(
         Provider provider,
@@ -19,7 +22,8 @@ public record JobConfig(
         AgentSettings agents,
         GeminiSettings gemini,
         OutputSettings output,
-        int parallelism)
+        int parallelism,
+        String otlpEndpoint)
         implements Serializable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobConfig.class);
@@ -40,7 +44,12 @@ public record JobConfig(
                         AgentSettings.read(s),
                         GeminiSettings.read(s),
                         OutputSettings.read(s),
-                        s.integer("parallelism", "JOB_PARALLELISM", -1));
+                        s.integer("parallelism", "JOB_PARALLELISM", -1),
+                        Tracing.endpoint(
+                                s.text(
+                                        "otel-exporter-otlp-endpoint",
+                                        Tracing.ENDPOINT_VARIABLE,
+                                        "")));
         config.check();
         return config;
     }
@@ -76,6 +85,8 @@ public record JobConfig(
                 + (provider == Provider.GEMINI ? ", " + gemini : "")
                 + ", parallelism="
                 + parallelism
+                + ", otlpEndpoint="
+                + (otlpEndpoint == null ? "off" : otlpEndpoint)
                 + "}";
     }
 }

@@ -1,7 +1,9 @@
 package io.signalstream.job.parse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.SpanKind;
 import io.signalstream.job.agents.local.MessageAnalyzer;
+import io.signalstream.job.config.JobTracing;
 import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.SinkRecord;
@@ -13,6 +15,7 @@ import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Traceparent;
+import io.signalstream.model.Tracing;
 import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -33,6 +36,8 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
             new OutputTag<>("parse-dead-letters") {};
 
     private final String phoneRegion;
+    private final String otlpEndpoint;
+    private transient Tracing tracing;
     private transient MessageParser parser;
     private transient PiiDetector pii;
     private transient MessageAnalyzer analyzer;
@@ -41,9 +46,11 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
 
     /**
      * @param phoneRegion region of phone numbers written without a country code, e.g. US
+     * @param otlpEndpoint where the ingest spans go; null for none
      */
-    public ParseFunction(String phoneRegion) {
+    public ParseFunction(String phoneRegion, String otlpEndpoint) {
         this.phoneRegion = phoneRegion;
+        this.otlpEndpoint = otlpEndpoint;
     }
 
     @Override
@@ -53,6 +60,12 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
         analyzer = new MessageAnalyzer();
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
         controls = Json.newMapper();
+        tracing = JobTracing.acquire(otlpEndpoint);
+    }
+
+    @Override
+    public void close() {
+        tracing = JobTracing.release(otlpEndpoint, tracing);
     }
 
     @Override
@@ -62,17 +75,19 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
             control(record, control, ctx, out);
             return;
         }
+        Tracing.Span span =
+                tracing.start("ingest", SpanKind.CONSUMER, record.header(Traceparent.HEADER));
         MessageParser.Parsed parsed = parser.parse(record.value());
         if (!parsed.ok()) {
+            span.failed(parsed.stage() + ": " + parsed.reason()).end();
             reject(record, parsed.stage(), parsed.reason(), ctx);
             return;
         }
         InboundMessage inbound;
         try {
-            inbound =
-                    inbound(parsed.message(), pii, analyzer)
-                            .withTraceparent(Traceparent.child(record.header(Traceparent.HEADER)));
+            inbound = inbound(parsed.message(), pii, analyzer).withTraceparent(span.traceparent());
         } catch (RuntimeException e) {
+            span.failed("analyse: " + e.getClass().getSimpleName()).end();
             reject(
                     record,
                     "analyse",
@@ -80,6 +95,10 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
                     ctx);
             return;
         }
+        span.set(Tracing.TENANT, inbound.tenantId())
+                .set(Tracing.CONVERSATION, inbound.conversationId())
+                .set(Tracing.MESSAGE, inbound.messageId())
+                .end();
         out.collect(inbound);
     }
 

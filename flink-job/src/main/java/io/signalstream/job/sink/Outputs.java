@@ -48,8 +48,8 @@ public final class Outputs {
 
     /**
      * An aggregate on {@code support.ai.aggregated}, with {@code version}/{@code epoch}/{@code
-     * message_count} headers and the W3C {@code traceparent} of the message it answers (a new span
-     * of its trace) when there is one (null for none).
+     * message_count} headers and the W3C {@code traceparent} of its write, a span of the trace of
+     * the message it answers, when there is one (null for none).
      */
     public SinkRecord aggregate(AggregatedIntelligence a, String traceparent) {
         List<SinkRecord.Header> headers =
@@ -65,7 +65,7 @@ public final class Outputs {
                                         AggregatedIntelligence.HEADER_MESSAGE_COUNT,
                                         Long.toString(a.messageCount()))));
         if (traceparent != null) {
-            headers.add(SinkRecord.Header.of(Traceparent.HEADER, Traceparent.child(traceparent)));
+            headers.add(SinkRecord.Header.of(Traceparent.HEADER, traceparent));
         }
         return new SinkRecord(
                 Topics.AI_AGGREGATED, bytes(a.key()), json.aggregate(a), List.copyOf(headers));

@@ -33,7 +33,8 @@ class AggregatorFunctionTest {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new AggregatorFunction(Answers.WINDOW, modelParts, agentTopics)),
+                                new AggregatorFunction(
+                                        Answers.WINDOW, modelParts, agentTopics, null)),
                         r -> r.request().key(),
                         Types.STRING);
         harness.open();

@@ -40,6 +40,13 @@ class JobConfigTest {
         assertThat(config.output().compression()).isEqualTo("lz4");
         assertThat(config.output().maxRecordBytes()).isLessThan(OutputSettings.MAX_REQUEST_BYTES);
         assertThat(config.conversations().dedupeWindow()).isEqualTo(64);
+        assertThat(config.otlpEndpoint()).as("spans are off").isNull();
+        assertThat(
+                        JobConfig.from(
+                                        new String[0],
+                                        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4318/"))
+                                .otlpEndpoint())
+                .isEqualTo("http://otel:4318");
     }
 
     @Test
@@ -50,6 +57,13 @@ class JobConfigTest {
                 .hasMessageContaining("unknown AI provider 'openai'")
                 .hasMessageContaining("gemini")
                 .hasMessageContaining("local");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        new String[] {"--otel-exporter-otlp-endpoint", "otel:4318"},
+                                        Map.of()))
+                .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .hasMessageContaining("http://collector:4318");
         assertThatThrownBy(() -> JobConfig.from(new String[0], Map.of("RECENT_WINDOW", "many")))
                 .hasMessageContaining("RECENT_WINDOW")
                 .hasMessageContaining("whole number");

@@ -25,7 +25,7 @@ class ParseFunctionTest {
     void setUp() throws Exception {
         harness =
                 new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ParseFunction("US")));
+                        new ProcessOperator<>(new ParseFunction("US", null)));
         harness.open();
     }
 

@@ -2,6 +2,7 @@ package io.signalstream.job.agents.gemini;
 
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
+import io.signalstream.model.Tracing;
 import java.util.UUID;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 
@@ -23,6 +24,9 @@ final class Call {
     long outputTokens;
     boolean finished;
 
+    /** This attempt's span; null for none. */
+    Tracing.Span span;
+
     Call(AgentRequest request, ResultFuture<AgentResults> result, int attempt) {
         this.request = request;
         this.result = result;
@@ -31,5 +35,13 @@ final class Call {
 
     String key() {
         return request.key();
+    }
+
+    /** What a model request of this call continues: its span, else its message's trace. */
+    String traceparent() {
+        if (span != null) {
+            return span.traceparent();
+        }
+        return request.message() == null ? null : request.message().traceparent();
     }
 }

@@ -1,9 +1,11 @@
 package io.signalstream.job.agents.gemini;
 
+import io.signalstream.job.agents.AgentSpans;
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.config.AgentSettings;
 import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.config.GeminiSettings;
+import io.signalstream.job.config.JobTracing;
 import io.signalstream.job.config.KafkaSettings;
 import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
@@ -13,7 +15,7 @@ import io.signalstream.model.AgentKind;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
-import io.signalstream.model.Traceparent;
+import io.signalstream.model.Tracing;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -98,16 +100,21 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     public static final int MAX_CACHED_ANSWERS = 10_000;
 
     private final KafkaSettings kafka;
+    private final String otlpEndpoint;
     private transient AnswerCache cache;
+    private transient Tracing tracing;
 
     /**
      * @param kafka where answers are kept for a restart to re-use; null for nowhere
+     * @param otlpEndpoint where the agents' and model requests' spans go; null for none
      */
     public GeminiCallFunction(
             GeminiSettings gemini,
             AgentSettings agents,
             ConversationSettings conversations,
-            KafkaSettings kafka) {
+            KafkaSettings kafka,
+            String otlpEndpoint) {
+        this.otlpEndpoint = otlpEndpoint;
         this.gemini = gemini;
         this.agents = agents;
         this.window = conversations.window();
@@ -130,6 +137,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             restoredBudgets = null;
         }
         metrics = new Metrics(getRuntimeContext().getMetricGroup().addGroup("gemini"), limiter);
+        tracing = JobTracing.acquire(otlpEndpoint);
         transport =
                 new GeminiTransport(
                         gemini,
@@ -138,7 +146,8 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                         pause -> {
                             metrics.throttled.inc();
                             limiter.pause(pause);
-                        });
+                        },
+                        tracing);
         if (gemini.piiViaGemini()) {
             pii =
                     new ModelPii(
@@ -209,14 +218,26 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         if (cache != null) {
             cache.close();
         }
+        tracing = JobTracing.release(otlpEndpoint, tracing);
     }
 
     @Override
     public void asyncInvoke(AgentRequest request, ResultFuture<AgentResults> result) {
         switch (request.kind()) {
             case EXPIRE, ERASE -> result.complete(List.of(AgentResults.none(request)));
-            case MESSAGE -> message(request, result);
-            case ANALYSIS, SUMMARY -> modelCall(request, result);
+            case MESSAGE ->
+                    message(
+                            request,
+                            AgentSpans.start(
+                                    tracing,
+                                    request,
+                                    pii == null ? LocalAgents.PROVIDER : ModelAnswers.PROVIDER),
+                            result);
+            case ANALYSIS, SUMMARY ->
+                    modelCall(
+                            request,
+                            AgentSpans.start(tracing, request, ModelAnswers.PROVIDER),
+                            result);
         }
     }
 
@@ -258,14 +279,15 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
     // --- a message: the local part, now ----------------------------------------------------------
 
-    private void message(AgentRequest request, ResultFuture<AgentResults> result) {
+    private void message(
+            AgentRequest request, Tracing.Span span, ResultFuture<AgentResults> result) {
         if (pii == null) {
-            result.complete(List.of(localPart(request, null, null)));
+            done(span, result, localPart(request, null, null));
             return;
         }
         if (pii.waiting() >= MAX_WAITING) {
             metrics.fallbacks.inc();
-            result.complete(List.of(localPart(request, null, "model queue full")));
+            done(span, result, localPart(request, null, "model queue full"));
             return;
         }
         long started = System.nanoTime();
@@ -273,15 +295,15 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                 .whenComplete(
                         (found, error) -> {
                             metrics.latency.update((System.nanoTime() - started) / 1_000_000);
-                            result.complete(
-                                    List.of(
-                                            error == null
-                                                    ? localPart(request, found, null)
-                                                    : localPart(
-                                                            request,
-                                                            null,
-                                                            "model PII failed: "
-                                                                    + describe(error))));
+                            done(
+                                    span,
+                                    result,
+                                    error == null
+                                            ? localPart(request, found, null)
+                                            : localPart(
+                                                    request,
+                                                    null,
+                                                    "model PII failed: " + describe(error)));
                         });
     }
 
@@ -313,19 +335,21 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
 
     // --- a model call ----------------------------------------------------------------------------
 
-    private void modelCall(AgentRequest request, ResultFuture<AgentResults> result) {
+    private void modelCall(
+            AgentRequest request, Tracing.Span span, ResultFuture<AgentResults> result) {
         String old = olderThanHorizon(request, System.currentTimeMillis());
         if (old != null) {
             metrics.replayed.inc();
-            result.complete(
-                    List.of(
-                            answers.instead(
-                                    new Call(request, result, 1),
-                                    old,
-                                    ModelAnswers.REPLAY_PROVIDER)));
+            done(
+                    span,
+                    result,
+                    answers.instead(
+                            new Call(request, result, 1), old, ModelAnswers.REPLAY_PROVIDER));
             return;
         }
-        if (fromCache(request, result)) {
+        AgentResults kept = fromCache(request, result);
+        if (kept != null) {
+            done(span.set("signalstream.kept_answer", 1), result, kept);
             return;
         }
         Call call;
@@ -334,6 +358,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             Call previous = calls.get(result);
             int attempt = previous == null ? 1 : previous.attempt + 1;
             call = new Call(request, result, attempt);
+            call.span = span.set("signalstream.attempt", attempt);
             if (attempt > 1) {
                 metrics.retries.inc();
                 // What earlier attempts paid for (a routed call's answered part) stays counted.
@@ -407,7 +432,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
                 metrics.model(part.model()).requests.inc();
                 sent.add(
                         transport.generate(
-                                part.prompt(), contents, part.model(), traceparent(call.request)));
+                                part.prompt(), contents, part.model(), call.traceparent()));
             }
         } catch (RuntimeException e) {
             sent.forEach(f -> f.cancel(false));
@@ -464,28 +489,34 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         }
     }
 
-    /** Answers {@code request} with an answer paid for before a restart, if one was kept. */
-    private boolean fromCache(AgentRequest request, ResultFuture<AgentResults> result) {
+    /** The answer to {@code request} paid for before a restart, if one was kept; else null. */
+    private AgentResults fromCache(AgentRequest request, ResultFuture<AgentResults> result) {
         if (cache == null) {
-            return false;
+            return null;
         }
         String kept = cache.take(cacheKey(request));
         if (kept == null) {
-            return false;
+            return null;
         }
         try {
             AgentResults results =
                     parse(new Call(request, result, 1), List.of(kept.split(PART_SEPARATOR, -1)));
             metrics.cacheHits.inc();
-            result.complete(List.of(results));
-            return true;
+            return results;
         } catch (AnswerParser.InvalidAnswer e) {
             LOG.debug(
                     "kept answer for {} unusable, calling the model: {}",
                     request.key(),
                     e.getMessage());
-            return false;
+            return null;
         }
+    }
+
+    /** Answers a request that made no model call, and ends its span. */
+    private static void done(
+            Tracing.Span span, ResultFuture<AgentResults> result, AgentResults results) {
+        AgentSpans.end(span, results);
+        result.complete(List.of(results));
     }
 
     /**
@@ -563,12 +594,6 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         finish(call, results);
     }
 
-    /** A new span of the trace of the message a request answers; null when it has none. */
-    private static String traceparent(AgentRequest request) {
-        String parent = request.message() == null ? null : request.message().traceparent();
-        return parent == null ? null : Traceparent.child(parent);
-    }
-
     /** Between the answers of a routed call's parts, as kept in the answer cache. */
     private static final String PART_SEPARATOR = "\u0000";
 
@@ -630,6 +655,14 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
     /** Caller holds the coalescer's lock. */
     private void complete(Call call, AgentResults results) {
         call.finished = true;
+        if (call.span != null) {
+            AgentSpans.end(
+                    call.span
+                            .set("signalstream.requests", call.requests)
+                            .set("gen_ai.usage.input_tokens", call.inputTokens)
+                            .set("gen_ai.usage.output_tokens", call.outputTokens),
+                    results);
+        }
         if (!results.retryable()) {
             calls.remove(call.result);
         }

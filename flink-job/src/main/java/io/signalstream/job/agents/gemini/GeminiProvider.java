@@ -27,15 +27,19 @@ public final class GeminiProvider implements AgentProvider {
     private final AgentSettings agents;
     private final ConversationSettings conversations;
     private final KafkaSettings kafka;
+    private final String otlpEndpoint;
 
     /**
      * @param kafka where the model's answers are kept for a restart to re-use; null for none
+     * @param otlpEndpoint where the agents' and model calls' spans go; null for none
      */
     public GeminiProvider(
             GeminiSettings gemini,
             AgentSettings agents,
             ConversationSettings conversations,
-            KafkaSettings kafka) {
+            KafkaSettings kafka,
+            String otlpEndpoint) {
+        this.otlpEndpoint = otlpEndpoint;
         this.gemini = gemini;
         this.agents = agents;
         this.conversations = conversations;
@@ -71,7 +75,7 @@ public final class GeminiProvider implements AgentProvider {
     public SingleOutputStreamOperator<AgentResults> attach(DataStream<AgentRequest> requests) {
         return AsyncDataStream.unorderedWaitWithRetry(
                         requests,
-                        new GeminiCallFunction(gemini, agents, conversations, kafka),
+                        new GeminiCallFunction(gemini, agents, conversations, kafka, otlpEndpoint),
                         agents.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         GeminiCallFunction.CAPACITY,

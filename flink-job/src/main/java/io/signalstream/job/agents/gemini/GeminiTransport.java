@@ -11,9 +11,11 @@ import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
+import io.opentelemetry.api.trace.SpanKind;
 import io.signalstream.job.config.GeminiSettings;
 import io.signalstream.model.Json;
 import io.signalstream.model.Traceparent;
+import io.signalstream.model.Tracing;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +54,7 @@ public final class GeminiTransport implements AutoCloseable {
     private final GeminiSettings config;
     private final OkHttpClient http;
     private final Client client;
+    private final Tracing tracing;
 
     /** How long a 429 or 503 that names no delay pauses the subtask's calls. */
     public static final Duration THROTTLE_PAUSE = Duration.ofSeconds(1);
@@ -67,13 +70,16 @@ public final class GeminiTransport implements AutoCloseable {
      * @param onThrottled told how long to pause after each 429 or 503, before the call fails: the
      *     longer of the {@code Retry-After} header and the body's {@code google.rpc.RetryInfo}
      *     {@code retryDelay}, or {@link #THROTTLE_PAUSE} when neither says
+     * @param tracing where the spans of requests that carry a trace go
      */
     public GeminiTransport(
             GeminiSettings config,
             int maxInFlight,
             Duration requestTimeout,
-            Consumer<Duration> onThrottled) {
+            Consumer<Duration> onThrottled,
+            Tracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(maxInFlight);
         dispatcher.setMaxRequestsPerHost(maxInFlight);
@@ -125,8 +131,8 @@ public final class GeminiTransport implements AutoCloseable {
     }
 
     /**
-     * The same, to {@code model}, with a W3C {@code traceparent} header (null for none) so the
-     * request joins its message's trace.
+     * The same, to {@code model}, as a span (a {@code model call}) of {@code traceparent}'s trace
+     * sent on its {@code traceparent} header; null for no trace.
      */
     public CompletableFuture<Answer> generate(
             Prompt prompt, String transcript, String model, String traceparent) {
@@ -138,14 +144,38 @@ public final class GeminiTransport implements AutoCloseable {
                         .temperature((float) config.temperature())
                         .maxOutputTokens(config.maxOutputTokens())
                         .candidateCount(1);
-        if (traceparent != null) {
-            request.httpOptions(
-                    HttpOptions.builder().headers(Map.of(Traceparent.HEADER, traceparent)).build());
+        if (traceparent == null) {
+            return client.async
+                    .models
+                    .generateContent(model, transcript, request.build())
+                    .thenApply(GeminiTransport::answer);
         }
-        return client.async
-                .models
-                .generateContent(model, transcript, request.build())
-                .thenApply(GeminiTransport::answer);
+        Tracing.Span span =
+                tracing.start("model call", SpanKind.CLIENT, traceparent)
+                        .set("gen_ai.system", "gemini")
+                        .set("gen_ai.request.model", model)
+                        .set("signalstream.prompt", prompt.version());
+        request.httpOptions(
+                HttpOptions.builder()
+                        .headers(Map.of(Traceparent.HEADER, span.traceparent()))
+                        .build());
+        CompletableFuture<Answer> answer =
+                client.async
+                        .models
+                        .generateContent(model, transcript, request.build())
+                        .thenApply(GeminiTransport::answer);
+        answer.whenComplete(
+                (a, error) -> {
+                    if (error != null) {
+                        span.failed(String.valueOf(error.getMessage()));
+                    } else {
+                        span.set("gen_ai.usage.input_tokens", a.inputTokens())
+                                .set("gen_ai.usage.output_tokens", a.outputTokens())
+                                .set("gen_ai.response.model", a.modelVersion());
+                    }
+                    span.end();
+                });
+        return answer;
     }
 
     private static Answer answer(GenerateContentResponse response) {

@@ -36,7 +36,11 @@ final class ModelPii implements AutoCloseable {
         this.limiter = FairRateLimiter.start(requestsPerMinute, thread);
         this.transport =
                 new GeminiTransport(
-                        settings, maxInFlight, settings.requestTimeout(), limiter::pause);
+                        settings,
+                        maxInFlight,
+                        settings.requestTimeout(),
+                        limiter::pause,
+                        io.signalstream.model.Tracing.OFF);
     }
 
     /** Messages waiting for their turn. */

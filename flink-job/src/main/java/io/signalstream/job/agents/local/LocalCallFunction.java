@@ -1,9 +1,12 @@
 package io.signalstream.job.agents.local;
 
+import io.signalstream.job.agents.AgentSpans;
+import io.signalstream.job.config.JobTracing;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
 import io.signalstream.model.AgentKind;
+import io.signalstream.model.Tracing;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -21,13 +24,19 @@ public final class LocalCallFunction extends RichAsyncFunction<AgentRequest, Age
     private static final long serialVersionUID = 1L;
 
     private final int window;
+    private final String otlpEndpoint;
+    private transient Tracing tracing;
     private transient LocalAgents agents;
     private transient Counter calls;
     private transient Counter failures;
     private transient Histogram latency;
 
-    public LocalCallFunction(int window) {
+    /**
+     * @param otlpEndpoint where the agents' spans go; null for none
+     */
+    public LocalCallFunction(int window, String otlpEndpoint) {
         this.window = window;
+        this.otlpEndpoint = otlpEndpoint;
     }
 
     @Override
@@ -40,6 +49,12 @@ public final class LocalCallFunction extends RichAsyncFunction<AgentRequest, Age
                 getRuntimeContext()
                         .getMetricGroup()
                         .histogram("agentLatencyMs", new DescriptiveStatisticsHistogram(1000));
+        tracing = JobTracing.acquire(otlpEndpoint);
+    }
+
+    @Override
+    public void close() {
+        tracing = JobTracing.release(otlpEndpoint, tracing);
     }
 
     @Override
@@ -50,6 +65,7 @@ public final class LocalCallFunction extends RichAsyncFunction<AgentRequest, Age
         }
         calls.inc();
         long started = System.nanoTime();
+        Tracing.Span span = AgentSpans.start(tracing, request, LocalAgents.PROVIDER);
         AgentResults answer;
         try {
             answer = agents.answer(request);
@@ -57,6 +73,7 @@ public final class LocalCallFunction extends RichAsyncFunction<AgentRequest, Age
             failures.inc();
             answer = failed(request, e);
         }
+        AgentSpans.end(span, answer);
         latency.update((System.nanoTime() - started) / 1_000_000);
         result.complete(List.of(answer));
     }

@@ -25,9 +25,14 @@ public final class LocalProvider implements AgentProvider {
     static final int CAPACITY = 100;
 
     private final ConversationSettings settings;
+    private final String otlpEndpoint;
 
-    public LocalProvider(ConversationSettings settings) {
+    /**
+     * @param otlpEndpoint where the agents' spans go; null for none
+     */
+    public LocalProvider(ConversationSettings settings, String otlpEndpoint) {
         this.settings = settings;
+        this.otlpEndpoint = otlpEndpoint;
     }
 
     @Override
@@ -58,7 +63,7 @@ public final class LocalProvider implements AgentProvider {
     public SingleOutputStreamOperator<AgentResults> attach(DataStream<AgentRequest> requests) {
         return AsyncDataStream.orderedWait(
                         requests,
-                        new LocalCallFunction(settings.window()),
+                        new LocalCallFunction(settings.window(), otlpEndpoint),
                         0,
                         TimeUnit.MILLISECONDS,
                         CAPACITY)
