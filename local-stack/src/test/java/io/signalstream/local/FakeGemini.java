@@ -44,13 +44,13 @@ import java.util.regex.Pattern;
  * With {@link #rpmLimit} set it also enforces a budget like Google's: requests beyond it in any
  * minute get {@code 429}.
  */
-final class FakeGemini implements AutoCloseable {
+public final class FakeGemini implements AutoCloseable {
 
     /**
      * One request as received, with the tokens its answer counted (prompt and answer; 0 when it
      * failed), the model it asked for and its W3C traceparent header (null without).
      */
-    record Request(
+    public record Request(
             long receivedNanos,
             String body,
             String transcript,
@@ -89,7 +89,7 @@ final class FakeGemini implements AutoCloseable {
      * @param delay how long each good answer takes
      * @param rpmLimit requests per minute before answering 429; 0 for no limit
      */
-    FakeGemini(String apiKey, Duration delay, int rpmLimit) throws IOException {
+    public FakeGemini(String apiKey, Duration delay, int rpmLimit) throws IOException {
         this.apiKey = apiKey;
         this.delay = delay;
         this.rpmLimit = rpmLimit;
@@ -130,11 +130,11 @@ final class FakeGemini implements AutoCloseable {
                 .start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
