@@ -154,6 +154,7 @@ public final class SignalStreamJob {
                                         config.conversations().window(),
                                         provider.modelParts(),
                                         config.output().agentTopics(),
+                                        config.output().analytics(),
                                         config.otlpEndpoint()))
                         .uid(UID_AGGREGATOR)
                         .name("aggregate");

@@ -65,6 +65,7 @@ public final class AggregatorFunction
     private final int window;
     private final boolean modelParts;
     private final boolean agentTopics;
+    private final boolean analytics;
     private final String otlpEndpoint;
 
     /** What the rules read of each step ({@link io.signalstream.job.rules.RuleFunction}). */
@@ -95,13 +96,20 @@ public final class AggregatorFunction
      * @param window the transcript's slots per conversation
      * @param modelParts whether answers arrive apart from messages (a model provider)
      * @param agentTopics whether each agent's result also goes to {@code support.ai.<agent>}
+     * @param analytics whether each message's analytics event goes to {@link #ANALYTICS} (off: none
+     *     is built)
      * @param otlpEndpoint where the aggregate writes' spans go; null for none
      */
     public AggregatorFunction(
-            int window, boolean modelParts, boolean agentTopics, String otlpEndpoint) {
+            int window,
+            boolean modelParts,
+            boolean agentTopics,
+            boolean analytics,
+            String otlpEndpoint) {
         this.window = window;
         this.modelParts = modelParts;
         this.agentTopics = agentTopics;
+        this.analytics = analytics;
         this.otlpEndpoint = otlpEndpoint;
     }
 
@@ -196,12 +204,16 @@ public final class AggregatorFunction
         if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
         }
-        if (request.kind() == AgentRequest.Kind.MESSAGE && message != null && aggregate != null) {
-            ctx.output(ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli()));
-        }
-        AnalyticsEvent modelUse = modelUseEvent(r, now.toEpochMilli());
-        if (modelUse != null) {
-            ctx.output(ANALYTICS, modelUse);
+        if (analytics) {
+            if (request.kind() == AgentRequest.Kind.MESSAGE
+                    && message != null
+                    && aggregate != null) {
+                ctx.output(ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli()));
+            }
+            AnalyticsEvent modelUse = modelUseEvent(r, now.toEpochMilli());
+            if (modelUse != null) {
+                ctx.output(ANALYTICS, modelUse);
+            }
         }
         if (request.kind() == AgentRequest.Kind.MESSAGE && message != null) {
             out.collect(

@@ -30,11 +30,15 @@ class AggregatorFunctionTest {
     private KeyedOneInputStreamOperatorTestHarness<String, AgentResults, SinkRecord> harness;
 
     private void open(boolean modelParts, boolean agentTopics) throws Exception {
+        open(modelParts, agentTopics, true);
+    }
+
+    private void open(boolean modelParts, boolean agentTopics, boolean analytics) throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new AggregatorFunction(
-                                        Answers.WINDOW, modelParts, agentTopics, null)),
+                                        Answers.WINDOW, modelParts, agentTopics, analytics, null)),
                         r -> r.request().key(),
                         Types.STRING);
         harness.open();
@@ -86,6 +90,20 @@ class AggregatorFunctionTest {
         assertThat(forRules.get(1).sender()).isEqualTo(Sender.AGENT);
         assertThat(forRules.get(1).text()).isNull();
         assertThat(forRules).noneMatch(RuleInput::cleared);
+    }
+
+    @Test
+    void analyticsEventsAreBuiltOnlyWhenAnalyticsAreOn() throws Exception {
+        open(false, false, true);
+        harness.processElement(conversation.local(customer("c1", "m1", "Hello", 0)), 0);
+        harness.processElement(conversation.local(agent("c1", "m2", "Hi", 1)), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.ANALYTICS)).hasSize(2);
+        harness.close();
+
+        open(false, false, false);
+        harness.processElement(conversation.local(customer("c2", "m1", "Hello", 0)), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.ANALYTICS)).isNullOrEmpty();
+        assertThat(written(Topics.AI_AGGREGATED)).hasSize(1);
     }
 
     @Test
