@@ -254,17 +254,16 @@ function lineChart(svg, buckets, value, lo, hi) {
   });
 }
 
-// Escalations first, then the customers waiting longest (among the 100 most recently active
-// waiting ones), then the most negative: each opens in the Conversations view.
+// Escalations first, then the customers waiting longest, then the most negative: each opens in the
+// Conversations view.
 async function loadAttention() {
   const [escalations, waiting, negative] = await Promise.all([
     api("/v1/conversations?escalation=true&limit=10"),
-    api("/v1/conversations?waiting=true&limit=100"),
+    api("/v1/conversations?sort=waiting&limit=5"),
     api("/v1/conversations?sentiment=negative&limit=10"),
   ]);
   const seen = new Map();
-  const longest = waiting.status === 200
-    ? waiting.body.items.sort((a, b) => a.waiting_since.localeCompare(b.waiting_since)).slice(0, 5) : [];
+  const longest = waiting.status === 200 ? waiting.body.items : [];
   for (const items of [escalations.body?.items ?? [], longest, negative.body?.items ?? []]) {
     items.forEach((c) => { if (!seen.has(c.conversation_id)) seen.set(c.conversation_id, c); });
   }

@@ -162,6 +162,24 @@ final class ConversationsService implements HttpService {
         String urgency = wire(p, "urgency", Urgency.class, problems);
         Boolean escalation = bool(p, "escalation", problems);
         Boolean waiting = bool(p, "waiting", problems);
+        boolean longestWaitingFirst = false;
+        if (p.contains("sort")) {
+            switch (p.get("sort")) {
+                case "activity" -> longestWaitingFirst = false;
+                case "waiting" -> longestWaitingFirst = true;
+                default -> problems.add("sort must be activity or waiting");
+            }
+        }
+        if (longestWaitingFirst && Boolean.FALSE.equals(waiting)) {
+            problems.add(
+                    "sort=waiting lists the conversations whose customer waits: not with waiting=false");
+        }
+        if (cursor != null && cursor.waiting() != longestWaitingFirst) {
+            problems.add(
+                    "the cursor belongs to a list sorted by "
+                            + (cursor.waiting() ? "waiting" : "activity")
+                            + "; give the same sort");
+        }
         Instant from = instant(p, "from", problems);
         Instant to = instant(p, "to", problems);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -184,7 +202,8 @@ final class ConversationsService implements HttpService {
                         limit,
                         cursor,
                         cursor == null ? offset : 0,
-                        waiting);
+                        waiting,
+                        longestWaitingFirst);
         Page page = store.list(query);
         boolean byOffset = cursor == null;
         Integer nextOffset =

@@ -280,6 +280,18 @@ class ApiRoutingTest {
                 400,
                 "from must be before to");
         assertProblem(get("/v1/conversations?cursor=xyz", ACME), 400, "cursor");
+        assertProblem(get("/v1/conversations?sort=oldest", ACME), 400, "sort must be");
+        assertProblem(
+                get("/v1/conversations?sort=waiting&waiting=false", ACME),
+                400,
+                "not with waiting=false");
+        assertProblem(
+                get(
+                        "/v1/conversations?sort=waiting&cursor="
+                                + new io.signalstream.api.store.Cursor(1, "acme/c1").encode(),
+                        ACME),
+                400,
+                "give the same sort");
         assertProblem(get("/v1/conversations?limit=0&offset=-1", ACME), 400, "offset must be");
         assertProblem(
                 get("/v1/conversations?q=" + "a".repeat(501), ACME), 400, "q may have up to 500");
@@ -296,6 +308,9 @@ class ApiRoutingTest {
         assertThat(page.get("total_exact").asBoolean()).isTrue();
         assertThat(page.get("next_cursor").isNull()).isTrue();
         assertThat(json(get("/v1/conversations", GLOBEX)).get("items")).isEmpty();
+        assertThat(json(get("/v1/conversations?sort=waiting", ACME)).get("total").asLong())
+                .as("no customer of the store waits")
+                .isZero();
     }
 
     @Test

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Which of a tenant's conversations to list. Every filter is optional (null); together they must
- * all hold. Results come newest activity first.
+ * all hold. Results come newest activity first, or with {@code longestWaitingFirst} the customers
+ * waiting longest first (only conversations whose customer waits).
  *
  * @param text full text over the redacted transcript, the summary, key points, topics and the
  *     escalation reason, in Lucene's simple query syntax ({@code "exact phrase"}, {@code -not},
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param to last activity before
  * @param after the cursor of the previous page, or null for the first
  * @param offset conversations to skip before the page (with no cursor), at most {@link #MAX_OFFSET}
+ * @param longestWaitingFirst the order: since when the customer waits, oldest first
  */
 public record ConversationQuery(
         String tenant,
@@ -29,7 +31,8 @@ public record ConversationQuery(
         int limit,
         Cursor after,
         int offset,
-        Boolean waiting) {
+        Boolean waiting,
+        boolean longestWaitingFirst) {
 
     public static final int MAX_LIMIT = 100;
     public static final int MAX_OFFSET = 10_000;
@@ -42,6 +45,43 @@ public record ConversationQuery(
         if (offset < 0 || offset > MAX_OFFSET) {
             throw new IllegalArgumentException("offset must be from 0 to " + MAX_OFFSET);
         }
+        if (longestWaitingFirst && Boolean.FALSE.equals(waiting)) {
+            throw new IllegalArgumentException(
+                    "the longest waiting come first among waiting conversations only");
+        }
+        if (after != null && after.waiting() != longestWaitingFirst) {
+            throw new IllegalArgumentException("the cursor belongs to a list in another order");
+        }
+    }
+
+    /** A query in activity order. */
+    public ConversationQuery(
+            String tenant,
+            String text,
+            String intent,
+            String sentiment,
+            String urgency,
+            Boolean escalation,
+            Instant from,
+            Instant to,
+            int limit,
+            Cursor after,
+            int offset,
+            Boolean waiting) {
+        this(
+                tenant,
+                text,
+                intent,
+                sentiment,
+                urgency,
+                escalation,
+                from,
+                to,
+                limit,
+                after,
+                offset,
+                waiting,
+                false);
     }
 
     /** A query with no waiting filter. */

@@ -5,15 +5,22 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Where a page ended: the last conversation's activity time and key. Sent to clients as an opaque
- * URL-safe string; a later page continues after it even while conversations change.
+ * Where a page ended: the last conversation's sort value (its activity time, or since when its
+ * customer waits when {@code waiting}) and key. Sent to clients as an opaque URL-safe string; a
+ * later page continues after it even while conversations change.
  */
-public record Cursor(long lastActivityMillis, String key) {
+public record Cursor(long lastActivityMillis, String key, boolean waiting) {
 
     private static final String VERSION = "1";
+    private static final String WAITING = "w";
+
+    /** A cursor of a page in activity order. */
+    public Cursor(long lastActivityMillis, String key) {
+        this(lastActivityMillis, key, false);
+    }
 
     public String encode() {
-        String plain = VERSION + ":" + lastActivityMillis + ":" + key;
+        String plain = (waiting ? WAITING : VERSION) + ":" + lastActivityMillis + ":" + key;
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(plain.getBytes(StandardCharsets.UTF_8));
@@ -27,10 +34,11 @@ public record Cursor(long lastActivityMillis, String key) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
             String[] parts = plain.split(":", 3);
-            if (parts.length != 3 || !parts[0].equals(VERSION) || parts[2].isEmpty()) {
+            boolean waiting = parts.length == 3 && parts[0].equals(WAITING);
+            if (parts.length != 3 || !(waiting || parts[0].equals(VERSION)) || parts[2].isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Cursor(Long.parseLong(parts[1]), parts[2]));
+            return Optional.of(new Cursor(Long.parseLong(parts[1]), parts[2], waiting));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

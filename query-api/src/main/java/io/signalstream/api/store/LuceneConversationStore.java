@@ -143,6 +143,12 @@ public final class LuceneConversationStore
                     LongField.newSortField(UPDATED, true, SortedNumericSelector.Type.MIN),
                     KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
 
+    /** The customers waiting longest first. */
+    static final Sort LONGEST_WAITING =
+            new Sort(
+                    LongField.newSortField(WAITING_SINCE, false, SortedNumericSelector.Type.MIN),
+                    KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
+
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
 
@@ -353,7 +359,10 @@ public final class LuceneConversationStore
                             s.search(
                                     query,
                                     new TopFieldCollectorManager(
-                                            SORT, wanted, after, TOTAL_HITS_THRESHOLD));
+                                            q.longestWaitingFirst() ? LONGEST_WAITING : SORT,
+                                            wanted,
+                                            after,
+                                            TOTAL_HITS_THRESHOLD));
                     ScoreDoc[] hits = top.scoreDocs;
                     int from = Math.min(q.offset(), hits.length);
                     int to = Math.min(hits.length, from + q.limit());
@@ -366,7 +375,10 @@ public final class LuceneConversationStore
                     if (hits.length > to && to > from) {
                         Object[] last = ((FieldDoc) hits[to - 1]).fields;
                         next =
-                                new Cursor((Long) last[0], ((BytesRef) last[1]).utf8ToString())
+                                new Cursor(
+                                                (Long) last[0],
+                                                ((BytesRef) last[1]).utf8ToString(),
+                                                q.longestWaitingFirst())
                                         .encode();
                     }
                     return new Page(
@@ -386,10 +398,12 @@ public final class LuceneConversationStore
         if (q.escalation() != null) {
             filter(b, ESCALATION, q.escalation().toString());
         }
-        if (q.waiting() != null) {
+        if (q.waiting() != null || q.longestWaitingFirst()) {
             b.add(
                     new FieldExistsQuery(WAITING_SINCE),
-                    q.waiting() ? BooleanClause.Occur.FILTER : BooleanClause.Occur.MUST_NOT);
+                    q.longestWaitingFirst() || q.waiting()
+                            ? BooleanClause.Occur.FILTER
+                            : BooleanClause.Occur.MUST_NOT);
         }
         if (q.from() != null || q.to() != null) {
             long from = q.from() == null ? Long.MIN_VALUE : q.from().toEpochMilli();

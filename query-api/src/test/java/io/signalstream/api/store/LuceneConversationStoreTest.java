@@ -4,6 +4,7 @@ import static io.signalstream.api.store.Fixtures.aggregate;
 import static io.signalstream.api.store.Fixtures.slot;
 import static io.signalstream.api.store.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalstream.model.Intent;
 import io.signalstream.model.Operations;
@@ -166,21 +167,7 @@ class LuceneConversationStoreTest {
     @Test
     void waitingCustomersAreFoundWithSinceWhenTheyWait() {
         Instant since = Fixtures.T0.minusSeconds(600);
-        store.putAggregate(
-                stored(
-                        aggregate("acme", "waits", 3)
-                                .withOperations(
-                                        new Operations(
-                                                Fixtures.T0,
-                                                Fixtures.T0,
-                                                0,
-                                                null,
-                                                null,
-                                                0,
-                                                since,
-                                                1,
-                                                null,
-                                                "low"))));
+        waitsSince("waits", 3, since);
         store.putAggregate(stored(aggregate("acme", "answered", 3)));
         store.flush();
         ConversationQuery waiting =
@@ -193,6 +180,61 @@ class LuceneConversationStoreTest {
                 new ConversationQuery(
                         "acme", null, null, null, null, null, null, null, 10, null, 0, false);
         assertThat(ids(notWaiting)).containsExactly("answered");
+    }
+
+    private void waitsSince(String conversation, long version, Instant since) {
+        store.putAggregate(
+                stored(
+                        aggregate("acme", conversation, version)
+                                .withOperations(
+                                        new Operations(
+                                                Fixtures.T0,
+                                                Fixtures.T0,
+                                                0,
+                                                null,
+                                                null,
+                                                0,
+                                                since,
+                                                1,
+                                                null,
+                                                "low"))));
+    }
+
+    @Test
+    void theLongestWaitingComeFirstAcrossEveryConversationPageByPage() {
+        // Activity order and waiting order differ: the longest waiting had the latest activity.
+        for (int i = 0; i < 5; i++) {
+            waitsSince("w" + i, 10 - i, Fixtures.T0.minusSeconds(100L * (5 - i)));
+        }
+        store.putAggregate(stored(aggregate("acme", "answered", 20)));
+        store.flush();
+        ConversationQuery first =
+                new ConversationQuery(
+                        "acme", null, null, null, null, null, null, null, 2, null, 0, null, true);
+        Page one = store.list(first);
+        assertThat(one.items()).extracting(Summary::conversationId).containsExactly("w0", "w1");
+        Cursor cursor = Cursor.decode(one.nextCursor()).orElseThrow();
+        assertThat(cursor.waiting()).isTrue();
+        Page two =
+                store.list(
+                        new ConversationQuery(
+                                "acme", null, null, null, null, null, null, null, 2, cursor, 0,
+                                null, true));
+        assertThat(two.items()).extracting(Summary::conversationId).containsExactly("w2", "w3");
+        assertThat(one.total()).isEqualTo(5);
+
+        assertThatThrownBy(
+                        () ->
+                                new ConversationQuery(
+                                        "acme", null, null, null, null, null, null, null, 2, cursor,
+                                        0, null, false))
+                .hasMessageContaining("another order");
+        assertThatThrownBy(
+                        () ->
+                                new ConversationQuery(
+                                        "acme", null, null, null, null, null, null, null, 2, null,
+                                        0, false, true))
+                .hasMessageContaining("waiting conversations only");
     }
 
     @Test
