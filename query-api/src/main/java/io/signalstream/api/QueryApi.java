@@ -500,6 +500,11 @@ public final class QueryApi implements AutoCloseable {
         return store;
     }
 
+    /** The analytics buckets and their feed, while the API runs. */
+    public AnalyticsFeed analytics() {
+        return analytics;
+    }
+
     /** Every view's progress, while the API runs. */
     public List<TopicFeed.ViewStatus> views() {
         return feed.views();

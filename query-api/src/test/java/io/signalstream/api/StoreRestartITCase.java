@@ -13,6 +13,7 @@ import io.signalstream.model.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +68,40 @@ class StoreRestartITCase {
                                                 Fixtures.T0,
                                                 "message " + n))))
                 .get();
+    }
+
+    /** An hour bucket of acme's analytics, {@code hoursAgo} back, counting {@code messages}. */
+    private static void bucket(KafkaProducer<byte[], byte[]> producer, int hoursAgo, long messages)
+            throws Exception {
+        long now = System.currentTimeMillis();
+        java.time.Instant start =
+                java.time.Instant.ofEpochMilli(now - now % 3_600_000 - 3_600_000L * hoursAgo);
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.ANALYTICS,
+                                ("acme/hour/" + start).getBytes(StandardCharsets.UTF_8),
+                                ("{\"tenant_id\": \"acme\", \"granularity\": \"hour\","
+                                                + " \"start\": \""
+                                                + start
+                                                + "\", \"messages\": "
+                                                + messages
+                                                + "}")
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .get();
+    }
+
+    /** acme's hour buckets of the last day, as the API serves them: messages of each. */
+    private static List<Long> hours(QueryApi api) throws Exception {
+        long now = System.currentTimeMillis();
+        List<Long> messages = new java.util.ArrayList<>();
+        for (byte[] b :
+                api.analytics()
+                        .store()
+                        .range("acme", "hour", now - 86_400_000L, now + 3_600_000L, 100)) {
+            messages.add(
+                    io.signalstream.model.Json.newMapper().readTree(b).get("messages").asLong());
+        }
+        return messages;
     }
 
     private QueryApi start(EmbeddedKafka kafka) {

@@ -1,10 +1,13 @@
 package io.signalstream.api.analytics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signalstream.api.feed.KafkaSource;
 import io.signalstream.api.feed.TopicFollower;
 import io.signalstream.api.stream.Fanout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -26,21 +29,50 @@ public final class AnalyticsFeed implements AutoCloseable {
     private final Fanout streams;
     private TopicFollower follower;
     private long nextCommitMs;
+    private final java.util.concurrent.atomic.AtomicLong read =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public AnalyticsFeed(AnalyticsStore store, Fanout streams) {
         this.store = store;
         this.streams = streams;
     }
 
-    /** Starts following {@code topic}. */
+    /**
+     * Starts following {@code topic} where the store's saved buckets end; a store filled from
+     * another cluster or an earlier topic of the same name is emptied and filled again.
+     */
     public AnalyticsFeed follow(Properties client, String topic) {
-        follower = new TopicFollower(client, topic, this::accept).start();
+        String source = KafkaSource.of(client, List.of(topic));
+        if (!source.equals(store.source())) {
+            if (store.source() != null) {
+                LOG.warn(
+                        "the analytics store was filled from {}, not {}: emptied, and filled"
+                                + " again from the topic",
+                        store.source(),
+                        source);
+            }
+            try {
+                store.reset(source);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot empty the analytics store", e);
+            }
+        }
+        Map<Integer, Long> saved = store.positions();
+        LOG.info("analytics: {} partitions resume at saved positions", saved.size());
+        follower = new TopicFollower(client, topic, this::accept).resumeAt(saved).start();
         return this;
+    }
+
+    /** Records read from the topic since the start. */
+    public long read() {
+        return read.get();
     }
 
     /** Takes one record of the topic; one that cannot be read is logged and skipped. */
     public void accept(ConsumerRecord<byte[], byte[]> r) {
         long now = System.currentTimeMillis();
+        read.incrementAndGet();
+        store.position(r.partition(), r.offset() + 1);
         try {
             if (r.value() == null) {
                 if (r.key() != null) {

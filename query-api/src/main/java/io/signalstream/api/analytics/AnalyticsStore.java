@@ -59,16 +59,58 @@ public final class AnalyticsStore implements AutoCloseable {
     private static final String START = "start";
     private static final String JSON = "json";
 
+    /** Commit data: where the store was filled from, and each partition's next offset. */
+    private static final String SOURCE_DATA = "source";
+
+    private static final String POSITION_DATA = "position.";
+
     private final ObjectMapper mapper = Json.newMapper();
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private long nextSweepMs;
+    private String source;
+    private final Map<Integer, Long> positions = new java.util.HashMap<>();
 
     private AnalyticsStore(Directory directory, IndexWriter writer) throws IOException {
         this.directory = directory;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, null);
+        Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+        if (data != null) {
+            for (Map.Entry<String, String> e : data) {
+                if (e.getKey().equals(SOURCE_DATA)) {
+                    source = e.getValue();
+                } else if (e.getKey().startsWith(POSITION_DATA)) {
+                    positions.put(
+                            Integer.parseInt(e.getKey().substring(POSITION_DATA.length())),
+                            Long.parseLong(e.getValue()));
+                }
+            }
+        }
+    }
+
+    /** Where the buckets were read from ({@link io.signalstream.api.feed.KafkaSource}); null. */
+    public synchronized String source() {
+        return source;
+    }
+
+    /** The next offset of each partition the saved buckets cover. */
+    public synchronized Map<Integer, Long> positions() {
+        return Map.copyOf(positions);
+    }
+
+    /** Empties the store: it was filled from {@code newSource}'s predecessor. */
+    public synchronized void reset(String newSource) throws IOException {
+        writer.deleteAll();
+        positions.clear();
+        source = newSource;
+        commit();
+    }
+
+    /** The record before {@code nextOffset} of {@code partition} was taken. */
+    public synchronized void position(int partition, long nextOffset) {
+        positions.put(partition, nextOffset);
     }
 
     public static AnalyticsStore open(Path dir) {
@@ -175,8 +217,14 @@ public final class AnalyticsStore implements AutoCloseable {
         }
     }
 
-    /** Writes what was kept to disk. */
-    public void commit() throws IOException {
+    /** Writes what was kept to disk, with the positions it covers. */
+    public synchronized void commit() throws IOException {
+        Map<String, String> data = new java.util.HashMap<>();
+        if (source != null) {
+            data.put(SOURCE_DATA, source);
+        }
+        positions.forEach((p, offset) -> data.put(POSITION_DATA + p, Long.toString(offset)));
+        writer.setLiveCommitData(data.entrySet());
         writer.commit();
     }
 

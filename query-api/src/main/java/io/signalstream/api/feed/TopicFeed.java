@@ -16,9 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -183,23 +180,11 @@ public final class TopicFeed implements AutoCloseable {
         all.addAll(transcripts.partitions);
         c.assign(all);
         Map<String, Long> saved = store.positions();
-        List<TopicPartition> fromStart = new ArrayList<>();
-        for (TopicPartition tp : all) {
-            Long position = saved.get(tp.toString());
-            if (position == null) {
-                fromStart.add(tp);
-            } else {
-                c.seek(tp, position);
-            }
-        }
-        if (!fromStart.isEmpty()) {
-            // (an empty list would mean every assigned partition)
-            c.seekToBeginning(fromStart);
-        }
+        int resumed = KafkaSource.seek(c, all, tp -> saved.get(tp.toString()));
         LOG.info(
                 "store feed: {} partitions resume at saved positions, {} start from the beginning",
-                all.size() - fromStart.size(),
-                fromStart.size());
+                resumed,
+                all.size() - resumed);
         Map<TopicPartition, Long> ends = c.endOffsets(all);
         for (View view : List.of(aggregates, transcripts)) {
             if (!view.caughtUp) {
@@ -244,27 +229,7 @@ public final class TopicFeed implements AutoCloseable {
         if (sourceChecked) {
             return;
         }
-        String source;
-        try (Admin admin = Admin.create(adminProps)) {
-            String clusterId = admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
-            Map<String, TopicDescription> topics =
-                    admin.describeTopics(List.of(aggregates.topic, transcripts.topic))
-                            .allTopicNames()
-                            .get(10, TimeUnit.SECONDS);
-            source =
-                    clusterId
-                            + "|"
-                            + aggregates.topic
-                            + ":"
-                            + topics.get(aggregates.topic).topicId()
-                            + "|"
-                            + transcripts.topic
-                            + ":"
-                            + topics.get(transcripts.topic).topicId();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot describe the Kafka cluster and topics: " + e, e);
-        }
+        String source = KafkaSource.of(adminProps, List.of(aggregates.topic, transcripts.topic));
         if (!source.equals(store.source())) {
             if (store.source() != null) {
                 LOG.warn(

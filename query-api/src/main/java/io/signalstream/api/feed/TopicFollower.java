@@ -30,6 +30,7 @@ public final class TopicFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
     private final CountDownLatch loaded = new CountDownLatch(1);
+    private Map<Integer, Long> resumeAt = Map.of();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -49,6 +50,15 @@ public final class TopicFollower implements AutoCloseable {
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.reader = new Thread(this::follow, "follow-" + topic);
         reader.setDaemon(true);
+    }
+
+    /**
+     * Starts each partition with a saved position there instead of at the beginning (call before
+     * {@link #start()}).
+     */
+    public TopicFollower resumeAt(Map<Integer, Long> positions) {
+        this.resumeAt = Map.copyOf(positions);
+        return this;
     }
 
     public TopicFollower start() {
@@ -74,7 +84,7 @@ public final class TopicFollower implements AutoCloseable {
                         .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            KafkaSource.seek(consumer, partitions, tp -> resumeAt.get(tp.partition()));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
