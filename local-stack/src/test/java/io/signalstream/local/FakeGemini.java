@@ -299,6 +299,10 @@ public final class FakeGemini implements AutoCloseable {
                         + leak);
         summary.putArray("key_points").add("messages: " + lines.size());
         summary.put("resolution_status", "open");
+        summary.putObject("satisfaction")
+                .put("csat", angry ? 1.5 : 3.5)
+                .put("confidence", 0.6)
+                .put("effort", angry ? "high" : "low");
         if (!analysis) {
             return summary;
         }

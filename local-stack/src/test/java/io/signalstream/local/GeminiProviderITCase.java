@@ -142,10 +142,17 @@ class GeminiProviderITCase {
         assertThat(insights.at("/sentiment/sentiment").asText()).isEqualTo("negative");
         assertThat(insights.at("/insights/intent").asText()).isEqualTo("complaint");
         assertThat(insights.at("/reply").isMissingNode()).isFalse();
+        // the model's satisfaction estimate, not the offline formula's
+        assertThat(insights.at("/summary/satisfaction/effort").asText())
+                .as(insights.toString())
+                .isEqualTo("high");
+        assertThat(insights.at("/operations/predicted_csat/method").asText()).isEqualTo("model");
+        assertThat(insights.at("/operations/predicted_csat/score").asDouble()).isEqualTo(1.5);
+        assertThat(insights.at("/operations/effort").asText()).isEqualTo("high");
 
         JsonNode envelope = envelope(Topics.AI_SENTIMENT, conversation, "\"seq\":3");
         assertThat(envelope.get("model").asText()).isEqualTo("gemini-test-flash");
-        assertThat(envelope.at("/usage/prompt_version").asText()).isEqualTo("analysis-v3");
+        assertThat(envelope.at("/usage/prompt_version").asText()).isEqualTo("analysis-v4");
         assertThat(envelope.at("/usage/input_tokens").asLong()).isPositive();
         assertThat(envelope.at("/usage/output_tokens").asLong()).isPositive();
         assertThat(envelope.at("/usage/fallback_reason").isNull()).isTrue();

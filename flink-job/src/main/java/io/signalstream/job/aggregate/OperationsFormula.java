@@ -6,6 +6,7 @@ import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Operations;
 import io.signalstream.model.ResolutionStatus;
 import io.signalstream.model.SentimentPoint;
+import io.signalstream.model.SummaryResult;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,6 +30,10 @@ import java.util.List;
  * Effort counts a point per customer turn beyond the first, one for slow responses (over 10 minutes
  * on average), one for a first response over 30 minutes and one for an escalation: 0–1 is {@code
  * low}, 2–3 {@code medium}, more {@code high}.
+ *
+ * <p>Under Gemini the model estimates both with each summary it writes ({@code
+ * summary.satisfaction}): from then on the conversation's predicted CSAT and effort are the model's
+ * latest estimate ({@code method: model}); the formula answers before the first.
  */
 public final class OperationsFormula {
 
@@ -73,6 +78,17 @@ public final class OperationsFormula {
                         + (average > SLOW_AVERAGE_MS ? 1 : 0)
                         + (first > VERY_SLOW_FIRST_MS ? 1 : 0)
                         + (escalation ? 1 : 0);
+        SummaryResult.Satisfaction model = a.summary() == null ? null : a.summary().satisfaction();
+        Operations.PredictedCsat csat =
+                model == null
+                        ? new Operations.PredictedCsat(
+                                Math.round(clamp(score, 1, 5) * 10) / 10.0,
+                                Math.round(Math.min(1, confidence) * 100) / 100.0,
+                                "formula")
+                        : new Operations.PredictedCsat(
+                                Math.round(clamp(model.csat(), 1, 5) * 10) / 10.0,
+                                Math.round(clamp(model.confidence(), 0, 1) * 100) / 100.0,
+                                "model");
         return new Operations(
                 Instant.ofEpochMilli(t.startedAtMs()),
                 Instant.ofEpochMilli(t.lastMessageAtMs()),
@@ -82,11 +98,10 @@ public final class OperationsFormula {
                 t.responses(),
                 t.waitingSinceMs() == 0 ? null : Instant.ofEpochMilli(t.waitingSinceMs()),
                 t.customerTurns(),
-                new Operations.PredictedCsat(
-                        Math.round(clamp(score, 1, 5) * 10) / 10.0,
-                        Math.round(Math.min(1, confidence) * 100) / 100.0,
-                        "formula"),
-                effort <= 1 ? "low" : effort <= 3 ? "medium" : "high");
+                csat,
+                model != null
+                        ? model.effort()
+                        : effort <= 1 ? "low" : effort <= 3 ? "medium" : "high");
     }
 
     private static double clamp(double v, double lo, double hi) {

@@ -57,9 +57,10 @@ public record AgentResults(
     }
 
     /**
-     * Format 5: the request (its format 4), the parts (insights with their language), the runs,
-     * usage and reason; format 4 holds a format-3 request, format 3 a format-2 request, format 2
-     * also lacks the language, format 1 also holds a format-1 request.
+     * Format 6: the request (its format 4), the parts (insights with their language, the summary
+     * with the model's satisfaction estimate), the runs, usage and reason; format 5 has the summary
+     * without the estimate, format 4 also holds a format-3 request, format 3 a format-2 request,
+     * format 2 also lacks the language, format 1 also holds a format-1 request.
      */
     public static final class Serializer extends ImmutableSerializer<AgentResults> {
         private static final long serialVersionUID = 1L;
@@ -67,7 +68,7 @@ public record AgentResults(
 
         @Override
         protected int format() {
-            return 5;
+            return 6;
         }
 
         @Override
@@ -91,7 +92,7 @@ public record AgentResults(
                     Serde.sentiment(in),
                     Serde.pii(in),
                     Serde.insights(in, format >= 3),
-                    Serde.summary(in),
+                    Serde.summary(in, format >= 6),
                     Serde.reply(in),
                     Serde.list(in, AgentRun::read),
                     Serde.usage(in),

@@ -39,14 +39,17 @@ public record ModelParts(
     public static final ModelParts EMPTY =
             new ModelParts(0, null, null, null, null, null, List.of(), List.of(), List.of());
 
-    /** Format 2: the fields in order; format 1 has insights without their language. */
+    /**
+     * Format 3: the fields in order; format 2 has the summary without the model's satisfaction
+     * estimate, format 1 also insights without their language.
+     */
     public static final class Serializer extends ImmutableSerializer<ModelParts> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
         @Override
         protected int format() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -69,7 +72,7 @@ public record ModelParts(
                     Serde.sentiment(in),
                     Serde.pii(in),
                     Serde.insights(in, format >= 2),
-                    Serde.summary(in),
+                    Serde.summary(in, format >= 3),
                     Serde.reply(in),
                     Serde.list(in, AgentRun::read),
                     Serde.list(in, Serde::point),

@@ -256,14 +256,32 @@ final class Serde {
             string(out, s.summary());
             strings(out, s.keyPoints());
             enumValue(out, s.resolutionStatus());
+            SummaryResult.Satisfaction satisfaction = s.satisfaction();
+            if (present(out, satisfaction)) {
+                out.writeDouble(satisfaction.csat());
+                out.writeDouble(satisfaction.confidence());
+                string(out, satisfaction.effort());
+            }
         }
     }
 
-    static SummaryResult summary(DataInputView in) throws IOException {
+    /**
+     * A summary as {@link #summary(DataOutputView, SummaryResult)} writes it; {@code
+     * withSatisfaction} false for the layout before the model's satisfaction estimate.
+     */
+    static SummaryResult summary(DataInputView in, boolean withSatisfaction) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        return new SummaryResult(string(in), strings(in), enumValue(in, ResolutionStatus.values()));
+        String summary = string(in);
+        List<String> keyPoints = strings(in);
+        ResolutionStatus status = enumValue(in, ResolutionStatus.values());
+        SummaryResult.Satisfaction satisfaction =
+                withSatisfaction && in.readBoolean()
+                        ? new SummaryResult.Satisfaction(
+                                in.readDouble(), in.readDouble(), string(in))
+                        : null;
+        return new SummaryResult(summary, keyPoints, status, satisfaction);
     }
 
     static void reply(DataOutputView out, ReplyResult r) throws IOException {

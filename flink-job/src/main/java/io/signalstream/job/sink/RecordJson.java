@@ -201,6 +201,15 @@ final class RecordJson {
         g.writeStringField(
                 "resolution_status",
                 s.resolutionStatus() == null ? null : s.resolutionStatus().wireName());
+        if (s.satisfaction() != null) {
+            g.writeObjectFieldStart("satisfaction");
+            g.writeFieldName("csat");
+            decimal(g, s.satisfaction().csat());
+            g.writeFieldName("confidence");
+            decimal(g, s.satisfaction().confidence());
+            g.writeStringField("effort", s.satisfaction().effort());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 

@@ -39,6 +39,11 @@ class OperationsFormulaTest {
 
     private static AggregatedIntelligence aggregate(
             double score, List<SentimentPoint> trend, boolean escalation, ResolutionStatus status) {
+        return aggregate(score, trend, escalation, new SummaryResult("s", List.of(), status));
+    }
+
+    private static AggregatedIntelligence aggregate(
+            double score, List<SentimentPoint> trend, boolean escalation, SummaryResult summary) {
         return new AggregatedIntelligence(
                 "acme",
                 "c1",
@@ -48,7 +53,7 @@ class OperationsFormulaTest {
                 null,
                 new InsightsResult(
                         Intent.BILLING, Urgency.LOW, List.of(), escalation, null, List.of()),
-                new SummaryResult("s", List.of(), status),
+                summary,
                 null,
                 Map.of(),
                 Instant.ofEpochMilli(T),
@@ -81,6 +86,30 @@ class OperationsFormulaTest {
         assertThat(waiting.latestResponseMs()).isEqualTo(-1);
         // An agent message dated before the wait answers it at once, never negatively.
         assertThat(waiting.next(Sender.AGENT, T + 19 * MIN).latestResponseMs()).isZero();
+    }
+
+    @Test
+    void theModelsSatisfactionEstimateTakesThePlaceOfTheFormula() {
+        ResponseTimes t = fold(Sender.CUSTOMER, 0, Sender.AGENT, 1);
+        AggregatedIntelligence a = aggregate(0.8, List.of(), false, ResolutionStatus.RESOLVED);
+        Operations formula = OperationsFormula.of(t, a, false);
+        assertThat(formula.predictedCsat().method()).isEqualTo("formula");
+
+        AggregatedIntelligence estimated =
+                aggregate(
+                        0.8,
+                        List.of(),
+                        false,
+                        new SummaryResult(
+                                "s",
+                                List.of(),
+                                ResolutionStatus.RESOLVED,
+                                new SummaryResult.Satisfaction(2.345, 0.777, "high")));
+        Operations model = OperationsFormula.of(t, estimated, false);
+        assertThat(model.predictedCsat())
+                .isEqualTo(new Operations.PredictedCsat(2.3, 0.78, "model"));
+        assertThat(model.effort()).isEqualTo("high");
+        assertThat(model.firstResponseMs()).isEqualTo(formula.firstResponseMs());
     }
 
     @Test

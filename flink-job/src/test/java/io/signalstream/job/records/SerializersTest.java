@@ -3,6 +3,8 @@ package io.signalstream.job.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.signalstream.model.ResolutionStatus;
+import io.signalstream.model.SummaryResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,6 +62,24 @@ class SerializersTest {
             s.copy(new DataInputDeserializer(bytes), copied);
             assertThat(copied.getCopyOfBuffer()).isEqualTo(bytes);
         }
+    }
+
+    @Test
+    void theModelsSatisfactionEstimateRoundTripsInTheSummaryOfStateAndStreams() throws Exception {
+        SummaryResult summary =
+                new SummaryResult(
+                        "Disputes a charge.",
+                        List.of("charge"),
+                        ResolutionStatus.PENDING,
+                        new SummaryResult.Satisfaction(2.5, 0.6, "medium"));
+        ModelParts parts =
+                new ModelParts(7, null, null, null, summary, null, List.of(), List.of(), List.of());
+        byte[] bytes = write(ModelParts.Serializer.INSTANCE, parts);
+        assertThat(
+                        ModelParts.Serializer.INSTANCE
+                                .deserialize(new DataInputDeserializer(bytes))
+                                .summary())
+                .isEqualTo(summary);
     }
 
     @Test
@@ -157,7 +177,7 @@ class SerializersTest {
 
         AgentResults results = resultsOf(Samples.REQUEST.context(), 1_800_000_000_123L);
         byte[] resultBytes = write(AgentResults.Serializer.INSTANCE, results);
-        assertThat(resultBytes[0]).isEqualTo((byte) 5);
+        assertThat(resultBytes[0]).isEqualTo((byte) 6);
         assertThat(
                         AgentResults.Serializer.INSTANCE
                                 .deserialize(new DataInputDeserializer(resultBytes))

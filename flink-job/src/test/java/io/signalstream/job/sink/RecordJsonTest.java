@@ -52,7 +52,13 @@ class RecordJsonTest {
                         "hi <EMAIL_ADDRESS> 😀\n"),
                 new InsightsResult(
                         Intent.BILLING, Urgency.HIGH, List.of("a", "b"), true, null, List.of()),
-                new SummaryResult("s", List.of("customer: k"), ResolutionStatus.OPEN),
+                new SummaryResult(
+                        "s",
+                        List.of("customer: k"),
+                        ResolutionStatus.OPEN,
+                        score > 0
+                                ? new SummaryResult.Satisfaction(4.25, Math.min(1, score), "low")
+                                : null),
                 new ReplyResult("Sorry!"),
                 agents,
                 Instant.parse("2026-01-15T10:00:00.123456Z"),

@@ -92,11 +92,31 @@ public final class AnswerParser {
                     new SummaryResult(
                             text(node, at, "summary", true),
                             texts(node, at, "key_points"),
-                            enumValue(node, at, "resolution_status", ResolutionStatus::fromWire));
+                            enumValue(node, at, "resolution_status", ResolutionStatus::fromWire),
+                            satisfaction(object(node, "satisfaction"), at + "satisfaction."));
             case REPLY -> new ReplyResult(text(node, at, "suggested_reply", true));
             case PII -> throw new InvalidAnswer("the pii agent is not answered by the model");
         };
     }
+
+    private static SummaryResult.Satisfaction satisfaction(JsonNode node, String at)
+            throws InvalidAnswer {
+        return new SummaryResult.Satisfaction(
+                number(node, at, "csat", 1, 5),
+                number(node, at, "confidence", 0, 1),
+                enumValue(
+                        node,
+                        at,
+                        "effort",
+                        e -> {
+                            if (!EFFORTS.contains(e)) {
+                                throw new IllegalArgumentException(e);
+                            }
+                            return e;
+                        }));
+    }
+
+    private static final List<String> EFFORTS = List.of("low", "medium", "high");
 
     private static JsonNode object(JsonNode parent, String field) throws InvalidAnswer {
         JsonNode node = parent.get(field);

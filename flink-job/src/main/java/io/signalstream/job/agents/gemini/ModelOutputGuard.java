@@ -63,7 +63,8 @@ final class ModelOutputGuard {
     }
 
     SummaryResult summary(SummaryResult s) {
-        return new SummaryResult(redact(s.summary()), redact(s.keyPoints()), s.resolutionStatus());
+        return new SummaryResult(
+                redact(s.summary()), redact(s.keyPoints()), s.resolutionStatus(), s.satisfaction());
     }
 
     ReplyResult reply(ReplyResult r) {

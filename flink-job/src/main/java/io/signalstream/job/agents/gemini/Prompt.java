@@ -16,10 +16,10 @@ import java.util.Map;
 public record Prompt(String version, String instruction, Map<String, Object> responseSchema) {
 
     /** Sentiment, insights, summary and reply in one answer. */
-    public static final String ANALYSIS = "analysis-v3";
+    public static final String ANALYSIS = "analysis-v4";
 
     /** The running summary alone, for messages no analysis covered. */
-    public static final String SUMMARY = "summary-v3";
+    public static final String SUMMARY = "summary-v4";
 
     /** Personal data the local detector missed, in redacted text ({@code GEMINI_PII}). */
     public static final String PII = "pii-v1";
@@ -31,7 +31,7 @@ public record Prompt(String version, String instruction, Map<String, Object> res
     public static final String SIGNALS = "signals-v1";
 
     /** With {@code GEMINI_MODEL_FAST}: the summary and the reply, on the stronger model. */
-    public static final String WRITEUP = "writeup-v1";
+    public static final String WRITEUP = "writeup-v2";
 
     public static Prompt load(String version) {
         String base = "signalstream/prompts/" + version;

@@ -25,7 +25,8 @@ class AnswerParserTest {
             {"sentiment":{"sentiment":"negative","score":-0.7,"confidence":0.9,"emotion":"angry","reasoning":"threatens to leave"},
              "insights":{"intent":"cancellation","urgency":"high","suggested_actions":["Offer a retention call",""],
                          "requires_escalation":true,"escalation_reason":"cancellation threat","topics":["contract"]},
-             "summary":{"summary":"Customer wants to cancel.","key_points":["cancel"],"resolution_status":"open"},
+             "summary":{"summary":"Customer wants to cancel.","key_points":["cancel"],"resolution_status":"open",
+                         "satisfaction":{"csat":1.5,"confidence":0.7,"effort":"high"}},
              "reply":{"suggested_reply":"I understand, let me see what I can do."}}""";
 
     private final AnswerParser parser = new AnswerParser();
@@ -57,9 +58,36 @@ class AnswerParserTest {
     void aSummaryOnlyAnswerIsTheSummaryObjectItself() throws Exception {
         Map<AgentKind, AgentOutput> results =
                 parser.parse(
-                        "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\"}",
+                        "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\","
+                                + "\"satisfaction\":{\"csat\":4.6,\"confidence\":0.8,\"effort\":\"low\"}}",
                         ModelAnswers.SUMMARY_AGENTS);
         assertThat(results).containsOnlyKeys(AgentKind.SUMMARY);
+        assertThat(((SummaryResult) results.get(AgentKind.SUMMARY)).satisfaction())
+                .isEqualTo(new SummaryResult.Satisfaction(4.6, 0.8, "low"));
+    }
+
+    @Test
+    void aSummaryMustCarryAValidSatisfactionEstimate() {
+        String summary =
+                "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\"";
+        assertThatThrownBy(() -> parser.parse(summary + "}", ModelAnswers.SUMMARY_AGENTS))
+                .hasMessageContaining("satisfaction");
+        assertThatThrownBy(
+                        () ->
+                                parser.parse(
+                                        summary
+                                                + ",\"satisfaction\":{\"csat\":7,\"confidence\":0.5,"
+                                                + "\"effort\":\"low\"}}",
+                                        ModelAnswers.SUMMARY_AGENTS))
+                .hasMessageContaining("satisfaction.csat 7.0 is outside");
+        assertThatThrownBy(
+                        () ->
+                                parser.parse(
+                                        summary
+                                                + ",\"satisfaction\":{\"csat\":3,\"confidence\":0.5,"
+                                                + "\"effort\":\"huge\"}}",
+                                        ModelAnswers.SUMMARY_AGENTS))
+                .hasMessageContaining("satisfaction.effort 'huge' is not allowed");
     }
 
     @ParameterizedTest

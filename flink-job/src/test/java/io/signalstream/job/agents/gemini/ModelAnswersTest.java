@@ -28,7 +28,8 @@ class ModelAnswersTest {
             {"sentiment":{"sentiment":"negative","score":-0.7,"confidence":0.9,"emotion":"angry","reasoning":"r"},
              "insights":{"intent":"cancellation","urgency":"high","suggested_actions":["Call back"],
                          "requires_escalation":true,"escalation_reason":"cancellation threat","topics":["contract"]},
-             "summary":{"summary":"Wants to cancel.","key_points":["cancel"],"resolution_status":"open"},
+             "summary":{"summary":"Wants to cancel.","key_points":["cancel"],"resolution_status":"open",
+                         "satisfaction":{"csat":1.5,"confidence":0.7,"effort":"high"}},
              "reply":{"suggested_reply":"I understand."}}""";
 
     private final ModelAnswers answers =
@@ -86,7 +87,8 @@ class ModelAnswersTest {
         AgentResults r =
                 answers.answered(
                         call(AgentRequest.Kind.SUMMARY),
-                        "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\"}");
+                        "{\"summary\":\"All sorted.\",\"key_points\":[],\"resolution_status\":\"resolved\","
+                                + "\"satisfaction\":{\"csat\":4.6,\"confidence\":0.8,\"effort\":\"low\"}}");
         assertThat(r.runs()).extracting(AgentRun::agent).containsExactly(AgentKind.SUMMARY);
         assertThat(r.sentiment()).isNull();
     }
