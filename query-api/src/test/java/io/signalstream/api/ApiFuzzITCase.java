@@ -210,7 +210,8 @@ class ApiFuzzITCase {
                                 (field, value) ->
                                         VALID.replaceFirst(
                                                 "\"" + field + "\":(\"[^\"]*\"|\\{[^}]*\\})",
-                                                "\"" + field + "\":" + value));
+                                                java.util.regex.Matcher.quoteReplacement(
+                                                        "\"" + field + "\":" + value)));
         Arbitrary<String> removed =
                 Arbitraries.of(FIELDS)
                         .map(
