@@ -42,6 +42,15 @@ public final class AnalyticsFeed implements AutoCloseable {
      * another cluster or an earlier topic of the same name is emptied and filled again.
      */
     public AnalyticsFeed follow(Properties client, String topic) {
+        follower =
+                new TopicFollower(client, topic, this::accept)
+                        .resumeAt(() -> resumePositions(client, topic))
+                        .start();
+        return this;
+    }
+
+    /** On the follower's thread: empties a store from another source; its saved positions. */
+    private Map<Integer, Long> resumePositions(Properties client, String topic) {
         String source = KafkaSource.of(client, List.of(topic));
         if (!source.equals(store.source())) {
             if (store.source() != null) {
@@ -59,8 +68,7 @@ public final class AnalyticsFeed implements AutoCloseable {
         }
         Map<Integer, Long> saved = store.positions();
         LOG.info("analytics: {} partitions resume at saved positions", saved.size());
-        follower = new TopicFollower(client, topic, this::accept).resumeAt(saved).start();
-        return this;
+        return saved;
     }
 
     /** Records read from the topic since the start. */

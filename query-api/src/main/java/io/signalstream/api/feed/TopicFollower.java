@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +31,7 @@ public final class TopicFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private Map<Integer, Long> resumeAt = Map.of();
+    private Supplier<Map<Integer, Long>> resumeAt = Map::of;
     private final Thread reader;
     private volatile boolean closed;
 
@@ -54,10 +55,11 @@ public final class TopicFollower implements AutoCloseable {
 
     /**
      * Starts each partition with a saved position there instead of at the beginning (call before
-     * {@link #start()}).
+     * {@link #start()}). {@code positions} is asked on the follower's thread once the topic's
+     * partitions are known, so a check it makes against the brokers never holds up the caller.
      */
-    public TopicFollower resumeAt(Map<Integer, Long> positions) {
-        this.resumeAt = Map.copyOf(positions);
+    public TopicFollower resumeAt(Supplier<Map<Integer, Long>> positions) {
+        this.resumeAt = positions;
         return this;
     }
 
@@ -84,7 +86,8 @@ public final class TopicFollower implements AutoCloseable {
                         .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
             consumer.assign(partitions);
-            KafkaSource.seek(consumer, partitions, tp -> resumeAt.get(tp.partition()));
+            Map<Integer, Long> saved = resumeAt.get();
+            KafkaSource.seek(consumer, partitions, tp -> saved.get(tp.partition()));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
