@@ -16,10 +16,13 @@ public final class AgentSpans {
     /** Starts the span of {@code request} answered by {@code provider}; the caller ends it. */
     public static Tracing.Span start(Tracing tracing, AgentRequest request, String provider) {
         InboundMessage message = request.message();
+        // The name is built only for a span that is recorded: this runs for every request.
+        String name =
+                tracing.on()
+                        ? "agents " + request.kind().name().toLowerCase(Locale.ROOT)
+                        : "agents";
         return tracing.start(
-                        "agents " + request.kind().name().toLowerCase(Locale.ROOT),
-                        SpanKind.INTERNAL,
-                        message == null ? null : message.traceparent())
+                        name, SpanKind.INTERNAL, message == null ? null : message.traceparent())
                 .set(Tracing.TENANT, request.tenantId())
                 .set(Tracing.CONVERSATION, request.conversationId())
                 .set(Tracing.MESSAGE, message == null ? null : message.messageId())

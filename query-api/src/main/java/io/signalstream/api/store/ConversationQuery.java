@@ -54,36 +54,6 @@ public record ConversationQuery(
         }
     }
 
-    /** A query in activity order. */
-    public ConversationQuery(
-            String tenant,
-            String text,
-            String intent,
-            String sentiment,
-            String urgency,
-            Boolean escalation,
-            Instant from,
-            Instant to,
-            int limit,
-            Cursor after,
-            int offset,
-            Boolean waiting) {
-        this(
-                tenant,
-                text,
-                intent,
-                sentiment,
-                urgency,
-                escalation,
-                from,
-                to,
-                limit,
-                after,
-                offset,
-                waiting,
-                false);
-    }
-
     /** A query with no waiting filter. */
     public ConversationQuery(
             String tenant,
@@ -109,7 +79,8 @@ public record ConversationQuery(
                 limit,
                 after,
                 offset,
-                null);
+                null,
+                false);
     }
 
     /** The first page of everything of a tenant. */

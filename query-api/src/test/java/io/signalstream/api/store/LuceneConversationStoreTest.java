@@ -172,13 +172,14 @@ class LuceneConversationStoreTest {
         store.flush();
         ConversationQuery waiting =
                 new ConversationQuery(
-                        "acme", null, null, null, null, null, null, null, 10, null, 0, true);
+                        "acme", null, null, null, null, null, null, null, 10, null, 0, true, false);
         assertThat(store.list(waiting).items())
                 .extracting(Summary::conversationId, Summary::waitingSince)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("waits", since));
         ConversationQuery notWaiting =
                 new ConversationQuery(
-                        "acme", null, null, null, null, null, null, null, 10, null, 0, false);
+                        "acme", null, null, null, null, null, null, null, 10, null, 0, false,
+                        false);
         assertThat(ids(notWaiting)).containsExactly("answered");
     }
 

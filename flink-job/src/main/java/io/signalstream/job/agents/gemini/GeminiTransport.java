@@ -144,26 +144,27 @@ public final class GeminiTransport implements AutoCloseable {
                         .temperature((float) config.temperature())
                         .maxOutputTokens(config.maxOutputTokens())
                         .candidateCount(1);
-        if (traceparent == null) {
-            return client.async
-                    .models
-                    .generateContent(model, transcript, request.build())
-                    .thenApply(GeminiTransport::answer);
-        }
         Tracing.Span span =
-                tracing.start("model call", SpanKind.CLIENT, traceparent)
-                        .set("gen_ai.system", "gemini")
-                        .set("gen_ai.request.model", model)
-                        .set("signalstream.prompt", prompt.version());
-        request.httpOptions(
-                HttpOptions.builder()
-                        .headers(Map.of(Traceparent.HEADER, span.traceparent()))
-                        .build());
+                traceparent == null
+                        ? null
+                        : tracing.start("model call", SpanKind.CLIENT, traceparent)
+                                .set("gen_ai.system", "gemini")
+                                .set("gen_ai.request.model", model)
+                                .set("signalstream.prompt", prompt.version());
+        if (span != null) {
+            request.httpOptions(
+                    HttpOptions.builder()
+                            .headers(Map.of(Traceparent.HEADER, span.traceparent()))
+                            .build());
+        }
         CompletableFuture<Answer> answer =
                 client.async
                         .models
                         .generateContent(model, transcript, request.build())
                         .thenApply(GeminiTransport::answer);
+        if (span == null) {
+            return answer;
+        }
         answer.whenComplete(
                 (a, error) -> {
                     if (error != null) {
