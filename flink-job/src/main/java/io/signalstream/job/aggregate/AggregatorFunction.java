@@ -31,6 +31,7 @@ import io.signalstream.model.SentimentResult;
 import io.signalstream.model.Topics;
 import io.signalstream.model.Tracing;
 import io.signalstream.model.TranscriptEntry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +83,13 @@ public final class AggregatorFunction
     /** Longer than any model call can be in flight (the agents' timeout spans every attempt). */
     static final Duration CLEARED_TTL = Duration.ofHours(1);
 
+    /** Bits of {@link #counted}: what the analytics have counted of this conversation's life. */
+    static final int ESCALATION_COUNTED = 1;
+
+    static final int RESOLUTION_COUNTED = 2;
+
     private transient ValueState<ModelParts> parts;
+    private transient ValueState<Byte> counted;
     private transient ValueState<Long> clearedAt;
     private transient Counter lateAnswersDropped;
     private transient AggregateBuilder builder;
@@ -123,6 +130,13 @@ public final class AggregatorFunction
                     new ValueStateDescriptor<>("cleared-at", Types.LONG);
             cleared.enableTimeToLive(StateTtlConfig.newBuilder(CLEARED_TTL).build());
             clearedAt = getRuntimeContext().getState(cleared);
+        }
+        if (analytics) {
+            // Written only when a conversation first needs an escalation or is first resolved
+            // (one byte, cleared with the conversation); never read for other messages.
+            counted =
+                    getRuntimeContext()
+                            .getState(new ValueStateDescriptor<>("analytics-counted", Types.BYTE));
         }
         builder = new AggregateBuilder();
         outputs = new Outputs();
@@ -205,10 +219,21 @@ public final class AggregatorFunction
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
         }
         if (analytics) {
+            int first = aggregate == null ? 0 : firstCounted(aggregate, request.context());
             if (request.kind() == AgentRequest.Kind.MESSAGE
                     && message != null
                     && aggregate != null) {
-                ctx.output(ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli()));
+                ctx.output(
+                        ANALYTICS, analyticsEvent(request, aggregate, now.toEpochMilli(), first));
+            } else if (first != 0) {
+                // a model's later answer escalated or resolved the conversation
+                ctx.output(
+                        ANALYTICS,
+                        AnalyticsEvent.turn(
+                                request.tenantId(),
+                                eventTime(message, now.toEpochMilli()),
+                                (first & ESCALATION_COUNTED) != 0,
+                                (first & RESOLUTION_COUNTED) != 0));
             }
             AnalyticsEvent modelUse = modelUseEvent(r, now.toEpochMilli());
             if (modelUse != null) {
@@ -246,16 +271,47 @@ public final class AggregatorFunction
         }
     }
 
-    /** What a message's first aggregate adds to the tenant's analytics. */
+    /**
+     * What of {@link #ESCALATION_COUNTED} and {@link #RESOLUTION_COUNTED} this aggregate is the
+     * first of in the conversation's life: the analytics count each conversation once as escalated
+     * and once as resolved, however many messages the escalation or resolution lasts. The state is
+     * read only when the aggregate is escalated or resolved.
+     */
+    private int firstCounted(AggregatedIntelligence a, ConversationContext c) throws IOException {
+        int now =
+                (a.insights() != null && a.insights().requiresEscalation() ? ESCALATION_COUNTED : 0)
+                        | (OperationsFormula.resolved(a, c != null && c.lastResolved())
+                                ? RESOLUTION_COUNTED
+                                : 0);
+        if (now == 0) {
+            return 0;
+        }
+        Byte before = counted.value();
+        int was = before == null ? 0 : before;
+        if ((now & ~was) == 0) {
+            return 0;
+        }
+        counted.update((byte) (was | now));
+        return now & ~was;
+    }
+
+    /** A message's own time, never later than the job's clock plus {@link #MAX_CLOCK_SKEW_MS}. */
+    private static long eventTime(InboundMessage m, long nowMs) {
+        return m == null || m.timestamp() == null
+                ? nowMs
+                : Math.min(m.timestamp().toEpochMilli(), nowMs + MAX_CLOCK_SKEW_MS);
+    }
+
+    /**
+     * What a message's first aggregate adds to the tenant's analytics; {@code first} holds what the
+     * conversation is first counted as with it ({@link #firstCounted}).
+     */
     static AnalyticsEvent analyticsEvent(
-            AgentRequest request, AggregatedIntelligence a, long nowMs) {
+            AgentRequest request, AggregatedIntelligence a, long nowMs, int first) {
         InboundMessage m = request.message();
         ConversationContext c = request.context();
         ResponseTimes t = c == null ? ResponseTimes.NONE : c.times();
-        long at =
-                m.timestamp() == null
-                        ? nowMs
-                        : Math.min(m.timestamp().toEpochMilli(), nowMs + MAX_CLOCK_SKEW_MS);
+        long at = eventTime(m, nowMs);
         long previous = t.previousMessageAtMs();
         int firstIn = 0;
         for (Granularity g : Granularity.values()) {
@@ -276,8 +332,8 @@ public final class AggregatorFunction
                 sentiment == null ? 0 : sentiment.score(),
                 insights == null ? null : insights.intent(),
                 insights == null ? null : insights.urgency(),
-                insights != null && insights.requiresEscalation(),
-                m.signals() != null && m.signals().resolved(),
+                (first & ESCALATION_COUNTED) != 0,
+                (first & RESOLUTION_COUNTED) != 0,
                 m.pii() != null
                         && !m.pii().isEmpty()
                         && c != null
@@ -361,6 +417,9 @@ public final class AggregatorFunction
             // The ended life's epoch; state of earlier builds held the time of clearing, which
             // compares the same way (after every request of the life, before any of the next).
             clearedAt.update(request.epoch());
+        }
+        if (analytics) {
+            counted.clear();
         }
         String key = request.key();
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));

@@ -52,11 +52,18 @@ public final class OperationsFormula {
         return aggregate.withOperations(of(context.times(), aggregate, context.lastResolved()));
     }
 
+    /**
+     * Whether the conversation counts as resolved: its latest message says so ({@code
+     * saysResolved}) or its summary's resolution status is resolved.
+     */
+    static boolean resolved(AggregatedIntelligence a, boolean saysResolved) {
+        return saysResolved
+                || (a.summary() != null
+                        && a.summary().resolutionStatus() == ResolutionStatus.RESOLVED);
+    }
+
     static Operations of(ResponseTimes t, AggregatedIntelligence a, boolean saysResolved) {
-        boolean resolved =
-                saysResolved
-                        || (a.summary() != null
-                                && a.summary().resolutionStatus() == ResolutionStatus.RESOLVED);
+        boolean resolved = resolved(a, saysResolved);
         boolean escalation = a.insights() != null && a.insights().requiresEscalation();
         double sentiment = a.sentiment() == null ? 0 : a.sentiment().score();
         List<SentimentPoint> trend = a.sentimentTrend();

@@ -30,14 +30,15 @@ import org.HdrHistogram.IntCountsHistogram;
  *
  * <p>Definitions: {@code conversations_active} counts conversations with a message in the bucket,
  * {@code conversations_started} those whose first message is in it, {@code conversations_resolved}
- * messages saying the problem is solved, {@code escalations} customer messages whose analysis asks
- * for an escalation ({@code escalation_rate} is per customer message), {@code
- * conversations_with_pii} conversations whose personal data was first found in the bucket, {@code
- * predicted_csat_mean} the mean predicted satisfaction after each message, {@code
- * first_response_ms} the first responses given in the bucket, {@code response_ms} every response,
- * {@code model} the model calls paid for in the bucket (processing time): calls answered or failed,
- * requests, the tokens the model counted, and calls the tenant's token budget sent to the local
- * agents ({@code over_budget}).
+ * those first resolved in it (a message says the problem is solved or the summary's status is
+ * resolved), {@code escalations} those that first needed an escalation in it ({@code
+ * escalation_rate} is escalations per active conversation, at most 1), each counted once per
+ * conversation however long it stays resolved or escalated, {@code conversations_with_pii}
+ * conversations whose personal data was first found in the bucket, {@code predicted_csat_mean} the
+ * mean predicted satisfaction after each message, {@code first_response_ms} the first responses
+ * given in the bucket, {@code response_ms} every response, {@code model} the model calls paid for
+ * in the bucket (processing time): calls answered or failed, requests, the tokens the model
+ * counted, and calls the tenant's token budget sent to the local agents ({@code over_budget}).
  */
 final class Bucket {
 
@@ -86,16 +87,17 @@ final class Bucket {
             overBudget += e.model().overBudget() ? 1 : 0;
             return;
         }
+        resolved += e.resolved() ? 1 : 0;
+        escalations += e.escalation() ? 1 : 0;
+        if (e.sender() == null) {
+            return; // a later answer that escalated or resolved the conversation: no message
+        }
         messages++;
         started += e.started() ? 1 : 0;
         active += (e.firstIn() & g.bit()) != 0 ? 1 : 0;
-        resolved += e.resolved() ? 1 : 0;
-        if (e.sender() != null) {
-            bySender[e.sender().ordinal()]++;
-        }
+        bySender[e.sender().ordinal()]++;
         if (e.sender() == Sender.CUSTOMER) {
             customerMessages++;
-            escalations += e.escalation() ? 1 : 0;
         }
         if (e.sentiment() != null) {
             sentiment[e.sentiment().ordinal()]++;
@@ -315,9 +317,7 @@ final class Bucket {
             nullable(
                     j,
                     "escalation_rate",
-                    customerMessages == 0
-                            ? null
-                            : round((double) escalations / customerMessages, 4));
+                    active == 0 ? null : round((double) Math.min(escalations, active) / active, 4));
             j.writeNumberField("conversations_with_pii", withPii);
             percentiles(j, "first_response_ms", firstResponse);
             percentiles(j, "response_ms", response);

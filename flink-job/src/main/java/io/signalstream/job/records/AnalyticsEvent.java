@@ -14,6 +14,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * combined per subtask before the shuffle by tenant).
  *
  * @param atMs the message's own time (event time), never later than the job's clock plus a minute
+ * @param sender who wrote the message; null for an event that only escalates or resolves the
+ *     conversation (a model's answer after its message)
  * @param started the conversation's first message
  * @param firstIn bit {@code 1 << granularity.ordinal()}: the conversation's first message in that
  *     granularity's bucket (how conversations are counted active without keeping their ids)
@@ -21,8 +23,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param score its score (unused without a sentiment)
  * @param intent the customer message's intent; null for other senders
  * @param urgency the customer message's urgency; null for other senders
- * @param escalation the customer message's analysis asks for an escalation
- * @param resolved the message says the problem is solved
+ * @param escalation the conversation first needs an escalation with this step (counted once per
+ *     conversation)
+ * @param resolved the conversation is first resolved with this step (counted once per conversation)
  * @param piiFirst the conversation's personal data was first found in this message
  * @param firstResponseMs the conversation's first response time, when this message gave it; else -1
  * @param responseMs the wait this (agent) message ended; else -1
@@ -57,6 +60,31 @@ public record AnalyticsEvent(
      */
     public record ModelUse(
             long requests, long inputTokens, long outputTokens, boolean overBudget) {}
+
+    /**
+     * A model's later answer that first escalated or resolved the conversation: counts no message.
+     */
+    public static AnalyticsEvent turn(
+            String tenantId, long atMs, boolean escalation, boolean resolved) {
+        return new AnalyticsEvent(
+                tenantId,
+                atMs,
+                null,
+                false,
+                0,
+                null,
+                0,
+                null,
+                null,
+                escalation,
+                resolved,
+                false,
+                -1,
+                -1,
+                0,
+                null,
+                null);
+    }
 
     /** A model call's cost at {@code atMs} (processing time: when it was paid for). */
     public static AnalyticsEvent modelUse(String tenantId, long atMs, ModelUse use) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.job.records.AgentResults;
+import io.signalstream.job.records.AnalyticsEvent;
 import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.sink.Outputs;
@@ -104,6 +105,56 @@ class AggregatorFunctionTest {
         harness.processElement(conversation.local(customer("c2", "m1", "Hello", 0)), 0);
         assertThat(harness.getSideOutput(AggregatorFunction.ANALYTICS)).isNullOrEmpty();
         assertThat(written(Topics.AI_AGGREGATED)).hasSize(1);
+    }
+
+    @Test
+    void aConversationCountsOnceAsEscalatedAndOnceAsResolvedPerLife() throws Exception {
+        open(false, false, true);
+        harness.processElement(
+                conversation.local(customer("c1", "m1", "I want to speak to your manager", 0)), 0);
+        harness.processElement(
+                conversation.local(customer("c1", "m2", "Get me a supervisor right now", 1)), 0);
+        harness.processElement(conversation.local(agent("c1", "m3", "Done, all sorted", 2)), 0);
+        harness.processElement(
+                conversation.local(customer("c1", "m4", "Thanks, that fixed it", 3)), 0);
+        List<AnalyticsEvent> events = analyticsEvents();
+        assertThat(events).hasSize(4);
+        assertThat(events)
+                .extracting(AnalyticsEvent::escalation)
+                .containsExactly(true, false, false, false);
+        assertThat(events)
+                .extracting(AnalyticsEvent::resolved)
+                .containsExactly(false, false, true, false);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        // a new life of the conversation counts again
+        harness.processElement(AgentResults.none(conversation.expire()), 0);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.processElement(
+                conversation.local(customer("c1", "m5", "Your manager, please", 4)), 0);
+        assertThat(analyticsEvents()).last().extracting(AnalyticsEvent::escalation).isEqualTo(true);
+    }
+
+    @Test
+    void aModelsLaterAnswerThatResolvesTheConversationCountsNoMessage() throws Exception {
+        open(true, false, true);
+        harness.processElement(conversation.piiPart(customer("c1", "m1", "It still fails", 0)), 0);
+        harness.processElement(conversation.resolvedBy(1), 0);
+        harness.processElement(conversation.resolvedBy(1), 0);
+        List<AnalyticsEvent> events = analyticsEvents();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).sender()).isEqualTo(Sender.CUSTOMER);
+        assertThat(events.get(0).resolved()).isFalse();
+        assertThat(events.get(1).sender()).isNull();
+        assertThat(events.get(1).resolved()).isTrue();
+        assertThat(events.get(1).atMs()).isEqualTo(events.get(0).atMs());
+    }
+
+    private List<AnalyticsEvent> analyticsEvents() {
+        return harness.getSideOutput(AggregatorFunction.ANALYTICS).stream()
+                .map(r -> r.getValue())
+                .filter(e -> e.model() == null)
+                .toList();
     }
 
     @Test

@@ -67,6 +67,21 @@ final class Answers {
                 null);
     }
 
+    /** A model's answer covering message {@code seq}: a summary saying the problem is solved. */
+    AgentResults resolvedBy(long seq) {
+        AgentResults a = modelAnswer(seq, 0.2, "Solved");
+        return new AgentResults(
+                a.request(),
+                a.sentiment(),
+                null,
+                null,
+                new SummaryResult("Solved", List.of(), ResolutionStatus.RESOLVED),
+                null,
+                a.runs(),
+                null,
+                null);
+    }
+
     /** A model's answer covering message {@code seq}: sentiment and summary. */
     AgentResults modelAnswer(long seq, double score, String summary) {
         AgentRequest asked = requests.get((int) seq - 1);

@@ -126,6 +126,28 @@ class AnalyticsTest {
     }
 
     @Test
+    void aLaterAnswerThatEscalatesCountsTheConversationButNoMessage() throws Exception {
+        List<Tuple3<String, Long, byte[]>> partials =
+                combine(
+                        List.of(
+                                customer("acme", T + 1_000, true, SentimentLabel.NEUTRAL, 0),
+                                AnalyticsEvent.turn("acme", T + 1_000, true, true)));
+        try (var h = tenants(null, T + MINUTE)) {
+            for (Tuple3<String, Long, byte[]> p : partials) {
+                h.processElement(new StreamRecord<>(p));
+            }
+            JsonNode m0 =
+                    latest(h.extractOutputValues())
+                            .get("acme/minute/" + java.time.Instant.ofEpochMilli(T));
+            assertThat(m0.path("messages").asLong()).isEqualTo(1);
+            assertThat(m0.path("messages_by_sender").path("customer").asLong()).isEqualTo(1);
+            assertThat(m0.path("escalations").asLong()).isEqualTo(1);
+            assertThat(m0.path("conversations_resolved").asLong()).isEqualTo(1);
+            assertThat(m0.path("escalation_rate").asDouble()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void messagesOutOfOrderLandInTheirOwnMinuteHourAndDay() throws Exception {
         List<AnalyticsEvent> events =
                 List.of(
