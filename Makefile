@@ -20,6 +20,8 @@ help:
 	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
 	@echo "make bench-api     the API alone over a million conversations: readiness, heap, queries, WebSockets"
 	@echo "make bench-profile JFR profiles of the job (capacity runs) and of the API (end to end), apart from bench"
+	@echo "make bench-stack BENCH_OPTS='-Dbench.variants=--kafka-linger-ms,5|--kafka-compression,zstd'"
+	@echo "            the capacity as shipped against variants of the job's settings, alternated (trying a default)"
 	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
 	@echo "make bench-llm     share of the Gemini request and token budgets used at saturation (fake Gemini, ~4 min)"

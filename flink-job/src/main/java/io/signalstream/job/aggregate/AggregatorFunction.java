@@ -235,7 +235,8 @@ public final class AggregatorFunction
                                 (first & ESCALATION_COUNTED) != 0,
                                 (first & RESOLUTION_COUNTED) != 0));
             }
-            AnalyticsEvent modelUse = modelUseEvent(r, now.toEpochMilli());
+            // only a model provider's calls cost anything
+            AnalyticsEvent modelUse = modelParts ? modelUseEvent(r, now.toEpochMilli()) : null;
             if (modelUse != null) {
                 ctx.output(ANALYTICS, modelUse);
             }

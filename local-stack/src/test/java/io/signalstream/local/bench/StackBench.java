@@ -126,6 +126,15 @@ public final class StackBench {
             profile();
             return;
         }
+        String variants = System.getProperty("bench.variants", "");
+        if (!variants.isEmpty()) {
+            compare(variants);
+            return;
+        }
+        if (Boolean.getBoolean("bench.webhookOnly")) {
+            endToEndAndIngest(0); // the webhook run alone, on a fresh stack (trying a change)
+            return;
+        }
         Capacity capacity = capacity();
         dropCapacityTopics();
         if (settings.e2eSeconds() > 0) {
@@ -288,6 +297,37 @@ public final class StackBench {
         String offsets = produceCapacityInput();
         for (int i = 0; i < 3; i++) {
             measure("product", offsets, List.of());
+        }
+    }
+
+    /**
+     * {@code -Dbench.variants=--kafka-compression,none|--kafka-compression,zstd}: the product's
+     * capacity as shipped against each variant of its arguments, alternated per round; for trying a
+     * setting before changing a default (not part of {@code make bench}).
+     */
+    private void compare(String variants) throws Exception {
+        String offsets = produceCapacityInput();
+        List<List<String>> args = new ArrayList<>();
+        args.add(List.of());
+        for (String v : variants.split("\\|")) {
+            args.add(List.of(v.trim().split("[\\s,]+")));
+        }
+        for (List<String> a : args) {
+            measure("product", offsets, a);
+        }
+        ObjectNode variantsNode = results.putObject("variants");
+        for (int round = 0; round < settings.rounds(); round++) {
+            for (List<String> a : args) {
+                Run r = measure("product", offsets, a);
+                ArrayNode node = (ArrayNode) variantsNode.get(String.join(" ", a));
+                if (node == null) {
+                    node = variantsNode.putArray(String.join(" ", a));
+                }
+                node.addObject()
+                        .put("capacity_msgs_per_s", Math.round(r.rate()))
+                        .put("job_cpu_ms_per_msg", round(r.jobCpuMsPerMsg(), 4))
+                        .put("kafka_cpu_ms_per_msg", round(r.kafkaCpuMsPerMsg(), 4));
+            }
         }
     }
 
@@ -494,6 +534,9 @@ public final class StackBench {
                         rules.get("receiver_connections").asInt());
             }
 
+            if (capacity == 0) {
+                return;
+            }
             ObjectNode e2eNode = results.putObject("e2e");
             ArrayNode e2e = e2eNode.putArray("runs");
             for (double fraction : new double[] {0.25, 0.5, 0.75}) {

@@ -164,24 +164,16 @@ public final class Languages {
         }
         boolean[] allowed = byScript(cps);
         // every distinct 1- to 3-gram once, as the model counts them
-        long[] grams = new long[cps.length * 3];
-        int count = 0;
+        long[] seen = new long[Integer.highestOneBit(cps.length * 3) << 2];
+        double[] score = new double[CANDIDATES.size()];
         for (int i = 0; i < cps.length; i++) {
-            grams[count++] = (long) cps[i] << 42;
+            count(seen, (long) cps[i] << 42, score);
             if (i + 1 < cps.length) {
-                grams[count++] = (long) cps[i] << 42 | (long) cps[i + 1] << 21;
+                count(seen, (long) cps[i] << 42 | (long) cps[i + 1] << 21, score);
             }
             if (i + 2 < cps.length) {
-                grams[count++] = (long) cps[i] << 42 | (long) cps[i + 1] << 21 | cps[i + 2];
+                count(seen, (long) cps[i] << 42 | (long) cps[i + 1] << 21 | cps[i + 2], score);
             }
-        }
-        java.util.Arrays.sort(grams, 0, count);
-        double[] score = new double[CANDIDATES.size()];
-        for (int i = 0; i < count; i++) {
-            if (i > 0 && grams[i] == grams[i - 1]) {
-                continue;
-            }
-            weights.addTo(grams[i], score);
         }
         for (int k = 0; k < ANALYSED.size(); k++) {
             score[k] += ANALYSED_PRIOR; // ANALYSED are the first candidates
@@ -202,6 +194,23 @@ public final class Languages {
         // The runner-up's odds against the winner: 0 when they tie, towards 1 when far apart.
         double confidence = second < 0 ? 1 : 1 - Math.exp(score[second] - score[best]);
         return new Guess(CANDIDATES.get(best), confidence);
+    }
+
+    /**
+     * Adds the weights of {@code gram} (never 0) to {@code score} unless {@code seen}, an
+     * open-addressing set with room for twice the n-grams, holds it already.
+     */
+    private void count(long[] seen, long gram, double[] score) {
+        int mask = seen.length - 1;
+        int slot = NGramTable.hash(gram) & mask;
+        while (seen[slot] != 0) {
+            if (seen[slot] == gram) {
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        seen[slot] = gram;
+        weights.addTo(gram, score);
     }
 
     /**
@@ -334,37 +343,45 @@ public final class Languages {
     }
 
     /** Open addressing from n-gram keys to rows of weights: no boxing, no strings per lookup. */
+    /**
+     * Per n-gram key, a row of floats: open addressing with each key beside its row's index, so a
+     * lookup reads one cache line of the table before the row.
+     */
     static final class NGramTable {
-        private final long[] keys;
-        private final int[] row;
+        /** Slot {@code s}: the key at {@code 2s}, its row's index at {@code 2s + 1}. */
+        private final long[] slots;
+
         private final float[] rows;
         private final int width;
         private final int mask;
         private int size;
 
         NGramTable(int expected, int width) {
-            int slots = Integer.highestOneBit(Math.max(16, expected + expected / 2)) << 1;
-            this.keys = new long[slots];
-            this.row = new int[slots];
+            int count = Integer.highestOneBit(Math.max(16, expected + expected / 2)) << 1;
+            this.slots = new long[2 * count];
             this.rows = new float[expected * width];
             this.width = width;
-            this.mask = slots - 1;
+            this.mask = count - 1;
+        }
+
+        static int hash(long key) {
+            return Long.hashCode(key * 0x9E3779B97F4A7C15L);
         }
 
         void put(long key, float[] weights) {
             int slot = slot(key);
-            if (keys[slot] == 0) {
-                keys[slot] = key;
-                row[slot] = size++;
+            if (slots[2 * slot] == 0) {
+                slots[2 * slot] = key;
+                slots[2 * slot + 1] = size++;
             }
-            System.arraycopy(weights, 0, rows, row[slot] * width, width);
+            System.arraycopy(weights, 0, rows, (int) slots[2 * slot + 1] * width, width);
         }
 
         /** Adds the row of {@code key}, if any, to {@code sum}. */
         void addTo(long key, double[] sum) {
             int slot = slot(key);
-            if (keys[slot] == key) {
-                int base = row[slot] * width;
+            if (slots[2 * slot] == key) {
+                int base = (int) slots[2 * slot + 1] * width;
                 for (int k = 0; k < width; k++) {
                     sum[k] += rows[base + k];
                 }
@@ -372,8 +389,8 @@ public final class Languages {
         }
 
         private int slot(long key) {
-            int slot = (int) (Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask);
-            while (keys[slot] != 0 && keys[slot] != key) {
+            int slot = hash(key) & mask;
+            while (slots[2 * slot] != 0 && slots[2 * slot] != key) {
                 slot = (slot + 1) & mask;
             }
             return slot;

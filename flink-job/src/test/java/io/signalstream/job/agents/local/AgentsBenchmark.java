@@ -119,6 +119,11 @@ public class AgentsBenchmark {
     }
 
     @Benchmark
+    public Object languageOnly() {
+        return Languages.shared().detect(MESSAGES[nextMessage()] + " #" + (++sequence));
+    }
+
+    @Benchmark
     public void foldAndAnswerOnly(Blackhole out) {
         int i = nextMessage();
         InboundMessage m =
