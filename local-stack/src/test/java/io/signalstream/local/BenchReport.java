@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,7 +157,8 @@ public final class BenchReport {
                 .append(m.path("os").asText())
                 .append(
                         ". Kafka, the job and the API each run in their own JVM on this one machine;"
-                                + " the load generator is a fourth. Absolute figures move 2 to 3"
+                                + " the load generator is a fourth; each runs the JVM's default collector (G1), the broker with"
+                                + " the pause goal Kafka's own scripts set. Absolute figures move 2 to 3"
                                 + " times between machines here: the goals are ratios measured in"
                                 + " the same run.\n\n");
         d.append(
@@ -163,8 +166,9 @@ public final class BenchReport {
                 ## Method
 
                 * **Capacity**: %s conversations pre-loaded to %s messages each, then a burst of %s                 messages, all written to the raw topic before a job starts. The floor job (same                 source, parse and `keyBy`, a RocksDB `ValueState<Long>` count, one small JSON                 record out through the same sink settings) and the product read the same records                 from the same offsets, alternately, %s times each after a warm-up of %s s. A                 run's rate is taken from its output topic's offsets between 10 %% and 90 %% of                 the burst; CPU per message from `/proc/<pid>/stat` of the job's and the broker's                 JVMs over the same interval. Medians, with ranges. The API is not running.
-                * **End to end**: the product job and the API (its own JVM) run; messages are                 posted open loop (due at `t0 + i/rate`, latency from then: no coordinated                 omission) over 32 keep-alive connections to 1,000 new conversations for %s s, and                 each is timed until the tenant-wide WebSocket shows every agent reflecting it;                 messages never shown count at the deadline (10 s after the last send).
-                * **Ingest**: `POST /v1/messages` → `202` at fixed rates, the job processing the                 same stream.
+                * **End to end**: the product job and the API (its own JVM) run; messages are                 posted open loop (due at `t0 + i/rate`, latency from then: no coordinated                 omission) over 32 keep-alive connections to 1,000 new conversations for %s s, and                 each is timed until the tenant-wide WebSocket shows every agent reflecting it;                 messages never shown count at the deadline (10 s after the last send). Each run starts once the job has caught up with the runs before it (a marker message in each of 16 new conversations analysed); the wait is in the raw figures.
+                * **Ingest**: `POST /v1/messages` → `202` at fixed rates, the job processing the same stream, from a job that has caught up.
+                * **Webhooks**: a rule firing on every customer message, each message a new conversation, 100 msg/s open loop for the run's length; two such runs warm the fresh stack first (their p99s are reported beside).
                 * **Agents**: JMH, one thread, `AgentsBenchmark.allAgentsOnOneMessage`: PII                 detection and redaction, the message's signals, the fold into its context and                 every agent's answer, as the job runs them.
                 * **API at scale** (`make bench-api`): a generator writes a million conversations                 (aggregate and transcript slots, 100 tenants) straight to the compacted topics; the                 API alone (its own JVM, -Xmx512m) catches up from an empty store, then serves                 open-loop `GET …/insights`, list pages (filters, cursors) and searches, then 1,000                 tenant-wide WebSockets while 500 aggregates/s are written (delay from the write to                 each session's frame), then restarts on its store.
 
@@ -255,7 +259,13 @@ public final class BenchReport {
                                     + f(rules, "aggregate_on_kafka_p99_ms", "%.1f")
                                     + " ms, → alert on Kafka p99 "
                                     + f(rules, "alert_on_kafka_p99_ms", "%.1f")
-                                    + " ms)"));
+                                    + " ms, POST → 202 p99 "
+                                    + f(rules, "post_202_p99_ms", "%.1f")
+                                    + " ms; the run after "
+                                    + all.path("rules_warmup_runs").size()
+                                    + " like it on the fresh stack, whose webhook p99s were "
+                                    + warmups(all.path("rules_warmup_runs"))
+                                    + ")"));
         }
         JsonNode analytics = all.path("analytics");
         if (analytics.isObject()) {
@@ -466,4 +476,13 @@ public final class BenchReport {
             * The floor is a bare Flink job: per message it parses JSON, crosses one network             exchange, reads and writes a `Long` in RocksDB and writes a 70-byte record. The             product does all of that plus PII detection and redaction, the message's signals,             the fold into a bounded context, every agent's answer, a 3–4 KB aggregate and a             transcript record. Its CPU per message is what those cost; see             `docs/architecture.md` for the shape and `make bench-profile` for a profile (a run             apart from this one).
             * End to end, every process shares the two cores: the broker, the job, the API (ingest,             its two views, the WebSocket) and the load generator. Once the offered rate exceeds             what the whole stack can do together, an open-loop measurement shows the queue: those             latencies are backlog, not per-message cost. The fixed-rate runs show where the stack             keeps up.
             """;
+
+    /** The webhook p99s of the warm-up runs, in ms. */
+    private static String warmups(JsonNode runs) {
+        List<String> p99 = new ArrayList<>();
+        for (JsonNode r : runs) {
+            p99.add(f(r, "webhook_p99_ms", "%.1f") + " ms");
+        }
+        return p99.isEmpty() ? "none" : String.join(", ", p99);
+    }
 }

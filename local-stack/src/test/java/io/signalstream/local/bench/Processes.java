@@ -133,7 +133,8 @@ final class Processes {
         command.addAll(List.of(jvmOptions));
         command.add("-Xmx" + heap);
         command.add("-Xms" + heap);
-        command.add("-XX:+UseParallelGC");
+        // As deployed: the JVM's default collector (G1) unless -Dbench.gc names another
+        command.addAll(List.of(System.getProperty("bench.gc", "-XX:+UseG1GC").split("\\s+")));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
