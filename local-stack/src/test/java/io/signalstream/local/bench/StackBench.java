@@ -699,7 +699,7 @@ public final class StackBench {
                                 + posted.body());
             }
         }
-        long deadline = start + Duration.ofMinutes(5).toNanos();
+        long deadline = start + Duration.ofMinutes(3).toNanos();
         while (!markers.isEmpty() && System.nanoTime() < deadline) {
             markers.removeIf(
                     id -> {

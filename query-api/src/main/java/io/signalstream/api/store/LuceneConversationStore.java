@@ -1,8 +1,6 @@
 package io.signalstream.api.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectReader;
-import io.signalstream.model.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -107,12 +105,7 @@ public final class LuceneConversationStore
 
         public static Settings defaults(Path directory) {
             return new Settings(
-                    directory,
-                    Duration.ofMillis(250),
-                    Duration.ofSeconds(5),
-                    20_000,
-                    32L << 20,
-                    48);
+                    directory, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, 32L << 20, 48);
         }
     }
 
@@ -153,11 +146,8 @@ public final class LuceneConversationStore
     static final int TOTAL_HITS_THRESHOLD = 1_000;
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record SlotText(String message) {}
-
-    private static final ObjectReader SLOT_TEXT = Json.newMapper().readerFor(SlotText.class);
-
     private final Settings settings;
+
     private final TextAnalyzer analyzer = new TextAnalyzer();
     private final Directory directory;
     private final IndexWriter writer;
@@ -687,8 +677,7 @@ public final class LuceneConversationStore
         for (TranscriptSlot slot : ordered) {
             doc.add(new StoredField(SLOT, encode(slot)));
             try {
-                SlotText entry = SLOT_TEXT.readValue(slot.json());
-                AggregateDigest.append(text, entry.message());
+                AggregateDigest.append(text, AggregateDigest.message(slot.json()));
             } catch (IOException e) {
                 LOG.debug("transcript slot of {} is not readable: {}", key, e.toString());
             }
