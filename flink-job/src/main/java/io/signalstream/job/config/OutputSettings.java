@@ -14,7 +14,8 @@ import java.io.Serializable;
  * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch (20 ms:
  *     fewer, fuller batches under load; each batch costs a compression stream and a request)
  * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
- * @param compression {@code KAFKA_COMPRESSION}: {@code lz4}, {@code zstd}, {@code snappy}, {@code
+ * @param compression {@code KAFKA_COMPRESSION}: {@code snappy} (default: its streams reuse their
+ *     buffers, Kafka's LZ4 stream allocates 128 KB per batch), {@code lz4}, {@code zstd}, {@code
  *     gzip} or {@code none}
  * @param analytics {@code ANALYTICS}: count each tenant's messages into minute, hour and day
  *     buckets on {@code support.analytics} (on by default; the aggregates carry their operations
@@ -44,7 +45,7 @@ public record OutputSettings(
                 s.integer("max-record-bytes", "MAX_RECORD_BYTES", 900_000),
                 s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 20),
                 s.integer("kafka-batch-bytes", "KAFKA_BATCH_BYTES", 262_144),
-                s.text("kafka-compression", "KAFKA_COMPRESSION", "lz4"),
+                s.text("kafka-compression", "KAFKA_COMPRESSION", "snappy"),
                 s.flag("analytics", "ANALYTICS", true));
     }
 

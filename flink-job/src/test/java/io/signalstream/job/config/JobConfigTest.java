@@ -37,7 +37,7 @@ class JobConfigTest {
         JobConfig config = JobConfig.from(new String[0], Map.of());
         assertThat(config.provider()).isEqualTo(Provider.LOCAL);
         assertThat(config.output().agentTopics()).isFalse();
-        assertThat(config.output().compression()).isEqualTo("lz4");
+        assertThat(config.output().compression()).isEqualTo("snappy");
         assertThat(config.output().maxRecordBytes()).isLessThan(OutputSettings.MAX_REQUEST_BYTES);
         assertThat(config.conversations().dedupeWindow()).isEqualTo(64);
         assertThat(config.otlpEndpoint()).as("spans are off").isNull();

@@ -473,7 +473,12 @@ public final class StackBench {
     private void endToEndAndIngest(double capacity) throws Exception {
         String key = "bench-key-" + UUID.randomUUID();
         int apiPort = freePort();
-        runner.command("live " + E2E);
+        // -Dbench.liveArgs=--kafka-compression,snappy tries a setting end to end
+        runner.command(
+                "live "
+                        + E2E
+                        + " "
+                        + String.join(" ", System.getProperty("bench.liveArgs", "").split(",")));
         runner.await("started", Duration.ofMinutes(1));
         try (Processes.Child api =
                 Processes.java(
