@@ -1,6 +1,5 @@
 package io.signalstream.api.store;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -145,9 +144,7 @@ public final class LuceneConversationStore
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     private final Settings settings;
-
     private final TextAnalyzer analyzer = new TextAnalyzer();
     private final Directory directory;
     private final IndexWriter writer;

@@ -342,10 +342,9 @@ public final class Languages {
         return key;
     }
 
-    /** Open addressing from n-gram keys to rows of weights: no boxing, no strings per lookup. */
     /**
-     * Per n-gram key, a row of floats: open addressing with each key beside its row's index, so a
-     * lookup reads one cache line of the table before the row.
+     * Open addressing from n-gram keys to rows of weights (no boxing, no strings per lookup), each
+     * key beside its row's index, so a lookup reads one cache line of the table before the row.
      */
     static final class NGramTable {
         /** Slot {@code s}: the key at {@code 2s}, its row's index at {@code 2s + 1}. */
