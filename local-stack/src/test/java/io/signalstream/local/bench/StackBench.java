@@ -678,7 +678,7 @@ public final class StackBench {
      * measures the backlog an earlier run above capacity left. Returns the wait in ms.
      */
     private static long awaitCaughtUp(String url, String key) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
+        ApiClient client = new ApiClient(url, key, HttpClient.newHttpClient());
         long start = System.nanoTime();
         List<String> markers = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -686,18 +686,9 @@ public final class StackBench {
             markers.add(id);
             HttpResponse<String> posted =
                     client.send(
-                            HttpRequest.newBuilder(URI.create(url + "/v1/messages"))
-                                    .header("Authorization", "Bearer " + key)
-                                    .header("Content-Type", "application/json")
-                                    .POST(
-                                            HttpRequest.BodyPublishers.ofString(
-                                                    "{\"conversation_id\":\""
-                                                            + id
-                                                            + "\",\"sender\":\"customer\","
-                                                            + "\"channel\":\"chat\","
-                                                            + "\"message\":\"Are you there?\"}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                            "POST",
+                            "/v1/messages",
+                            ApiClient.customerMessage(id, "Are you there?"));
             if (posted.statusCode() != 202) {
                 throw new IllegalStateException(
                         "a marker message was refused: "
@@ -711,18 +702,7 @@ public final class StackBench {
             markers.removeIf(
                     id -> {
                         try {
-                            return client.send(
-                                                    HttpRequest.newBuilder(
-                                                                    URI.create(
-                                                                            url
-                                                                                    + "/v1/conversations/"
-                                                                                    + id
-                                                                                    + "/insights"))
-                                                            .header(
-                                                                    "Authorization",
-                                                                    "Bearer " + key)
-                                                            .build(),
-                                                    HttpResponse.BodyHandlers.discarding())
+                            return client.send("GET", "/v1/conversations/" + id + "/insights", "")
                                             .statusCode()
                                     == 200;
                         } catch (Exception e) {

@@ -8,9 +8,7 @@ import io.signalstream.api.webhooks.Signature;
 import io.signalstream.model.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +38,7 @@ final class WebhookBench implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.newMapper();
     private static final String SECRET = "bench-webhook-secret-0123456789";
 
-    private final String api;
-    private final String key;
-    private final HttpClient http =
-            HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final ApiClient client;
     private final HttpServer receiver;
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
     private final AtomicLong badSignatures = new AtomicLong();
@@ -58,8 +53,13 @@ final class WebhookBench implements AutoCloseable {
     WebhookBench(
             String api, String key, String bootstrap, String alertsTopic, String aggregatesTopic)
             throws IOException {
-        this.api = api;
-        this.key = key;
+        this.client =
+                new ApiClient(
+                        api,
+                        key,
+                        HttpClient.newBuilder()
+                                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                                .build());
         this.alertsTopic = alertsTopic;
         alerts =
                 new KafkaConsumer<>(
@@ -123,31 +123,15 @@ final class WebhookBench implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(api + path))
-                        .header("Authorization", "Bearer " + key);
-        if (json.isEmpty()) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(json));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String message(String conversation) {
-        return "{\"conversation_id\":\""
-                + conversation
-                + "\",\"sender\":\"customer\",\"channel\":\"chat\","
-                + "\"message\":\"Where is my order? It was due yesterday.\"}";
+    private static String message(String conversation) {
+        return ApiClient.customerMessage(conversation, "Where is my order? It was due yesterday.");
     }
 
     /** The webhook and a rule firing on every customer message; returns once it delivers. */
     void setUp() throws Exception {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         HttpResponse<String> hook =
-                send(
+                client.send(
                         "PUT",
                         "/v1/webhooks/bench",
                         "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\"}");
@@ -155,7 +139,7 @@ final class WebhookBench implements AutoCloseable {
             throw new IllegalStateException("webhook not created: " + hook.body());
         }
         HttpResponse<String> rule =
-                send(
+                client.send(
                         "PUT",
                         "/v1/rules/bench-every-message",
                         "{\"name\":\"Every customer message\",\"when\":{\"all\":[{\"field\":"
@@ -170,7 +154,7 @@ final class WebhookBench implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no webhook arrived within 90 s of the rule");
             }
-            send("POST", "/v1/messages", message("wh-warm-" + i));
+            client.send("POST", "/v1/messages", message("wh-warm-" + i));
             Thread.sleep(500);
         }
     }
@@ -181,7 +165,7 @@ final class WebhookBench implements AutoCloseable {
      */
     void tearDown() throws Exception {
         for (String path : List.of("/v1/rules/bench-every-message", "/v1/webhooks/bench")) {
-            HttpResponse<String> res = send("DELETE", path, "");
+            HttpResponse<String> res = client.send("DELETE", path, "");
             if (res.statusCode() / 100 != 2) {
                 throw new IllegalStateException(path + " not deleted: " + res.body());
             }
@@ -204,15 +188,7 @@ final class WebhookBench implements AutoCloseable {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            http.sendAsync(
-                            HttpRequest.newBuilder(URI.create(api + "/v1/messages"))
-                                    .header("Authorization", "Bearer " + key)
-                                    .header("Content-Type", "application/json")
-                                    .POST(
-                                            HttpRequest.BodyPublishers.ofString(
-                                                    message(name + "-" + i)))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
+            client.postAsync("/v1/messages", message(name + "-" + i))
                     .whenComplete(
                             (res, e) -> {
                                 accepted.set(index, System.nanoTime());
