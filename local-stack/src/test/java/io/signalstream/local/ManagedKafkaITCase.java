@@ -111,6 +111,7 @@ class ManagedKafkaITCase {
                 "",
                 ApiKeys.parse(API_KEY + "=demo-tenant"),
                 Duration.ofSeconds(4),
+                Duration.ofMillis(ApiSettings.DEFAULT_INGEST_LINGER_MS),
                 KafkaAuth.clientProperties("signalstream", secret, truststore, PASSWORD),
                 List.of(),
                 ApiSettings.DEFAULT_MAX_BODY_BYTES,

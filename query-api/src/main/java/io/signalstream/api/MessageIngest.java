@@ -39,7 +39,8 @@ public final class MessageIngest implements MessageLog {
         long timeoutMs = settings.produceTimeout().toMillis();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        props.put(
+                ProducerConfig.LINGER_MS_CONFIG, Long.toString(settings.ingestLinger().toMillis()));
         // Bound every wait below the HTTP answer's deadline: metadata, the request, and delivery.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs / 2));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs / 2));

@@ -39,6 +39,7 @@ class ApiGuardsITCase {
                         "",
                         ApiKeys.parse("noisy-key=noisy,quiet-key=quiet"),
                         java.time.Duration.ofSeconds(4),
+                        java.time.Duration.ofMillis(ApiSettings.DEFAULT_INGEST_LINGER_MS),
                         new java.util.Properties(),
                         List.of("https://dashboard.example"),
                         ApiSettings.DEFAULT_MAX_BODY_BYTES,

@@ -12,6 +12,9 @@ import java.util.Properties;
  * @param startFrom {@code START_FROM}: where a job without state begins on the raw topic: {@code
  *     committed} (the group's committed offsets, else the earliest), {@code earliest} or {@code
  *     latest}. A job restored from a checkpoint or savepoint always resumes from its offsets.
+ * @param fetchMinBytes {@code KAFKA_FETCH_MIN_BYTES}: the source's fetches wait for this much data
+ * @param fetchMaxWaitMs {@code KAFKA_FETCH_MAX_WAIT_MS}: but no longer than this; at light load a
+ *     fetch that returned at once for every message or two cost the broker a request each
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -23,7 +26,9 @@ public record KafkaSettings(
         String truststorePassword,
         boolean exactlyOnce,
         String transactionalIdPrefix,
-        String startFrom)
+        String startFrom,
+        int fetchMinBytes,
+        int fetchMaxWaitMs)
         implements Serializable {
 
     public static final java.util.List<String> START_FROM =
@@ -47,7 +52,9 @@ public record KafkaSettings(
                 s.text("kafka-truststore-password", "KAFKA_SSL_TRUSTSTORE_PASSWORD", null),
                 s.flag("exactly-once", "EXACTLY_ONCE", false),
                 s.text("transactional-id-prefix", "TRANSACTIONAL_ID_PREFIX", "signalstream"),
-                s.text("start-from", "START_FROM", "committed"));
+                s.text("start-from", "START_FROM", "committed"),
+                s.integer("kafka-fetch-min-bytes", "KAFKA_FETCH_MIN_BYTES", 16_384),
+                s.integer("kafka-fetch-max-wait-ms", "KAFKA_FETCH_MAX_WAIT_MS", 10));
     }
 
     void check() {
@@ -60,6 +67,9 @@ public record KafkaSettings(
         Settings.require(
                 START_FROM.contains(startFrom),
                 "START_FROM must be one of " + START_FROM + ", not '" + startFrom + "'");
+        Settings.require(
+                fetchMinBytes >= 1 && fetchMaxWaitMs >= 0,
+                "KAFKA_FETCH_MIN_BYTES must be at least 1 and KAFKA_FETCH_MAX_WAIT_MS at least 0");
     }
 
     /** Client properties shared by the source and the sinks: SASL_SSL when an API key is set. */
@@ -86,6 +96,10 @@ public record KafkaSettings(
                 + exactlyOnce
                 + ", startFrom="
                 + startFrom
-                + "}";
+                + ", fetch="
+                + fetchMinBytes
+                + " bytes or "
+                + fetchMaxWaitMs
+                + " ms}";
     }
 }

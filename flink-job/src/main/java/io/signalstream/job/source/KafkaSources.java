@@ -33,6 +33,8 @@ public final class KafkaSources {
                 .setDeserializer(new SourceRecordDeserializer())
                 .setProperties(kafka.clientProperties())
                 .setProperty("isolation.level", "read_committed")
+                .setProperty("fetch.min.bytes", Integer.toString(kafka.fetchMinBytes()))
+                .setProperty("fetch.max.wait.ms", Integer.toString(kafka.fetchMaxWaitMs()))
                 .build();
     }
 

@@ -40,6 +40,8 @@ class JobConfigTest {
         assertThat(config.output().compression()).isEqualTo("snappy");
         assertThat(config.output().maxRecordBytes()).isLessThan(OutputSettings.MAX_REQUEST_BYTES);
         assertThat(config.conversations().dedupeWindow()).isEqualTo(64);
+        assertThat(config.kafka().fetchMinBytes()).isEqualTo(16_384);
+        assertThat(config.kafka().fetchMaxWaitMs()).isEqualTo(10);
         assertThat(config.otlpEndpoint()).as("spans are off").isNull();
         assertThat(
                         JobConfig.from(
@@ -75,5 +77,10 @@ class JobConfigTest {
                 .hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> JobConfig.from(new String[0], Map.of("KAFKA_API_KEY", "only-key")))
                 .hasMessageContaining("KAFKA_API_SECRET");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        new String[] {"--kafka-fetch-min-bytes", "0"}, Map.of()))
+                .hasMessageContaining("KAFKA_FETCH_MIN_BYTES");
     }
 }

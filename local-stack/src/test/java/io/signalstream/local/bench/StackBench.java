@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -485,21 +486,7 @@ public final class StackBench {
                         "api",
                         "io.signalstream.api.Main",
                         List.of(),
-                        Map.of(
-                                "KAFKA_BOOTSTRAP_SERVERS",
-                                bootstrap,
-                                "TOPIC_PREFIX",
-                                E2E,
-                                "SIGNALSTREAM_API_KEYS",
-                                key + "=" + TENANT + "/ingest+read+admin",
-                                "SIGNALSTREAM_INGEST_RATE",
-                                "1000000",
-                                "SIGNALSTREAM_INGEST_BURST",
-                                "2000000",
-                                "SIGNALSTREAM_WEBHOOK_ALLOW",
-                                "loopback",
-                                "SERVER_PORT",
-                                Integer.toString(apiPort)),
+                        apiEnvironment(key, apiPort),
                         "1g",
                         logs(),
                         settings.profileApi().isEmpty()
@@ -608,6 +595,28 @@ public final class StackBench {
         }
         runner.command("cancel");
         runner.await("cancelled", Duration.ofMinutes(2));
+    }
+
+    /**
+     * The API's environment; {@code -Dbench.apiEnv=KAFKA_INGEST_LINGER_MS=5,…} tries a setting end
+     * to end.
+     */
+    private Map<String, String> apiEnvironment(String key, int apiPort) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("TOPIC_PREFIX", E2E);
+        env.put("SIGNALSTREAM_API_KEYS", key + "=" + TENANT + "/ingest+read+admin");
+        env.put("SIGNALSTREAM_INGEST_RATE", "1000000");
+        env.put("SIGNALSTREAM_INGEST_BURST", "2000000");
+        env.put("SIGNALSTREAM_WEBHOOK_ALLOW", "loopback");
+        env.put("SERVER_PORT", Integer.toString(apiPort));
+        for (String setting : System.getProperty("bench.apiEnv", "").split(",")) {
+            int eq = setting.indexOf('=');
+            if (eq > 0) {
+                env.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            }
+        }
+        return env;
     }
 
     private ObjectNode endToEnd(

@@ -141,6 +141,9 @@ public final class LuceneConversationStore
                     LongField.newSortField(WAITING_SINCE, false, SortedNumericSelector.Type.MIN),
                     KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
 
+    /** What the conversations written last hold, kept to spare their next write a read back. */
+    static final long WRITTEN_CACHE_BYTES = 16L << 20;
+
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
 
@@ -155,6 +158,10 @@ public final class LuceneConversationStore
 
     private final AtomicLong pendingBytes = new AtomicLong();
     private final Map<String, Long> positions = new ConcurrentHashMap<>();
+
+    /** Touched only while {@link #writing} is held. */
+    private final WrittenCache written = new WrittenCache(WRITTEN_CACHE_BYTES);
+
     private volatile boolean unsaved;
     private volatile String source;
 
@@ -547,6 +554,7 @@ public final class LuceneConversationStore
             try {
                 pending.clear();
                 pendingBytes.set(0);
+                written.clear();
                 positions.clear();
                 writer.deleteAll();
                 source = newSource;
@@ -639,27 +647,60 @@ public final class LuceneConversationStore
     }
 
     private void write(IndexSearcher searcher, String key, Pending p) throws IOException {
-        Hit hit = find(searcher, key);
-        Stored stored = hit == null ? Stored.NONE : read(hit, key);
+        WrittenCache.Entry known = written.get(key);
+        written.remove(key); // until this write has completed
+        boolean exists;
+        Stored stored;
+        if (known != null) {
+            exists = true;
+            stored = new Stored(known.aggregate(), known.slots());
+        } else {
+            Hit hit = find(searcher, key);
+            exists = hit != null;
+            stored = hit == null ? Stored.NONE : read(hit, key);
+        }
         StoredAggregate aggregate = p.applyTo(stored.aggregate());
         Map<String, TranscriptSlot> slots = p.applyTo(stored.slots());
         Term id = new Term(KEY, key);
         if (aggregate == null && slots.isEmpty()) {
-            if (hit != null) {
+            if (exists) {
                 writer.deleteDocuments(id);
             }
             return;
         }
-        Document doc = document(key, aggregate, slots);
-        if (hit == null) {
-            writer.addDocument(doc);
-        } else {
+        Map<String, String> texts = new HashMap<>();
+        for (TranscriptSlot slot : slots.values()) {
+            String text = known == null ? null : known.text(slot);
+            if (text == null) {
+                text = slotText(key, slot);
+            }
+            if (text != null) {
+                texts.put(slot.slot(), text);
+            }
+        }
+        Document doc = document(key, aggregate, slots, texts);
+        if (exists) {
             writer.updateDocument(id, doc);
+        } else {
+            writer.addDocument(doc);
+        }
+        written.put(key, new WrittenCache.Entry(aggregate, slots, texts));
+    }
+
+    private static String slotText(String key, TranscriptSlot slot) {
+        try {
+            return AggregateDigest.message(slot.json());
+        } catch (IOException e) {
+            LOG.debug("transcript slot of {} is not readable: {}", key, e.toString());
+            return null;
         }
     }
 
     private Document document(
-            String key, StoredAggregate aggregate, Map<String, TranscriptSlot> slots) {
+            String key,
+            StoredAggregate aggregate,
+            Map<String, TranscriptSlot> slots,
+            Map<String, String> texts) {
         Document doc = new Document();
         doc.add(new KeywordField(KEY, key, Field.Store.NO));
         StringBuilder text = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
@@ -673,11 +714,7 @@ public final class LuceneConversationStore
         ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
         for (TranscriptSlot slot : ordered) {
             doc.add(new StoredField(SLOT, encode(slot)));
-            try {
-                AggregateDigest.append(text, AggregateDigest.message(slot.json()));
-            } catch (IOException e) {
-                LOG.debug("transcript slot of {} is not readable: {}", key, e.toString());
-            }
+            AggregateDigest.append(text, texts.get(slot.slot()));
         }
         doc.add(new TextField(TEXT, text.toString(), Field.Store.NO));
         return doc;

@@ -443,6 +443,37 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void aConversationWrittenOverManyFlushesIsFoundByEveryWordItHolds() {
+        store.putSlot("acme/long", slot("acme", "long", 1, 3, "my toaster sparks"));
+        store.flush();
+        store.putAggregate(stored(aggregate("acme", "long", 2)));
+        store.putSlot("acme/long", slot("acme", "long", 2, 3, "the kettle leaks"));
+        store.flush();
+        store.putSlot("acme/long", slot("acme", "long", 3, 3, "and the blender hums"));
+        store.flush();
+        assertThat(ids(search("acme", "toaster kettle blender"))).containsExactly("long");
+
+        // Written again after a reopen, when nothing of it is known but the index.
+        store.close();
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+        store.putSlot("acme/long", slot("acme", "long", 4, 3, "now the fridge too"));
+        store.flush();
+        assertThat(ids(search("acme", "kettle blender fridge"))).containsExactly("long");
+        assertThat(ids(search("acme", "toaster"))).as("its slot was taken by message 4").isEmpty();
+        assertThat(texts("acme/long"))
+                .containsExactly("the kettle leaks", "and the blender hums", "now the fridge too");
+
+        // Removed and written anew: nothing of the old life is found.
+        store.deleteConversation("acme/long");
+        store.flush();
+        store.putAggregate(stored(aggregate("acme", "long", 1)));
+        store.putSlot("acme/long", slot("acme", "long", 1, 3, "a fresh start"));
+        store.flush();
+        assertThat(ids(search("acme", "kettle"))).isEmpty();
+        assertThat(ids(search("acme", "fresh"))).containsExactly("long");
+    }
+
+    @Test
     void aReopenedStoreHasItsDataAndTheReadPositions() {
         store.reset("cluster-1|agg|transcript");
         store.putAggregate(stored(aggregate("acme", "kept", 3)));

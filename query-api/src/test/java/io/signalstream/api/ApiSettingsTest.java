@@ -1,0 +1,37 @@
+package io.signalstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.helidon.config.Config;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiSettingsTest {
+
+    private static final Map<String, String> KEYS = Map.of("SIGNALSTREAM_API_KEYS", "k=acme");
+
+    private static ApiSettings from(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(KEYS);
+        all.putAll(env);
+        return ApiSettings.from(Config.empty(), all);
+    }
+
+    @Test
+    void theIngestLingerIsOneMillisecondUnlessSet() {
+        assertThat(from(Map.of()).ingestLinger()).isEqualTo(Duration.ofMillis(1));
+        assertThat(from(Map.of("KAFKA_INGEST_LINGER_MS", "5")).ingestLinger())
+                .isEqualTo(Duration.ofMillis(5));
+        assertThat(from(Map.of()).toString()).contains("ingestLinger=PT0.001S");
+    }
+
+    @Test
+    void anIngestLingerAsLongAsThePostsDeadlineIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> from(Map.of("KAFKA_INGEST_LINGER_MS", "4000")))
+                .hasMessageContaining("KAFKA_INGEST_LINGER_MS")
+                .hasMessageContaining("4000 ms");
+        assertThatThrownBy(() -> from(Map.of("KAFKA_INGEST_LINGER_MS", "-1")))
+                .hasMessageContaining("KAFKA_INGEST_LINGER_MS");
+    }
+}
