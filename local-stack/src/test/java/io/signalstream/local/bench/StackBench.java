@@ -489,12 +489,7 @@ public final class StackBench {
                         apiEnvironment(key, apiPort),
                         "1g",
                         logs(),
-                        settings.profileApi().isEmpty()
-                                ? new String[0]
-                                : new String[] {
-                                    "-XX:StartFlightRecording=settings=profile",
-                                    "-XX:FlightRecorderOptions=stackdepth=512"
-                                })) {
+                        apiJvmOptions())) {
             String url = "http://127.0.0.1:" + apiPort;
             awaitReady(url);
             LoadGenerator load = new LoadGenerator(url, key, 32);
@@ -595,6 +590,24 @@ public final class StackBench {
         }
         runner.command("cancel");
         runner.await("cancelled", Duration.ofMinutes(2));
+    }
+
+    /**
+     * The API's JVM options: its pause goal as deployed, unless {@code -Dbench.apiJvm="…"} says
+     * otherwise; a log of its collections beside the others; a recording when profiled.
+     */
+    private String[] apiJvmOptions() {
+        List<String> options = new ArrayList<>();
+        String jvm = System.getProperty("bench.apiJvm", "-XX:MaxGCPauseMillis=20");
+        if (!jvm.isBlank()) {
+            options.addAll(List.of(jvm.strip().split("\\s+")));
+        }
+        options.add("-Xlog:gc:file=" + logs().resolve("api-gc.log"));
+        if (!settings.profileApi().isEmpty()) {
+            options.add("-XX:StartFlightRecording=settings=profile");
+            options.add("-XX:FlightRecorderOptions=stackdepth=512");
+        }
+        return options.toArray(String[]::new);
     }
 
     /**
