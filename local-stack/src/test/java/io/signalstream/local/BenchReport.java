@@ -158,7 +158,8 @@ public final class BenchReport {
                 .append(
                         ". Kafka, the job and the API each run in their own JVM on this one machine;"
                                 + " the load generator is a fourth; each runs the JVM's default collector (G1), the broker with"
-                                + " the pause goal Kafka's own scripts set. Absolute figures move 2 to 3"
+                                + " the pause goal Kafka's own scripts set, the API of the end-to-end runs with"
+                                + " its image's (20 ms). Absolute figures move 2 to 3"
                                 + " times between machines here: the goals are ratios measured in"
                                 + " the same run.\n\n");
         d.append(

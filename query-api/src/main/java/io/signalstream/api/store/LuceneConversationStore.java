@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Heap use does not grow with the number of conversations: postings, columns and stored fields
  * stay on disk (memory-mapped), and what is written but not yet flushed is bounded by {@link
- * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}. Reads by key see a write
- * at once; lists and search within {@link Settings#refreshInterval}.
+ * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}; what the conversations
+ * written last hold, kept to spare their next write a read back, by {@link #WRITTEN_CACHE_BYTES}.
+ * Reads by key see a write at once; lists and search within {@link Settings#refreshInterval}.
  *
  * <p>One thread writes ({@link StoreWriter}); any number read.
  */
