@@ -43,13 +43,4 @@ final class ApiClient {
     CompletableFuture<HttpResponse<Void>> postAsync(String path, String json) {
         return http.sendAsync(request("POST", path, json), HttpResponse.BodyHandlers.discarding());
     }
-
-    /** A customer's chat message to {@code conversation}, as {@code POST /v1/messages} takes it. */
-    static String customerMessage(String conversation, String text) {
-        return "{\"conversation_id\":\""
-                + conversation
-                + "\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\""
-                + text
-                + "\"}";
-    }
 }

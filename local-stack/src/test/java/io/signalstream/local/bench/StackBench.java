@@ -710,7 +710,7 @@ public final class StackBench {
                     client.send(
                             "POST",
                             "/v1/messages",
-                            ApiClient.customerMessage(id, "Are you there?"));
+                            Corpus.post(id, id + "-m", true, "Are you there?"));
             if (posted.statusCode() != 202) {
                 throw new IllegalStateException(
                         "a marker message was refused: "

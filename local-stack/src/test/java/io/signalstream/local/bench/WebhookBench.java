@@ -124,7 +124,11 @@ final class WebhookBench implements AutoCloseable {
     }
 
     private static String message(String conversation) {
-        return ApiClient.customerMessage(conversation, "Where is my order? It was due yesterday.");
+        return Corpus.post(
+                conversation,
+                conversation + "-m",
+                true,
+                "Where is my order? It was due yesterday.");
     }
 
     /** The webhook and a rule firing on every customer message; returns once it delivers. */

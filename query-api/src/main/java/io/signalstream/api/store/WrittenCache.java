@@ -1,6 +1,5 @@
 package io.signalstream.api.store;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +8,8 @@ import java.util.Map;
  * message text: a flush that writes one of them again need neither read its document back nor parse
  * every slot's JSON a second time. Least recently written first out, bounded by bytes (the
  * aggregate, the slots and their text); a conversation that does not fit is simply not kept.
+ *
+ * <p>An entry's maps are never changed once it is put, so its size counts the same on the way out.
  *
  * <p>Not thread-safe: the store touches it only while it holds its write lock.
  */
@@ -48,7 +49,6 @@ final class WrittenCache {
 
     private final long maxBytes;
     private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true);
-    private final Map<String, Long> sizes = new HashMap<>();
     private long bytes;
 
     WrittenCache(long maxBytes) {
@@ -68,26 +68,24 @@ final class WrittenCache {
             return;
         }
         entries.put(key, entry);
-        sizes.put(key, size);
         bytes += size;
-        var eldest = entries.entrySet().iterator();
+        var eldest = entries.values().iterator();
         while (bytes > maxBytes && eldest.hasNext()) {
-            String k = eldest.next().getKey();
+            bytes -= eldest.next().bytes();
             eldest.remove();
-            bytes -= sizes.remove(k);
         }
     }
 
     /** {@code key} was deleted, or its write did not complete. */
     void remove(String key) {
-        if (entries.remove(key) != null) {
-            bytes -= sizes.remove(key);
+        Entry old = entries.remove(key);
+        if (old != null) {
+            bytes -= old.bytes();
         }
     }
 
     void clear() {
         entries.clear();
-        sizes.clear();
         bytes = 0;
     }
 
