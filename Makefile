@@ -50,7 +50,7 @@ format: check-jdk
 
 run: build
 	@mkdir -p .run
-	$(JAVA) @scripts/jvm.options -Xmx3g -Dsignalstream.home=$(CURDIR) \
+	$(JAVA) @scripts/jvm.options -Xmx3g -XX:MaxGCPauseMillis=20 -Dsignalstream.home=$(CURDIR) \
 	  -cp "local-stack/target/classes:$$(cat local-stack/target/classpath.txt)" \
 	  io.signalstream.local.Launcher
 

@@ -160,8 +160,10 @@ class HostileTenantITCase {
                 if (at >= 0 && at <= PHASE.toMillis()) {
                     checkpoints.append(
                             String.format(
-                                    " +%.1fs %d ms;",
-                                    at / 1e3, c.path("end_to_end_duration").asLong()));
+                                    " +%.1fs %d ms%s;",
+                                    at / 1e3,
+                                    c.path("end_to_end_duration").asLong(),
+                                    checkpointParts(stack, job, c.path("id").asLong())));
                 }
             }
             hostile.awaitProcessed();
@@ -215,6 +217,27 @@ class HostileTenantITCase {
             assertThat(hostile.statuses).containsKeys(202, 400, 413, 429);
             hostile.assertNoPersonalDataLeft();
         }
+    }
+
+    /**
+     * Where a checkpoint's time went, per operator chain: the slowest subtask's start delay
+     * (barrier travel), alignment and synchronous part, in ms.
+     */
+    private String checkpointParts(LocalStack stack, JsonNode job, long id) throws Exception {
+        StringBuilder parts = new StringBuilder(" (delay/alignment/sync:");
+        String details = "/jobs/" + stack.jobId() + "/checkpoints/details/" + id + "/subtasks/";
+        for (JsonNode vertex : job.path("vertices")) {
+            JsonNode summary = rest(stack, details + vertex.path("id").asText()).path("summary");
+            String name = vertex.path("name").asText();
+            parts.append(
+                    String.format(
+                            " %s %d/%d/%d",
+                            name.substring(0, Math.min(24, name.length())),
+                            summary.path("start_delay").path("max").asLong(),
+                            summary.path("alignment").path("duration").path("max").asLong(),
+                            summary.path("checkpoint_duration").path("sync").path("max").asLong()));
+        }
+        return parts.append(')').toString();
     }
 
     private static long heapAfterGc() {
