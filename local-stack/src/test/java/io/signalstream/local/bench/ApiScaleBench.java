@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -254,14 +256,20 @@ public final class ApiScaleBench {
                         Integer.toString(port)),
                 settings.heap(),
                 logs(),
-                profile.isEmpty()
-                        ? new String[0]
-                        : new String[] {
-                            "-XX:StartFlightRecording=filename="
-                                    + Path.of(profile + "-" + name + ".jfr").toAbsolutePath()
-                                    + ",settings=profile,dumponexit=true",
-                            "-XX:FlightRecorderOptions=stackdepth=256"
-                        });
+                jvmOptions(name));
+    }
+
+    /** As deployed (see {@link Processes#apiJvm}), and a recording when profiled. */
+    private String[] jvmOptions(String name) {
+        List<String> options = Processes.apiJvm(logs().resolve(name + "-gc.log"));
+        if (!profile.isEmpty()) {
+            options.add(
+                    "-XX:StartFlightRecording=filename="
+                            + Path.of(profile + "-" + name + ".jfr").toAbsolutePath()
+                            + ",settings=profile,dumponexit=true");
+            options.add("-XX:FlightRecorderOptions=stackdepth=256");
+        }
+        return options.toArray(String[]::new);
     }
 
     /** Seconds from now until {@code /health/ready} answers 200. */
@@ -536,6 +544,7 @@ public final class ApiScaleBench {
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> kinds.put(e.getKey(), ms(e.getValue(), 99)));
         }
+        node.putPOJO("slowest_seconds", result.slowestSeconds());
         System.out.printf(
                 "api-scale %s: %d req/s, p50 %.2f ms, p99 %.2f ms over %d, %d errors%n",
                 name,
@@ -547,8 +556,42 @@ public final class ApiScaleBench {
         return node;
     }
 
+    /**
+     * One run's latencies; per second of the run (by due time), how many took over {@link
+     * #SLOW_MICROS} and the slowest, to tell a stall from a queue spread over the run.
+     */
     private record Result(
-            long sent, long errors, Histogram micros, Map<String, ConcurrentHistogram> byKind) {}
+            long sent,
+            long errors,
+            Histogram micros,
+            Map<String, ConcurrentHistogram> byKind,
+            AtomicLongArray slowBySecond,
+            AtomicLongArray maxBySecond) {
+
+        /** The five seconds with the most slow requests: second, slow count, slowest ms. */
+        List<String> slowestSeconds() {
+            List<Integer> seconds = new ArrayList<>();
+            for (int s = 0; s < slowBySecond.length(); s++) {
+                if (slowBySecond.get(s) > 0) {
+                    seconds.add(s);
+                }
+            }
+            seconds.sort(Comparator.comparingLong(s -> -slowBySecond.get(s)));
+            return seconds.stream()
+                    .limit(5)
+                    .map(
+                            s ->
+                                    String.format(
+                                            "+%ds: %d over %d ms, max %.1f ms",
+                                            s,
+                                            slowBySecond.get(s),
+                                            SLOW_MICROS / 1000,
+                                            maxBySecond.get(s) / 1e3))
+                    .toList();
+        }
+    }
+
+    private static final long SLOW_MICROS = 10_000;
 
     private Result run(int rate, int seconds, RequestSource source) throws Exception {
         int connections = Math.max(4, Math.min(32, rate / 100));
@@ -557,6 +600,9 @@ public final class ApiScaleBench {
         Map<String, ConcurrentHistogram> byKind = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        AtomicLongArray slowBySecond = new AtomicLongArray(seconds + 1);
+        AtomicLongArray maxBySecond = new AtomicLongArray(seconds + 1);
+        long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         List<Thread> workers = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             RawHttp connection = new RawHttp("127.0.0.1", port);
@@ -586,6 +632,19 @@ public final class ApiScaleBench {
                                                             (System.nanoTime() - (long) due[1])
                                                                     / 1000);
                                             micros.recordValue(latency);
+                                            int second =
+                                                    (int)
+                                                            Math.min(
+                                                                    seconds,
+                                                                    Math.max(
+                                                                            0,
+                                                                            ((long) due[1] - t0)
+                                                                                    / 1_000_000_000L));
+                                            maxBySecond.accumulateAndGet(
+                                                    second, latency, Math::max);
+                                            if (latency > SLOW_MICROS) {
+                                                slowBySecond.incrementAndGet(second);
+                                            }
                                             byKind.computeIfAbsent(
                                                             r.kind(),
                                                             k ->
@@ -599,7 +658,6 @@ public final class ApiScaleBench {
                                     }));
         }
         SplittableRandom random = new SplittableRandom(17);
-        long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         for (int i = 0; i < total; i++) {
             long due = t0 + (long) (i * 1e9 / rate);
             Request r = source.next(i, random);
@@ -615,7 +673,7 @@ public final class ApiScaleBench {
         for (Thread w : workers) {
             w.join();
         }
-        return new Result(total, errors.get(), micros, byKind);
+        return new Result(total, errors.get(), micros, byKind, slowBySecond, maxBySecond);
     }
 
     // --- WebSocket fan-out -----------------------------------------------------------------------

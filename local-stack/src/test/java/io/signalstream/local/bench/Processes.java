@@ -145,6 +145,20 @@ final class Processes {
         return new Child(name, builder.start(), logDir.resolve(name + ".log"));
     }
 
+    /**
+     * The API's JVM options as its image has them (the pause goal), unless {@code
+     * -Dbench.apiJvm="…"} says otherwise, and a log of its collections.
+     */
+    static List<String> apiJvm(Path gcLog) {
+        List<String> options = new ArrayList<>();
+        String jvm = System.getProperty("bench.apiJvm", "-XX:MaxGCPauseMillis=20");
+        if (!jvm.isBlank()) {
+            options.addAll(List.of(jvm.strip().split("\\s+")));
+        }
+        options.add("-Xlog:gc:file=" + gcLog);
+        return options;
+    }
+
     /** User plus system CPU time of a process so far, in milliseconds. */
     static long cpuMillis(long pid) {
         try {

@@ -597,12 +597,7 @@ public final class StackBench {
      * otherwise; a log of its collections beside the others; a recording when profiled.
      */
     private String[] apiJvmOptions() {
-        List<String> options = new ArrayList<>();
-        String jvm = System.getProperty("bench.apiJvm", "-XX:MaxGCPauseMillis=20");
-        if (!jvm.isBlank()) {
-            options.addAll(List.of(jvm.strip().split("\\s+")));
-        }
-        options.add("-Xlog:gc:file=" + logs().resolve("api-gc.log"));
+        List<String> options = Processes.apiJvm(logs().resolve("api-gc.log"));
         if (!settings.profileApi().isEmpty()) {
             options.add("-XX:StartFlightRecording=settings=profile");
             options.add("-XX:FlightRecorderOptions=stackdepth=512");
