@@ -362,9 +362,14 @@ public final class LuceneConversationStore
                     int from = Math.min(q.offset(), hits.length);
                     int to = Math.min(hits.length, from + q.limit());
                     List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+                    Columns[] columns = new Columns[leaves.size()];
                     List<Summary> items = new ArrayList<>(to - from);
                     for (int i = from; i < to; i++) {
-                        items.add(summary(leaves, hits[i].doc));
+                        int leaf = ReaderUtil.subIndex(hits[i].doc, leaves);
+                        if (columns[leaf] == null) {
+                            columns[leaf] = new Columns(leaves.get(leaf).reader());
+                        }
+                        items.add(columns[leaf].summary(hits[i].doc - leaves.get(leaf).docBase));
                     }
                     String next = null;
                     if (hits.length > to && to > from) {
@@ -419,53 +424,84 @@ public final class LuceneConversationStore
         }
     }
 
-    /** A list line from the document's columns; the stored aggregate is not read. */
-    private static Summary summary(List<LeafReaderContext> leaves, int globalDoc)
-            throws IOException {
-        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(globalDoc, leaves));
-        LeafReader r = leaf.reader();
-        int doc = globalDoc - leaf.docBase;
-        String key = keyword(r, KEY, doc);
-        NumericDocValues score = r.getNumericDocValues(SENTIMENT_SCORE);
-        Double sentimentScore =
-                score != null && score.advanceExact(doc)
-                        ? Double.longBitsToDouble(score.longValue())
-                        : null;
-        SortedNumericDocValues updated = r.getSortedNumericDocValues(UPDATED);
-        Instant lastActivity =
-                updated != null && updated.advanceExact(doc)
-                        ? Instant.ofEpochMilli(updated.nextValue())
-                        : null;
-        SortedNumericDocValues waiting = r.getSortedNumericDocValues(WAITING_SINCE);
-        Instant waitingSince =
-                waiting != null && waiting.advanceExact(doc)
-                        ? Instant.ofEpochMilli(waiting.nextValue())
-                        : null;
-        return new Summary(
-                key == null ? null : key.substring(key.indexOf('/') + 1),
-                number(r, MESSAGE_COUNT, doc),
-                number(r, VERSION, doc),
-                number(r, EPOCH, doc),
-                lastActivity,
-                keyword(r, SENTIMENT, doc),
-                sentimentScore,
-                keyword(r, URGENCY, doc),
-                keyword(r, INTENT, doc),
-                "true".equals(keyword(r, ESCALATION, doc)),
-                waitingSince);
-    }
-
-    private static String keyword(LeafReader r, String field, int doc) throws IOException {
-        SortedSetDocValues values = r.getSortedSetDocValues(field);
-        if (values == null || !values.advanceExact(doc)) {
-            return null;
-        }
-        return values.lookupOrd(values.nextOrd()).utf8ToString();
-    }
-
     private static long number(LeafReader r, String field, int doc) throws IOException {
-        NumericDocValues values = r.getNumericDocValues(field);
-        return values != null && values.advanceExact(doc) ? values.longValue() : 0;
+        return Columns.number(r.getNumericDocValues(field), doc);
+    }
+
+    /**
+     * A page's list lines from the documents' columns (the stored aggregate is not read): one set
+     * of column readers per segment, advanced in document order, opened again only when a hit lies
+     * behind the last one read (a sort other than the index's).
+     */
+    private static final class Columns {
+        private final LeafReader reader;
+        private int last = -1;
+        private SortedSetDocValues key;
+        private SortedSetDocValues sentiment;
+        private SortedSetDocValues urgency;
+        private SortedSetDocValues intent;
+        private SortedSetDocValues escalation;
+        private NumericDocValues score;
+        private NumericDocValues messageCount;
+        private NumericDocValues version;
+        private NumericDocValues epoch;
+        private SortedNumericDocValues updated;
+        private SortedNumericDocValues waiting;
+
+        Columns(LeafReader reader) {
+            this.reader = reader;
+        }
+
+        Summary summary(int doc) throws IOException {
+            if (doc <= last) {
+                last = -1;
+            }
+            if (last < 0) {
+                key = reader.getSortedSetDocValues(KEY);
+                sentiment = reader.getSortedSetDocValues(SENTIMENT);
+                urgency = reader.getSortedSetDocValues(URGENCY);
+                intent = reader.getSortedSetDocValues(INTENT);
+                escalation = reader.getSortedSetDocValues(ESCALATION);
+                score = reader.getNumericDocValues(SENTIMENT_SCORE);
+                messageCount = reader.getNumericDocValues(MESSAGE_COUNT);
+                version = reader.getNumericDocValues(VERSION);
+                epoch = reader.getNumericDocValues(EPOCH);
+                updated = reader.getSortedNumericDocValues(UPDATED);
+                waiting = reader.getSortedNumericDocValues(WAITING_SINCE);
+            }
+            last = doc;
+            String k = keyword(key, doc);
+            Long lastActivity = first(updated, doc);
+            Long waitingSince = first(waiting, doc);
+            return new Summary(
+                    k == null ? null : k.substring(k.indexOf('/') + 1),
+                    number(messageCount, doc),
+                    number(version, doc),
+                    number(epoch, doc),
+                    lastActivity == null ? null : Instant.ofEpochMilli(lastActivity),
+                    keyword(sentiment, doc),
+                    score != null && score.advanceExact(doc)
+                            ? Double.longBitsToDouble(score.longValue())
+                            : null,
+                    keyword(urgency, doc),
+                    keyword(intent, doc),
+                    "true".equals(keyword(escalation, doc)),
+                    waitingSince == null ? null : Instant.ofEpochMilli(waitingSince));
+        }
+
+        private static String keyword(SortedSetDocValues values, int doc) throws IOException {
+            return values != null && values.advanceExact(doc)
+                    ? values.lookupOrd(values.nextOrd()).utf8ToString()
+                    : null;
+        }
+
+        private static long number(NumericDocValues values, int doc) throws IOException {
+            return values != null && values.advanceExact(doc) ? values.longValue() : 0;
+        }
+
+        private static Long first(SortedNumericDocValues values, int doc) throws IOException {
+            return values != null && values.advanceExact(doc) ? values.nextValue() : null;
+        }
     }
 
     @Override

@@ -239,6 +239,29 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void aPageInAnotherOrderThanTheIndexReadsEachLinesOwnColumns() {
+        // The longest waiting had the earliest activity: the page runs against the index's order.
+        for (int i = 0; i < 4; i++) {
+            waitsSince("r" + i, 1 + i, Fixtures.T0.minusSeconds(100L * (4 - i)));
+        }
+        store.flush();
+        ConversationQuery longestWaiting =
+                new ConversationQuery(
+                        "acme", null, null, null, null, null, null, null, 4, null, 0, null, true);
+        assertThat(store.list(longestWaiting).items())
+                .extracting(Summary::conversationId, Summary::version, Summary::waitingSince)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "r0", 1000L, Fixtures.T0.minusSeconds(400)),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "r1", 2000L, Fixtures.T0.minusSeconds(300)),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "r2", 3000L, Fixtures.T0.minusSeconds(200)),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "r3", 4000L, Fixtures.T0.minusSeconds(100)));
+    }
+
+    @Test
     void aListLineCarriesTheColumnsOfTheAggregate() {
         store.putAggregate(
                 stored(
