@@ -48,9 +48,12 @@ unit: check-jdk
 format: check-jdk
 	$(MVN) -q spotless:apply
 
+# G1's pause goal as the API's image has it, for every JVM here that hosts the product or its load.
+PAUSE_GOAL := -XX:MaxGCPauseMillis=20
+
 run: build
 	@mkdir -p .run
-	$(JAVA) @scripts/jvm.options -Xmx3g -XX:MaxGCPauseMillis=20 -Dsignalstream.home=$(CURDIR) \
+	$(JAVA) @scripts/jvm.options -Xmx3g $(PAUSE_GOAL) -Dsignalstream.home=$(CURDIR) \
 	  -cp "local-stack/target/classes:$$(cat local-stack/target/classpath.txt)" \
 	  io.signalstream.local.Launcher
 
@@ -121,7 +124,7 @@ BENCH_MAIN := $(MVN) -q -pl local-stack test-compile exec:exec -Dexec.executable
   -Dexec.classpathScope=test -Dexec.workingdir=$(CURDIR)
 # The load generator's JVM: a collection pause there would delay every request due meanwhile and be
 # counted against the product (latency is measured from each request's due time).
-BENCH_JVM := @scripts/jvm.options -Xmx2g -XX:MaxGCPauseMillis=20
+BENCH_JVM := @scripts/jvm.options -Xmx2g $(PAUSE_GOAL)
 bench-stack: build
 	@mkdir -p target/bench
 	$(BENCH_MAIN) -Dexec.args="$(BENCH_JVM) $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/stack.json"

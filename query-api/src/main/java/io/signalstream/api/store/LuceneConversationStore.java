@@ -448,26 +448,29 @@ public final class LuceneConversationStore
         private SortedNumericDocValues updated;
         private SortedNumericDocValues waiting;
 
-        Columns(LeafReader reader) {
+        Columns(LeafReader reader) throws IOException {
             this.reader = reader;
+            open();
+        }
+
+        /** Readers positioned before the segment's first document. */
+        private void open() throws IOException {
+            key = reader.getSortedSetDocValues(KEY);
+            sentiment = reader.getSortedSetDocValues(SENTIMENT);
+            urgency = reader.getSortedSetDocValues(URGENCY);
+            intent = reader.getSortedSetDocValues(INTENT);
+            escalation = reader.getSortedSetDocValues(ESCALATION);
+            score = reader.getNumericDocValues(SENTIMENT_SCORE);
+            messageCount = reader.getNumericDocValues(MESSAGE_COUNT);
+            version = reader.getNumericDocValues(VERSION);
+            epoch = reader.getNumericDocValues(EPOCH);
+            updated = reader.getSortedNumericDocValues(UPDATED);
+            waiting = reader.getSortedNumericDocValues(WAITING_SINCE);
         }
 
         Summary summary(int doc) throws IOException {
             if (doc <= last) {
-                last = -1;
-            }
-            if (last < 0) {
-                key = reader.getSortedSetDocValues(KEY);
-                sentiment = reader.getSortedSetDocValues(SENTIMENT);
-                urgency = reader.getSortedSetDocValues(URGENCY);
-                intent = reader.getSortedSetDocValues(INTENT);
-                escalation = reader.getSortedSetDocValues(ESCALATION);
-                score = reader.getNumericDocValues(SENTIMENT_SCORE);
-                messageCount = reader.getNumericDocValues(MESSAGE_COUNT);
-                version = reader.getNumericDocValues(VERSION);
-                epoch = reader.getNumericDocValues(EPOCH);
-                updated = reader.getSortedNumericDocValues(UPDATED);
-                waiting = reader.getSortedNumericDocValues(WAITING_SINCE);
+                open();
             }
             last = doc;
             String k = keyword(key, doc);
