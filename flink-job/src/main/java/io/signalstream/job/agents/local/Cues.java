@@ -8,15 +8,16 @@ import java.util.Map;
 /**
  * Finds cue phrases among a text's words in one pass: each cue is one or more words, the last of
  * which may end in {@code *} to match any word it starts. Cues are indexed by their first word, so
- * a text costs one hash lookup per word however many cues there are. Each cue names a bit; {@link
- * #find} returns the bits of the cues present.
+ * a text costs one hash lookup per word however many cues there are; one-word prefixes by their
+ * first letter, so a word is compared only with those that could start it. Each cue names a bit;
+ * {@link #find} returns the bits of the cues present.
  */
 final class Cues {
 
     private record Cue(String[] words, boolean prefix, long bit, int id) {}
 
     private final Map<String, List<Cue>> byFirstWord = new HashMap<>();
-    private final List<Cue> prefixes = new ArrayList<>();
+    private final Map<Character, List<Cue>> prefixesByFirstChar = new HashMap<>();
 
     private int ids;
 
@@ -35,7 +36,12 @@ final class Cues {
         String[] words = (prefix ? text.substring(0, text.length() - 1) : text).split(" ");
         Cue cue = new Cue(words, prefix, 1L << bit, ids++);
         if (prefix && words.length == 1) {
-            prefixes.add(cue);
+            if (words[0].isEmpty()) {
+                throw new IllegalArgumentException("a prefix cue needs a letter before *");
+            }
+            prefixesByFirstChar
+                    .computeIfAbsent(words[0].charAt(0), k -> new ArrayList<>())
+                    .add(cue);
         } else {
             byFirstWord.computeIfAbsent(words[0], k -> new ArrayList<>()).add(cue);
         }
@@ -61,9 +67,12 @@ final class Cues {
                     }
                 }
             }
-            for (Cue cue : prefixes) {
-                if (word.startsWith(cue.words()[0])) {
-                    found.cue(cue.id(), cue.bit());
+            List<Cue> prefixes = word.isEmpty() ? null : prefixesByFirstChar.get(word.charAt(0));
+            if (prefixes != null) {
+                for (Cue cue : prefixes) {
+                    if (word.startsWith(cue.words()[0])) {
+                        found.cue(cue.id(), cue.bit());
+                    }
                 }
             }
         }

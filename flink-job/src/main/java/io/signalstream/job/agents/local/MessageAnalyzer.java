@@ -109,6 +109,18 @@ public final class MessageAnalyzer {
         {"cancel*", "cancellation"}
     };
 
+    /** {@link #TOPICS}, bit {@code t} for the cue at {@code t}; "log in" also names the login. */
+    private static final Cues TOPIC_CUES = topicCues();
+
+    private static Cues topicCues() {
+        Cues cues = new Cues();
+        for (int t = 0; t < TOPICS.length; t++) {
+            cues.cue(t, TOPICS[t][0]);
+        }
+        cues.cue(7, "log in");
+        return cues;
+    }
+
     private final SentimentAnalyzer sentiment;
 
     public MessageAnalyzer(SentimentAnalyzer sentiment) {
@@ -246,24 +258,7 @@ public final class MessageAnalyzer {
     }
 
     private static int topics(List<String> words) {
-        int found = 0;
-        for (int t = 0; t < TOPICS.length; t++) {
-            String cue = TOPICS[t][0];
-            boolean prefix = cue.endsWith("*");
-            String stem = prefix ? cue.substring(0, cue.length() - 1) : cue;
-            for (String w : words) {
-                if (prefix ? w.startsWith(stem) : w.equals(stem)) {
-                    found |= 1 << t;
-                    break;
-                }
-            }
-        }
-        for (int i = 0; i + 1 < words.size(); i++) {
-            if (words.get(i).equals("log") && words.get(i + 1).equals("in")) {
-                found |= 1 << 7; // the "login" topic
-            }
-        }
-        return found;
+        return (int) TOPIC_CUES.find(words);
     }
 
     /** Whether {@code intent} names a problem the customer has (not a question or praise). */
