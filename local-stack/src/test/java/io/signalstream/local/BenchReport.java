@@ -281,7 +281,9 @@ public final class BenchReport {
                                     + f(analytics, "job_cpu_ms_per_msg_without", "%.4f")
                                     + " ms, medians of "
                                     + analytics.path("rounds").asText()
-                                    + " alternated rounds; capacity with ÷ without "
+                                    + " rounds in turns, each "
+                                    + analytics.path("cpu_overhead_per_round").toString()
+                                    + "; capacity with ÷ without "
                                     + f(analytics, "capacity_ratio_with_to_without", "%.3f")
                                     + ")"));
         }

@@ -81,7 +81,7 @@ public final class StackBench {
                     Integer.getInteger("bench.preload", 20),
                     Integer.getInteger("bench.burst", 400_000),
                     Integer.getInteger("bench.warmupSeconds", 60),
-                    Integer.getInteger("bench.rounds", 3),
+                    Integer.getInteger("bench.rounds", 4),
                     Integer.getInteger("bench.e2eSeconds", 20),
                     Integer.getInteger("bench.ingestSeconds", 15),
                     Integer.getInteger("bench.parallelism", 2),
@@ -251,8 +251,15 @@ public final class StackBench {
         List<Run> withoutAnalytics = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             floor.add(measure("floor", offsets, List.of()));
-            product.add(measure("product", offsets, List.of()));
-            withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
+            // with and without analytics in turns (ABBA): a drift over the runs (the runner's JIT,
+            // the broker's page cache) falls on both alike instead of on the one measured first
+            if (round % 2 == 0) {
+                product.add(measure("product", offsets, List.of()));
+                withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
+            } else {
+                withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
+                product.add(measure("product", offsets, List.of()));
+            }
         }
         Run agentTopics = measure("product", offsets, List.of("--agent-topics", "true"));
 
@@ -279,6 +286,15 @@ public final class StackBench {
         double with = median(product.stream().map(Run::jobCpuMsPerMsg).toList());
         double without = median(withoutAnalytics.stream().map(Run::jobCpuMsPerMsg).toList());
         a.put("cpu_overhead", round(with / without - 1, 3));
+        ArrayNode perRound = a.putArray("cpu_overhead_per_round");
+        for (int i = 0; i < product.size(); i++) {
+            perRound.add(
+                    round(
+                            product.get(i).jobCpuMsPerMsg()
+                                            / withoutAnalytics.get(i).jobCpuMsPerMsg()
+                                    - 1,
+                            3));
+        }
         a.put("job_cpu_ms_per_msg_with", round(with, 4));
         a.put("job_cpu_ms_per_msg_without", round(without, 4));
         a.put(
