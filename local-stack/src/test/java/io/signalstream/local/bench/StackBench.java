@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -316,15 +317,20 @@ public final class StackBench {
      */
     private void profile() throws Exception {
         String offsets = produceCapacityInput();
+        // -Dbench.profileArgs=--analytics,false profiles a variant of the product's arguments
+        List<String> args =
+                Stream.of(System.getProperty("bench.profileArgs", "").split(","))
+                        .filter(a -> !a.isBlank())
+                        .toList();
         for (int i = 0; i < 3; i++) {
-            measure("product", offsets, List.of());
+            measure("product", offsets, args);
         }
     }
 
     /**
      * {@code -Dbench.variants=--kafka-compression,none|--kafka-compression,zstd}: the product's
-     * capacity as shipped against each variant of its arguments, alternated per round; for trying a
-     * setting before changing a default (not part of {@code make bench}).
+     * capacity as shipped against each variant of its arguments, in turns; for trying a setting
+     * before changing a default (not part of {@code make bench}).
      */
     private void compare(String variants) throws Exception {
         String offsets = produceCapacityInput();
@@ -338,7 +344,10 @@ public final class StackBench {
         }
         ObjectNode variantsNode = results.putObject("variants");
         for (int round = 0; round < settings.rounds(); round++) {
-            for (List<String> a : args) {
+            // each round starts one further along (with two: ABBA), so a drift over the runs
+            // falls on every variant alike
+            for (int i = 0; i < args.size(); i++) {
+                List<String> a = args.get((i + round) % args.size());
                 Run r = measure("product", offsets, a);
                 ArrayNode node = (ArrayNode) variantsNode.get(String.join(" ", a));
                 if (node == null) {
@@ -420,6 +429,10 @@ public final class StackBench {
         long t2 = 0;
         long[] cpu1 = null;
         long[] cpu2 = null;
+        // -Dbench.threads=true: the job's CPU per message by thread, to find costs off the profile
+        boolean threads = Boolean.getBoolean("bench.threads");
+        Map<String, Long> threads1 = null;
+        Map<String, Long> threads2 = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> parts = partitions(consumer, output);
@@ -429,10 +442,12 @@ public final class StackBench {
                 if (t1 == 0 && done >= from) {
                     t1 = now;
                     cpu1 = cpu();
+                    threads1 = threads ? Processes.threadCpuMillis(runner.pid()) : null;
                 }
                 if (t2 == 0 && done >= to) {
                     t2 = now;
                     cpu2 = cpu();
+                    threads2 = threads ? Processes.threadCpuMillis(runner.pid()) : null;
                     break;
                 }
                 Thread.sleep(20);
@@ -458,6 +473,22 @@ public final class StackBench {
                 run.cpuMsPerMsg(),
                 run.jobCpuMsPerMsg(),
                 run.kafkaCpuMsPerMsg());
+        if (threads2 != null) {
+            Map<String, Long> before = threads1;
+            threads2.entrySet().stream()
+                    .map(
+                            e ->
+                                    Map.entry(
+                                            e.getKey(),
+                                            e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(
+                            e ->
+                                    System.out.printf(
+                                            "    %-18s %.4f ms/msg%n",
+                                            e.getKey(), e.getValue() / messages));
+        }
         return run;
     }
 
