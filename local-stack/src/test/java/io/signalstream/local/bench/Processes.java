@@ -164,11 +164,7 @@ final class Processes {
     /** User plus system CPU time of a process so far, in milliseconds. */
     static long cpuMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name (which may hold spaces) start after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * 1000 / TICKS;
+            return statCpuMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
         }
@@ -191,14 +187,19 @@ final class Processes {
                     continue; // the thread ended
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS;
-                byName.merge(name.replaceAll("[0-9]+", "#"), ms, Long::sum);
+                byName.merge(name.replaceAll("[0-9]+", "#"), statCpuMillis(stat), Long::sum);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the threads of process " + pid, e);
         }
         return byName;
+    }
+
+    /** User plus system CPU time in a {@code /proc} {@code stat} line, in milliseconds. */
+    private static long statCpuMillis(String stat) {
+        // Fields after the command name (which may hold spaces) start after the last ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS;
     }
 
     static long selfCpuMillis() {
