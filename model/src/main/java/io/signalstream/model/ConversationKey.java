@@ -25,7 +25,25 @@ public final class ConversationKey {
         return tenantId + "/" + conversationId;
     }
 
+    /** Whether {@code id} matches {@link #ID_PATTERN}, checked character by character. */
     public static boolean isValidId(String id) {
-        return id != null && ID_PATTERN.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean allowed =
+                    (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '.'
+                            || c == '_'
+                            || c == ':'
+                            || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -15,8 +15,10 @@ public final class Traceparent {
     /** The header (HTTP and Kafka) that carries it. */
     public static final String HEADER = "traceparent";
 
-    private static final Pattern FORMAT =
+    /** The form {@link #valid} checks, character by character (it runs for every message). */
+    static final Pattern FORMAT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
     private static final HexFormat HEX = HexFormat.of();
 
     private Traceparent() {}
@@ -27,7 +29,35 @@ public final class Traceparent {
             return null;
         }
         String value = header.strip().toLowerCase(java.util.Locale.ROOT);
-        return FORMAT.matcher(value).matches() ? value : null;
+        return wellFormed(value) ? value : null;
+    }
+
+    /** Whether {@code v} matches {@link #FORMAT}. */
+    private static boolean wellFormed(String v) {
+        return v.length() == 55
+                && v.startsWith("00-")
+                && v.charAt(35) == '-'
+                && v.charAt(52) == '-'
+                && hexNotAllZero(v, 3, 35)
+                && hexNotAllZero(v, 36, 52)
+                && hex(v.charAt(53))
+                && hex(v.charAt(54));
+    }
+
+    private static boolean hexNotAllZero(String v, int from, int to) {
+        boolean zero = true;
+        for (int i = from; i < to; i++) {
+            char c = v.charAt(i);
+            if (!hex(c)) {
+                return false;
+            }
+            zero &= c == '0';
+        }
+        return !zero;
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
 
     /** A new trace, sampled. */

@@ -24,6 +24,29 @@ class TraceparentTest {
     }
 
     @Test
+    void theCheckAgreesWithTheFormatOnMutatedValues() {
+        java.util.Random random = new java.util.Random(5);
+        String symbols = "0123456789abcdefABCDEFxyz- 0000";
+        for (int n = 0; n < 20_000; n++) {
+            char[] value = (n % 3 == 0 ? Traceparent.newTrace() : PARENT).toCharArray();
+            for (int k = random.nextInt(3); k >= 0; k--) {
+                value[random.nextInt(value.length)] =
+                        symbols.charAt(random.nextInt(symbols.length()));
+            }
+            String text = new String(value);
+            if (n % 7 == 0) {
+                text = text.substring(0, random.nextInt(text.length()));
+            } else if (n % 11 == 0) {
+                text = text.replace(text.substring(3, 35), "00000000000000000000000000000000");
+            }
+            String lower = text.strip().toLowerCase(java.util.Locale.ROOT);
+            assertThat(Traceparent.valid(text))
+                    .as(text)
+                    .isEqualTo(Traceparent.FORMAT.matcher(lower).matches() ? lower : null);
+        }
+    }
+
+    @Test
     void aChildKeepsTheTraceAndFlagsWithANewSpan() {
         String child = Traceparent.child(PARENT);
         assertThat(Traceparent.valid(child)).isEqualTo(child);

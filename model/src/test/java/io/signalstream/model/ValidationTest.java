@@ -25,6 +25,26 @@ class ValidationTest {
     }
 
     @Test
+    void theIdCheckAgreesWithItsPattern() {
+        java.util.Random random = new java.util.Random(3);
+        String symbols = "aZ09._:-@/ é\u0000\n";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder id = new StringBuilder();
+            int length = random.nextInt(n % 50 == 0 ? 140 : 12);
+            for (int i = 0; i < length; i++) {
+                id.append(symbols.charAt(random.nextInt(symbols.length())));
+            }
+            String text = id.toString();
+            assertThat(ConversationKey.isValidId(text))
+                    .as(text)
+                    .isEqualTo(ConversationKey.ID_PATTERN.matcher(text).matches());
+        }
+        assertThat(ConversationKey.isValidId("a".repeat(128))).isTrue();
+        assertThat(ConversationKey.isValidId("a".repeat(129))).isFalse();
+        assertThat(ConversationKey.isValidId(null)).isFalse();
+    }
+
+    @Test
     void aMessageReadFromKafkaWithSuchAnIdBreaksTheRules() {
         SupportMessage fromKafka =
                 new SupportMessage(

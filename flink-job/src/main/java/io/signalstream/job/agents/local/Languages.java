@@ -76,11 +76,32 @@ public final class Languages {
 
     private static volatile Languages shared;
 
+    /** The candidates written in Latin script, by index in CANDIDATES, in ascending order. */
+    private static final int[] LATIN_CANDIDATES =
+            java.util.stream.IntStream.range(0, LATIN.length).filter(k -> LATIN[k]).toArray();
+
+    /**
+     * The symbols ASCII text has once {@link #normalised}: a to z (1 to 26), the apostrophe (27)
+     * and the space (28); 0 is "none", so an n-gram of one to three symbols is one number below
+     * {@link #ASCII_GRAMS}.
+     */
+    private static final int SYMBOLS = 29;
+
+    private static final int ASCII_GRAMS = SYMBOLS * SYMBOLS * SYMBOLS;
+
     /** Per n-gram (its {@link #key}), the candidates' weights (by index in CANDIDATES). */
     private final NGramTable weights;
 
-    private Languages(NGramTable weights) {
+    /**
+     * For text in ASCII, most messages: per n-gram of {@link #SYMBOLS} (its {@link #asciiGram}),
+     * the Latin candidates' weights, by index in {@link #LATIN_CANDIDATES}: the same floats as
+     * {@link #weights}, found without hashing in 1.8 MB that stay in cache.
+     */
+    private final float[] asciiWeights;
+
+    private Languages(NGramTable weights, float[] asciiWeights) {
         this.weights = weights;
+        this.asciiWeights = asciiWeights;
     }
 
     /** Reads the model once per class loader (about a second and 10 MB; ~20 MB kept). */
@@ -118,6 +139,7 @@ public final class Languages {
             candidate[o] = CANDIDATES.indexOf(iso1(outcomes[o]));
         }
         NGramTable weights = new NGramTable(predicates.size(), CANDIDATES.size());
+        float[] asciiWeights = new float[ASCII_GRAMS * LATIN_CANDIDATES.length];
         for (Map.Entry<String, Context> p : predicates.entrySet()) {
             Context c = p.getValue();
             float[] w = null;
@@ -133,9 +155,13 @@ public final class Languages {
             long key = key(p.getKey(), 0, p.getKey().length());
             if (w != null && key != 0) {
                 weights.put(key, w);
+                int gram = asciiGram(p.getKey());
+                for (int j = 0; gram > 0 && j < LATIN_CANDIDATES.length; j++) {
+                    asciiWeights[gram * LATIN_CANDIDATES.length + j] = w[LATIN_CANDIDATES[j]];
+                }
             }
         }
-        return new Languages(weights);
+        return new Languages(weights, asciiWeights);
     }
 
     /** ISO 639-1 for the model's ISO 639-3 code, or the code itself when there is none. */
@@ -162,6 +188,16 @@ public final class Languages {
         if (cps.length == 0) {
             return Guess.UNKNOWN;
         }
+        return ascii(cps) ? detectAscii(cps) : detectHashed(cps);
+    }
+
+    /** {@link #detect} by the table of every n-gram alone, whatever the script. */
+    Guess detectHashed(String text) {
+        int[] cps = normalised(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
+        return cps.length == 0 ? Guess.UNKNOWN : detectHashed(cps);
+    }
+
+    private Guess detectHashed(int[] cps) {
         boolean[] allowed = byScript(cps);
         // every distinct 1- to 3-gram once, as the model counts them
         long[] seen = new long[Integer.highestOneBit(cps.length * 3) << 2];
@@ -175,6 +211,54 @@ public final class Languages {
                 count(seen, (long) cps[i] << 42 | (long) cps[i + 1] << 21 | cps[i + 2], score);
             }
         }
+        return decide(score, allowed);
+    }
+
+    /**
+     * {@link #detect} for text of ASCII symbols only, which is written in Latin script: the same
+     * n-grams in the same order and the same weights, so the same sums and the same answer, from
+     * {@link #asciiWeights}.
+     */
+    private Guess detectAscii(int[] cps) {
+        int width = LATIN_CANDIDATES.length;
+        long[] seen = new long[(ASCII_GRAMS + 63) >>> 6];
+        double[] latin = new double[width];
+        int[] symbols = new int[cps.length];
+        for (int i = 0; i < cps.length; i++) {
+            symbols[i] = symbol(cps[i]);
+        }
+        for (int i = 0; i < symbols.length; i++) {
+            int gram = symbols[i] * SYMBOLS * SYMBOLS;
+            add(seen, gram, latin);
+            if (i + 1 < symbols.length) {
+                gram += symbols[i + 1] * SYMBOLS;
+                add(seen, gram, latin);
+            }
+            if (i + 2 < symbols.length) {
+                add(seen, gram + symbols[i + 2], latin);
+            }
+        }
+        double[] score = new double[CANDIDATES.size()];
+        for (int j = 0; j < width; j++) {
+            score[LATIN_CANDIDATES[j]] = latin[j];
+        }
+        return decide(score, LATIN);
+    }
+
+    private void add(long[] seen, int gram, double[] latin) {
+        long bit = 1L << gram;
+        if ((seen[gram >>> 6] & bit) != 0) {
+            return;
+        }
+        seen[gram >>> 6] |= bit;
+        int base = gram * latin.length;
+        for (int j = 0; j < latin.length; j++) {
+            latin[j] += asciiWeights[base + j];
+        }
+    }
+
+    /** The winner among {@code allowed} and the runner-up's odds against it. */
+    private static Guess decide(double[] score, boolean[] allowed) {
         for (int k = 0; k < ANALYSED.size(); k++) {
             score[k] += ANALYSED_PRIOR; // ANALYSED are the first candidates
         }
@@ -194,6 +278,42 @@ public final class Languages {
         // The runner-up's odds against the winner: 0 when they tie, towards 1 when far apart.
         double confidence = second < 0 ? 1 : 1 - Math.exp(score[second] - score[best]);
         return new Guess(CANDIDATES.get(best), confidence);
+    }
+
+    private static boolean ascii(int[] cps) {
+        for (int cp : cps) {
+            if (cp >= 128) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The symbol of a code point of normalised ASCII text; 0 for any other. */
+    private static int symbol(int cp) {
+        if (cp >= 'a' && cp <= 'z') {
+            return cp - 'a' + 1;
+        }
+        return cp == '\'' ? 27 : cp == ' ' ? 28 : 0;
+    }
+
+    /** An n-gram of one to three symbols as its index below ASCII_GRAMS; 0 for anything else. */
+    static int asciiGram(String gram) {
+        if (gram.isEmpty() || gram.length() > 3) {
+            return 0;
+        }
+        int index = 0;
+        for (int i = 0; i < 3; i++) {
+            int symbol = 0;
+            if (i < gram.length()) {
+                symbol = symbol(gram.charAt(i));
+                if (symbol == 0) {
+                    return 0;
+                }
+            }
+            index = index * SYMBOLS + symbol;
+        }
+        return index;
     }
 
     /**

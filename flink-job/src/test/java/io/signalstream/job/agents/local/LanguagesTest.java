@@ -33,6 +33,33 @@ class LanguagesTest {
     }
 
     @Test
+    void asciiTextGetsTheSameAnswerFromItsOwnTableAsFromTheWholeModel() {
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'   .,!?0123456789-";
+        List<String> texts =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "where is my order",
+                                "ok",
+                                "vale",
+                                "Quiero saber por que me cobraron dos veces",
+                                "Je voudrais savoir pourquoi ma commande n'est pas arrivee",
+                                "I can't log in since yesterday's update!!!",
+                                "x"));
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = 1 + random.nextInt(n % 10 == 0 ? 1_500 : 120);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            texts.add(text.toString());
+        }
+        for (String text : texts) {
+            assertThat(languages.detect(text)).as(text).isEqualTo(languages.detectHashed(text));
+        }
+    }
+
+    @Test
     void textWithoutLettersHasNoLanguage() {
         assertThat(languages.detect("1234 ?? :)")).isEqualTo(Languages.Guess.UNKNOWN);
         assertThat(languages.detect("")).isEqualTo(Languages.Guess.UNKNOWN);
