@@ -460,7 +460,16 @@ public final class BenchReport {
                         + " ms, p99 "
                         + f(r, "post_p99_ms", "%.1f")
                         + " ms; CPU ms/msg "
-                        + r.path("cpu_ms_per_msg_by_process"));
+                        + r.path("cpu_ms_per_msg_by_process")
+                        + (r.has("stack_cpu_ms_per_msg")
+                                ? ", together "
+                                        + f(r, "stack_cpu_ms_per_msg", "%.3f")
+                                        + ": "
+                                        + r.path("cores").asText()
+                                        + " cores carry at most "
+                                        + r.path("stack_limit_msgs_per_s").asText()
+                                        + " msg/s at that cost"
+                                : ""));
     }
 
     private static String percentiles(JsonNode r, String format) {

@@ -229,6 +229,11 @@ public final class Tracing implements AutoCloseable {
             return this;
         }
 
+        /** Whether this span is recorded: what only it would carry need not be built otherwise. */
+        public boolean recorded() {
+            return span != null;
+        }
+
         public void end() {
             if (span != null) {
                 span.end();

@@ -32,13 +32,15 @@ public final class AgentSpans {
 
     /** Ends {@code span} with who answered (and why not, when a part failed or fell back). */
     public static void end(Tracing.Span span, AgentResults results) {
-        span.set(
-                "signalstream.answered_by",
-                results.runs().stream()
-                        .map(AgentRun::provider)
-                        .filter(java.util.Objects::nonNull)
-                        .distinct()
-                        .collect(java.util.stream.Collectors.joining(",")));
+        if (span.recorded()) { // this runs for every request
+            span.set(
+                    "signalstream.answered_by",
+                    results.runs().stream()
+                            .map(AgentRun::provider)
+                            .filter(java.util.Objects::nonNull)
+                            .distinct()
+                            .collect(java.util.stream.Collectors.joining(",")));
+        }
         if (results.deadLetter() != null) {
             span.failed(results.deadLetter());
         }

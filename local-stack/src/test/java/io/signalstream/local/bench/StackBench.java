@@ -1,5 +1,6 @@
 package io.signalstream.local.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -719,6 +720,16 @@ public final class StackBench {
         run.put("post_p50_ms", ms(r.postMicros(), 50));
         run.put("post_p99_ms", ms(r.postMicros(), 99));
         cpuPerMessage(run, before, api, r.sent());
+        // What the four processes cost together bounds the rate this machine can carry end to end:
+        // an offered rate above it can only show a queue.
+        double stack = 0;
+        for (JsonNode ms : run.path("cpu_ms_per_msg_by_process")) {
+            stack += ms.asDouble();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        run.put("stack_cpu_ms_per_msg", round(stack, 4));
+        run.put("cores", cores);
+        run.put("stack_limit_msgs_per_s", Math.round(cores * 1_000 / Math.max(stack, 1e-6)));
     }
 
     private void cpuPerMessage(ObjectNode run, long[] before, Processes.Child api, long messages) {
