@@ -104,7 +104,7 @@ public final class Languages {
         this.asciiWeights = asciiWeights;
     }
 
-    /** Reads the model once per class loader (about a second and 10 MB; ~20 MB kept). */
+    /** Reads the model once per class loader (about a second and 10 MB; ~22 MB kept). */
     public static Languages shared() {
         Languages l = shared;
         if (l == null) {
