@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,13 @@ final class IntentModel {
     /** A word's own features' weights summed (all but the word pair), by outcome. */
     private final Map<String, double[]> words = new ConcurrentHashMap<>();
 
+    /**
+     * The word-pair features ({@link #pair}) by their first word, then their second: a message's
+     * pairs are looked up without building their strings. A feature whose words hold '_' is filed
+     * under every split: each names the same feature, so a lookup finds what the string would.
+     */
+    private final Map<String, Map<String, Context>> pairs = new HashMap<>();
+
     @SuppressWarnings("unchecked")
     private IntentModel(MaxentModel model) {
         this.model = model;
@@ -66,6 +74,19 @@ final class IntentModel {
         for (Intent i : Intent.values()) {
             outcome[i.ordinal()] = model.getIndex(i.wireName());
         }
+        parameters.forEach(
+                (feature, weights) -> {
+                    if (!feature.startsWith(PAIR)) {
+                        return;
+                    }
+                    for (int at = feature.indexOf('_', PAIR.length());
+                            at >= 0;
+                            at = feature.indexOf('_', at + 1)) {
+                        pairs.computeIfAbsent(
+                                        feature.substring(PAIR.length(), at), k -> new HashMap<>())
+                                .put(feature.substring(at + 1), weights);
+                    }
+                });
     }
 
     /** The model trained on every shipped example; one per class loader. */
@@ -163,7 +184,8 @@ final class IntentModel {
             for (int o = 0; o < sum.length; o++) {
                 sum[o] += own[o];
             }
-            add(pair(previous, w), sum);
+            Map<String, Context> after = pairs.get(previous);
+            add(after == null ? null : after.get(w), sum);
             previous = w;
         }
         if (!any) {
@@ -196,7 +218,10 @@ final class IntentModel {
     }
 
     private void add(String feature, double[] sum) {
-        Context c = parameters.get(feature);
+        add(parameters.get(feature), sum);
+    }
+
+    private static void add(Context c, double[] sum) {
         if (c != null) {
             int[] outcomes = c.getOutcomes();
             double[] weights = c.getParameters();
@@ -212,8 +237,10 @@ final class IntentModel {
         return raw.indexOf('\'') < 0 ? raw : raw.replace("'", "");
     }
 
+    private static final String PAIR = "b=";
+
     private static String pair(String previous, String w) {
-        return "b=" + previous + "_" + w;
+        return PAIR + previous + "_" + w;
     }
 
     /**
