@@ -8,15 +8,21 @@ import java.util.regex.Pattern;
  */
 public final class ConversationKey {
 
+    /** The longest id {@link #ID_PATTERN} allows. */
+    static final int MAX_ID_CHARS = 128;
+
     /**
      * Allowed characters for tenant, conversation and message ids; '/' is excluded so the key
      * splits cleanly, and '@' so that no e-mail address can travel in a key, a log line or a URL.
      */
-    public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final Pattern ID_PATTERN =
+            Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_ID_CHARS + "}");
 
     /** {@link #ID_PATTERN} in words, for error messages. */
     public static final String ID_RULE =
-            "1 to 128 characters of letters, digits and . _ : - (no '@': ids must not carry"
+            "1 to "
+                    + MAX_ID_CHARS
+                    + " characters of letters, digits and . _ : - (no '@': ids must not carry"
                     + " e-mail addresses)";
 
     private ConversationKey() {}
@@ -27,7 +33,7 @@ public final class ConversationKey {
 
     /** Whether {@code id} matches {@link #ID_PATTERN}, checked character by character. */
     public static boolean isValidId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 128) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {

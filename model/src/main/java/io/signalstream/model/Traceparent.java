@@ -40,24 +40,21 @@ public final class Traceparent {
                 && v.charAt(52) == '-'
                 && hexNotAllZero(v, 3, 35)
                 && hexNotAllZero(v, 36, 52)
-                && hex(v.charAt(53))
-                && hex(v.charAt(54));
+                && HexFormat.isHexDigit(v.charAt(53))
+                && HexFormat.isHexDigit(v.charAt(54));
     }
 
+    /** Lower-case hex digits ({@link #valid} lower-cased the value) that are not all zero. */
     private static boolean hexNotAllZero(String v, int from, int to) {
         boolean zero = true;
         for (int i = from; i < to; i++) {
             char c = v.charAt(i);
-            if (!hex(c)) {
+            if (!HexFormat.isHexDigit(c)) {
                 return false;
             }
             zero &= c == '0';
         }
         return !zero;
-    }
-
-    private static boolean hex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
 
     /** A new trace, sampled. */

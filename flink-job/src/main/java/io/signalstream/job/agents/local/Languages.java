@@ -184,7 +184,7 @@ public final class Languages {
 
     /** The language of {@code text}. */
     public Guess detect(String text) {
-        int[] cps = normalised(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
+        int[] cps = read(text);
         if (cps.length == 0) {
             return Guess.UNKNOWN;
         }
@@ -193,8 +193,13 @@ public final class Languages {
 
     /** {@link #detect} by the table of every n-gram alone, whatever the script. */
     Guess detectHashed(String text) {
-        int[] cps = normalised(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
+        int[] cps = read(text);
         return cps.length == 0 ? Guess.UNKNOWN : detectHashed(cps);
+    }
+
+    /** What of {@code text} is read: its first {@link #MAX_CHARS}, {@link #normalised}. */
+    private static int[] read(String text) {
+        return normalised(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
     }
 
     private Guess detectHashed(int[] cps) {
@@ -338,11 +343,7 @@ public final class Languages {
      * or Ukrainian; a script of one candidate language decides alone.
      */
     private static boolean[] byScript(int[] cps) {
-        boolean ascii = true;
-        for (int cp : cps) {
-            ascii &= cp < 128;
-        }
-        if (ascii) {
+        if (ascii(cps)) {
             return LATIN;
         }
         Map<Character.UnicodeScript, Integer> counts =
