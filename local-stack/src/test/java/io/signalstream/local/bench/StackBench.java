@@ -1,6 +1,5 @@
 package io.signalstream.local.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -719,26 +718,28 @@ public final class StackBench {
         run.put("accepted", r.accepted());
         run.put("post_p50_ms", ms(r.postMicros(), 50));
         run.put("post_p99_ms", ms(r.postMicros(), 99));
-        cpuPerMessage(run, before, api, r.sent());
         // What the four processes cost together bounds the rate this machine can carry end to end:
         // an offered rate above it can only show a queue.
-        double stack = 0;
-        for (JsonNode ms : run.path("cpu_ms_per_msg_by_process")) {
-            stack += ms.asDouble();
-        }
+        double stack = cpuPerMessage(run, before, api, r.sent());
         int cores = Runtime.getRuntime().availableProcessors();
         run.put("stack_cpu_ms_per_msg", round(stack, 4));
         run.put("cores", cores);
         run.put("stack_limit_msgs_per_s", Math.round(cores * 1_000 / Math.max(stack, 1e-6)));
     }
 
-    private void cpuPerMessage(ObjectNode run, long[] before, Processes.Child api, long messages) {
+    /** Puts each process's CPU per message into {@code run}; returns their sum. */
+    private double cpuPerMessage(
+            ObjectNode run, long[] before, Processes.Child api, long messages) {
         long[] after = cpu(api);
         ObjectNode cpu = run.putObject("cpu_ms_per_msg_by_process");
         String[] names = {"job", "kafka", "api", "load_generator"};
+        double sum = 0;
         for (int i = 0; i < names.length; i++) {
-            cpu.put(names[i], round((after[i] - before[i]) / (double) Math.max(1, messages), 4));
+            double ms = round((after[i] - before[i]) / (double) Math.max(1, messages), 4);
+            cpu.put(names[i], ms);
+            sum += ms;
         }
+        return sum;
     }
 
     private long[] cpu(Processes.Child api) {
