@@ -137,13 +137,27 @@ async function loadOverview() {
     api(`/v1/analytics?granularity=day&from=${iso(day)}&to=${iso(day + DAY)}`),
     api(`/v1/analytics?granularity=hour&from=${iso(now - DAY)}&to=${iso(now + HOUR)}`),
   ]);
-  if (today.status === 200) state.today = today.body.buckets[0] ?? null;
+  // A bucket pushed while these were in flight may be newer than their answer: counts only grow.
+  if (today.status === 200) {
+    const pushed = state.today && Date.parse(state.today.start) === day ? state.today : null;
+    state.today = later(pushed, today.body.buckets[0] ?? null);
+  }
   if (hours.status === 200) {
-    state.hours.clear();
-    hours.body.buckets.forEach((b) => state.hours.set(b.start, b));
+    const pushed = state.hours;
+    state.hours = new Map();
+    hours.body.buckets.forEach((b) => state.hours.set(b.start, later(pushed.get(b.start), b)));
+    pushed.forEach((b, start) => {
+      if (!state.hours.has(start) && Date.parse(start) > now - DAY - HOUR) state.hours.set(start, b);
+    });
   }
   renderOverview();
   loadAttention();
+}
+
+/** Of two versions of one bucket, the one that has counted more (null when neither exists). */
+function later(known, fresh) {
+  if (!known || (fresh && fresh.start !== known.start)) return fresh;
+  return fresh && fresh.messages >= known.messages ? fresh : known;
 }
 
 function connectAnalytics(retry = 0) {
@@ -152,6 +166,8 @@ function connectAnalytics(retry = 0) {
   state.analyticsSocket = socket;
   socket.onopen = () => {
     retry = 0;
+    // what changed before the socket was open (or while it was down) is only in a fresh read
+    if (location.hash !== "#/conversations") loadOverview();
   };
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
