@@ -4,16 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
@@ -42,6 +56,44 @@ class DeploymentFilesTest {
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY))
                 .isEqualTo("exponential-delay");
         assertThat(conf.toMap()).containsKey("execution.buffer-timeout.interval");
+    }
+
+    /**
+     * Every key of the cluster's configuration is an option's own key, not a deprecated name Flink
+     * maps to another (each would log a warning per operator at every start).
+     */
+    @Test
+    void flinkConfigurationUsesNoDeprecatedKey() throws Exception {
+        Set<String> deprecated = new TreeSet<>();
+        for (Class<?> options :
+                List.of(
+                        CheckpointingOptions.class,
+                        StateBackendOptions.class,
+                        StateRecoveryOptions.class,
+                        ExecutionOptions.class,
+                        RestartStrategyOptions.class,
+                        HeartbeatManagerOptions.class,
+                        TaskManagerOptions.class,
+                        JobManagerOptions.class,
+                        RestOptions.class,
+                        MetricOptions.class,
+                        CoreOptions.class)) {
+            for (Field f : options.getFields()) {
+                if (Modifier.isStatic(f.getModifiers())
+                        && f.get(null) instanceof ConfigOption<?> option) {
+                    for (FallbackKey k : option.fallbackKeys()) {
+                        if (k.isDeprecated()) {
+                            deprecated.add(k.getKey());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(deprecated).contains("state.backend.incremental"); // the lookup works
+
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
+        assertThat(conf.keySet()).doesNotContainAnyElementsOf(deprecated);
     }
 
     @Test

@@ -34,8 +34,10 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -460,6 +462,9 @@ public final class LocalStack implements AutoCloseable {
                         ? GlobalConfiguration.loadConfiguration(options.flinkConfDir().toString())
                         : new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        // The cluster's process sizes mean nothing to a JVM that already runs (Flink warns).
+        conf.removeConfig(TaskManagerOptions.TOTAL_PROCESS_MEMORY);
+        conf.removeConfig(JobManagerOptions.TOTAL_PROCESS_MEMORY);
         conf.set(RestOptions.PORT, options.flinkUiPort() == 0 ? freePort() : options.flinkUiPort());
         // One process holds the JobManager and the TaskManager: one Prometheus port for both.
         metricsPort = options.flinkUiPort() == 0 ? freePort() : DEFAULT_METRICS_PORT;
