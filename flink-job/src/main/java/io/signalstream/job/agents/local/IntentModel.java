@@ -57,8 +57,14 @@ final class IntentModel {
     /** Outcome index of each intent's ordinal, -1 when the data had none. */
     private final int[] outcome = new int[Intent.values().length];
 
-    /** A word's own features' weights summed (all but the word pair), by outcome. */
-    private final Map<String, double[]> words = new ConcurrentHashMap<>();
+    /**
+     * What a message needs of one word: its own features' weights summed (all but the word pair),
+     * by outcome, and the pairs it starts ({@link #pairs}' entry for it, null when none).
+     */
+    private record Word(double[] own, Map<String, Context> after) {}
+
+    /** The words seen, each looked up once per message word. */
+    private final Map<String, Word> words = new ConcurrentHashMap<>();
 
     /**
      * The word-pair features ({@link #pair}) by their first word, then their second: a message's
@@ -66,6 +72,9 @@ final class IntentModel {
      * under every split: each names the same feature, so a lookup finds what the string would.
      */
     private final Map<String, Map<String, Context>> pairs = new HashMap<>();
+
+    /** The pairs a message's first word makes with its start. */
+    private final Map<String, Context> afterStart;
 
     @SuppressWarnings("unchecked")
     private IntentModel(MaxentModel model) {
@@ -87,6 +96,7 @@ final class IntentModel {
                                 .put(feature.substring(at + 1), weights);
                     }
                 });
+        this.afterStart = pairs.get(START);
     }
 
     /** The model trained on every shipped example; one per class loader. */
@@ -160,7 +170,7 @@ final class IntentModel {
      */
     double[] probabilities(List<String> text) {
         double[] sum = new double[model.getNumOutcomes()];
-        String previous = "^";
+        Map<String, Context> after = afterStart;
         boolean any = false;
         for (String raw : text) {
             String w = word(raw);
@@ -168,9 +178,9 @@ final class IntentModel {
                 continue;
             }
             any = true;
-            double[] own = words.get(w);
-            if (own == null) {
-                own = new double[sum.length];
+            Word known = words.get(w);
+            if (known == null) {
+                double[] own = new double[sum.length];
                 List<String> features = new ArrayList<>();
                 wordFeatures(w, features);
                 for (String f : features) {
@@ -179,14 +189,15 @@ final class IntentModel {
                 if (words.size() >= WORD_CACHE) {
                     words.clear();
                 }
-                words.put(w, own);
+                known = new Word(own, pairs.get(w));
+                words.put(w, known);
             }
+            double[] own = known.own();
             for (int o = 0; o < sum.length; o++) {
                 sum[o] += own[o];
             }
-            Map<String, Context> after = pairs.get(previous);
             add(after == null ? null : after.get(w), sum);
-            previous = w;
+            after = known.after();
         }
         if (!any) {
             add(EMPTY, sum);
@@ -239,6 +250,9 @@ final class IntentModel {
 
     private static final String PAIR = "b=";
 
+    /** The word before a message's first word. */
+    private static final String START = "^";
+
     private static String pair(String previous, String w) {
         return PAIR + previous + "_" + w;
     }
@@ -249,7 +263,7 @@ final class IntentModel {
      */
     static String[] features(List<String> text) {
         List<String> out = new ArrayList<>();
-        String previous = "^";
+        String previous = START;
         for (String raw : text) {
             String w = word(raw);
             if (w.isEmpty()) {
