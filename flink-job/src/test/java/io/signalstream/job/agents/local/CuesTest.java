@@ -64,6 +64,16 @@ class CuesTest {
     }
 
     @Test
+    void prefixesAreFoundWhateverTheirFirstLetter() {
+        Cues c = new Cues().add(0, "über*").add(1, "zap*").add(2, "ñan*").add(3, "a*");
+        assertThat(c.find(words("Überweisung bitte"))).isEqualTo(0b0001);
+        assertThat(c.find(words("it zapped"))).isEqualTo(0b0010);
+        assertThat(c.find(words("ñandú"))).isEqualTo(0b0100);
+        assertThat(c.find(words("an uber"))).isEqualTo(0b1000);
+        assertThat(c.find(words("nan zip"))).isZero();
+    }
+
+    @Test
     void aPrefixNeedsALetterBeforeTheStar() {
         assertThatThrownBy(() -> new Cues().cue(0, "*"))
                 .isInstanceOf(IllegalArgumentException.class);
