@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The shipped logging configurations ({@code make run}'s and the standalone cluster's) drop the
- * warning Flink 2.2's sink committers repeat at every checkpoint, and only that one: any other
- * metric warning still reaches the log.
+ * The logging configurations ({@code make run}'s, the standalone cluster's and those of the tests
+ * that run Flink) drop the warning Flink 2.2's sink committers repeat at every checkpoint, and only
+ * that one: any other metric warning still reaches the log.
  */
 class LoggingConfigTest {
 
@@ -36,7 +36,14 @@ class LoggingConfigTest {
     @TempDir Path logs;
 
     @ParameterizedTest
-    @ValueSource(strings = {"src/main/resources/log4j2.xml", "../flink-conf/log4j.properties"})
+    @ValueSource(
+            strings = {
+                "src/main/resources/log4j2.xml",
+                "../flink-conf/log4j.properties",
+                "src/test/resources/log4j2-test.xml",
+                "../flink-job/src/test/resources/log4j2-test.xml",
+                "../system-tests/src/test/resources/log4j2-test.xml"
+            })
     void onlyTheRepeatedCommitterWarningIsDropped(String file) {
         // the cluster's file writes to ${sys:log.file}
         String before = System.setProperty("log.file", logs.resolve("test.log").toString());
