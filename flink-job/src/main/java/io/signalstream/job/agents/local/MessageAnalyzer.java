@@ -24,72 +24,6 @@ public final class MessageAnalyzer {
     /** Reasons that make a conversation critical, by index in {@link #REASONS}. */
     static final int CRITICAL_REASONS = 3;
 
-    /** Escalation cues, one bit per reason in {@link #REASONS}. */
-    private static final Cues REASON_CUES =
-            new Cues()
-                    .add(
-                            0,
-                            "fire, smoke, smoking, burn*, spark, sparks, electric shock, shocked me,"
-                                    + " injur*, hurt, unsafe, danger*, overheat*, exploded, gas leak")
-                    .add(
-                            1,
-                            "lawyer, attorney, legal action, sue, suing, court, solicitor, ombudsman")
-                    .add(
-                            2,
-                            "chargeback, charge back, dispute the, dispute this, dispute it, my bank,"
-                                    + " report you, consumer protection, bbb")
-                    .add(3, "manager, supervisor, escalate, someone senior, your boss")
-                    .add(
-                            4,
-                            "switching to a competitor, i'm done, im done, i'm leaving, im leaving,"
-                                    + " i'm cancelling, im cancelling, i'm canceling, im canceling")
-                    .add(
-                            5,
-                            "third time*, third email*, third call*, third message*, fourth time*,"
-                                    + " fourth email*, fourth call*, fourth message*, fifth time*,"
-                                    + " fifth email*, fifth call*, fifth message*, three times,"
-                                    + " four times, five times, several times, many times,"
-                                    + " again and again, over and over, how many times,"
-                                    + " keep contacting, keep calling, keep writing, keep asking,"
-                                    + " already told, already explained, every day");
-
-    private static final int CANCEL_THREAT = 4;
-    private static final int REPEATED = 5;
-
-    /** A condition ("or", "if", "unless") this many words before a way out is a threat. */
-    private static final int THREAT_REACH = 12;
-
-    private static final Cues URGENT =
-            new Cues().add(0, "urgent, urgently, asap, immediately, right now, today, emergency");
-
-    private static final Cues EMOTION_CUES =
-            new Cues()
-                    .add(
-                            bit(MessageSignals.EMOTION_ANGRY),
-                            "furious, angry, angrier, outraged, disgust*, unacceptable, ridiculous,"
-                                    + " worst, scam*, joke*, demand*, lawyer*, sue")
-                    .add(
-                            bit(MessageSignals.EMOTION_FRUSTRATED),
-                            "still, again, third time, fed up, sick of, frustrat*, annoy*, keep*,"
-                                    + " every time, forever, waiting, how long, so long")
-                    .add(
-                            bit(MessageSignals.EMOTION_ANXIOUS),
-                            "worried, concerned, nervous, anxious, scared, afraid, urgent*, asap,"
-                                    + " fraud*, someone else, hacked")
-                    .add(
-                            bit(MessageSignals.EMOTION_DISAPPOINTED),
-                            "disappoint*, let down, expected better, expected much better,"
-                                    + " unfortunately, sad")
-                    .add(
-                            bit(MessageSignals.EMOTION_CONFUSED),
-                            "confused, don't understand, dont understand, unclear, makes no sense")
-                    .add(bit(MessageSignals.EMOTION_GRATEFUL), "grateful, thank*");
-
-    private static final Cues RESOLVED =
-            new Cues()
-                    .add(0, "resolved, that fixed it, that worked, all sorted, problem solved")
-                    .add(1, "not resolved, isn't resolved, isnt resolved, still not, unresolved");
-
     /** Topic cues: a word (or its prefix, with {@code *}) and the topic it names. */
     static final String[][] TOPICS = {
         {"refund*", "refund"},
@@ -109,17 +43,84 @@ public final class MessageAnalyzer {
         {"cancel*", "cancellation"}
     };
 
-    /** {@link #TOPICS}, bit {@code t} for the cue at {@code t}; "log in" also names the login. */
-    private static final Cues TOPIC_CUES = topicCues();
+    /*
+     * Every cue the signals read, in one index so that a message's words are looked up once: each
+     * kind of cue has its own range of bits in what the index finds. Emotions take the bits of
+     * their MessageSignals flags, so they read off unchanged.
+     */
+    private static final int EMOTION_BITS = 0;
+    private static final int REASON_BITS = 8;
+    private static final int URGENT_BIT = 14;
+    private static final int RESOLVED_BIT = 15;
+    private static final int UNRESOLVED_BIT = 16;
+    private static final int TOPIC_BITS = 17;
 
-    private static Cues topicCues() {
-        Cues cues = new Cues();
+    private static final Cues CUES = new Cues();
+
+    static {
+        // escalation reasons, one bit each, in the order of REASONS
+        CUES.add(
+                        REASON_BITS,
+                        "fire, smoke, smoking, burn*, spark, sparks, electric shock, shocked me,"
+                                + " injur*, hurt, unsafe, danger*, overheat*, exploded, gas leak")
+                .add(
+                        REASON_BITS + 1,
+                        "lawyer, attorney, legal action, sue, suing, court, solicitor, ombudsman")
+                .add(
+                        REASON_BITS + 2,
+                        "chargeback, charge back, dispute the, dispute this, dispute it, my bank,"
+                                + " report you, consumer protection, bbb")
+                .add(REASON_BITS + 3, "manager, supervisor, escalate, someone senior, your boss")
+                .add(
+                        REASON_BITS + 4,
+                        "switching to a competitor, i'm done, im done, i'm leaving, im leaving,"
+                                + " i'm cancelling, im cancelling, i'm canceling, im canceling")
+                .add(
+                        REASON_BITS + 5,
+                        "third time*, third email*, third call*, third message*, fourth time*,"
+                                + " fourth email*, fourth call*, fourth message*, fifth time*,"
+                                + " fifth email*, fifth call*, fifth message*, three times,"
+                                + " four times, five times, several times, many times,"
+                                + " again and again, over and over, how many times,"
+                                + " keep contacting, keep calling, keep writing, keep asking,"
+                                + " already told, already explained, every day");
+        CUES.add(URGENT_BIT, "urgent, urgently, asap, immediately, right now, today, emergency");
+        CUES.add(
+                        EMOTION_BITS + bit(MessageSignals.EMOTION_ANGRY),
+                        "furious, angry, angrier, outraged, disgust*, unacceptable, ridiculous,"
+                                + " worst, scam*, joke*, demand*, lawyer*, sue")
+                .add(
+                        EMOTION_BITS + bit(MessageSignals.EMOTION_FRUSTRATED),
+                        "still, again, third time, fed up, sick of, frustrat*, annoy*, keep*,"
+                                + " every time, forever, waiting, how long, so long")
+                .add(
+                        EMOTION_BITS + bit(MessageSignals.EMOTION_ANXIOUS),
+                        "worried, concerned, nervous, anxious, scared, afraid, urgent*, asap,"
+                                + " fraud*, someone else, hacked")
+                .add(
+                        EMOTION_BITS + bit(MessageSignals.EMOTION_DISAPPOINTED),
+                        "disappoint*, let down, expected better, expected much better,"
+                                + " unfortunately, sad")
+                .add(
+                        EMOTION_BITS + bit(MessageSignals.EMOTION_CONFUSED),
+                        "confused, don't understand, dont understand, unclear, makes no sense")
+                .add(EMOTION_BITS + bit(MessageSignals.EMOTION_GRATEFUL), "grateful, thank*");
+        CUES.add(RESOLVED_BIT, "resolved, that fixed it, that worked, all sorted, problem solved")
+                .add(
+                        UNRESOLVED_BIT,
+                        "not resolved, isn't resolved, isnt resolved, still not, unresolved");
+        // TOPICS, bit TOPIC_BITS + t for the cue at t; "log in" also names the login
         for (int t = 0; t < TOPICS.length; t++) {
-            cues.cue(t, TOPICS[t][0]);
+            CUES.cue(TOPIC_BITS + t, TOPICS[t][0]);
         }
-        cues.cue(7, "log in");
-        return cues;
+        CUES.cue(TOPIC_BITS + 7, "log in");
     }
+
+    private static final int CANCEL_THREAT = 4;
+    private static final int REPEATED = 5;
+
+    /** A condition ("or", "if", "unless") this many words before a way out is a threat. */
+    private static final int THREAT_REACH = 12;
 
     private final SentimentAnalyzer sentiment;
 
@@ -137,7 +138,8 @@ public final class MessageAnalyzer {
         SentimentAnalyzer.Scores scores = sentiment.score(text);
         List<String> words = IntentRules.words(text);
         List<String> cues = scores.cues();
-        long emotions = EMOTION_CUES.find(words);
+        long found = CUES.find(words);
+        long emotions = (found >>> EMOTION_BITS) & 0x7F;
         if (text.contains("??")) {
             emotions |= MessageSignals.EMOTION_CONFUSED;
         }
@@ -147,7 +149,6 @@ public final class MessageAnalyzer {
         if (shouting(text)) {
             emotions |= MessageSignals.EMOTION_SHOUTING;
         }
-        long resolved = RESOLVED.find(words);
         IntentRules.Decision intent = IntentRules.decide(words);
         if (intent.tentative()) {
             emotions |= MessageSignals.INTENT_TENTATIVE;
@@ -161,16 +162,16 @@ public final class MessageAnalyzer {
                         ? List.copyOf(cues)
                         : List.copyOf(cues.subList(0, MessageSignals.MAX_CUES)),
                 intent.intent(),
-                reason(words),
-                URGENT.find(words) != 0,
+                reason(found, words),
+                (found & (1L << URGENT_BIT)) != 0,
                 (int) emotions,
-                topics(words),
-                resolved == 1);
+                (int) ((found >>> TOPIC_BITS) & ((1L << TOPICS.length) - 1)),
+                (found & (1L << RESOLVED_BIT)) != 0 && (found & (1L << UNRESOLVED_BIT)) == 0);
     }
 
-    /** The strongest escalation reason the words state, or -1. */
-    static int reason(List<String> words) {
-        long found = REASON_CUES.find(words);
+    /** The strongest escalation reason the words state, or -1; {@code cues} as the index found. */
+    private static int reason(long cues, List<String> words) {
+        long found = (cues >>> REASON_BITS) & ((1L << REASONS.size()) - 1);
         if ((found & (1L << CANCEL_THREAT)) == 0 && conditionalWayOut(words)) {
             found |= 1L << CANCEL_THREAT;
         }
@@ -255,10 +256,6 @@ public final class MessageAnalyzer {
             }
         }
         return caps >= 2;
-    }
-
-    private static int topics(List<String> words) {
-        return (int) TOPIC_CUES.find(words);
     }
 
     /** Whether {@code intent} names a problem the customer has (not a question or praise). */
