@@ -2,7 +2,7 @@ package io.signalstream.job.sink;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.InsightsResult;
@@ -15,10 +15,12 @@ import io.signalstream.model.SentimentPoint;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.TranscriptEntry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,8 +31,116 @@ import java.util.Map;
  */
 final class RecordJson {
 
+    /**
+     * The field names, each encoded once: written as bytes ready to copy, not escaped again per
+     * record. A name is its constant in lower case.
+     */
+    private enum Name {
+        AGENTS,
+        ATTEMPTS,
+        AVG_RESPONSE_MS,
+        CHANNEL,
+        CONFIDENCE,
+        CONVERSATION_ID,
+        CSAT,
+        CUSTOMER_TURNS,
+        DURATION_MS,
+        EFFORT,
+        EMOTION,
+        END,
+        ENTITIES,
+        EPOCH,
+        ERROR,
+        ESCALATION_REASON,
+        FIRST_RESPONSE_MS,
+        HAS_PII,
+        INSIGHTS,
+        INTENT,
+        KEY_POINTS,
+        LANGUAGE,
+        LANGUAGE_CONFIDENCE,
+        LAST_MESSAGE_AT,
+        LAST_UPDATED,
+        LATENCY_MS,
+        MASKED,
+        MESSAGE,
+        MESSAGE_COUNT,
+        MESSAGE_ID,
+        METHOD,
+        OPERATIONS,
+        PII,
+        PREDICTED_CSAT,
+        PROVIDER,
+        REASONING,
+        REDACTED_MESSAGE,
+        REPLY,
+        RESOLUTION_STATUS,
+        REQUIRES_ESCALATION,
+        RESPONSES,
+        SATISFACTION,
+        SCORE,
+        SENDER,
+        SENTIMENT,
+        SENTIMENT_TREND,
+        SEQ,
+        START,
+        STARTED_AT,
+        SUGGESTED_ACTIONS,
+        SUGGESTED_REPLY,
+        SUMMARY,
+        TENANT_ID,
+        TIMESTAMP,
+        TOPICS,
+        TYPE,
+        URGENCY,
+        VERSION,
+        WAITING_SINCE;
+
+        final SerializedString json = new SerializedString(name().toLowerCase(Locale.ROOT));
+    }
+
+    private static void field(JsonGenerator g, Name name, String value) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeString(value);
+    }
+
+    private static void field(JsonGenerator g, Name name, long value) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeNumber(value);
+    }
+
+    private static void field(JsonGenerator g, Name name, double value) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeNumber(value);
+    }
+
+    private static void field(JsonGenerator g, Name name, boolean value) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeBoolean(value);
+    }
+
+    private static void nullField(JsonGenerator g, Name name) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeNull();
+    }
+
+    private static void objectStart(JsonGenerator g, Name name) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeStartObject();
+    }
+
+    private static void arrayStart(JsonGenerator g, Name name) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeStartArray();
+    }
+
     private final JsonFactory factory = Json.newMapper().getFactory();
-    private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
+
+    /**
+     * Reset, not replaced, per record: it keeps the size of the largest, so a record is one copy.
+     */
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+
     private final char[] digits = new char[32];
     private Instant lastInstant;
     private String lastInstantText;
@@ -38,23 +148,23 @@ final class RecordJson {
     byte[] aggregate(AggregatedIntelligence a) {
         try (JsonGenerator g = generator()) {
             g.writeStartObject();
-            g.writeStringField("tenant_id", a.tenantId());
-            g.writeStringField("conversation_id", a.conversationId());
-            g.writeNumberField("version", a.version());
-            g.writeNumberField("epoch", a.epoch());
-            g.writeNumberField("message_count", a.messageCount());
+            field(g, Name.TENANT_ID, a.tenantId());
+            field(g, Name.CONVERSATION_ID, a.conversationId());
+            field(g, Name.VERSION, a.version());
+            field(g, Name.EPOCH, a.epoch());
+            field(g, Name.MESSAGE_COUNT, a.messageCount());
             sentiment(g, a.sentiment());
             pii(g, a.pii());
             insights(g, a.insights());
             summary(g, a.summary());
             reply(g, a.reply());
             agents(g, a.agents());
-            instant(g, "last_updated", a.lastUpdated());
-            g.writeArrayFieldStart("sentiment_trend");
+            instant(g, Name.LAST_UPDATED, a.lastUpdated());
+            arrayStart(g, Name.SENTIMENT_TREND);
             for (SentimentPoint p : a.sentimentTrend()) {
                 g.writeStartObject();
-                g.writeNumberField("seq", p.seq());
-                g.writeFieldName("score");
+                field(g, Name.SEQ, p.seq());
+                g.writeFieldName(Name.SCORE.json);
                 decimal(g, p.score());
                 g.writeEndObject();
             }
@@ -69,52 +179,52 @@ final class RecordJson {
 
     private void operations(JsonGenerator g, Operations o) throws IOException {
         if (o == null) {
-            g.writeNullField("operations");
+            nullField(g, Name.OPERATIONS);
             return;
         }
-        g.writeObjectFieldStart("operations");
-        instant(g, "started_at", o.startedAt());
-        instant(g, "last_message_at", o.lastMessageAt());
-        g.writeNumberField("duration_ms", o.durationMs());
-        longOrNull(g, "first_response_ms", o.firstResponseMs());
-        longOrNull(g, "avg_response_ms", o.avgResponseMs());
-        g.writeNumberField("responses", o.responses());
-        instant(g, "waiting_since", o.waitingSince());
-        g.writeNumberField("customer_turns", o.customerTurns());
+        objectStart(g, Name.OPERATIONS);
+        instant(g, Name.STARTED_AT, o.startedAt());
+        instant(g, Name.LAST_MESSAGE_AT, o.lastMessageAt());
+        field(g, Name.DURATION_MS, o.durationMs());
+        longOrNull(g, Name.FIRST_RESPONSE_MS, o.firstResponseMs());
+        longOrNull(g, Name.AVG_RESPONSE_MS, o.avgResponseMs());
+        field(g, Name.RESPONSES, o.responses());
+        instant(g, Name.WAITING_SINCE, o.waitingSince());
+        field(g, Name.CUSTOMER_TURNS, o.customerTurns());
         if (o.predictedCsat() == null) {
-            g.writeNullField("predicted_csat");
+            nullField(g, Name.PREDICTED_CSAT);
         } else {
-            g.writeObjectFieldStart("predicted_csat");
-            g.writeFieldName("score");
+            objectStart(g, Name.PREDICTED_CSAT);
+            g.writeFieldName(Name.SCORE.json);
             decimal(g, o.predictedCsat().score());
-            g.writeFieldName("confidence");
+            g.writeFieldName(Name.CONFIDENCE.json);
             decimal(g, o.predictedCsat().confidence());
-            g.writeStringField("method", o.predictedCsat().method());
+            field(g, Name.METHOD, o.predictedCsat().method());
             g.writeEndObject();
         }
-        g.writeStringField("effort", o.effort());
+        field(g, Name.EFFORT, o.effort());
         g.writeEndObject();
     }
 
-    private static void longOrNull(JsonGenerator g, String field, Long value) throws IOException {
+    private static void longOrNull(JsonGenerator g, Name field, Long value) throws IOException {
         if (value == null) {
-            g.writeNullField(field);
+            nullField(g, field);
         } else {
-            g.writeNumberField(field, value.longValue());
+            field(g, field, value.longValue());
         }
     }
 
     byte[] transcript(TranscriptEntry e) {
         try (JsonGenerator g = generator()) {
             g.writeStartObject();
-            g.writeStringField("tenant_id", e.tenantId());
-            g.writeStringField("conversation_id", e.conversationId());
-            g.writeNumberField("seq", e.seq());
-            g.writeStringField("message_id", e.messageId());
-            g.writeStringField("sender", e.sender() == null ? null : e.sender().wireName());
-            g.writeStringField("channel", e.channel() == null ? null : e.channel().wireName());
-            instant(g, "timestamp", e.timestamp());
-            g.writeStringField("message", e.message());
+            field(g, Name.TENANT_ID, e.tenantId());
+            field(g, Name.CONVERSATION_ID, e.conversationId());
+            field(g, Name.SEQ, e.seq());
+            field(g, Name.MESSAGE_ID, e.messageId());
+            field(g, Name.SENDER, e.sender() == null ? null : e.sender().wireName());
+            field(g, Name.CHANNEL, e.channel() == null ? null : e.channel().wireName());
+            instant(g, Name.TIMESTAMP, e.timestamp());
+            field(g, Name.MESSAGE, e.message());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -133,81 +243,82 @@ final class RecordJson {
 
     private void sentiment(JsonGenerator g, SentimentResult s) throws IOException {
         if (s == null) {
-            g.writeNullField("sentiment");
+            nullField(g, Name.SENTIMENT);
             return;
         }
-        g.writeObjectFieldStart("sentiment");
-        g.writeStringField("sentiment", s.sentiment() == null ? null : s.sentiment().wireName());
-        g.writeFieldName("score");
+        objectStart(g, Name.SENTIMENT);
+        field(g, Name.SENTIMENT, s.sentiment() == null ? null : s.sentiment().wireName());
+        g.writeFieldName(Name.SCORE.json);
         decimal(g, s.score());
-        g.writeFieldName("confidence");
+        g.writeFieldName(Name.CONFIDENCE.json);
         decimal(g, s.confidence());
-        g.writeStringField("emotion", s.emotion() == null ? null : s.emotion().wireName());
-        g.writeStringField("reasoning", s.reasoning());
+        field(g, Name.EMOTION, s.emotion() == null ? null : s.emotion().wireName());
+        field(g, Name.REASONING, s.reasoning());
         g.writeEndObject();
     }
 
     private void pii(JsonGenerator g, PiiResult p) throws IOException {
         if (p == null) {
-            g.writeNullField("pii");
+            nullField(g, Name.PII);
             return;
         }
-        g.writeObjectFieldStart("pii");
-        g.writeBooleanField("has_pii", p.hasPii());
-        g.writeArrayFieldStart("entities");
+        objectStart(g, Name.PII);
+        field(g, Name.HAS_PII, p.hasPii());
+        arrayStart(g, Name.ENTITIES);
         for (PiiEntity e : p.entities()) {
             g.writeStartObject();
-            g.writeStringField("type", e.type());
-            g.writeNumberField("start", e.start());
-            g.writeNumberField("end", e.end());
-            g.writeStringField("masked", e.masked());
-            g.writeFieldName("confidence");
+            field(g, Name.TYPE, e.type());
+            field(g, Name.START, e.start());
+            field(g, Name.END, e.end());
+            field(g, Name.MASKED, e.masked());
+            g.writeFieldName(Name.CONFIDENCE.json);
             decimal(g, e.confidence());
-            g.writeStringField("message_id", e.messageId());
+            field(g, Name.MESSAGE_ID, e.messageId());
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeStringField("redacted_message", p.redactedMessage());
+        field(g, Name.REDACTED_MESSAGE, p.redactedMessage());
         g.writeEndObject();
     }
 
     private void insights(JsonGenerator g, InsightsResult i) throws IOException {
         if (i == null) {
-            g.writeNullField("insights");
+            nullField(g, Name.INSIGHTS);
             return;
         }
-        g.writeObjectFieldStart("insights");
-        g.writeStringField("intent", i.intent() == null ? null : i.intent().wireName());
-        g.writeStringField("urgency", i.urgency() == null ? null : i.urgency().wireName());
-        strings(g, "suggested_actions", i.suggestedActions());
-        g.writeBooleanField("requires_escalation", i.requiresEscalation());
-        g.writeStringField("escalation_reason", i.escalationReason());
-        strings(g, "topics", i.topics());
+        objectStart(g, Name.INSIGHTS);
+        field(g, Name.INTENT, i.intent() == null ? null : i.intent().wireName());
+        field(g, Name.URGENCY, i.urgency() == null ? null : i.urgency().wireName());
+        strings(g, Name.SUGGESTED_ACTIONS, i.suggestedActions());
+        field(g, Name.REQUIRES_ESCALATION, i.requiresEscalation());
+        field(g, Name.ESCALATION_REASON, i.escalationReason());
+        strings(g, Name.TOPICS, i.topics());
         if (i.language() != null) {
-            g.writeStringField("language", i.language());
-            g.writeNumberField("language_confidence", i.languageConfidence());
+            field(g, Name.LANGUAGE, i.language());
+            field(g, Name.LANGUAGE_CONFIDENCE, i.languageConfidence());
         }
         g.writeEndObject();
     }
 
     private void summary(JsonGenerator g, SummaryResult s) throws IOException {
         if (s == null) {
-            g.writeNullField("summary");
+            nullField(g, Name.SUMMARY);
             return;
         }
-        g.writeObjectFieldStart("summary");
-        g.writeStringField("summary", s.summary());
-        strings(g, "key_points", s.keyPoints());
-        g.writeStringField(
-                "resolution_status",
+        objectStart(g, Name.SUMMARY);
+        field(g, Name.SUMMARY, s.summary());
+        strings(g, Name.KEY_POINTS, s.keyPoints());
+        field(
+                g,
+                Name.RESOLUTION_STATUS,
                 s.resolutionStatus() == null ? null : s.resolutionStatus().wireName());
         if (s.satisfaction() != null) {
-            g.writeObjectFieldStart("satisfaction");
-            g.writeFieldName("csat");
+            objectStart(g, Name.SATISFACTION);
+            g.writeFieldName(Name.CSAT.json);
             decimal(g, s.satisfaction().csat());
-            g.writeFieldName("confidence");
+            g.writeFieldName(Name.CONFIDENCE.json);
             decimal(g, s.satisfaction().confidence());
-            g.writeStringField("effort", s.satisfaction().effort());
+            field(g, Name.EFFORT, s.satisfaction().effort());
             g.writeEndObject();
         }
         g.writeEndObject();
@@ -215,40 +326,40 @@ final class RecordJson {
 
     private void reply(JsonGenerator g, ReplyResult r) throws IOException {
         if (r == null) {
-            g.writeNullField("reply");
+            nullField(g, Name.REPLY);
             return;
         }
-        g.writeObjectFieldStart("reply");
-        g.writeStringField("suggested_reply", r.suggestedReply());
+        objectStart(g, Name.REPLY);
+        field(g, Name.SUGGESTED_REPLY, r.suggestedReply());
         g.writeEndObject();
     }
 
     private void agents(JsonGenerator g, Map<String, AgentStatus> agents) throws IOException {
         if (agents == null) {
-            g.writeNullField("agents");
+            nullField(g, Name.AGENTS);
             return;
         }
-        g.writeObjectFieldStart("agents");
+        objectStart(g, Name.AGENTS);
         for (Map.Entry<String, AgentStatus> e : agents.entrySet()) {
             AgentStatus s = e.getValue();
             g.writeObjectFieldStart(e.getKey());
-            g.writeNumberField("seq", s.seq());
-            g.writeStringField("provider", s.provider());
-            g.writeNumberField("latency_ms", s.latencyMs());
-            g.writeNumberField("attempts", s.attempts());
-            g.writeStringField("error", s.error());
+            field(g, Name.SEQ, s.seq());
+            field(g, Name.PROVIDER, s.provider());
+            field(g, Name.LATENCY_MS, s.latencyMs());
+            field(g, Name.ATTEMPTS, s.attempts());
+            field(g, Name.ERROR, s.error());
             g.writeEndObject();
         }
         g.writeEndObject();
     }
 
-    private static void strings(JsonGenerator g, String field, List<String> values)
+    private static void strings(JsonGenerator g, Name field, List<String> values)
             throws IOException {
         if (values == null) {
-            g.writeNullField(field);
+            nullField(g, field);
             return;
         }
-        g.writeArrayFieldStart(field);
+        arrayStart(g, field);
         for (String v : values) {
             g.writeString(v);
         }
@@ -256,16 +367,16 @@ final class RecordJson {
     }
 
     /** Instants as ISO-8601, the last one's text kept: most records share the millisecond. */
-    private void instant(JsonGenerator g, String field, Instant value) throws IOException {
+    private void instant(JsonGenerator g, Name field, Instant value) throws IOException {
         if (value == null) {
-            g.writeNullField(field);
+            nullField(g, field);
             return;
         }
         if (!value.equals(lastInstant)) {
             lastInstant = value;
             lastInstantText = value.toString();
         }
-        g.writeStringField(field, lastInstantText);
+        field(g, field, lastInstantText);
     }
 
     /**
