@@ -22,9 +22,12 @@ public enum AgentKind {
         return resultType;
     }
 
+    /** Its name on the wire, kept: records name their enums many times per message. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

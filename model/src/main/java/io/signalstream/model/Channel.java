@@ -13,9 +13,12 @@ public enum Channel {
     SOCIAL,
     OTHER;
 
+    /** Its name on the wire, kept: records name their enums many times per message. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

@@ -10,9 +10,12 @@ public enum Sender {
     AGENT,
     SYSTEM;
 
+    /** Its name on the wire, kept: records name their enums many times per message. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /**
