@@ -18,10 +18,21 @@ import java.util.Locale;
  *     many messages counts once
  * @param phoneRegion {@code PII_PHONE_REGION}: region of phone numbers written without a country
  *     code
+ * @param heapConversations {@code HEAP_CONVERSATIONS}: per subtask, the most recently active
+ *     conversations whose state is also kept on the heap, so that their next message reads nothing
+ *     from RocksDB (writes still go there; 0: none). A conversation's state is a few KB, at most
+ *     about 12 KB
  */
 public record ConversationSettings(
-        int window, int windowLineChars, Duration ttl, int dedupeWindow, String phoneRegion)
+        int window,
+        int windowLineChars,
+        Duration ttl,
+        int dedupeWindow,
+        String phoneRegion,
+        int heapConversations)
         implements Serializable {
+
+    static final int DEFAULT_HEAP_CONVERSATIONS = 4_096;
 
     static ConversationSettings read(Settings s) {
         return new ConversationSettings(
@@ -29,7 +40,8 @@ public record ConversationSettings(
                 s.integer("window-line-chars", "WINDOW_LINE_CHARS", 2_000),
                 s.duration("conversation-ttl", "CONVERSATION_TTL", "P7D"),
                 s.integer("dedupe-window", "DEDUPE_WINDOW", 64),
-                s.text("phone-region", "PII_PHONE_REGION", "US").toUpperCase(Locale.ROOT));
+                s.text("phone-region", "PII_PHONE_REGION", "US").toUpperCase(Locale.ROOT),
+                s.integer("heap-conversations", "HEAP_CONVERSATIONS", DEFAULT_HEAP_CONVERSATIONS));
     }
 
     void check() {
@@ -43,5 +55,8 @@ public record ConversationSettings(
         Settings.require(
                 dedupeWindow >= 1 && dedupeWindow <= 4_096,
                 "DEDUPE_WINDOW must be between 1 and 4096");
+        Settings.require(
+                heapConversations >= 0 && heapConversations <= 100_000,
+                "HEAP_CONVERSATIONS must be between 0 and 100000");
     }
 }

@@ -17,11 +17,11 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
@@ -63,7 +63,8 @@ public final class ConversationFunction
     private final long ttlMillis;
     private final long expiryBucketMillis;
 
-    private transient ValueState<Conversation> conversation;
+    /** The conversation, its newest values also on the heap (see {@link RecentValues}). */
+    private transient RecentValues<String, Conversation> conversation;
 
     /**
      * The recent window as a model reads it, seq → line; kept only for providers that read it. At
@@ -109,8 +110,12 @@ public final class ConversationFunction
     @Override
     public void open(OpenContext openContext) {
         conversation =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("conversation", Conversation.class));
+                new RecentValues<>(
+                        getRuntimeContext()
+                                .getState(
+                                        new ValueStateDescriptor<>(
+                                                "conversation", Conversation.class)),
+                        settings.heapConversations());
         if (keepWindow) {
             window =
                     getRuntimeContext()
@@ -124,6 +129,10 @@ public final class ConversationFunction
         conversationsStarted = getRuntimeContext().getMetricGroup().counter("conversationsStarted");
         conversationsExpired = getRuntimeContext().getMetricGroup().counter("conversationsExpired");
         conversationsErased = getRuntimeContext().getMetricGroup().counter("conversationsErased");
+        // reads that went to RocksDB: the conversation new, or not among those on the heap
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("conversationStateReads", (Gauge<Long>) conversation::misses);
     }
 
     @Override
@@ -165,11 +174,12 @@ public final class ConversationFunction
     @Override
     public void processElement(InboundMessage message, Context ctx, Collector<AgentRequest> out)
             throws Exception {
-        Conversation previous = conversation.value();
+        String key = ctx.getCurrentKey();
+        Conversation previous = conversation.value(key);
         TimerService timers = ctx.timerService();
         long now = active(timers);
         if (message.isErase()) {
-            erase(previous, message, ctx, out);
+            erase(key, previous, message, ctx, out);
             return;
         }
         long idHash = Dedupe.hash(message.messageId());
@@ -180,7 +190,7 @@ public final class ConversationFunction
         long epoch = now;
         if (previous != null && silentForTtl(previous, message)) {
             // Dated a TTL or more after the previous message: that life ended; this one starts.
-            expire(previous, now, out);
+            expire(key, previous, now, out);
             epoch = Math.max(now, previous.epoch() + 1);
             previous = null;
         }
@@ -223,7 +233,7 @@ public final class ConversationFunction
                         previous == null ? epoch : previous.epoch());
         CallPlanner.Plan plan = planner.onMessage(counted, message, now);
         Conversation next = planned(counted, plan, timers);
-        conversation.update(next);
+        conversation.update(key, next);
         if (keepWindow) {
             window.put(seq, line(seq, message));
             if (seq > settings.window()) {
@@ -249,7 +259,8 @@ public final class ConversationFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AgentRequest> out)
             throws Exception {
-        Conversation c = conversation.value();
+        String key = ctx.getCurrentKey();
+        Conversation c = conversation.value(key);
         if (c == null) {
             return;
         }
@@ -264,7 +275,7 @@ public final class ConversationFunction
             if (now >= due) {
                 // Idle for the whole TTL: forget it, and have the aggregator remove what was
                 // written for it from the compacted topics.
-                expire(c, now, out);
+                expire(key, c, now, out);
                 return;
             }
             long moved = expiryBucket(due);
@@ -285,7 +296,7 @@ public final class ConversationFunction
                 c = c.withTimers(c.expiryTimer(), c.plannedSeq(), 0, 0);
             }
         }
-        conversation.update(c);
+        conversation.update(key, c);
     }
 
     /** Whether the message is dated a TTL or more after the conversation's latest message. */
@@ -297,8 +308,9 @@ public final class ConversationFunction
     }
 
     /** Forgets the conversation and has the aggregator remove what was written for it. */
-    private void expire(Conversation c, long now, Collector<AgentRequest> out) throws Exception {
-        conversation.clear();
+    private void expire(String key, Conversation c, long now, Collector<AgentRequest> out)
+            throws Exception {
+        conversation.clear(key);
         if (keepWindow) {
             window.clear();
         }
@@ -322,9 +334,13 @@ public final class ConversationFunction
      * start a new conversation under the same id.
      */
     private void erase(
-            Conversation previous, InboundMessage erasure, Context ctx, Collector<AgentRequest> out)
+            String key,
+            Conversation previous,
+            InboundMessage erasure,
+            Context ctx,
+            Collector<AgentRequest> out)
             throws Exception {
-        conversation.clear();
+        conversation.clear(key);
         if (keepWindow) {
             window.clear();
         }

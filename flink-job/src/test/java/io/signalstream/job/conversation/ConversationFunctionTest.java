@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ConversationFunctionTest {
 
     static final Duration TTL = Duration.ofHours(1);
-    static final ConversationSettings SETTINGS = new ConversationSettings(3, 200, TTL, 4, "US");
+    static final ConversationSettings SETTINGS = new ConversationSettings(3, 200, TTL, 4, "US", 16);
 
     private KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, AgentRequest> harness;
 
@@ -192,6 +192,60 @@ class ConversationFunctionTest {
                 .doesNotContain(AgentRequest.Kind.EXPIRE);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    /** What each request says of its conversation (arrays by content). */
+    private static String described(AgentRequest r) {
+        return r.kind()
+                + " "
+                + r.conversationId()
+                + " "
+                + r.seq()
+                + " "
+                + r.epoch()
+                + " "
+                + (r.context() == null
+                        ? "-"
+                        : r.context().keyPoints()
+                                + " "
+                                + r.context().trend()
+                                + " "
+                                + r.context().cues()
+                                + " "
+                                + java.util.Arrays.toString(r.context().reasonSeq())
+                                + " "
+                                + r.context().times());
+    }
+
+    @Test
+    void theRequestsAreTheSameWhateverTheHeapKeeps() throws Exception {
+        // Three conversations in turn, duplicates among them, one expiring: with no conversation on
+        // the heap, one (each evicts the one before) and all of them.
+        List<List<String>> runs = new java.util.ArrayList<>();
+        for (int heap : new int[] {0, 1, 16}) {
+            harness.close();
+            harness =
+                    harness(
+                            new ConversationSettings(3, 200, TTL, 4, "US", heap),
+                            CallPlanner.NONE,
+                            false);
+            harness.open();
+            harness.setProcessingTime(1_000);
+            for (int i = 0; i < 12; i++) {
+                String c = "c" + (i % 3);
+                harness.processElement(customer(c, "m" + i, "I am still waiting " + i, i), 0);
+                harness.processElement(agent(c, "a" + i, "Checking, sorry", i), 0);
+                harness.processElement(customer(c, "m" + i, "I am still waiting " + i, i), 0);
+            }
+            harness.setProcessingTime(
+                    1_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
+            harness.processElement(customer("c1", "m0", "Hello again", 0), 0);
+            runs.add(requests().stream().map(ConversationFunctionTest::described).toList());
+            assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        }
+        assertThat(runs.get(0)).hasSize(12 * 2 + 3 + 1);
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        assertThat(runs.get(2)).isEqualTo(runs.get(0));
     }
 
     @Test
