@@ -40,6 +40,7 @@ class JobConfigTest {
         assertThat(config.output().compression()).isEqualTo("snappy");
         assertThat(config.output().maxRecordBytes()).isLessThan(OutputSettings.MAX_REQUEST_BYTES);
         assertThat(config.conversations().dedupeWindow()).isEqualTo(64);
+        assertThat(config.conversations().heapConversations()).isEqualTo(4_096);
         assertThat(config.kafka().fetchMinBytes()).isEqualTo(16_384);
         assertThat(config.kafka().fetchMaxWaitMs()).isEqualTo(10);
         assertThat(config.otlpEndpoint()).as("spans are off").isNull();
@@ -72,6 +73,8 @@ class JobConfigTest {
         assertThatThrownBy(
                         () -> JobConfig.from(new String[0], Map.of("MAX_RECORD_BYTES", "5000000")))
                 .hasMessageContaining("MAX_RECORD_BYTES");
+        assertThatThrownBy(() -> JobConfig.from(new String[0], Map.of("HEAP_CONVERSATIONS", "-1")))
+                .hasMessageContaining("HEAP_CONVERSATIONS");
         assertThatThrownBy(
                         () -> JobConfig.from(new String[0], Map.of("CONVERSATION_TTL", "7 days")))
                 .hasMessageContaining("ISO-8601");
