@@ -58,6 +58,11 @@ public final class MessageAnalyzer {
     private static final Cues CUES = new Cues();
 
     static {
+        if (Integer.highestOneBit(MessageSignals.EMOTION_GRATEFUL) >= 1 << REASON_BITS
+                || REASON_BITS + REASONS.size() > URGENT_BIT
+                || TOPIC_BITS + TOPICS.length > Long.SIZE) {
+            throw new IllegalStateException("the cue kinds' bit ranges overlap");
+        }
         // escalation reasons, one bit each, in the order of REASONS
         CUES.add(
                         REASON_BITS,
