@@ -208,6 +208,7 @@ class DeploymentFilesTest {
                         "_agentLatencyMs",
                         "_deadLettered",
                         "_duplicatesDropped",
+                        "_conversationStateReads",
                         "_gemini_requests",
                         "_gemini_fallbacks",
                         "signalstream_pipeline_lag",
