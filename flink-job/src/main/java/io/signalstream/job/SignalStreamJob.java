@@ -8,6 +8,7 @@ import io.signalstream.job.analytics.AnalyticsCombiner;
 import io.signalstream.job.analytics.AnalyticsFunction;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.conversation.ConversationFunction;
+import io.signalstream.job.conversation.ConversationOperator;
 import io.signalstream.job.parse.ParseFunction;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
@@ -21,6 +22,7 @@ import io.signalstream.job.sink.Sinks;
 import io.signalstream.job.source.KafkaSources;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -133,12 +135,15 @@ public final class SignalStreamJob {
 
         SingleOutputStreamOperator<AgentRequest> requests =
                 messages.keyBy(InboundMessage::key)
-                        .process(
-                                new ConversationFunction(
-                                        config.conversations(),
-                                        provider.planner(),
-                                        provider.contextFold(),
-                                        provider.keepsWindow()))
+                        .transform(
+                                "conversation",
+                                TypeInformation.of(AgentRequest.class),
+                                new ConversationOperator(
+                                        new ConversationFunction(
+                                                config.conversations(),
+                                                provider.planner(),
+                                                provider.contextFold(),
+                                                provider.keepsWindow())))
                         .uid(UID_CONVERSATION)
                         .name("conversation");
 

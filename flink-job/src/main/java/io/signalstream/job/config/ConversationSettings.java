@@ -19,9 +19,9 @@ import java.util.Locale;
  * @param phoneRegion {@code PII_PHONE_REGION}: region of phone numbers written without a country
  *     code
  * @param heapConversations {@code HEAP_CONVERSATIONS}: per subtask, the most recently active
- *     conversations whose state is also kept on the heap, so that their next message reads nothing
- *     from RocksDB (writes still go there; 0: none). A conversation's state is a few KB, at most
- *     about 12 KB
+ *     conversations whose state lives on the heap: their messages neither read nor write RocksDB,
+ *     which gets a conversation's state when it leaves the heap and before each snapshot (0: none).
+ *     A conversation's state is a few KB, at most about 12 KB
  */
 public record ConversationSettings(
         int window,

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -63,8 +64,11 @@ public final class ConversationFunction
     private final long ttlMillis;
     private final long expiryBucketMillis;
 
-    /** The conversation, its newest values also on the heap (see {@link RecentValues}). */
+    /** The conversation, its newest values on the heap (see {@link RecentValues}). */
     private transient RecentValues<String, Conversation> conversation;
+
+    /** Sets the operator to a key: {@link ConversationOperator} runs this function. */
+    private transient Consumer<Object> useKey;
 
     /**
      * The recent window as a model reads it, seq → line; kept only for providers that read it. At
@@ -109,13 +113,19 @@ public final class ConversationFunction
 
     @Override
     public void open(OpenContext openContext) {
+        if (useKey == null && settings.heapConversations() > 0) {
+            throw new IllegalStateException(
+                    "a ConversationFunction with conversations on the heap runs in a"
+                            + " ConversationOperator, which writes them back under their keys");
+        }
         conversation =
                 new RecentValues<>(
                         getRuntimeContext()
                                 .getState(
                                         new ValueStateDescriptor<>(
                                                 "conversation", Conversation.class)),
-                        settings.heapConversations());
+                        settings.heapConversations(),
+                        key -> useKey.accept(key));
         if (keepWindow) {
             window =
                     getRuntimeContext()
@@ -133,6 +143,16 @@ public final class ConversationFunction
         getRuntimeContext()
                 .getMetricGroup()
                 .gauge("conversationStateReads", (Gauge<Long>) conversation::misses);
+    }
+
+    /** How this function sets its operator to a key; before {@link #open}. */
+    void useKeys(Consumer<Object> useKey) {
+        this.useKey = useKey;
+    }
+
+    /** Writes the conversations changed on the heap to the keyed state, each under its key. */
+    void flush() {
+        conversation.flush();
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +35,7 @@ class ConversationFunctionTest {
             ConversationSettings settings, CallPlanner planner, boolean keepWindow)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
+                new ConversationOperator(
                         new ConversationFunction(
                                 settings, planner, new LocalContextFold(), keepWindow)),
                 InboundMessage::key,
@@ -53,6 +52,17 @@ class ConversationFunctionTest {
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
+    }
+
+    private long checkpoint;
+
+    /**
+     * Keyed state entries as a checkpoint holds them: the operator writes what it keeps on the heap
+     * back before each snapshot.
+     */
+    private int stateEntries() throws Exception {
+        harness.snapshot(++checkpoint, harness.getProcessingTime());
+        return harness.numKeyedStateEntries();
     }
 
     private List<AgentRequest> requests() {
@@ -83,7 +93,7 @@ class ConversationFunctionTest {
                         new ConversationErasure(
                                 "erasure-1", "acme", "c1", Instant.parse("2026-01-01T00:00:00Z"))),
                 0);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(stateEntries()).isZero();
 
         harness.processElement(customer("c1", "m1", "Hello again", 2), 0);
 
@@ -103,7 +113,7 @@ class ConversationFunctionTest {
         for (int i = 1; i <= 6; i++) {
             harness.processElement(customer("c1", "m" + i, "message " + i, i), 0);
         }
-        int entries = harness.numKeyedStateEntries();
+        int entries = stateEntries();
         harness.processElement(customer("c1", "m6", "message 6", 6), 0);
         harness.processElement(customer("c1", "m1", "message 1", 1), 0);
 
@@ -112,7 +122,7 @@ class ConversationFunctionTest {
         assertThat(requests())
                 .extracting(AgentRequest::seq)
                 .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(entries).isEqualTo(1);
+        assertThat(stateEntries()).isEqualTo(entries).isEqualTo(1);
     }
 
     @Test
@@ -170,7 +180,7 @@ class ConversationFunctionTest {
         AgentRequest last = requests().get(requests().size() - 1);
         assertThat(last.kind()).isEqualTo(AgentRequest.Kind.EXPIRE);
         assertThat(last.seq()).isEqualTo(2); // the aggregator tombstones this many slots
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(stateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
 
         // and it starts again from the beginning
@@ -191,7 +201,7 @@ class ConversationFunctionTest {
                 .extracting(AgentRequest::kind)
                 .doesNotContain(AgentRequest.Kind.EXPIRE);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(stateEntries()).isEqualTo(1);
     }
 
     /** What each request says of its conversation (arrays by content). */
@@ -241,7 +251,7 @@ class ConversationFunctionTest {
                     1_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
             harness.processElement(customer("c1", "m0", "Hello again", 0), 0);
             runs.add(requests().stream().map(ConversationFunctionTest::described).toList());
-            assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(stateEntries()).isEqualTo(1);
         }
         assertThat(runs.get(0)).hasSize(12 * 2 + 3 + 1);
         assertThat(runs.get(1)).isEqualTo(runs.get(0));
@@ -272,7 +282,7 @@ class ConversationFunctionTest {
                 2_000 + TTL.toMillis() + ConversationFunction.MAX_EXPIRY_BUCKET_MS);
         assertThat(requests().get(requests().size() - 1).kind())
                 .isEqualTo(AgentRequest.Kind.EXPIRE);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(stateEntries()).isZero();
     }
 
     @Test
@@ -316,7 +326,7 @@ class ConversationFunctionTest {
 
         // Then both are still there: the stop is not silence
         assertThat(requests()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(stateEntries()).isEqualTo(2);
 
         // and c1 expires after the rest of its TTL of silence (three quarters), before c2
         harness.setProcessingTime(
