@@ -32,9 +32,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * The one keyed pass per message (keyed by {@code tenant/conversation}): dedupe, the message count,
- * the agents' context, expiry and the planning of model calls, all in one state value read and
- * written once per message. It hands the agents a compact {@link AgentRequest}: the new message and
- * the context, never the whole window.
+ * the agents' context, expiry and the planning of model calls, all in one state value, read and
+ * written in RocksDB at most once per message and not at all while the conversation is among those
+ * kept on the heap ({@link RecentValues}; the function runs in a {@link ConversationOperator}). It
+ * hands the agents a compact {@link AgentRequest}: the new message and the context, never the whole
+ * window.
  *
  * <p>Timers are lazy: one expiry timer per conversation, registered when it starts and moved only
  * when it fires early (a busy conversation registers no timer per message); the same for the

@@ -8,8 +8,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * One conversation as the conversation operator keeps it: one state value, read and written once
- * per message, whose size does not grow with the conversation.
+ * One conversation as the conversation operator keeps it: one state value, read and written in
+ * RocksDB at most once per message (not at all while it is kept on the heap), whose size does not
+ * grow with the conversation.
  *
  * @param messageCount distinct messages seen; a message's {@code seq} is the count with it
  * @param startedAt the earliest message time seen
