@@ -18,6 +18,7 @@ import io.signalstream.model.TranscriptEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -141,9 +142,27 @@ final class RecordJson {
      */
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
 
-    private final char[] digits = new char[32];
+    /**
+     * Where a list is written apart before its JSON is kept: one root value after another, by one
+     * generator that is never closed (a generator made per list would take fresh buffers while the
+     * record's generator holds the recycled ones).
+     */
+    private final ByteArrayOutputStream listBuffer = new ByteArrayOutputStream(2048);
+
+    private JsonGenerator apart;
+
+    private final EncodedLists encoded;
+
     private Instant lastInstant;
     private String lastInstantText;
+
+    RecordJson() {
+        this(new EncodedLists());
+    }
+
+    RecordJson(EncodedLists encoded) {
+        this.encoded = encoded;
+    }
 
     byte[] aggregate(AggregatedIntelligence a) {
         try (JsonGenerator g = generator()) {
@@ -160,15 +179,8 @@ final class RecordJson {
             reply(g, a.reply());
             agents(g, a.agents());
             instant(g, Name.LAST_UPDATED, a.lastUpdated());
-            arrayStart(g, Name.SENTIMENT_TREND);
-            for (SentimentPoint p : a.sentimentTrend()) {
-                g.writeStartObject();
-                field(g, Name.SEQ, p.seq());
-                g.writeFieldName(Name.SCORE.json);
-                decimal(g, p.score());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeFieldName(Name.SENTIMENT_TREND.json);
+            list(g, a.sentimentTrend(), this::trend);
             operations(g, a.operations());
             g.writeEndObject();
         } catch (IOException e) {
@@ -264,8 +276,15 @@ final class RecordJson {
         }
         objectStart(g, Name.PII);
         field(g, Name.HAS_PII, p.hasPii());
-        arrayStart(g, Name.ENTITIES);
-        for (PiiEntity e : p.entities()) {
+        g.writeFieldName(Name.ENTITIES.json);
+        list(g, p.entities(), this::entities);
+        field(g, Name.REDACTED_MESSAGE, p.redactedMessage());
+        g.writeEndObject();
+    }
+
+    private void entities(JsonGenerator g, List<PiiEntity> entities) throws IOException {
+        g.writeStartArray();
+        for (PiiEntity e : entities) {
             g.writeStartObject();
             field(g, Name.TYPE, e.type());
             field(g, Name.START, e.start());
@@ -277,8 +296,101 @@ final class RecordJson {
             g.writeEndObject();
         }
         g.writeEndArray();
-        field(g, Name.REDACTED_MESSAGE, p.redactedMessage());
-        g.writeEndObject();
+    }
+
+    private static final byte[] POINT_SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POINT_SCORE = ",\"score\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** The most a point takes: the two names, 20 digits of seq, 11 of score, 4 more. */
+    private static final int POINT_BYTES = 7 + 9 + 20 + 11 + 4;
+
+    /** Where a trend is put together, as large as the longest so far. */
+    private byte[] points = new byte[2 + AggregatedIntelligence.MAX_TREND_POINTS * POINT_BYTES];
+
+    /**
+     * The trend, a new list with each customer message: numbers only, so put together byte by byte
+     * and written to {@link #listBuffer} (where {@link #list} writes apart), unless a score has
+     * more than three decimals; then by the generator.
+     */
+    private void trend(JsonGenerator g, List<SentimentPoint> trend) throws IOException {
+        for (SentimentPoint p : trend) {
+            if (decimal(p.score()) == null) {
+                g.writeStartArray();
+                for (SentimentPoint q : trend) {
+                    g.writeStartObject();
+                    field(g, Name.SEQ, q.seq());
+                    g.writeFieldName(Name.SCORE.json);
+                    decimal(g, q.score());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                return;
+            }
+        }
+        int need = 2 + trend.size() * POINT_BYTES;
+        if (points.length < need) {
+            points = new byte[need];
+        }
+        int n = 0;
+        points[n++] = '[';
+        for (int i = 0; i < trend.size(); i++) {
+            SentimentPoint p = trend.get(i);
+            if (i > 0) {
+                points[n++] = ',';
+            }
+            n = put(POINT_SEQ, n);
+            n = put(Long.toString(p.seq()), n);
+            n = put(POINT_SCORE, n);
+            n = put(decimal(p.score()), n);
+            points[n++] = '}';
+        }
+        points[n++] = ']';
+        listBuffer.write(points, 0, n);
+    }
+
+    private int put(String ascii, int at) {
+        for (int k = 0; k < ascii.length(); k++) {
+            points[at + k] = (byte) ascii.charAt(k);
+        }
+        return at + ascii.length();
+    }
+
+    private int put(byte[] ascii, int at) {
+        System.arraycopy(ascii, 0, points, at, ascii.length);
+        return at + ascii.length;
+    }
+
+    /** Writes one list of an aggregate. */
+    @FunctionalInterface
+    private interface ListWriter<T> {
+        void write(JsonGenerator g, List<T> list) throws IOException;
+    }
+
+    /**
+     * A list's JSON as a value (null as null): copied when this very list was written before (see
+     * {@link EncodedLists}), else written once apart and kept. The generator writes what comes
+     * before a value (an empty raw value), then the bytes go straight after what it has written.
+     */
+    private <T> void list(JsonGenerator g, List<T> list, ListWriter<T> writer) throws IOException {
+        if (list == null) {
+            g.writeNull();
+            return;
+        }
+        byte[] json = encoded.get(list);
+        if (json == null) {
+            if (apart == null) {
+                apart = factory.createGenerator(listBuffer);
+                apart.setRootValueSeparator(null);
+            }
+            listBuffer.reset();
+            writer.write(apart, list);
+            apart.flush();
+            json = listBuffer.toByteArray();
+            encoded.put(list, json);
+        }
+        g.writeRawValue("");
+        g.flush();
+        buffer.write(json);
     }
 
     private void insights(JsonGenerator g, InsightsResult i) throws IOException {
@@ -383,37 +495,47 @@ final class RecordJson {
      * A number with a decimal point, as Jackson writes a double. Values of at most three decimals
      * (the scores and confidences the agents round) are written directly; others as Jackson would.
      */
-    private void decimal(JsonGenerator g, double v) throws IOException {
+    private static void decimal(JsonGenerator g, double v) throws IOException {
+        String text = decimal(v);
+        if (text == null) {
+            g.writeNumber(v);
+        } else {
+            g.writeNumber(text);
+        }
+    }
+
+    /** The lowest and highest thousandths whose text is made once: the scores, satisfaction. */
+    private static final int LOWEST = -1_000;
+
+    private static final int HIGHEST = 5_000;
+
+    private static final String[] DECIMALS = new String[HIGHEST - LOWEST + 1];
+
+    static {
+        for (int t = LOWEST; t <= HIGHEST; t++) {
+            DECIMALS[t - LOWEST] = decimalText(t);
+        }
+    }
+
+    /** {@code v} as Jackson writes it if it has at most three decimals; else null. */
+    private static String decimal(double v) {
         long thousandths = Math.round(v * 1000);
         if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
-            g.writeNumber(v);
-            return;
+            return null;
         }
-        int at = digits.length;
+        return thousandths >= LOWEST && thousandths <= HIGHEST
+                ? DECIMALS[(int) (thousandths - LOWEST)]
+                : decimalText(thousandths);
+    }
+
+    /** The text of {@code thousandths}/1000: "0.0", "-0.25", "4.125". */
+    private static String decimalText(long thousandths) {
         long abs = Math.abs(thousandths);
-        long fraction = abs % 1000;
-        long whole = abs / 1000;
-        if (fraction == 0) {
-            digits[--at] = '0';
-        } else {
-            int width = 3;
-            while (fraction % 10 == 0) {
-                fraction /= 10;
-                width--;
-            }
-            for (int i = 0; i < width; i++) {
-                digits[--at] = (char) ('0' + fraction % 10);
-                fraction /= 10;
-            }
+        String fraction = Long.toString(1000 + abs % 1000).substring(1); // three digits
+        int end = 3;
+        while (end > 1 && fraction.charAt(end - 1) == '0') {
+            end--;
         }
-        digits[--at] = '.';
-        do {
-            digits[--at] = (char) ('0' + whole % 10);
-            whole /= 10;
-        } while (whole > 0);
-        if (thousandths < 0) {
-            digits[--at] = '-';
-        }
-        g.writeNumber(digits, at, digits.length - at);
+        return (thousandths < 0 ? "-" : "") + abs / 1000 + "." + fraction.substring(0, end);
     }
 }

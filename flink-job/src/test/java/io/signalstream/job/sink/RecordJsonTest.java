@@ -23,9 +23,11 @@ import io.signalstream.model.SummaryResult;
 import io.signalstream.model.TranscriptEntry;
 import io.signalstream.model.Urgency;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -108,5 +110,50 @@ class RecordJsonTest {
                         "text <PHONE_NUMBER>");
         assertThat(mapper.readTree(json.transcript(entry)))
                 .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(entry)));
+    }
+
+    /** Lists kept from one version to the next are copied as written; a new list is new JSON. */
+    @Test
+    void versionsSharingListsAreWrittenAsTheMapperWritesThem() throws Exception {
+        AggregatedIntelligence first = aggregate(0.5);
+        List<PiiEntity> more = new ArrayList<>(first.pii().entities());
+        more.add(new PiiEntity("PHONE_NUMBER", 1, 9, "+1******89", 0.9, "m2 ✓"));
+        List<PiiEntity> mutable = new ArrayList<>(more);
+        List<AggregatedIntelligence> versions =
+                List.of(
+                        first,
+                        withLists(aggregate(-0.25), first.pii().entities(), first.sentimentTrend()),
+                        withLists(first, List.copyOf(more), first.sentimentTrend()),
+                        withLists(first, mutable, List.of(new SentimentPoint(4, 0.125))),
+                        first);
+        for (AggregatedIntelligence a : versions) {
+            for (int twice = 0; twice < 2; twice++) {
+                assertThat(mapper.readTree(json.aggregate(a)))
+                        .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(a)));
+            }
+        }
+        mutable.remove(0); // the same list, changed: written anew
+        AggregatedIntelligence changed = withLists(first, mutable, first.sentimentTrend());
+        assertThat(mapper.readTree(json.aggregate(changed)))
+                .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(changed)));
+    }
+
+    private static AggregatedIntelligence withLists(
+            AggregatedIntelligence a, List<PiiEntity> entities, List<SentimentPoint> trend) {
+        return new AggregatedIntelligence(
+                a.tenantId(),
+                a.conversationId(),
+                a.version() + 1,
+                a.messageCount() + 1,
+                a.sentiment(),
+                new PiiResult(true, entities, a.pii().redactedMessage()),
+                a.insights(),
+                a.summary(),
+                a.reply(),
+                a.agents(),
+                a.lastUpdated(),
+                trend,
+                a.epoch(),
+                a.operations());
     }
 }
