@@ -19,8 +19,9 @@ import java.time.LocalDate;
  * java.time module's reader goes through a {@code DateTimeFormatter} for each, a tenth of the time
  * the job spends reading a message. Anything else (other offsets, lower case, numbers, fields out
  * of range, dates that do not exist) goes to that reader as before, with its answers and errors.
+ * {@link #text} writes them the same way, without the formatter.
  */
-final class IsoInstants {
+public final class IsoInstants {
 
     private IsoInstants() {}
 
@@ -117,6 +118,60 @@ final class IsoInstants {
         }
         long days = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(days * 86_400 + hour * 3_600 + minute * 60 + second, nanos);
+    }
+
+    /**
+     * {@code instant} as {@link Instant#toString} writes it (fraction digits in groups of three, as
+     * many as needed), by its digits for the years 0 to 9999 and by {@code toString} for others.
+     */
+    public static String text(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long days = Math.floorDiv(seconds, 86_400);
+        if (days < FIRST_DAY || days > LAST_DAY) {
+            return instant.toString();
+        }
+        LocalDate date = LocalDate.ofEpochDay(days);
+        int time = (int) Math.floorMod(seconds, 86_400);
+        int nanos = instant.getNano();
+        char[] out = new char[30];
+        put(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, time / 3_600, 2);
+        out[13] = ':';
+        put(out, 14, time / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, time % 60, 2);
+        int n = 19;
+        if (nanos > 0) {
+            out[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                put(out, n, nanos / 1_000_000, 3);
+                n += 3;
+            } else if (nanos % 1_000 == 0) {
+                put(out, n, nanos / 1_000, 6);
+                n += 6;
+            } else {
+                put(out, n, nanos, 9);
+                n += 9;
+            }
+        }
+        out[n++] = 'Z';
+        return new String(out, 0, n);
+    }
+
+    private static final long FIRST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+    /** {@code value} as {@code width} decimal digits from {@code at}. */
+    private static void put(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

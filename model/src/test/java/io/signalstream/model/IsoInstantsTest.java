@@ -47,10 +47,28 @@ class IsoInstantsTest {
                 text = whole + "." + String.format("%09d", nanos).substring(0, digits) + "Z";
             }
             assertThat(IsoInstants.parse(text)).as(text).isEqualTo(Instant.parse(text));
+            assertThat(IsoInstants.text(expected)).isEqualTo(expected.toString());
             assertThat(mapper.readValue('"' + text + '"', Instant.class)).isEqualTo(expected);
         }
         assertThat(IsoInstants.parse("2024-02-29T23:59:59.999999999Z"))
                 .isEqualTo(Instant.parse("2024-02-29T23:59:59.999999999Z"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "-0001-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z",
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z",
+                "1970-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.000001Z"
+            })
+    void instantsAreWrittenAsToStringWritesThem(String text) {
+        Instant instant = Instant.parse(text);
+        assertThat(IsoInstants.text(instant)).isEqualTo(instant.toString());
+        assertThat(IsoInstants.text(Instant.MIN)).isEqualTo(Instant.MIN.toString());
+        assertThat(IsoInstants.text(Instant.MAX)).isEqualTo(Instant.MAX.toString());
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.InsightsResult;
+import io.signalstream.model.IsoInstants;
 import io.signalstream.model.Json;
 import io.signalstream.model.Operations;
 import io.signalstream.model.PiiEntity;
@@ -18,7 +19,6 @@ import io.signalstream.model.TranscriptEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -152,6 +152,8 @@ final class RecordJson {
     private JsonGenerator apart;
 
     private final EncodedLists encoded;
+
+    private final TrendJson trends = new TrendJson();
 
     private Instant lastInstant;
     private String lastInstantText;
@@ -298,66 +300,25 @@ final class RecordJson {
         g.writeEndArray();
     }
 
-    private static final byte[] POINT_SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] POINT_SCORE = ",\"score\":".getBytes(StandardCharsets.US_ASCII);
-
-    /** The most a point takes: the two names, 20 digits of seq, 11 of score, 4 more. */
-    private static final int POINT_BYTES = 7 + 9 + 20 + 11 + 4;
-
-    /** Where a trend is put together, as large as the longest so far. */
-    private byte[] points = new byte[2 + AggregatedIntelligence.MAX_TREND_POINTS * POINT_BYTES];
-
     /**
-     * The trend, a new list with each customer message: numbers only, so put together byte by byte
-     * and written to {@link #listBuffer} (where {@link #list} writes apart), unless a score has
-     * more than three decimals; then by the generator.
+     * The trend: put together by {@link #trends} and written to {@link #listBuffer} (where {@link
+     * #list} writes apart), unless a score has more than three decimals; then by the generator.
      */
     private void trend(JsonGenerator g, List<SentimentPoint> trend) throws IOException {
+        byte[] json = trends.json(trend);
+        if (json != null) {
+            listBuffer.write(json);
+            return;
+        }
+        g.writeStartArray();
         for (SentimentPoint p : trend) {
-            if (decimal(p.score()) == null) {
-                g.writeStartArray();
-                for (SentimentPoint q : trend) {
-                    g.writeStartObject();
-                    field(g, Name.SEQ, q.seq());
-                    g.writeFieldName(Name.SCORE.json);
-                    decimal(g, q.score());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                return;
-            }
+            g.writeStartObject();
+            field(g, Name.SEQ, p.seq());
+            g.writeFieldName(Name.SCORE.json);
+            decimal(g, p.score());
+            g.writeEndObject();
         }
-        int need = 2 + trend.size() * POINT_BYTES;
-        if (points.length < need) {
-            points = new byte[need];
-        }
-        int n = 0;
-        points[n++] = '[';
-        for (int i = 0; i < trend.size(); i++) {
-            SentimentPoint p = trend.get(i);
-            if (i > 0) {
-                points[n++] = ',';
-            }
-            n = put(POINT_SEQ, n);
-            n = put(Long.toString(p.seq()), n);
-            n = put(POINT_SCORE, n);
-            n = put(decimal(p.score()), n);
-            points[n++] = '}';
-        }
-        points[n++] = ']';
-        listBuffer.write(points, 0, n);
-    }
-
-    private int put(String ascii, int at) {
-        for (int k = 0; k < ascii.length(); k++) {
-            points[at + k] = (byte) ascii.charAt(k);
-        }
-        return at + ascii.length();
-    }
-
-    private int put(byte[] ascii, int at) {
-        System.arraycopy(ascii, 0, points, at, ascii.length);
-        return at + ascii.length;
+        g.writeEndArray();
     }
 
     /** Writes one list of an aggregate. */
@@ -486,7 +447,7 @@ final class RecordJson {
         }
         if (!value.equals(lastInstant)) {
             lastInstant = value;
-            lastInstantText = value.toString();
+            lastInstantText = IsoInstants.text(value);
         }
         field(g, field, lastInstantText);
     }
@@ -518,7 +479,7 @@ final class RecordJson {
     }
 
     /** {@code v} as Jackson writes it if it has at most three decimals; else null. */
-    private static String decimal(double v) {
+    static String decimal(double v) {
         long thousandths = Math.round(v * 1000);
         if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
             return null;
