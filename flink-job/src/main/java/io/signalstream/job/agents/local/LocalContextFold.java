@@ -135,12 +135,19 @@ public final class LocalContextFold implements ContextFold {
                 c.times());
     }
 
-    /** {@code older} followed by {@code newer}, keeping the last {@code max}. */
+    /** {@code older} followed by {@code newer}, keeping the last {@code max}: one copy. */
+    @SuppressWarnings("unchecked")
     private static <T> List<T> newest(List<T> older, List<T> newer, int max) {
-        List<T> all = new ArrayList<>(older.size() + newer.size());
-        all.addAll(older);
-        all.addAll(newer);
-        return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+        int skip = Math.max(0, older.size() + newer.size() - max);
+        Object[] kept = new Object[older.size() + newer.size() - skip];
+        int n = 0;
+        for (int i = skip; i < older.size(); i++) {
+            kept[n++] = older.get(i);
+        }
+        for (int i = Math.max(0, skip - older.size()); i < newer.size(); i++) {
+            kept[n++] = newer.get(i);
+        }
+        return (List<T>) List.of(kept);
     }
 
     /** {@code newer} then {@code older}, the first {@code max}. */

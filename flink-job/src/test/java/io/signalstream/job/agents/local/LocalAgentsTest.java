@@ -233,8 +233,16 @@ class LocalAgentsTest {
         }
         ConversationContext c = conversation(lines).context();
         assertThat(c.trend()).hasSize(50);
+        // the newest kept, in order: the customer wrote messages 1, 3, ..., 299
+        assertThat(c.trend().get(0).seq()).isEqualTo(201);
+        assertThat(c.trend().get(49).seq()).isEqualTo(299);
         assertThat(c.entities()).hasSize(LocalContextFold.MAX_ENTITIES);
+        assertThat(c.entities().get(0).messageId()).isEqualTo("m250");
+        assertThat(c.entities().get(LocalContextFold.MAX_ENTITIES - 1).messageId())
+                .isEqualTo("m299");
         assertThat(c.keyPoints()).hasSize(3);
+        assertThat(c.keyPoints().get(2)).contains("message 299");
+        assertThat(c.keyPoints().get(0)).contains("message 297");
         assertThat(c.cues().size()).isLessThanOrEqualTo(8);
     }
 
