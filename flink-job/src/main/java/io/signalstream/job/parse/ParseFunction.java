@@ -13,6 +13,7 @@ import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiResult;
+import io.signalstream.model.Sender;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Traceparent;
 import io.signalstream.model.Tracing;
@@ -136,7 +137,10 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
         return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
-    /** {@code m} with its personal data found and redacted and its signals read. */
+    /**
+     * {@code m} with its personal data found and redacted and its signals read: all of them for the
+     * customer's messages, only what the conversation reads of the others.
+     */
     public static InboundMessage inbound(
             SupportMessage m, PiiDetector pii, MessageAnalyzer analyzer) {
         PiiResult found = pii.detect(m.message(), m.messageId());
@@ -150,7 +154,9 @@ public final class ParseFunction extends ProcessFunction<SourceRecord, InboundMe
                 m.timestamp(),
                 redacted,
                 found.entities(),
-                analyzer.analyze(redacted));
+                m.sender() == Sender.CUSTOMER
+                        ? analyzer.analyze(redacted)
+                        : analyzer.analyzeReply(redacted));
     }
 
     private void reject(SourceRecord record, String stage, String reason, Context ctx) {

@@ -74,6 +74,8 @@ public final class LocalContextFold implements ContextFold {
         String line = message.sender().wireName() + ": " + Text.clip(message.text(), KEY_POINT);
         List<String> keyPoints = newest(c.keyPoints(), List.of(line), KEY_POINTS);
         if (message.sender() != Sender.CUSTOMER) {
+            // only whether it says the problem is solved: the parse stage reads no more of it
+            // (MessageAnalyzer.analyzeReply)
             return new ConversationContext(
                     c.sentimentSum(),
                     c.sentimentWeight(),

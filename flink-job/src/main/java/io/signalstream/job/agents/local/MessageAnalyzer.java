@@ -171,7 +171,26 @@ public final class MessageAnalyzer {
                 (found & (1L << URGENT_BIT)) != 0,
                 (int) emotions,
                 (int) ((found >>> TOPIC_BITS) & ((1L << TOPICS.length) - 1)),
-                (found & (1L << RESOLVED_BIT)) != 0 && (found & (1L << UNRESOLVED_BIT)) == 0);
+                resolved(found));
+    }
+
+    /** A reply that says the problem is solved, and nothing else. */
+    private static final MessageSignals RESOLVED_REPLY =
+            new MessageSignals(
+                    0, 0, 0, 0, List.of(), Intent.GENERAL_INQUIRY, -1, false, 0, 0, true);
+
+    /**
+     * What a conversation reads of a message that is not the customer's (the agent's, the
+     * system's): whether it says the problem is solved ({@link LocalContextFold} reads nothing else
+     * of it: sentiment, intent, urgency and topics are the customer's). So only the cues are looked
+     * up; the other signals are those of {@link MessageSignals#NONE}.
+     */
+    public MessageSignals analyzeReply(String text) {
+        return resolved(CUES.find(IntentRules.words(text))) ? RESOLVED_REPLY : MessageSignals.NONE;
+    }
+
+    private static boolean resolved(long found) {
+        return (found & (1L << RESOLVED_BIT)) != 0 && (found & (1L << UNRESOLVED_BIT)) == 0;
     }
 
     /** The strongest escalation reason the words state, or -1; {@code cues} as the index found. */

@@ -1,14 +1,16 @@
 package io.signalstream.job.agents.local;
 
+import io.signalstream.job.parse.ParseFunction;
 import io.signalstream.job.pii.PiiDetector;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.Channel;
-import io.signalstream.model.PiiResult;
 import io.signalstream.model.Sender;
+import io.signalstream.model.SupportMessage;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,9 +23,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * {@code make bench-agents}: messages per second through the whole set of offline agents on one
  * thread (one core), as the job runs them for each message: PII detection and redaction and the
- * message's signals (the parse stage), the fold into its conversation's context (the conversation
- * operator) and every agent's answer (the async call). Ten conversations go on in turn, each new
- * message with a fresh id and text, so nothing about it is cached.
+ * message's signals (the parse stage, {@link ParseFunction#inbound}), the fold into its
+ * conversation's context (the conversation operator) and every agent's answer (the async call). Ten
+ * conversations go on in turn, each new message with a fresh id and text, so nothing about it is
+ * cached.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -63,18 +66,18 @@ public class AgentsBenchmark {
     /** The message's parse stage: redaction and signals. */
     private InboundMessage inbound(int i) {
         long id = ++sequence;
-        String text = MESSAGES[i] + " #" + id;
-        PiiResult found = pii.detect(text, "n" + id);
-        return new InboundMessage(
-                "bench",
-                "c" + (id % MESSAGES.length),
-                "n" + id,
-                id % 3 == 2 ? Sender.AGENT : Sender.CUSTOMER,
-                Channel.CHAT,
-                T,
-                found.redactedMessage(),
-                found.entities(),
-                analyzer.analyze(found.redactedMessage()));
+        return ParseFunction.inbound(
+                new SupportMessage(
+                        "n" + id,
+                        "bench",
+                        "c" + (id % MESSAGES.length),
+                        id % 3 == 2 ? Sender.AGENT : Sender.CUSTOMER,
+                        MESSAGES[i] + " #" + id,
+                        Channel.CHAT,
+                        T,
+                        Map.of()),
+                pii,
+                analyzer);
     }
 
     /** The whole set, as the job runs it for each message. */
