@@ -72,7 +72,12 @@ final class EncodedLists {
     }
 
     private int slot(List<?> list) {
-        int h = System.identityHashCode(list);
+        return slot(list, mask);
+    }
+
+    /** A slot for {@code o} by its identity, below {@code mask + 1} (a power of two). */
+    static int slot(Object o, int mask) {
+        int h = System.identityHashCode(o);
         return (h ^ (h >>> 16)) & mask;
     }
 }

@@ -151,20 +151,12 @@ final class RecordJson {
 
     private JsonGenerator apart;
 
-    private final EncodedLists encoded;
+    private final EncodedLists encoded = new EncodedLists();
 
     private final TrendJson trends = new TrendJson();
 
     private Instant lastInstant;
     private String lastInstantText;
-
-    RecordJson() {
-        this(new EncodedLists());
-    }
-
-    RecordJson(EncodedLists encoded) {
-        this.encoded = encoded;
-    }
 
     byte[] aggregate(AggregatedIntelligence a) {
         try (JsonGenerator g = generator()) {
@@ -284,7 +276,8 @@ final class RecordJson {
         g.writeEndObject();
     }
 
-    private void entities(JsonGenerator g, List<PiiEntity> entities) throws IOException {
+    private byte[] entities(List<PiiEntity> entities) throws IOException {
+        JsonGenerator g = apart();
         g.writeStartArray();
         for (PiiEntity e : entities) {
             g.writeStartObject();
@@ -298,18 +291,19 @@ final class RecordJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        return apartBytes();
     }
 
     /**
-     * The trend: put together by {@link #trends} and written to {@link #listBuffer} (where {@link
-     * #list} writes apart), unless a score has more than three decimals; then by the generator.
+     * The trend, put together by {@link #trends} unless a score has more than three decimals; then
+     * by the generator.
      */
-    private void trend(JsonGenerator g, List<SentimentPoint> trend) throws IOException {
+    private byte[] trend(List<SentimentPoint> trend) throws IOException {
         byte[] json = trends.json(trend);
         if (json != null) {
-            listBuffer.write(json);
-            return;
+            return json;
         }
+        JsonGenerator g = apart();
         g.writeStartArray();
         for (SentimentPoint p : trend) {
             g.writeStartObject();
@@ -319,39 +313,49 @@ final class RecordJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        return apartBytes();
     }
 
-    /** Writes one list of an aggregate. */
+    /** The JSON of one list of an aggregate. */
     @FunctionalInterface
-    private interface ListWriter<T> {
-        void write(JsonGenerator g, List<T> list) throws IOException;
+    private interface ListJson<T> {
+        byte[] of(List<T> list) throws IOException;
     }
 
     /**
      * A list's JSON as a value (null as null): copied when this very list was written before (see
-     * {@link EncodedLists}), else written once apart and kept. The generator writes what comes
-     * before a value (an empty raw value), then the bytes go straight after what it has written.
+     * {@link EncodedLists}), else made once by {@code json} and kept. The generator writes what
+     * comes before a value (an empty raw value), then the bytes go straight after what it has
+     * written.
      */
-    private <T> void list(JsonGenerator g, List<T> list, ListWriter<T> writer) throws IOException {
+    private <T> void list(JsonGenerator g, List<T> list, ListJson<T> json) throws IOException {
         if (list == null) {
             g.writeNull();
             return;
         }
-        byte[] json = encoded.get(list);
-        if (json == null) {
-            if (apart == null) {
-                apart = factory.createGenerator(listBuffer);
-                apart.setRootValueSeparator(null);
-            }
-            listBuffer.reset();
-            writer.write(apart, list);
-            apart.flush();
-            json = listBuffer.toByteArray();
-            encoded.put(list, json);
+        byte[] bytes = encoded.get(list);
+        if (bytes == null) {
+            bytes = json.of(list);
+            encoded.put(list, bytes);
         }
         g.writeRawValue("");
         g.flush();
-        buffer.write(json);
+        buffer.write(bytes);
+    }
+
+    /** The generator that writes a list apart, as a root value of its own, into an empty buffer. */
+    private JsonGenerator apart() throws IOException {
+        if (apart == null) {
+            apart = factory.createGenerator(listBuffer);
+            apart.setRootValueSeparator(null);
+        }
+        listBuffer.reset();
+        return apart;
+    }
+
+    private byte[] apartBytes() throws IOException {
+        apart.flush();
+        return listBuffer.toByteArray();
     }
 
     private void insights(JsonGenerator g, InsightsResult i) throws IOException {

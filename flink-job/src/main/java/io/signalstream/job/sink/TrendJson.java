@@ -150,8 +150,7 @@ final class TrendJson {
         length += ascii.length;
     }
 
-    private static int slot(Object point) {
-        int h = System.identityHashCode(point);
-        return (h ^ (h >>> 16)) & (SLOTS - 1);
+    private static int slot(SentimentPoint point) {
+        return EncodedLists.slot(point, SLOTS - 1);
     }
 }
