@@ -54,7 +54,7 @@ final class EncodedLists {
      * the slot stays).
      */
     void put(List<?> list, byte[] json) {
-        if (List.copyOf(list) != list) {
+        if (!cannotChange(list)) {
             return; // a list that may still change: its JSON is written each time
         }
         int slot = slot(list);
@@ -73,6 +73,11 @@ final class EncodedLists {
 
     private int slot(List<?> list) {
         return slot(list, mask);
+    }
+
+    /** Whether {@code list} cannot change: {@link List#copyOf} returns it as it is. */
+    static boolean cannotChange(List<?> list) {
+        return List.copyOf(list) == list;
     }
 
     /** A slot for {@code o} by its identity, below {@code mask + 1} (a power of two). */

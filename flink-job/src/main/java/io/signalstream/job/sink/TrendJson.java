@@ -24,8 +24,6 @@ final class TrendJson {
     /** The most a point takes: the two names, 20 digits of seq, 11 of score, 4 more. */
     private static final int POINT_BYTES = 7 + 9 + 20 + 11 + 4;
 
-    private final SentimentPoint[] newest = new SentimentPoint[SLOTS];
-
     @SuppressWarnings("unchecked")
     private final List<SentimentPoint>[] trends = new List[SLOTS];
 
@@ -42,9 +40,8 @@ final class TrendJson {
         if (json == null) {
             json = whole(trend);
         }
-        if (json != null && !trend.isEmpty() && List.copyOf(trend) == trend) {
+        if (json != null && !trend.isEmpty() && EncodedLists.cannotChange(trend)) {
             int slot = slot(trend.get(trend.size() - 1));
-            newest[slot] = trend.get(trend.size() - 1);
             trends[slot] = trend;
             texts[slot] = json;
         }
@@ -62,7 +59,7 @@ final class TrendJson {
         }
         int slot = slot(trend.get(k - 2));
         List<SentimentPoint> before = trends[slot];
-        if (before == null || newest[slot] != trend.get(k - 2)) {
+        if (before == null || before.get(before.size() - 1) != trend.get(k - 2)) {
             return null;
         }
         byte[] text = texts[slot];
