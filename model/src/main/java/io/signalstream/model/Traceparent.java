@@ -1,5 +1,6 @@
 package io.signalstream.model;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,8 +19,6 @@ public final class Traceparent {
     /** The form {@link #valid} checks, character by character (it runs for every message). */
     static final Pattern FORMAT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private Traceparent() {}
 
@@ -59,7 +58,18 @@ public final class Traceparent {
 
     /** A new trace, sampled. */
     public static String newTrace() {
-        return "00-" + hex(16) + "-" + hex(8) + "-01";
+        byte[] v = new byte[55];
+        v[0] = '0';
+        v[1] = '0';
+        v[2] = '-';
+        hex(v, 3);
+        hex(v, 19);
+        v[35] = '-';
+        hex(v, 36);
+        v[52] = '-';
+        v[53] = '0';
+        v[54] = '1';
+        return new String(v, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -68,7 +78,12 @@ public final class Traceparent {
      */
     public static String child(String parent) {
         String p = valid(parent);
-        return p == null ? newTrace() : p.substring(0, 36) + hex(8) + p.substring(52);
+        if (p == null) {
+            return newTrace();
+        }
+        byte[] v = p.getBytes(StandardCharsets.ISO_8859_1);
+        hex(v, 36);
+        return new String(v, StandardCharsets.ISO_8859_1);
     }
 
     /** The trace id of a valid traceparent, else null. */
@@ -77,24 +92,21 @@ public final class Traceparent {
         return p == null ? null : p.substring(3, 35);
     }
 
-    /**
-     * Random ids as OpenTelemetry's own generator makes them (ThreadLocalRandom: ids must be
-     * unique, not secret, and a span id is made for every message and aggregate).
-     */
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        do {
-            ThreadLocalRandom.current().nextBytes(b);
-        } while (allZero(b));
-        return HEX.formatHex(b);
-    }
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
-    private static boolean allZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
+    /**
+     * Sixteen random hex digits, not all zero, into {@code v} from {@code at}: ids as
+     * OpenTelemetry's own generator makes them (ThreadLocalRandom: ids must be unique, not secret,
+     * and a span id is made for every message and aggregate).
+     */
+    private static void hex(byte[] v, int at) {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        for (int i = at + 15; i >= at; i--) {
+            v[i] = DIGITS[(int) id & 0xf];
+            id >>>= 4;
         }
-        return true;
     }
 }

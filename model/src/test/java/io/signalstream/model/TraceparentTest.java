@@ -58,4 +58,23 @@ class TraceparentTest {
         assertThat(Traceparent.traceId(fresh)).isNotEqualTo(Traceparent.traceId(PARENT));
         assertThat(Traceparent.newTrace()).isNotEqualTo(Traceparent.newTrace());
     }
+
+    @Test
+    void everyNewIdIsWellFormedAndNew() {
+        java.util.Set<String> spans = new java.util.HashSet<>();
+        java.util.BitSet digits = new java.util.BitSet();
+        for (int i = 0; i < 2_000; i++) {
+            String child = Traceparent.child(PARENT);
+            String fresh = Traceparent.newTrace();
+            assertThat(Traceparent.FORMAT.matcher(child).matches()).as(child).isTrue();
+            assertThat(Traceparent.FORMAT.matcher(fresh).matches()).as(fresh).isTrue();
+            assertThat(child).startsWith(PARENT.substring(0, 36)).endsWith(PARENT.substring(52));
+            assertThat(fresh).endsWith("-01");
+            assertThat(spans.add(child.substring(36, 52))).isTrue();
+            assertThat(spans.add(fresh.substring(36, 52))).isTrue();
+            fresh.substring(3, 52).chars().forEach(digits::set);
+        }
+        // all sixteen hex digits turn up: the ids are not drawn from fewer
+        assertThat(digits.cardinality()).isEqualTo(17); // 16 digits and the '-'
+    }
 }
