@@ -16,6 +16,7 @@ import io.signalstream.job.records.InboundMessage;
 import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.rules.RuleFunction;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.sink.Sinks;
@@ -49,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * Everything from the {@code keyBy} to the output producer is one chain on the conversation's key;
  * the rules are a second vertex (an operator with a broadcast input cannot join a chain), fed by a
- * forward edge that carries only what the rules read; analytics a third, fed by at most one partial
- * bucket per tenant, granularity and subtask a second. {@code JobGraphTest} fails if any breaks.
+ * forward edge that carries only what the rules read: the steps of tenants that have rules ({@link
+ * io.signalstream.job.rules.RuleTenants}), none with {@code RULES=false}; analytics a third, fed by
+ * at most one partial bucket per tenant, granularity and subtask a second. {@code JobGraphTest}
+ * fails if any breaks.
  */
 public final class SignalStreamJob {
 
@@ -87,7 +90,7 @@ public final class SignalStreamJob {
         defineWorkflow(
                 env,
                 KafkaSources.messages(config.kafka()),
-                KafkaSources.rules(config.kafka()),
+                RuleBook.kafka(config.kafka()),
                 new KafkaSinks(config.kafka(), config.output()),
                 config);
         env.execute("SignalStream conversation intelligence");
@@ -114,7 +117,7 @@ public final class SignalStreamJob {
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> source,
-            Source<SourceRecord, ?, ?> rules,
+            RuleBook rules,
             Sinks sinks,
             JobConfig config) {
         // Every stream type is an immutable record whose serializer copies by reference, so
@@ -160,28 +163,19 @@ public final class SignalStreamJob {
                                         provider.modelParts(),
                                         config.output().agentTopics(),
                                         config.output().analytics(),
+                                        config.output().rules() ? rules.tenants() : null,
                                         config.otlpEndpoint()))
                         .uid(UID_AGGREGATOR)
                         .name("aggregate");
         sinks.outputs(outputs);
 
-        // Rules: broadcast to every subtask, evaluated on each aggregate version by key (forward,
-        // no shuffle of the data path); alerts go to their own producer.
-        BroadcastStream<SourceRecord> ruleBook =
-                env.fromSource(rules, WatermarkStrategy.noWatermarks(), "support.rules")
-                        .uid(UID_RULES_SOURCE)
-                        .setParallelism(1)
-                        .broadcast(RuleFunction.RULES);
-        SingleOutputStreamOperator<SinkRecord> alerts =
-                DataStreamUtils.reinterpretAsKeyedStream(
-                                outputs.getSideOutput(AggregatorFunction.RULE_INPUTS),
-                                RuleInput::key,
-                                Types.STRING)
-                        .connect(ruleBook)
-                        .process(new RuleFunction())
-                        .uid(UID_RULES)
-                        .name("rules");
-        sinks.alerts(alerts);
+        if (config.output().rules()) {
+            rules(env, rules.source(), outputs, sinks);
+        } else {
+            LOG.warn(
+                    "Rules are off (RULES=false): no rule in support.rules is evaluated, no alert"
+                            + " raised");
+        }
 
         // Analytics: each subtask combines its messages into partial buckets (chained to the
         // aggregator), a tenant's partials merge by tenant.
@@ -203,5 +197,31 @@ public final class SignalStreamJob {
                         .uid(UID_ANALYTICS)
                         .name("analytics");
         sinks.analytics(analytics);
+    }
+
+    /**
+     * Rules: broadcast to every subtask, evaluated on each aggregate version by key (forward, no
+     * shuffle of the data path); alerts go to their own producer.
+     */
+    private static void rules(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> rules,
+            SingleOutputStreamOperator<SinkRecord> outputs,
+            Sinks sinks) {
+        BroadcastStream<SourceRecord> ruleBook =
+                env.fromSource(rules, WatermarkStrategy.noWatermarks(), "support.rules")
+                        .uid(UID_RULES_SOURCE)
+                        .setParallelism(1)
+                        .broadcast(RuleFunction.RULES);
+        SingleOutputStreamOperator<SinkRecord> alerts =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                outputs.getSideOutput(AggregatorFunction.RULE_INPUTS),
+                                RuleInput::key,
+                                Types.STRING)
+                        .connect(ruleBook)
+                        .process(new RuleFunction())
+                        .uid(UID_RULES)
+                        .name("rules");
+        sinks.alerts(alerts);
     }
 }

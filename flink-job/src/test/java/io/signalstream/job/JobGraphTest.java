@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.KafkaSinks;
 import java.util.List;
 import java.util.Map;
@@ -26,27 +27,30 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class JobGraphTest {
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"local", "gemini"})
-    void oneShuffleAndTwoChains(String provider) {
+    /** The job graph {@code defineWorkflow} builds with {@code args}, at parallelism 2. */
+    private static JobGraph graph(String... args) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        JobConfig config =
-                JobConfig.from(
-                        new String[] {
-                            "--bootstrap-servers", "unused:9092", "--ai-provider", provider
-                        },
-                        Map.of("GEMINI_API_KEY", "test-key"));
+        JobConfig config = JobConfig.from(args, Map.of("GEMINI_API_KEY", "test-key"));
         DataGeneratorSource<SourceRecord> source =
                 new DataGeneratorSource<>(
                         i -> new SourceRecord("t", 0, i, 0, null, null),
                         1,
                         RateLimiterStrategy.noOp(),
                         TypeInformation.of(SourceRecord.class));
-
         SignalStreamJob.defineWorkflow(
-                env, source, source, new KafkaSinks(config.kafka(), config.output()), config);
-        JobGraph graph = env.getStreamGraph().getJobGraph();
+                env,
+                source,
+                RuleBook.of(source),
+                new KafkaSinks(config.kafka(), config.output()),
+                config);
+        return env.getStreamGraph().getJobGraph();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "gemini"})
+    void oneShuffleAndTwoChains(String provider) {
+        JobGraph graph = graph("--bootstrap-servers", "unused:9092", "--ai-provider", provider);
 
         Map<String, JobVertex> vertices = new java.util.HashMap<>();
         for (JobVertex v : graph.getVertices()) {
@@ -93,5 +97,15 @@ class JobGraphTest {
                 .extracting(JobEdge::getShipStrategyName)
                 .map(String::toLowerCase)
                 .containsExactly("hash");
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutRulesTheDataPathFeedsNoRuleOperator() {
+        JobGraph graph = graph("--bootstrap-servers", "unused:9092", "--rules", "false");
+
+        assertThat(graph.getVertices())
+                .extracting(JobVertex::getName)
+                .hasSize(3)
+                .noneMatch(name -> name.contains("rules") || name.contains("alerts"));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
@@ -72,7 +73,7 @@ class SignalStreamPipelineITCase {
                         0,
                         RateLimiterStrategy.noOp(),
                         TypeInformation.of(SourceRecord.class));
-        SignalStreamJob.defineWorkflow(env, source, noRules, sinks, config);
+        SignalStreamJob.defineWorkflow(env, source, RuleBook.of(noRules), sinks, config);
         env.executeAsync("pipeline test");
         return sinks.drain();
     }

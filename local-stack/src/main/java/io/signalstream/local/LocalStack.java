@@ -7,6 +7,7 @@ import io.signalstream.api.ApiSettings;
 import io.signalstream.api.QueryApi;
 import io.signalstream.job.SignalStreamJob;
 import io.signalstream.job.config.JobConfig;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
@@ -252,7 +253,7 @@ public final class LocalStack implements AutoCloseable {
         SignalStreamJob.defineWorkflow(
                 env,
                 KafkaSources.messages(jobConfig.kafka()),
-                KafkaSources.rules(jobConfig.kafka()),
+                RuleBook.kafka(jobConfig.kafka()),
                 new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                 jobConfig);
         flinkUi = "http://localhost:" + flink.get(RestOptions.PORT);

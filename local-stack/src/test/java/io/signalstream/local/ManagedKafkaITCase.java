@@ -11,6 +11,7 @@ import io.signalstream.api.QueryApi;
 import io.signalstream.api.store.StoredAggregate;
 import io.signalstream.job.SignalStreamJob;
 import io.signalstream.job.config.JobConfig;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
@@ -202,7 +203,7 @@ class ManagedKafkaITCase {
             SignalStreamJob.defineWorkflow(
                     env,
                     KafkaSources.messages(jobConfig.kafka()),
-                    KafkaSources.rules(jobConfig.kafka()),
+                    RuleBook.kafka(jobConfig.kafka()),
                     new KafkaSinks(jobConfig.kafka(), jobConfig.output()),
                     jobConfig);
             JobClient job = env.executeAsync("secured");

@@ -17,6 +17,7 @@ import io.signalstream.job.records.ResponseTimes;
 import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.TranscriptLine;
+import io.signalstream.job.rules.RuleTenants;
 import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentKind;
 import io.signalstream.model.AgentOutput;
@@ -67,6 +68,7 @@ public final class AggregatorFunction
     private final boolean modelParts;
     private final boolean agentTopics;
     private final boolean analytics;
+    private final RuleTenants rules;
     private final String otlpEndpoint;
 
     /** What the rules read of each step ({@link io.signalstream.job.rules.RuleFunction}). */
@@ -105,6 +107,8 @@ public final class AggregatorFunction
      * @param agentTopics whether each agent's result also goes to {@code support.ai.<agent>}
      * @param analytics whether each message's analytics event goes to {@link #ANALYTICS} (off: none
      *     is built)
+     * @param rules which tenants' steps go to {@link #RULE_INPUTS} as a {@link RuleInput} (those
+     *     that may have rules, and every expiry); null when the rules are off: none is built
      * @param otlpEndpoint where the aggregate writes' spans go; null for none
      */
     public AggregatorFunction(
@@ -112,11 +116,13 @@ public final class AggregatorFunction
             boolean modelParts,
             boolean agentTopics,
             boolean analytics,
+            RuleTenants rules,
             String otlpEndpoint) {
         this.window = window;
         this.modelParts = modelParts;
         this.agentTopics = agentTopics;
         this.analytics = analytics;
+        this.rules = rules;
         this.otlpEndpoint = otlpEndpoint;
     }
 
@@ -145,11 +151,17 @@ public final class AggregatorFunction
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
         lateAnswersDropped = getRuntimeContext().getMetricGroup().counter("lateAnswersDropped");
         tracing = JobTracing.acquire(otlpEndpoint);
+        if (rules != null) {
+            rules.open(getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks());
+        }
     }
 
     @Override
     public void close() {
         tracing = JobTracing.release(otlpEndpoint, tracing);
+        if (rules != null) {
+            rules.close();
+        }
     }
 
     @Override
@@ -160,6 +172,9 @@ public final class AggregatorFunction
         if (request.kind() == AgentRequest.Kind.EXPIRE
                 || request.kind() == AgentRequest.Kind.ERASE) {
             clear(request, out);
+            if (rules == null) {
+                return;
+            }
             ctx.output(
                     RULE_INPUTS,
                     new RuleInput(
@@ -215,7 +230,10 @@ public final class AggregatorFunction
             }
             out.collect(written);
         }
-        if (written != null || (request.kind() == AgentRequest.Kind.MESSAGE && message != null)) {
+        if (rules != null
+                && rules.mayHaveRules(request.tenantId())
+                && (written != null
+                        || (request.kind() == AgentRequest.Kind.MESSAGE && message != null))) {
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
         }
         if (analytics) {

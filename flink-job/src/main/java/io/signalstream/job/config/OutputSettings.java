@@ -20,6 +20,11 @@ import java.io.Serializable;
  * @param analytics {@code ANALYTICS}: count each tenant's messages into minute, hour and day
  *     buckets on {@code support.analytics} (on by default; the aggregates carry their operations
  *     either way)
+ * @param rules {@code RULES}: evaluate the tenants' alert rules ({@code support.rules}) on every
+ *     aggregate and raise alerts on {@code support.alerts} (on by default). Off, the job reads no
+ *     rules and hands nothing to a rule operator: for a deployment that uses no alerts, which then
+ *     saves the rule operator's share of the job's CPU ({@code docs/benchmarks.md}). Rules stored
+ *     while it is off are not evaluated; they apply from when it is on again, to the messages after
  */
 public record OutputSettings(
         boolean agentTopics,
@@ -27,7 +32,8 @@ public record OutputSettings(
         int lingerMs,
         int batchBytes,
         String compression,
-        boolean analytics)
+        boolean analytics,
+        boolean rules)
         implements Serializable {
 
     /** The producer's request limit; {@link #maxRecordBytes} must leave room under it. */
@@ -46,7 +52,8 @@ public record OutputSettings(
                 s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 20),
                 s.integer("kafka-batch-bytes", "KAFKA_BATCH_BYTES", 262_144),
                 s.text("kafka-compression", "KAFKA_COMPRESSION", "snappy"),
-                s.flag("analytics", "ANALYTICS", true));
+                s.flag("analytics", "ANALYTICS", true),
+                s.flag("rules", "RULES", true));
     }
 
     void check() {

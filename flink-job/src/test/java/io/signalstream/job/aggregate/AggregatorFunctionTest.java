@@ -9,6 +9,7 @@ import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AnalyticsEvent;
 import io.signalstream.job.records.RuleInput;
 import io.signalstream.job.records.SinkRecord;
+import io.signalstream.job.rules.RuleTenants;
 import io.signalstream.job.sink.Outputs;
 import io.signalstream.model.AgentResult;
 import io.signalstream.model.AggregatedIntelligence;
@@ -35,11 +36,21 @@ class AggregatorFunctionTest {
     }
 
     private void open(boolean modelParts, boolean agentTopics, boolean analytics) throws Exception {
+        open(modelParts, agentTopics, analytics, RuleTenants.any());
+    }
+
+    private void open(boolean modelParts, boolean agentTopics, boolean analytics, RuleTenants rules)
+            throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new AggregatorFunction(
-                                        Answers.WINDOW, modelParts, agentTopics, analytics, null)),
+                                        Answers.WINDOW,
+                                        modelParts,
+                                        agentTopics,
+                                        analytics,
+                                        rules,
+                                        null)),
                         r -> r.request().key(),
                         Types.STRING);
         harness.open();
@@ -105,6 +116,38 @@ class AggregatorFunctionTest {
         harness.processElement(conversation.local(customer("c2", "m1", "Hello", 0)), 0);
         assertThat(harness.getSideOutput(AggregatorFunction.ANALYTICS)).isNullOrEmpty();
         assertThat(written(Topics.AI_AGGREGATED)).hasSize(1);
+    }
+
+    @Test
+    void ruleInputsAreBuiltOnlyWhenRulesAreOn() throws Exception {
+        open(false, false, false, null);
+        harness.processElement(conversation.local(customer("c1", "m1", "Hello", 0)), 0);
+        harness.processElement(conversation.local(agent("c1", "m2", "Hi", 1)), 0);
+        harness.processElement(AgentResults.none(conversation.expire()), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.RULE_INPUTS)).isNullOrEmpty();
+        assertThat(written(Topics.AI_AGGREGATED)).hasSize(3); // two versions and the tombstone
+    }
+
+    @Test
+    void onlyTheStepsOfATenantWithRulesGoToTheRulesAndEveryExpiry() throws Exception {
+        open(false, false, false, RuleTenants.of(List.of("other")));
+        harness.processElement(conversation.local(customer("c1", "m1", "Hello", 0)), 0);
+        harness.processElement(conversation.local(agent("c1", "m2", "Hi", 1)), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.RULE_INPUTS)).isNullOrEmpty();
+        assertThat(written(Topics.AI_AGGREGATED)).hasSize(2);
+        // the rule operator forgets a conversation it may have known before the tenant's last rule
+        // went
+        harness.processElement(AgentResults.none(conversation.expire()), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.RULE_INPUTS))
+                .extracting(r -> r.getValue().cleared())
+                .containsExactly(true);
+        harness.close();
+
+        open(false, false, false, RuleTenants.of(List.of("acme")));
+        harness.processElement(conversation.local(customer("c2", "m1", "Hello", 0)), 0);
+        assertThat(harness.getSideOutput(AggregatorFunction.RULE_INPUTS))
+                .extracting(r -> r.getValue().tenantId())
+                .containsExactly("acme");
     }
 
     @Test

@@ -37,6 +37,9 @@ class JobConfigTest {
         JobConfig config = JobConfig.from(new String[0], Map.of());
         assertThat(config.provider()).isEqualTo(Provider.LOCAL);
         assertThat(config.output().agentTopics()).isFalse();
+        assertThat(config.output().rules()).isTrue();
+        assertThat(JobConfig.from(new String[0], Map.of("RULES", "false")).output().rules())
+                .isFalse();
         assertThat(config.output().compression()).isEqualTo("snappy");
         assertThat(config.output().maxRecordBytes()).isLessThan(OutputSettings.MAX_REQUEST_BYTES);
         assertThat(config.conversations().dedupeWindow()).isEqualTo(64);

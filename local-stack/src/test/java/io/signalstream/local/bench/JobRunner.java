@@ -4,6 +4,7 @@ import io.signalstream.job.SignalStreamJob;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.records.SinkRecord;
 import io.signalstream.job.records.SourceRecord;
+import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.sink.SinkRecordSerializer;
 import io.signalstream.job.source.KafkaSources;
@@ -154,7 +155,7 @@ public final class JobRunner {
         SignalStreamJob.defineWorkflow(
                 env,
                 from == null ? KafkaSources.messages(config.kafka()) : source(config, from),
-                KafkaSources.rules(config.kafka()),
+                RuleBook.kafka(config.kafka()),
                 new KafkaSinks(config.kafka(), config.output()),
                 config);
         return env;
