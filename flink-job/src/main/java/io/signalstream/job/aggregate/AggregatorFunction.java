@@ -231,9 +231,9 @@ public final class AggregatorFunction
             out.collect(written);
         }
         if (rules != null
-                && rules.mayHaveRules(request.tenantId())
                 && (written != null
-                        || (request.kind() == AgentRequest.Kind.MESSAGE && message != null))) {
+                        || (request.kind() == AgentRequest.Kind.MESSAGE && message != null))
+                && rules.mayHaveRules(request.tenantId())) {
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
         }
         if (analytics) {

@@ -98,15 +98,15 @@ public final class RuleFunction
     @Override
     public void processBroadcastElement(SourceRecord record, Context ctx, Collector<SinkRecord> out)
             throws Exception {
-        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        int slash = key.indexOf('/');
-        if (slash <= 0 || slash == key.length() - 1) {
+        String key = RuleKey.text(record.key());
+        RuleKey parts = RuleKey.of(key);
+        if (parts == null) {
             invalidRules.inc();
             LOG.warn("Skipping a rule record whose key is not tenant/id: '{}'", key);
             return;
         }
-        String tenant = key.substring(0, slash);
-        String id = key.substring(slash + 1);
+        String tenant = parts.tenant();
+        String id = parts.id();
         BroadcastState<String, Map<String, String>> state = ctx.getBroadcastState(RULES);
         Map<String, String> rules = new HashMap<>();
         Map<String, String> known = state.get(tenant);

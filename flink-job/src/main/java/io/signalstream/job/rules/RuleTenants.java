@@ -117,22 +117,19 @@ public final class RuleTenants implements Serializable, AutoCloseable {
      * was deleted. A key without a tenant and an id is skipped, as the rule operator skips it.
      */
     void apply(byte[] key, byte[] value) {
-        String k = key == null ? "" : new String(key, StandardCharsets.UTF_8);
-        int slash = k.indexOf('/');
-        if (slash <= 0 || slash == k.length() - 1) {
+        RuleKey k = RuleKey.of(RuleKey.text(key));
+        if (k == null) {
             return;
         }
-        String tenant = k.substring(0, slash);
-        String id = k.substring(slash + 1);
         if (value == null) {
             rules.computeIfPresent(
-                    tenant,
+                    k.tenant(),
                     (t, ids) -> {
-                        ids.remove(id);
+                        ids.remove(k.id());
                         return ids.isEmpty() ? null : ids;
                     });
         } else {
-            rules.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(id);
+            rules.computeIfAbsent(k.tenant(), t -> ConcurrentHashMap.newKeySet()).add(k.id());
         }
     }
 
