@@ -22,6 +22,7 @@ import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.TranscriptEntry;
 import io.signalstream.model.Urgency;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +88,37 @@ class RecordJsonTest {
         byte[] fast = json.aggregate(a);
         assertThat(mapper.readTree(fast)).isEqualTo(mapper.readTree(mapper.writeValueAsBytes(a)));
         assertThat(mapper.readValue(fast, AggregatedIntelligence.class)).isEqualTo(a);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "plain words, 42 of them.",
+                "what? why?",
+                "?",
+                "a \"quoted\" word",
+                "back\\slash",
+                "tab\there\nand a line",
+                "del \u007f",
+                "caf\u00e9?",
+                "\u0100?",
+                "?\u4e2d",
+                "emoji \ud83d\ude00?",
+                "</script>"
+            })
+    void textIsEscapedAsTheMapperEscapesIt(String text) throws Exception {
+        TranscriptEntry entry =
+                new TranscriptEntry(
+                        "acme", text, 7, "m7", Sender.CUSTOMER, Channel.CHAT, null, text);
+        byte[] written = json.transcript(entry);
+        assertThat(mapper.readTree(written))
+                .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(entry)));
+        assertThat(new String(written, StandardCharsets.UTF_8))
+                .contains(
+                        "\"message\":"
+                                + new String(
+                                        mapper.writeValueAsBytes(text), StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
