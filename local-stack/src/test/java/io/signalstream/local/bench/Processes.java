@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -135,8 +136,11 @@ final class Processes {
         command.addAll(List.of(jvmOptions));
         command.add("-Xmx" + heap);
         command.add("-Xms" + heap);
-        // As deployed: the JVM's default collector (G1) unless -Dbench.gc names another
-        command.addAll(List.of(System.getProperty("bench.gc", "-XX:+UseG1GC").split("\\s+")));
+        // As deployed: the JVM's default collector (G1) unless -Dbench.gc names another, or this
+        // process's own options do (-Dbench.apiJvm=-XX:+UseZGC)
+        if (Arrays.stream(jvmOptions).noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            command.addAll(List.of(System.getProperty("bench.gc", "-XX:+UseG1GC").split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
