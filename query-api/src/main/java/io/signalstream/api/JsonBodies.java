@@ -11,7 +11,9 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Bodies sent to the API are JSON: another declared type is answered 415 before it is read. */
 final class JsonBodies implements Filter {
@@ -21,12 +23,25 @@ final class JsonBodies implements Filter {
      * with a limit, so a body without a length cannot grow past it either.
      */
     static Optional<byte[]> bounded(ServerRequest req, int max) throws IOException {
-        if (req.headers().contentLength().orElse(0) > max) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.orElse(0) > max) {
             return Optional.empty();
         }
         byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(max + 1);
+            if (declared.isPresent() && declared.getAsLong() >= 0) {
+                // The usual case: one array of the declared size, instead of the chunked buffers
+                // (16 KB each) and the copy that reading up to the limit takes for every request.
+                bytes = new byte[(int) declared.getAsLong()];
+                // The server ends the stream at the declared length; a body cut short is handed
+                // on as read, to fail as the JSON it is.
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                if (read < bytes.length) {
+                    bytes = Arrays.copyOf(bytes, read);
+                }
+            } else {
+                bytes = in.readNBytes(max + 1);
+            }
         }
         return bytes.length > max ? Optional.empty() : Optional.of(bytes);
     }

@@ -15,6 +15,7 @@ import io.signalstream.model.Sender;
 import io.signalstream.model.SupportMessage;
 import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -335,6 +336,18 @@ class QueryApiITCase {
         assertThat(get("/health", "acme").statusCode()).isEqualTo(200);
     }
 
+    /** A POST whose length the client does not declare, so it goes out chunked. */
+    private static HttpResponse<String> chunked(String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return raw(
+                request("/v1/messages")
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + ACME_KEY)
+                        .POST(
+                                HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new ByteArrayInputStream(bytes))));
+    }
+
     private static HttpResponse<String> raw(HttpRequest.Builder req) throws Exception {
         return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -555,6 +568,15 @@ class QueryApiITCase {
         HttpResponse<String> tooLarge = post(big, "acme", "application/json");
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(MAPPER.readTree(tooLarge.body()).get("detail").asText()).contains("65536 bytes");
+
+        // Without a Content-Length (chunked) the body is read up to the limit, and no further.
+        assertThat(chunked(big).statusCode()).isEqualTo(413);
+        assertThat(
+                        chunked(
+                                        "{\"conversation_id\":\"chunked-1\",\"sender\":\"customer\","
+                                                + "\"channel\":\"chat\",\"message\":\"sent in chunks\"}")
+                                .statusCode())
+                .isEqualTo(202);
 
         byte[] broken =
                 "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"caf\u00e9\"}"
