@@ -86,13 +86,16 @@ class QueryApiITCase {
 
     private static HttpResponse<String> post(String body, String tenant, String contentType)
             throws Exception {
-        HttpRequest.Builder req =
-                HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + api.port() + "/v1/messages"))
+        return post(HttpRequest.BodyPublishers.ofString(body), tenant, contentType);
+    }
+
+    private static HttpResponse<String> post(
+            HttpRequest.BodyPublisher body, String tenant, String contentType) throws Exception {
+        return raw(
+                request("/v1/messages")
                         .header("Content-Type", contentType)
-                        .POST(HttpRequest.BodyPublishers.ofString(body));
-        req.header("Authorization", "Bearer " + keyOf(tenant));
-        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+                        .header("Authorization", "Bearer " + keyOf(tenant))
+                        .POST(body));
     }
 
     private static HttpResponse<String> get(String path, String tenant) throws Exception {
@@ -339,13 +342,10 @@ class QueryApiITCase {
     /** A POST whose length the client does not declare, so it goes out chunked. */
     private static HttpResponse<String> chunked(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return raw(
-                request("/v1/messages")
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", "Bearer " + ACME_KEY)
-                        .POST(
-                                HttpRequest.BodyPublishers.ofInputStream(
-                                        () -> new ByteArrayInputStream(bytes))));
+        return post(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)),
+                "acme",
+                "application/json");
     }
 
     private static HttpResponse<String> raw(HttpRequest.Builder req) throws Exception {
@@ -582,11 +582,7 @@ class QueryApiITCase {
                 "{\"conversation_id\":\"c\",\"sender\":\"customer\",\"channel\":\"chat\",\"message\":\"caf\u00e9\"}"
                         .getBytes(StandardCharsets.ISO_8859_1);
         HttpResponse<String> notUtf8 =
-                raw(
-                        request("/v1/messages")
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + ACME_KEY)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(broken)));
+                post(HttpRequest.BodyPublishers.ofByteArray(broken), "acme", "application/json");
         assertThat(notUtf8.statusCode()).isEqualTo(400);
         assertThat(MAPPER.readTree(notUtf8.body()).get("detail").asText()).contains("UTF-8");
 
