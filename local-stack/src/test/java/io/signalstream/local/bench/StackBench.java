@@ -39,8 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code make bench-stack}: the product on this machine against a floor, in one run. Kafka, the job
  * and the API each run in their own JVM; this JVM is the load generator. Each figure is measured
- * alternately for the floor job and the product, after a warm-up, and reported as a median with its
- * range, beside each process's CPU time per message (from {@code /proc}).
+ * alternately for the floor job and the product, each in a job JVM of its own, after a warm-up, and
+ * reported as a median with its range, beside each process's CPU time per message (from {@code
+ * /proc}).
  *
  * <ul>
  *   <li><b>Capacity.</b> Conversations are pre-loaded to a full window, then a burst follows on the
@@ -96,6 +97,15 @@ public final class StackBench {
     private final Path work;
     private final ObjectNode results = MAPPER.createObjectNode();
     private Processes.Child kafka;
+
+    /**
+     * One job JVM per configuration measured ("floor", "product", "product --analytics false"...),
+     * each warmed up on its own: a JVM that ran one job's code compiles the next job's shared code
+     * (source, network, state, sink) for the first one's profile, and a deployment runs one job per
+     * TaskManager. The product's runner also runs the end-to-end jobs.
+     */
+    private final Map<String, Processes.Child> runners = new LinkedHashMap<>();
+
     private Processes.Child runner;
     private String bootstrap;
 
@@ -123,7 +133,7 @@ public final class StackBench {
     private void run() throws Exception {
         results.putPOJO("settings", settings);
         startKafka();
-        startRunner();
+        runner = runner("product", List.of());
         if (Boolean.getBoolean("bench.skipCapacity")) {
             // the webhook, fixed-rate and ingest runs alone, on a fresh stack (trying a change)
             endToEndAndIngest(0);
@@ -139,6 +149,7 @@ public final class StackBench {
             return;
         }
         Capacity capacity = capacity();
+        stopOtherRunners();
         dropCapacityTopics();
         if (settings.e2eSeconds() > 0) {
             endToEndAndIngest(capacity.productMedian);
@@ -187,10 +198,18 @@ public final class StackBench {
         return kafka;
     }
 
-    private void startRunner() throws Exception {
-        runner =
+    /** The job JVM for {@code job} with {@code args}, started on first use. */
+    private Processes.Child runner(String job, List<String> args) throws Exception {
+        String key = String.join(" ", Stream.concat(Stream.of(job), args.stream()).toList());
+        Processes.Child existing = runners.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        // the product's log keeps its name (job.log); the others are named after their key
+        String name = key.equals("product") ? "job" : "job-" + key.replaceAll("[^A-Za-z0-9]+", "-");
+        Processes.Child started =
                 Processes.java(
-                        "job",
+                        name,
                         JobRunner.class.getName(),
                         List.of(
                                 bootstrap,
@@ -208,14 +227,28 @@ public final class StackBench {
                                             + ",settings=profile,dumponexit=true",
                                     "-XX:FlightRecorderOptions=stackdepth=512"
                                 });
-        runner.await("ready", Duration.ofMinutes(1));
+        started.await("ready", Duration.ofMinutes(1));
+        runners.put(key, started);
+        return started;
+    }
+
+    /** Stops every job JVM but the product's (before the end-to-end runs). */
+    private void stopOtherRunners() {
+        runners.values()
+                .removeIf(
+                        c -> {
+                            if (c == runner) {
+                                return false;
+                            }
+                            c.close();
+                            return true;
+                        });
     }
 
     private void stop() {
-        for (Processes.Child c : new Processes.Child[] {runner, kafka}) {
-            if (c != null) {
-                c.close();
-            }
+        runners.values().forEach(Processes.Child::close);
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
@@ -241,10 +274,15 @@ public final class StackBench {
                 "capacity: %d messages per run (%d conversations pre-loaded to %d, burst %d)%n",
                 total, settings.conversations(), settings.preload(), settings.burst());
 
+        // every configuration measured below warms up its own JVM, in turns, at least twice
+        List<String> withoutArgs = List.of("--analytics", "false");
+        List<List<String>> warmupArgs = List.of(List.of(), List.of(), withoutArgs);
+        List<String> warmupJobs = List.of("product", "floor", "product");
         long warmupEnd = System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
         int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < 2) {
-            measure(warmups % 2 == 0 ? "product" : "floor", offsets, List.of());
+        while (System.nanoTime() < warmupEnd || warmups < 2 * warmupJobs.size()) {
+            int i = warmups % warmupJobs.size();
+            measure(warmupJobs.get(i), offsets, warmupArgs.get(i));
             warmups++;
         }
         List<Run> floor = new ArrayList<>();
@@ -252,17 +290,18 @@ public final class StackBench {
         List<Run> withoutAnalytics = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             floor.add(measure("floor", offsets, List.of()));
-            // with and without analytics in turns (ABBA): a drift over the runs (the runner's JIT,
-            // the broker's page cache) falls on both alike instead of on the one measured first
+            // with and without analytics in turns (ABBA): a drift over the runs (the machine's
+            // load, the broker's page cache) falls on both alike, not on the one measured first
             if (round % 2 == 0) {
                 product.add(measure("product", offsets, List.of()));
-                withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
+                withoutAnalytics.add(measure("product", offsets, withoutArgs));
             } else {
-                withoutAnalytics.add(measure("product", offsets, List.of("--analytics", "false")));
+                withoutAnalytics.add(measure("product", offsets, withoutArgs));
                 product.add(measure("product", offsets, List.of()));
             }
         }
-        Run agentTopics = measure("product", offsets, List.of("--agent-topics", "true"));
+        // one run, not compared in turns: in the product's warm JVM
+        Run agentTopics = measure(runner, "product", offsets, List.of("--agent-topics", "true"));
 
         ObjectNode f = results.putObject("floor");
         report(f, floor);
@@ -417,14 +456,19 @@ public final class StackBench {
 
     /** One run of {@code job} over the capacity input; the rate between 10 % and 90 % of it. */
     private Run measure(String job, String offsets, List<String> args) throws Exception {
+        return measure(runner(job, args), job, offsets, args);
+    }
+
+    private Run measure(Processes.Child jvm, String job, String offsets, List<String> args)
+            throws Exception {
         String output = CAP + (job.equals("floor") ? FloorJob.OUTPUT_TOPIC : Topics.AI_AGGREGATED);
         long preload = (long) settings.conversations() * settings.preload();
         long burst = settings.burst();
         long from = preload + burst / 10;
         long to = preload + burst * 9 / 10;
         long base = sum(endOffsets(output));
-        runner.command(job + " " + CAP + " " + offsets + " " + String.join(" ", args));
-        runner.await("started", Duration.ofMinutes(1));
+        jvm.command(job + " " + CAP + " " + offsets + " " + String.join(" ", args));
+        jvm.await("started", Duration.ofMinutes(1));
         long t1 = 0;
         long t2 = 0;
         long[] cpu1 = null;
@@ -441,20 +485,20 @@ public final class StackBench {
                 long now = System.nanoTime();
                 if (t1 == 0 && done >= from) {
                     t1 = now;
-                    cpu1 = cpu();
-                    threads1 = threads ? Processes.threadCpuMillis(runner.pid()) : null;
+                    cpu1 = capacityCpu(jvm);
+                    threads1 = threads ? Processes.threadCpuMillis(jvm.pid()) : null;
                 }
                 if (t2 == 0 && done >= to) {
                     t2 = now;
-                    cpu2 = cpu();
-                    threads2 = threads ? Processes.threadCpuMillis(runner.pid()) : null;
+                    cpu2 = capacityCpu(jvm);
+                    threads2 = threads ? Processes.threadCpuMillis(jvm.pid()) : null;
                     break;
                 }
                 Thread.sleep(20);
             }
         }
-        runner.command("cancel");
-        runner.await("cancelled", Duration.ofMinutes(2));
+        jvm.command("cancel");
+        jvm.await("cancelled", Duration.ofMinutes(2));
         if (t2 == 0) {
             throw new IllegalStateException(job + " did not finish its input in 10 minutes");
         }
@@ -492,8 +536,8 @@ public final class StackBench {
         return run;
     }
 
-    private long[] cpu() {
-        return new long[] {runner.cpuMillis(), kafka.cpuMillis()};
+    private long[] capacityCpu(Processes.Child jvm) {
+        return new long[] {jvm.cpuMillis(), kafka.cpuMillis()};
     }
 
     /**
