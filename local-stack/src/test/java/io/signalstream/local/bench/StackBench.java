@@ -267,6 +267,9 @@ public final class StackBench {
 
     private record Capacity(double productMedian) {}
 
+    /** Warm-up runs each job JVM gets before it is measured. */
+    private static final int WARMUP_RUNS = 3;
+
     private Capacity capacity() throws Exception {
         String offsets = produceCapacityInput();
         long total = (long) settings.conversations() * settings.preload() + settings.burst();
@@ -274,13 +277,15 @@ public final class StackBench {
                 "capacity: %d messages per run (%d conversations pre-loaded to %d, burst %d)%n",
                 total, settings.conversations(), settings.preload(), settings.burst());
 
-        // every configuration measured below warms up its own JVM, in turns, at least twice
+        // every configuration measured below warms up its own JVM, in turns, at least
+        // WARMUP_RUNS times: a JVM's second run over the input was still 20-40 % slower than its
+        // later ones
         List<String> withoutArgs = List.of("--analytics", "false");
         List<List<String>> warmupArgs = List.of(List.of(), List.of(), withoutArgs);
         List<String> warmupJobs = List.of("product", "floor", "product");
         long warmupEnd = System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
         int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < 2 * warmupJobs.size()) {
+        while (System.nanoTime() < warmupEnd || warmups < WARMUP_RUNS * warmupJobs.size()) {
             int i = warmups % warmupJobs.size();
             measure(warmupJobs.get(i), offsets, warmupArgs.get(i));
             warmups++;
@@ -378,8 +383,10 @@ public final class StackBench {
         for (String v : variants.split("\\|")) {
             args.add(List.of(v.trim().split("[\\s,]+")));
         }
-        for (List<String> a : args) {
-            measure("product", offsets, a);
+        for (int warmup = 0; warmup < WARMUP_RUNS; warmup++) {
+            for (List<String> a : args) {
+                measure("product", offsets, a);
+            }
         }
         ObjectNode variantsNode = results.putObject("variants");
         for (int round = 0; round < settings.rounds(); round++) {
