@@ -39,9 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code make bench-stack}: the product on this machine against a floor, in one run. Kafka, the job
  * and the API each run in their own JVM; this JVM is the load generator. Each figure is measured
- * alternately for the floor job and the product, each in a job JVM of its own, after a warm-up, and
- * reported as a median with its range, beside each process's CPU time per message (from {@code
- * /proc}).
+ * alternately for the floor job and the product, each in a job JVM of its own (fresh each round),
+ * after a warm-up, and reported as a median with its range, beside each process's CPU time per
+ * message (from {@code /proc}).
  *
  * <ul>
  *   <li><b>Capacity.</b> Conversations are pre-loaded to a full window, then a burst follows on the
@@ -102,7 +102,8 @@ public final class StackBench {
      * One job JVM per configuration measured ("floor", "product", "product --analytics false"...),
      * each warmed up on its own: a JVM that ran one job's code compiles the next job's shared code
      * (source, network, state, sink) for the first one's profile, and a deployment runs one job per
-     * TaskManager. The product's runner also runs the end-to-end jobs.
+     * TaskManager. The capacity rounds start them afresh; the product's runner also runs the
+     * end-to-end jobs.
      */
     private final Map<String, Processes.Child> runners = new LinkedHashMap<>();
 
@@ -232,6 +233,13 @@ public final class StackBench {
         return started;
     }
 
+    /** Stops every job JVM and starts the product's afresh. */
+    private void restartRunners() throws Exception {
+        runners.values().forEach(Processes.Child::close);
+        runners.clear();
+        runner = runner("product", List.of());
+    }
+
     /** Stops every job JVM but the product's (before the end-to-end runs). */
     private void stopOtherRunners() {
         runners.values()
@@ -277,23 +285,31 @@ public final class StackBench {
                 "capacity: %d messages per run (%d conversations pre-loaded to %d, burst %d)%n",
                 total, settings.conversations(), settings.preload(), settings.burst());
 
-        // every configuration measured below warms up its own JVM, in turns, at least
-        // WARMUP_RUNS times: a JVM's second run over the input was still 20-40 % slower than its
-        // later ones
         List<String> withoutArgs = List.of("--analytics", "false");
         List<List<String>> warmupArgs = List.of(List.of(), List.of(), withoutArgs);
         List<String> warmupJobs = List.of("product", "floor", "product");
-        long warmupEnd = System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
-        int warmups = 0;
-        while (System.nanoTime() < warmupEnd || warmups < WARMUP_RUNS * warmupJobs.size()) {
-            int i = warmups % warmupJobs.size();
-            measure(warmupJobs.get(i), offsets, warmupArgs.get(i));
-            warmups++;
-        }
         List<Run> floor = new ArrayList<>();
         List<Run> product = new ArrayList<>();
         List<Run> withoutAnalytics = new ArrayList<>();
+        int warmups = 0;
         for (int round = 0; round < settings.rounds(); round++) {
+            // Fresh job JVMs each round, as JMH forks: a JVM's code stays largely as it first
+            // compiled it, so with one JVM per configuration a whole bench hung on how each did
+            // (the analytics overhead came out -0.03, 0.07 and 0.31 in three such runs).
+            if (round > 0) {
+                restartRunners();
+            }
+            // each warms up in turns, at least WARMUP_RUNS times (a JVM's second run over the
+            // input was still 20-40 % slower than its later ones) and warmupSeconds in all
+            long warmupEnd =
+                    System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
+            int runs = 0;
+            while (System.nanoTime() < warmupEnd || runs < WARMUP_RUNS * warmupJobs.size()) {
+                int i = runs % warmupJobs.size();
+                measure(warmupJobs.get(i), offsets, warmupArgs.get(i));
+                runs++;
+            }
+            warmups += runs;
             floor.add(measure("floor", offsets, List.of()));
             // with and without analytics in turns (ABBA): a drift over the runs (the machine's
             // load, the broker's page cache) falls on both alike, not on the one measured first
