@@ -16,7 +16,7 @@ help:
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
 	@echo "make test-hostile  a hostile tenant beside a calm one: no restart, latency within 3x, no PII leak"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
-	@echo "make bench   every benchmark (about 15 minutes): target/bench/results.json and docs/benchmarks.md"
+	@echo "make bench   every benchmark (about 45 minutes on 2 cores): target/bench/results.json and docs/benchmarks.md"
 	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
 	@echo "make bench-api     the API alone over a million conversations: readiness, heap, queries, WebSockets"
 	@echo "make bench-profile JFR profiles of the job (capacity runs) and of the API (end to end), apart from bench"
