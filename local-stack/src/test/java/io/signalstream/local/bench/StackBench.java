@@ -100,10 +100,9 @@ public final class StackBench {
 
     /**
      * One job JVM per configuration measured ("floor", "product", "product --analytics false"...),
-     * each warmed up on its own: a JVM that ran one job's code compiles the next job's shared code
-     * (source, network, state, sink) for the first one's profile, and a deployment runs one job per
-     * TaskManager. The capacity rounds start them afresh; the product's runner also runs the
-     * end-to-end jobs.
+     * each warmed up on its own, as a deployment runs one job per TaskManager: no job runs on
+     * shared code (source, network, state, sink) compiled for another's profile. The capacity
+     * rounds start them afresh; the product's runner also runs the end-to-end jobs.
      */
     private final Map<String, Processes.Child> runners = new LinkedHashMap<>();
 
@@ -275,6 +274,9 @@ public final class StackBench {
 
     private record Capacity(double productMedian) {}
 
+    /** A job and its arguments: what one job JVM runs. */
+    private record Configuration(String job, List<String> args) {}
+
     /** Warm-up runs each job JVM gets before it is measured. */
     private static final int WARMUP_RUNS = 3;
 
@@ -286,8 +288,11 @@ public final class StackBench {
                 total, settings.conversations(), settings.preload(), settings.burst());
 
         List<String> withoutArgs = List.of("--analytics", "false");
-        List<List<String>> warmupArgs = List.of(List.of(), List.of(), withoutArgs);
-        List<String> warmupJobs = List.of("product", "floor", "product");
+        List<Configuration> measured =
+                List.of(
+                        new Configuration("product", List.of()),
+                        new Configuration("floor", List.of()),
+                        new Configuration("product", withoutArgs));
         List<Run> floor = new ArrayList<>();
         List<Run> product = new ArrayList<>();
         List<Run> withoutAnalytics = new ArrayList<>();
@@ -304,9 +309,9 @@ public final class StackBench {
             long warmupEnd =
                     System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
             int runs = 0;
-            while (System.nanoTime() < warmupEnd || runs < WARMUP_RUNS * warmupJobs.size()) {
-                int i = runs % warmupJobs.size();
-                measure(warmupJobs.get(i), offsets, warmupArgs.get(i));
+            while (System.nanoTime() < warmupEnd || runs < WARMUP_RUNS * measured.size()) {
+                Configuration c = measured.get(runs % measured.size());
+                measure(c.job(), offsets, c.args());
                 runs++;
             }
             warmups += runs;
