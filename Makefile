@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B --no-transfer-progress
 JAVA := $(JAVA_HOME)/bin/java
 
-.PHONY: help build unit test test-hostile test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay redrive
+.PHONY: help build unit test test-hostile test-faults eval bench bench-stack bench-api bench-profile bench-agents bench-llm bench-recovery bench-hostile run format clean check-jdk cluster-up cluster-down cluster-status submit savepoint stop cancel resume replay redrive
 
 help:
 	@echo "make run     start Kafka, the Flink job and the API locally (offline agents, no keys)"
@@ -14,7 +14,7 @@ help:
 	@echo "make unit    the fast tests only: no broker, cluster or browser (about a minute)"
 	@echo "make build   compile and package every module, tests skipped"
 	@echo "make test-faults   kill -9 / restart tests on a standalone cluster (real processes)"
-	@echo "make test-hostile  a hostile tenant beside a calm one: no restart, latency within 3x, no PII leak"
+	@echo "make test-hostile  a hostile tenant beside a calm one: no restart, nothing lost, no PII leak"
 	@echo "make eval    quality of the offline agents on the labelled sets; writes docs/quality.md"
 	@echo "make bench   every benchmark (about 45 minutes on 2 cores): target/bench/results.json and docs/benchmarks.md"
 	@echo "make bench-stack   capacity against a floor job, end-to-end latency and ingest; each part in its own JVM"
@@ -25,6 +25,7 @@ help:
 	@echo "            -Dbench.threads=true: the job's CPU per message by thread; make bench-profile BENCH_OPTS=-Dbench.profileArgs=--analytics,false profiles a variant"
 	@echo "make bench-agents  JMH throughput of the offline agents"
 	@echo "make bench-recovery  TaskManager kill -9 on the standalone cluster, time to processing again"
+	@echo "make bench-hostile   the calm tenant's latency while a hostile one attacks, against without (goal: within 3x)"
 	@echo "make bench-llm     share of the Gemini request and token budgets used at saturation (fake Gemini, ~4 min)"
 	@echo "make cluster-up | submit | savepoint | stop | cancel | resume [SAVEPOINT=path] | replay | cluster-down"
 	@echo "            a standalone Flink cluster, Kafka and the API as separate processes (docs/operations.md)"
@@ -61,10 +62,12 @@ run: build
 clean: check-jdk
 	$(MVN) -q clean
 
-# One tenant attacks while another keeps its traffic: the job never restarts, the other tenant's
-# latency stays within 3x, no personal data leaks (about 2 minutes).
+# One tenant attacks while another keeps its traffic: the job never restarts, every message of
+# the other tenant arrives, no personal data leaks (about 2 minutes). The other tenant's latency
+# under the attack is a figure (local-stack/target/hostile.json); its goal is in make bench.
+HOSTILE := $(MVN) -pl local-stack test -Dtest=HostileTenantITCase -Dsignalstream.hostile=true -Dspotless.check.skip=true
 test-hostile: build
-	$(MVN) -pl local-stack test -Dtest=HostileTenantITCase -Dsignalstream.hostile=true -Dspotless.check.skip=true
+	$(HOSTILE)
 
 test-faults: build
 	$(MVN) -pl system-tests verify -DskipFaultTests=false
@@ -137,13 +140,16 @@ bench-profile: build
 	$(BENCH_MAIN) -Dexec.args="$(BENCH_JVM) -Dbench.profile=target/bench/job.jfr $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/profile-job.json"
 	$(BENCH_MAIN) -Dexec.args="$(BENCH_JVM) -Dbench.burst=50000 -Dbench.warmupSeconds=5 -Dbench.rounds=1 -Dbench.profileApi=target/bench/api.jfr $(BENCH_OPTS) -cp %classpath io.signalstream.local.bench.StackBench $(CURDIR)/target/bench/profile-api.json"
 	@echo "Profiles: target/bench/job.jfr and target/bench/api.jfr (jfr print --stack-depth 200 --events jdk.ExecutionSample ...)"
+bench-hostile: build
+	@mkdir -p target/bench
+	$(HOSTILE) -Dhostile.report=$(CURDIR)/target/bench/hostile.json
 bench-recovery: build
 	@mkdir -p target/bench
 	$(MVN) -pl system-tests verify -DskipFaultTests=false -Dtest='FaultToleranceITCase#taskManagerKilledMidStream' \
 	  -Dsurefire.failIfNoSpecifiedTests=false | tee target/bench/recovery.log
 bench: build
 	@mkdir -p target/bench
-	$(MAKE) --no-print-directory bench-stack bench-api bench-llm bench-recovery
+	$(MAKE) --no-print-directory bench-stack bench-api bench-llm bench-recovery bench-hostile
 	$(MVN) -q -pl flink-job exec:exec -Dexec.executable=$(JAVA) -Dexec.classpathScope=test \
 	  -Dexec.args="-cp %classpath org.openjdk.jmh.Main AgentsBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -t 1 -rf json -rff $(CURDIR)/target/bench/jmh-agents.json"
 	$(MVN) -q -pl local-stack exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.signalstream.local.BenchReport \

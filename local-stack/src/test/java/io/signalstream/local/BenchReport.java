@@ -42,6 +42,7 @@ public final class BenchReport {
         all.set("api_scale_settings", api.path("settings"));
         all.set("llm_budget", read(dir.resolve("llm-budget.json")));
         all.set("recovery", recovery(dir.resolve("recovery.log")));
+        all.set("hostile", read(dir.resolve("hostile.json")));
         ObjectNode jmh = jmh(dir.resolve("jmh-agents.json"));
         all.set("agents_jmh", jmh);
         JsonNode pipeline = all.path("pipeline");
@@ -310,6 +311,7 @@ public final class BenchReport {
                         "RUNNING, no exception",
                         all.path("job").path("after_end_to_end").asText("n/a")
                                 + " (status, exception-history entries)"));
+        d.append(hostileRow(all.path("hostile")));
         d.append(
                 row(
                         "TaskManager `kill -9` → processing again",
@@ -366,6 +368,36 @@ public final class BenchReport {
                         e -> d.append(e.getKey()).append(" ").append(e.getValue()).append(" · "));
         d.append("\n\n").append(READING);
         return d.toString();
+    }
+
+    /** A hostile tenant beside a calm one ({@code make bench-hostile}). */
+    private static String hostileRow(JsonNode h) {
+        if (h.isMissingNode() || h.isEmpty()) {
+            return "";
+        }
+        JsonNode attack = h.path("phases").path("under_attack");
+        JsonNode onset = h.path("phases").path("onset");
+        return row(
+                "a calm tenant's POST → WebSocket p99 while another tenant attacks (its limit "
+                        + h.path("hostile_limit_msgs_per_s").asText()
+                        + " msg/s, flooding at 8×) ÷ without it",
+                "≤ 3",
+                f(h, "p99_ratio", "%.2f")
+                        + ": p99 "
+                        + f(attack, "p99_ms", "%.1f")
+                        + " ms under the attack ("
+                        + attack.path("sent").asText()
+                        + " messages at "
+                        + h.path("calm_rate_msgs_per_s").asText()
+                        + " msg/s, seen "
+                        + attack.path("seen").asText()
+                        + "), against "
+                        + f(h, "quiet_p99_ms", "%.1f")
+                        + " ms (the quiet phases' mean, at least the 100 ms target); in the"
+                        + " attack's first 3 s p99 "
+                        + f(onset, "p99_ms", "%.1f")
+                        + " ms; checkpoints under the attack: "
+                        + h.path("checkpoints_under_attack").asText("n/a"));
     }
 
     /** The API alone over the generated conversations ({@code make bench-api}). */
