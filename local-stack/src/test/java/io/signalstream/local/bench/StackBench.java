@@ -304,17 +304,7 @@ public final class StackBench {
             if (round > 0) {
                 restartRunners();
             }
-            // each warms up in turns, at least WARMUP_RUNS times (a JVM's second run over the
-            // input was still 20-40 % slower than its later ones) and warmupSeconds in all
-            long warmupEnd =
-                    System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
-            int runs = 0;
-            while (System.nanoTime() < warmupEnd || runs < WARMUP_RUNS * measured.size()) {
-                Configuration c = measured.get(runs % measured.size());
-                measure(c.job(), offsets, c.args());
-                runs++;
-            }
-            warmups += runs;
+            warmups += warmUp(measured, offsets, Duration.ofSeconds(settings.warmupSeconds()));
             floor.add(measure("floor", offsets, List.of()));
             // with and without analytics in turns (ABBA): a drift over the runs (the machine's
             // load, the broker's page cache) falls on both alike, not on the one measured first
@@ -404,11 +394,10 @@ public final class StackBench {
         for (String v : variants.split("\\|")) {
             args.add(List.of(v.trim().split("[\\s,]+")));
         }
-        for (int warmup = 0; warmup < WARMUP_RUNS; warmup++) {
-            for (List<String> a : args) {
-                measure("product", offsets, a);
-            }
-        }
+        warmUp(
+                args.stream().map(a -> new Configuration("product", a)).toList(),
+                offsets,
+                Duration.ZERO);
         ObjectNode variantsNode = results.putObject("variants");
         for (int round = 0; round < settings.rounds(); round++) {
             // each round starts one further along (with two: ABBA), so a drift over the runs
@@ -426,6 +415,23 @@ public final class StackBench {
                         .put("kafka_cpu_ms_per_msg", round(r.kafkaCpuMsPerMsg(), 4));
             }
         }
+    }
+
+    /**
+     * Warms up each configuration's job JVM in turns, at least {@link #WARMUP_RUNS} times each (a
+     * JVM's second run over the input was still 20-40 % slower than its later ones) and for at
+     * least {@code atLeast} in all; returns the runs it took.
+     */
+    private int warmUp(List<Configuration> configurations, String offsets, Duration atLeast)
+            throws Exception {
+        long end = System.nanoTime() + atLeast.toNanos();
+        int runs = 0;
+        while (System.nanoTime() < end || runs < WARMUP_RUNS * configurations.size()) {
+            Configuration c = configurations.get(runs % configurations.size());
+            measure(c.job(), offsets, c.args());
+            runs++;
+        }
+        return runs;
     }
 
     private void report(ObjectNode node, List<Run> runs) {
