@@ -47,6 +47,12 @@ public final class PiiDetector {
 
     private static final int MAX_GAP = 3;
 
+    /** Fewest digits a phone number is looked for in, and the context searched around them. */
+    private static final int MIN_PHONE_DIGITS = 7;
+
+    private static final int PHONE_BEFORE = 8;
+    private static final int PHONE_AFTER = 24;
+
     /** Three, two and four digits separated by one dash or one space, the same both times. */
     private static final Pattern SSN_GROUPED =
             Pattern.compile(
@@ -135,8 +141,8 @@ public final class PiiDetector {
         if (shape.digitDotDigit && shape.digits >= 4 || shape.colons >= 2) {
             ips(text, messageId, found);
         }
-        if (shape.longestDialled >= 7) {
-            phoneNumbers(text, shape.digits, messageId, found);
+        if (shape.longestDialled >= MIN_PHONE_DIGITS) {
+            phoneNumbers(text, messageId, found);
         }
         if (found.isEmpty()) {
             return new PiiResult(false, List.of(), text);
@@ -303,31 +309,78 @@ public final class PiiDetector {
     }
 
     /**
-     * @param digits how many digits the whole text holds
+     * Phone numbers, by libphonenumber, in windows of the text only: each run of at least {@value
+     * #MIN_PHONE_DIGITS} digits written with the characters phone numbers are written with, and not
+     * already part of another entity, with {@value #PHONE_BEFORE} characters before it and {@value
+     * #PHONE_AFTER} after (the matcher looks at the characters around a number and takes in an
+     * extension such as {@code ext. 12}). Its matcher costs far more per character than the other
+     * checks, and a card or IBAN in the same message would otherwise be parsed as a candidate too.
      */
-    private void phoneNumbers(String text, int digits, String id, List<PiiEntity> found) {
-        // libphonenumber is the most expensive check; a phone number needs at least 7 digits that
-        // are not already part of another entity.
-        for (PiiEntity e : found) {
-            digits -= countDigits(text.substring(e.start(), e.end()));
+    private void phoneNumbers(String text, String id, List<PiiEntity> found) {
+        int windowStart = -1;
+        int windowEnd = -1;
+        int i = 0;
+        while (i < text.length()) {
+            if (!Character.isDigit(text.charAt(i)) && text.charAt(i) != '+') {
+                i++;
+                continue;
+            }
+            int runStart = i;
+            int digits = 0;
+            while (i < text.length()
+                    && (Character.isDigit(text.charAt(i)) || Shape.dialSeparator(text.charAt(i)))) {
+                if (Character.isDigit(text.charAt(i)) && !covered(found, i)) {
+                    digits++;
+                }
+                i++;
+            }
+            if (digits < MIN_PHONE_DIGITS) {
+                continue;
+            }
+            int start = Math.max(0, runStart - PHONE_BEFORE);
+            int end = Math.min(text.length(), i + PHONE_AFTER);
+            if (windowEnd >= start) {
+                windowEnd = end;
+            } else {
+                findPhoneNumbers(text, windowStart, windowEnd, id, found);
+                windowStart = start;
+                windowEnd = end;
+            }
         }
-        if (digits < 7) {
+        findPhoneNumbers(text, windowStart, windowEnd, id, found);
+    }
+
+    private void findPhoneNumbers(
+            String text, int start, int end, String id, List<PiiEntity> found) {
+        if (start < 0) {
             return;
         }
         for (PhoneNumberMatch match :
                 phones.findNumbers(
-                        text, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+                        text.substring(start, end),
+                        defaultRegion,
+                        PhoneNumberUtil.Leniency.VALID,
+                        Long.MAX_VALUE)) {
             String number = digitsOf(match.rawString());
             add(
                     found,
                     PiiTypes.PHONE_NUMBER,
-                    match.start(),
-                    match.end(),
+                    start + match.start(),
+                    start + match.end(),
                     "*".repeat(Math.max(0, number.length() - 4))
                             + number.substring(Math.max(0, number.length() - 4)),
                     0.85,
                     id);
         }
+    }
+
+    private static boolean covered(List<PiiEntity> found, int index) {
+        for (PiiEntity e : found) {
+            if (e.start() <= index && index < e.end()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds the entity unless a stronger one already covers part of it. */
@@ -432,16 +485,6 @@ public final class PiiDetector {
 
     private static String before(String text, int index, int length) {
         return text.substring(Math.max(0, index - length), index);
-    }
-
-    private static int countDigits(String text) {
-        int n = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isDigit(text.charAt(i))) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static String digitsOf(String s) {

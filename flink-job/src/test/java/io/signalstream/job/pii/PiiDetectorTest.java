@@ -133,6 +133,26 @@ class PiiDetectorTest {
     }
 
     @Test
+    void findsPhoneNumbersAnywhereInALongMessageWithTheirExtensions() {
+        // Phone numbers are looked for only around runs of digits; each must still be found whole,
+        // at its own offsets, between other entities and far apart.
+        String text =
+                "My card 4111 1111 1111 1111 was declined. Call (415) 555-2671 ext. 204 today, "
+                        + "or the office on +44 20 7946 0958; the order was 123456."
+                        + " ".repeat(200)
+                        + "Last try: 212-555-0143.";
+        PiiResult result = detector.detect(text, "m");
+        assertThat(result.entities())
+                .extracting(e -> e.type() + "=" + text.substring(e.start(), e.end()))
+                .containsExactly(
+                        "CREDIT_CARD=4111 1111 1111 1111",
+                        "PHONE_NUMBER=(415) 555-2671 ext. 204",
+                        "PHONE_NUMBER=+44 20 7946 0958",
+                        "PHONE_NUMBER=212-555-0143");
+        assertThat(types("call me at abc4155552671def")).isEmpty();
+    }
+
+    @Test
     void answersPromptlyOnHostileInput() throws Exception {
         // Inputs that make backtracking patterns explode: long runs of what a pattern almost
         // matches.
