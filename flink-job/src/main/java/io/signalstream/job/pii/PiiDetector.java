@@ -329,7 +329,7 @@ public final class PiiDetector {
             int digits = 0;
             while (i < text.length()
                     && (Character.isDigit(text.charAt(i)) || Shape.dialSeparator(text.charAt(i)))) {
-                if (Character.isDigit(text.charAt(i)) && !covered(found, i)) {
+                if (Character.isDigit(text.charAt(i)) && !overlaps(found, i, i + 1)) {
                     digits++;
                 }
                 i++;
@@ -374,15 +374,6 @@ public final class PiiDetector {
         }
     }
 
-    private static boolean covered(List<PiiEntity> found, int index) {
-        for (PiiEntity e : found) {
-            if (e.start() <= index && index < e.end()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Adds the entity unless a stronger one already covers part of it. */
     private static void add(
             List<PiiEntity> found,
@@ -392,12 +383,19 @@ public final class PiiDetector {
             String masked,
             double confidence,
             String id) {
+        if (!overlaps(found, start, end)) {
+            found.add(new PiiEntity(type, start, end, masked, confidence, id));
+        }
+    }
+
+    /** Whether an entity found already covers part of {@code [start, end)}. */
+    private static boolean overlaps(List<PiiEntity> found, int start, int end) {
         for (PiiEntity e : found) {
             if (start < e.end() && e.start() < end) {
-                return;
+                return true;
             }
         }
-        found.add(new PiiEntity(type, start, end, masked, confidence, id));
+        return false;
     }
 
     /** The text with each entity replaced by {@code <TYPE>}. */
