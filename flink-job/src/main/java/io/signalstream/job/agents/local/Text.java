@@ -11,6 +11,9 @@ public final class Text {
      * max} characters of a long text.
      */
     public static String clip(String text, int max) {
+        if (text.length() <= max && spacedOnce(text)) {
+            return text; // most messages: nothing to fold, nothing to cut
+        }
         StringBuilder out = new StringBuilder(Math.min(text.length(), max + 1));
         boolean space = false;
         for (int i = 0; i < text.length(); i++) {
@@ -34,6 +37,25 @@ public final class Text {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Whether {@link #clip} would keep every character of {@code text}: no white space at either
+     * end, and none inside but single plain spaces.
+     */
+    private static boolean spacedOnce(String text) {
+        int last = text.length() - 1;
+        for (int i = 0; i <= last; i++) {
+            char c = text.charAt(i);
+            if (c <= ' ') {
+                if (c != ' ' || i == 0 || i == last || text.charAt(i - 1) == ' ') {
+                    return false;
+                }
+            } else if (c >= 0x80 && Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean containsAny(String lowerText, String... needles) {
