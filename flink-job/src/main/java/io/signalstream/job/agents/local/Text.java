@@ -41,7 +41,8 @@ public final class Text {
 
     /**
      * Whether {@link #clip} would keep every character of {@code text}: no white space at either
-     * end, and none inside but single plain spaces.
+     * end, and none inside but single plain spaces. A text with a control character takes the long
+     * way, which keeps it too.
      */
     private static boolean spacedOnce(String text) {
         int last = text.length() - 1;
