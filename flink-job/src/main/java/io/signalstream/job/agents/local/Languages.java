@@ -184,11 +184,16 @@ public final class Languages {
 
     /** The language of {@code text}. */
     public Guess detect(String text) {
-        int[] cps = read(text);
-        if (cps.length == 0) {
-            return Guess.UNKNOWN;
+        int length = Math.min(text.length(), MAX_CHARS);
+        for (int i = 0; i < length; i++) {
+            if (text.charAt(i) >= 128) {
+                int[] cps = read(text);
+                return cps.length == 0 ? Guess.UNKNOWN : detectHashed(cps);
+            }
         }
-        return ascii(cps) ? detectAscii(cps) : detectHashed(cps);
+        Scratch scratch = SCRATCH.get();
+        int n = scratch.symbols(text, length);
+        return n == 0 ? Guess.UNKNOWN : detectAscii(scratch, n);
     }
 
     /** {@link #detect} by the table of every n-gram alone, whatever the script. */
@@ -224,24 +229,31 @@ public final class Languages {
      * n-grams in the same order and the same weights, so the same sums and the same answer, from
      * {@link #asciiWeights}.
      */
-    private Guess detectAscii(int[] cps) {
+    private Guess detectAscii(Scratch scratch, int n) {
         int width = LATIN_CANDIDATES.length;
-        long[] seen = new long[(ASCII_GRAMS + 63) >>> 6];
         double[] latin = new double[width];
-        int[] symbols = new int[cps.length];
-        for (int i = 0; i < cps.length; i++) {
-            symbols[i] = symbol(cps[i]);
-        }
-        for (int i = 0; i < symbols.length; i++) {
+        int[] symbols = scratch.symbols;
+        int[] grams = scratch.grams;
+        long[] seen = scratch.seen;
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
             int gram = symbols[i] * SYMBOLS * SYMBOLS;
-            add(seen, gram, latin);
-            if (i + 1 < symbols.length) {
+            distinct = add(seen, grams, distinct, gram);
+            if (i + 1 < n) {
                 gram += symbols[i + 1] * SYMBOLS;
-                add(seen, gram, latin);
+                distinct = add(seen, grams, distinct, gram);
             }
-            if (i + 2 < symbols.length) {
-                add(seen, gram + symbols[i + 2], latin);
+            if (i + 2 < n) {
+                distinct = add(seen, grams, distinct, gram + symbols[i + 2]);
             }
+        }
+        // summed after the n-grams are known: the rows' loads no longer wait on one another
+        for (int k = 0; k < distinct; k++) {
+            int base = grams[k] * width;
+            for (int j = 0; j < width; j++) {
+                latin[j] += asciiWeights[base + j];
+            }
+            seen[grams[k] >>> 6] = 0;
         }
         double[] score = new double[CANDIDATES.size()];
         for (int j = 0; j < width; j++) {
@@ -250,16 +262,15 @@ public final class Languages {
         return decide(score, LATIN);
     }
 
-    private void add(long[] seen, int gram, double[] latin) {
+    /** Appends {@code gram} to {@code grams} unless {@code seen}; their count after. */
+    private static int add(long[] seen, int[] grams, int distinct, int gram) {
         long bit = 1L << gram;
         if ((seen[gram >>> 6] & bit) != 0) {
-            return;
+            return distinct;
         }
         seen[gram >>> 6] |= bit;
-        int base = gram * latin.length;
-        for (int j = 0; j < latin.length; j++) {
-            latin[j] += asciiWeights[base + j];
-        }
+        grams[distinct] = gram;
+        return distinct + 1;
     }
 
     /** The winner among {@code allowed} and the runner-up's odds against it. */
@@ -461,6 +472,43 @@ public final class Languages {
             n++;
         }
         return key;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A thread's working memory for {@link #detectAscii}, reused so a message allocates nothing in
+     * proportion to the n-grams there could be: the message's symbols, the n-grams seen (a set of
+     * bits, cleared after each message by the list of those it set).
+     */
+    private static final class Scratch {
+        final int[] symbols = new int[MAX_CHARS];
+        final int[] grams = new int[3 * MAX_CHARS];
+        final long[] seen = new long[(ASCII_GRAMS + 63) >>> 6];
+
+        /**
+         * The symbols of the first {@code length} chars of {@code text}, all ASCII, {@link
+         * #normalised}; their count.
+         */
+        int symbols(String text, int length) {
+            int n = 0;
+            boolean space = true;
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                int symbol =
+                        c >= 'a' && c <= 'z'
+                                ? c - 'a' + 1
+                                : c >= 'A' && c <= 'Z' ? c - 'A' + 1 : c == '\'' ? 27 : 0;
+                if (symbol != 0) {
+                    symbols[n++] = symbol;
+                    space = false;
+                } else if (!space) {
+                    symbols[n++] = 28;
+                    space = true;
+                }
+            }
+            return n > 0 && symbols[n - 1] == 28 ? n - 1 : n;
+        }
     }
 
     /**
