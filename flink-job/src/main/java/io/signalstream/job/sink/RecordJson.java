@@ -19,6 +19,9 @@ import io.signalstream.model.TranscriptEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -127,14 +130,62 @@ final class RecordJson {
             return;
         }
         byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < bytes.length; i++) {
-            int c = bytes[i];
-            if (c < 0 || !PLAIN[c] && (c != '?' || value.charAt(i) != '?')) {
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            if (maybeSpecial((long) WORDS.get(bytes, i)) && !plain(value, bytes, i, Long.BYTES)) {
                 g.writeString(value);
                 return;
             }
         }
+        if (!plain(value, bytes, i, bytes.length - i)) {
+            g.writeString(value);
+            return;
+        }
         g.writeRawUTF8String(bytes, 0, bytes.length);
+    }
+
+    /** Eight bytes of a string at a time, in either order: a word is checked as a whole. */
+    private static final VarHandle WORDS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether any of the eight bytes in {@code word} may not be {@link #PLAIN}: one of 0x80 and
+     * above, below 0x20, 0x7f, a quote, a backslash or a {@code ?} (bit tricks that find a byte
+     * below a bound or equal to a value in every byte at once, without false negatives).
+     */
+    private static boolean maybeSpecial(long word) {
+        return ((word
+                                | below(word, 0x20)
+                                | zero(word ^ (0x7f * ONES))
+                                | zero(word ^ ('"' * ONES))
+                                | zero(word ^ ('\\' * ONES))
+                                | zero(word ^ ('?' * ONES)))
+                        & HIGHS)
+                != 0;
+    }
+
+    /** The high bit set in each byte below {@code bound} (for bytes below 0x80). */
+    private static long below(long word, int bound) {
+        return (word - bound * ONES) & ~word;
+    }
+
+    /** The high bit set in each zero byte (and possibly in bytes beside a zero one). */
+    private static long zero(long word) {
+        return (word - ONES) & ~word;
+    }
+
+    /** Whether the {@code count} bytes from {@code from} are all written as they are. */
+    private static boolean plain(String value, byte[] bytes, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            int c = bytes[i];
+            if (c < 0 || !PLAIN[c] && (c != '?' || value.charAt(i) != '?')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void field(JsonGenerator g, Name name, long value) throws IOException {

@@ -121,6 +121,54 @@ class RecordJsonTest {
                                         mapper.writeValueAsBytes(text), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Texts of every length up to 40 with a character to escape, a {@code ?}, one Latin-1 cannot
+     * encode or a non-ASCII one at every position: the writer checks eight bytes at a time, and
+     * each of them must be seen wherever it falls.
+     */
+    @Test
+    void everyCharacterToEscapeIsSeenWhereverItFalls() throws Exception {
+        String[] specials = {
+            "\"",
+            "\\",
+            "?",
+            "\n",
+            "\u001f",
+            "\u007f",
+            "\u0080",
+            "\u00e9",
+            "\u4e2d",
+            "\ud83d\ude00",
+            " ",
+            "~"
+        };
+        java.util.Random random = new java.util.Random(3);
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at < Math.max(1, length); at++) {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < length; i++) {
+                    text.append(
+                            i == at
+                                    ? specials[random.nextInt(specials.length)]
+                                    : (char) ('a' + random.nextInt(26)));
+                }
+                TranscriptEntry entry =
+                        new TranscriptEntry(
+                                "acme",
+                                "c",
+                                1,
+                                "m1",
+                                Sender.AGENT,
+                                Channel.CHAT,
+                                null,
+                                text.toString());
+                assertThat(new String(json.transcript(entry), StandardCharsets.UTF_8))
+                        .as(text.toString())
+                        .isEqualTo(mapper.writeValueAsString(entry));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void emptyPartsAndTranscriptsToo(boolean parts) throws Exception {
