@@ -30,9 +30,11 @@ import java.util.Map;
 
 /**
  * Writes the two records the job writes for every message, the aggregate and the transcript slot,
- * field by field with Jackson's streaming generator: the same JSON the model's mapper writes (a
- * test compares them), without reflection, and with scores of three decimals written directly. Not
- * thread-safe: one per operator instance.
+ * straight into bytes ({@link JsonBytes}): field names encoded once, numbers as digits, text of
+ * printable ASCII copied as it is; what needs escaping, and a number Jackson would write in full,
+ * goes through Jackson's generator. The same JSON the model's mapper writes (a test compares them),
+ * without reflection and without the generator's work per token. Not thread-safe: one per operator
+ * instance.
  */
 final class RecordJson {
 
@@ -102,12 +104,14 @@ final class RecordJson {
         WAITING_SINCE;
 
         final SerializedString json = new SerializedString(name().toLowerCase(Locale.ROOT));
+
+        /** {@code "name":}, ready to copy. */
+        final byte[] key =
+                ("\"" + name().toLowerCase(Locale.ROOT) + "\":")
+                        .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void field(JsonGenerator g, Name name, String value) throws IOException {
-        g.writeFieldName(name.json);
-        string(g, value);
-    }
+    private final JsonBytes out = new JsonBytes();
 
     /** Printable ASCII that JSON writes as it is: not a quote, a backslash or {@code ?}. */
     private static final boolean[] PLAIN = new boolean[128];
@@ -116,32 +120,6 @@ final class RecordJson {
         for (int c = 0x20; c < 0x7f; c++) {
             PLAIN[c] = c != '"' && c != '\\' && c != '?';
         }
-    }
-
-    /**
-     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied as
-     * its bytes (about three times as fast as the generator's escaping, char by char); anything
-     * else, and any text with a character to escape, is written by the generator. A {@code ?} byte
-     * is checked against the text: it also stands for a character Latin-1 cannot encode.
-     */
-    private static void string(JsonGenerator g, String value) throws IOException {
-        if (value == null) {
-            g.writeNull();
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
-        int i = 0;
-        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
-            if (maybeSpecial((long) WORDS.get(bytes, i)) && !plain(value, bytes, i, Long.BYTES)) {
-                g.writeString(value);
-                return;
-            }
-        }
-        if (!plain(value, bytes, i, bytes.length - i)) {
-            g.writeString(value);
-            return;
-        }
-        g.writeRawUTF8String(bytes, 0, bytes.length);
     }
 
     /** Eight bytes of a string at a time, in either order: a word is checked as a whole. */
@@ -188,49 +166,13 @@ final class RecordJson {
         return true;
     }
 
-    private static void field(JsonGenerator g, Name name, long value) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeNumber(value);
-    }
-
-    private static void field(JsonGenerator g, Name name, double value) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeNumber(value);
-    }
-
-    private static void field(JsonGenerator g, Name name, boolean value) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeBoolean(value);
-    }
-
-    private static void nullField(JsonGenerator g, Name name) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeNull();
-    }
-
-    private static void objectStart(JsonGenerator g, Name name) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeStartObject();
-    }
-
-    private static void arrayStart(JsonGenerator g, Name name) throws IOException {
-        g.writeFieldName(name.json);
-        g.writeStartArray();
-    }
-
     private final JsonFactory factory = Json.newMapper().getFactory();
 
     /**
-     * Reset, not replaced, per record: it keeps the size of the largest, so a record is one copy.
+     * Where Jackson writes what is not written directly (a text to escape, a list, a number of more
+     * than three decimals): one root value after another, by one generator that is never closed.
      */
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
-
-    /**
-     * Where a list is written apart before its JSON is kept: one root value after another, by one
-     * generator that is never closed (a generator made per list would take fresh buffers while the
-     * record's generator holds the recycled ones).
-     */
-    private final ByteArrayOutputStream listBuffer = new ByteArrayOutputStream(2048);
+    private final ByteArrayOutputStream apartBuffer = new ByteArrayOutputStream(2048);
 
     private JsonGenerator apart;
 
@@ -238,125 +180,185 @@ final class RecordJson {
 
     private final TrendJson trends = new TrendJson();
 
-    private Instant lastInstant;
-    private String lastInstantText;
+    /** The last few instants written and their quoted text: most records share them. */
+    private final Instant[] instants = new Instant[4];
+
+    private final byte[][] instantTexts = new byte[4][];
+
+    private int nextInstant;
 
     byte[] aggregate(AggregatedIntelligence a) {
-        try (JsonGenerator g = generator()) {
-            g.writeStartObject();
-            field(g, Name.TENANT_ID, a.tenantId());
-            field(g, Name.CONVERSATION_ID, a.conversationId());
-            field(g, Name.VERSION, a.version());
-            field(g, Name.EPOCH, a.epoch());
-            field(g, Name.MESSAGE_COUNT, a.messageCount());
-            sentiment(g, a.sentiment());
-            pii(g, a.pii());
-            insights(g, a.insights());
-            summary(g, a.summary());
-            reply(g, a.reply());
-            agents(g, a.agents());
-            instant(g, Name.LAST_UPDATED, a.lastUpdated());
-            g.writeFieldName(Name.SENTIMENT_TREND.json);
-            list(g, a.sentimentTrend(), this::trend);
-            operations(g, a.operations());
-            g.writeEndObject();
+        try {
+            out.reset();
+            out.startObject();
+            field(Name.TENANT_ID, a.tenantId());
+            field(Name.CONVERSATION_ID, a.conversationId());
+            field(Name.VERSION, a.version());
+            field(Name.EPOCH, a.epoch());
+            field(Name.MESSAGE_COUNT, a.messageCount());
+            sentiment(a.sentiment());
+            pii(a.pii());
+            insights(a.insights());
+            summary(a.summary());
+            reply(a.reply());
+            agents(a.agents());
+            instant(Name.LAST_UPDATED, a.lastUpdated());
+            out.name(Name.SENTIMENT_TREND.key);
+            list(a.sentimentTrend(), this::trend);
+            operations(a.operations());
+            out.endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes();
-    }
-
-    private void operations(JsonGenerator g, Operations o) throws IOException {
-        if (o == null) {
-            nullField(g, Name.OPERATIONS);
-            return;
-        }
-        objectStart(g, Name.OPERATIONS);
-        instant(g, Name.STARTED_AT, o.startedAt());
-        instant(g, Name.LAST_MESSAGE_AT, o.lastMessageAt());
-        field(g, Name.DURATION_MS, o.durationMs());
-        longOrNull(g, Name.FIRST_RESPONSE_MS, o.firstResponseMs());
-        longOrNull(g, Name.AVG_RESPONSE_MS, o.avgResponseMs());
-        field(g, Name.RESPONSES, o.responses());
-        instant(g, Name.WAITING_SINCE, o.waitingSince());
-        field(g, Name.CUSTOMER_TURNS, o.customerTurns());
-        if (o.predictedCsat() == null) {
-            nullField(g, Name.PREDICTED_CSAT);
-        } else {
-            objectStart(g, Name.PREDICTED_CSAT);
-            g.writeFieldName(Name.SCORE.json);
-            decimal(g, o.predictedCsat().score());
-            g.writeFieldName(Name.CONFIDENCE.json);
-            decimal(g, o.predictedCsat().confidence());
-            field(g, Name.METHOD, o.predictedCsat().method());
-            g.writeEndObject();
-        }
-        field(g, Name.EFFORT, o.effort());
-        g.writeEndObject();
-    }
-
-    private static void longOrNull(JsonGenerator g, Name field, Long value) throws IOException {
-        if (value == null) {
-            nullField(g, field);
-        } else {
-            field(g, field, value.longValue());
-        }
+        return out.toByteArray();
     }
 
     byte[] transcript(TranscriptEntry e) {
-        try (JsonGenerator g = generator()) {
-            g.writeStartObject();
-            field(g, Name.TENANT_ID, e.tenantId());
-            field(g, Name.CONVERSATION_ID, e.conversationId());
-            field(g, Name.SEQ, e.seq());
-            field(g, Name.MESSAGE_ID, e.messageId());
-            field(g, Name.SENDER, e.sender() == null ? null : e.sender().wireName());
-            field(g, Name.CHANNEL, e.channel() == null ? null : e.channel().wireName());
-            instant(g, Name.TIMESTAMP, e.timestamp());
-            field(g, Name.MESSAGE, e.message());
-            g.writeEndObject();
+        try {
+            out.reset();
+            out.startObject();
+            field(Name.TENANT_ID, e.tenantId());
+            field(Name.CONVERSATION_ID, e.conversationId());
+            field(Name.SEQ, e.seq());
+            field(Name.MESSAGE_ID, e.messageId());
+            field(Name.SENDER, e.sender() == null ? null : e.sender().wireName());
+            field(Name.CHANNEL, e.channel() == null ? null : e.channel().wireName());
+            instant(Name.TIMESTAMP, e.timestamp());
+            field(Name.MESSAGE, e.message());
+            out.endObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return bytes();
+        return out.toByteArray();
     }
 
-    private JsonGenerator generator() throws IOException {
-        buffer.reset();
-        return factory.createGenerator(buffer);
+    private void field(Name name, String value) throws IOException {
+        out.name(name.key);
+        string(value);
     }
 
-    private byte[] bytes() {
-        return buffer.toByteArray();
+    private void field(Name name, long value) {
+        out.name(name.key);
+        out.number(value);
     }
 
-    private void sentiment(JsonGenerator g, SentimentResult s) throws IOException {
+    private void field(Name name, boolean value) {
+        out.name(name.key);
+        out.bool(value);
+    }
+
+    private void nullField(Name name) {
+        out.name(name.key);
+        out.nullValue();
+    }
+
+    private void objectStart(Name name) {
+        out.name(name.key);
+        out.startObject();
+    }
+
+    private void decimalField(Name name, double value) throws IOException {
+        out.name(name.key);
+        writeDecimal(value);
+    }
+
+    /**
+     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied as
+     * its bytes; anything else, and any text with a character to escape, is written by Jackson's
+     * generator. A {@code ?} byte is checked against the text: it also stands for a character
+     * Latin-1 cannot encode.
+     */
+    private void string(String value) throws IOException {
+        if (value == null) {
+            out.nullValue();
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        if (plainText(value, bytes)) {
+            out.plainString(bytes);
+        } else {
+            out.value(escaped(value));
+        }
+    }
+
+    /** Whether every char of {@code value} (its Latin-1 {@code bytes}) is written as it is. */
+    private static boolean plainText(String value, byte[] bytes) {
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            if (maybeSpecial((long) WORDS.get(bytes, i)) && !plain(value, bytes, i, Long.BYTES)) {
+                return false;
+            }
+        }
+        return plain(value, bytes, i, bytes.length - i);
+    }
+
+    /** {@code value} quoted and escaped by Jackson's generator. */
+    private byte[] escaped(String value) throws IOException {
+        JsonGenerator g = apart();
+        g.writeString(value);
+        return apartBytes();
+    }
+
+    private void operations(Operations o) throws IOException {
+        if (o == null) {
+            nullField(Name.OPERATIONS);
+            return;
+        }
+        objectStart(Name.OPERATIONS);
+        instant(Name.STARTED_AT, o.startedAt());
+        instant(Name.LAST_MESSAGE_AT, o.lastMessageAt());
+        field(Name.DURATION_MS, o.durationMs());
+        longOrNull(Name.FIRST_RESPONSE_MS, o.firstResponseMs());
+        longOrNull(Name.AVG_RESPONSE_MS, o.avgResponseMs());
+        field(Name.RESPONSES, o.responses());
+        instant(Name.WAITING_SINCE, o.waitingSince());
+        field(Name.CUSTOMER_TURNS, o.customerTurns());
+        if (o.predictedCsat() == null) {
+            nullField(Name.PREDICTED_CSAT);
+        } else {
+            objectStart(Name.PREDICTED_CSAT);
+            decimalField(Name.SCORE, o.predictedCsat().score());
+            decimalField(Name.CONFIDENCE, o.predictedCsat().confidence());
+            field(Name.METHOD, o.predictedCsat().method());
+            out.endObject();
+        }
+        field(Name.EFFORT, o.effort());
+        out.endObject();
+    }
+
+    private void longOrNull(Name field, Long value) {
+        if (value == null) {
+            nullField(field);
+        } else {
+            field(field, value.longValue());
+        }
+    }
+
+    private void sentiment(SentimentResult s) throws IOException {
         if (s == null) {
-            nullField(g, Name.SENTIMENT);
+            nullField(Name.SENTIMENT);
             return;
         }
-        objectStart(g, Name.SENTIMENT);
-        field(g, Name.SENTIMENT, s.sentiment() == null ? null : s.sentiment().wireName());
-        g.writeFieldName(Name.SCORE.json);
-        decimal(g, s.score());
-        g.writeFieldName(Name.CONFIDENCE.json);
-        decimal(g, s.confidence());
-        field(g, Name.EMOTION, s.emotion() == null ? null : s.emotion().wireName());
-        field(g, Name.REASONING, s.reasoning());
-        g.writeEndObject();
+        objectStart(Name.SENTIMENT);
+        field(Name.SENTIMENT, s.sentiment() == null ? null : s.sentiment().wireName());
+        decimalField(Name.SCORE, s.score());
+        decimalField(Name.CONFIDENCE, s.confidence());
+        field(Name.EMOTION, s.emotion() == null ? null : s.emotion().wireName());
+        field(Name.REASONING, s.reasoning());
+        out.endObject();
     }
 
-    private void pii(JsonGenerator g, PiiResult p) throws IOException {
+    private void pii(PiiResult p) throws IOException {
         if (p == null) {
-            nullField(g, Name.PII);
+            nullField(Name.PII);
             return;
         }
-        objectStart(g, Name.PII);
-        field(g, Name.HAS_PII, p.hasPii());
-        g.writeFieldName(Name.ENTITIES.json);
-        list(g, p.entities(), this::entities);
-        field(g, Name.REDACTED_MESSAGE, p.redactedMessage());
-        g.writeEndObject();
+        objectStart(Name.PII);
+        field(Name.HAS_PII, p.hasPii());
+        out.name(Name.ENTITIES.key);
+        list(p.entities(), this::entities);
+        field(Name.REDACTED_MESSAGE, p.redactedMessage());
+        out.endObject();
     }
 
     private byte[] entities(List<PiiEntity> entities) throws IOException {
@@ -364,17 +366,24 @@ final class RecordJson {
         g.writeStartArray();
         for (PiiEntity e : entities) {
             g.writeStartObject();
-            field(g, Name.TYPE, e.type());
-            field(g, Name.START, e.start());
-            field(g, Name.END, e.end());
-            field(g, Name.MASKED, e.masked());
+            apartField(g, Name.TYPE, e.type());
+            g.writeFieldName(Name.START.json);
+            g.writeNumber(e.start());
+            g.writeFieldName(Name.END.json);
+            g.writeNumber(e.end());
+            apartField(g, Name.MASKED, e.masked());
             g.writeFieldName(Name.CONFIDENCE.json);
-            decimal(g, e.confidence());
-            field(g, Name.MESSAGE_ID, e.messageId());
+            apartDecimal(g, e.confidence());
+            apartField(g, Name.MESSAGE_ID, e.messageId());
             g.writeEndObject();
         }
         g.writeEndArray();
         return apartBytes();
+    }
+
+    private static void apartField(JsonGenerator g, Name name, String value) throws IOException {
+        g.writeFieldName(name.json);
+        g.writeString(value);
     }
 
     /**
@@ -390,9 +399,10 @@ final class RecordJson {
         g.writeStartArray();
         for (SentimentPoint p : trend) {
             g.writeStartObject();
-            field(g, Name.SEQ, p.seq());
+            g.writeFieldName(Name.SEQ.json);
+            g.writeNumber(p.seq());
             g.writeFieldName(Name.SCORE.json);
-            decimal(g, p.score());
+            apartDecimal(g, p.score());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -407,13 +417,11 @@ final class RecordJson {
 
     /**
      * A list's JSON as a value (null as null): copied when this very list was written before (see
-     * {@link EncodedLists}), else made once by {@code json} and kept. The generator writes what
-     * comes before a value (an empty raw value), then the bytes go straight after what it has
-     * written.
+     * {@link EncodedLists}), else made once by {@code json} and kept.
      */
-    private <T> void list(JsonGenerator g, List<T> list, ListJson<T> json) throws IOException {
+    private <T> void list(List<T> list, ListJson<T> json) throws IOException {
         if (list == null) {
-            g.writeNull();
+            out.nullValue();
             return;
         }
         byte[] bytes = encoded.get(list);
@@ -421,135 +429,183 @@ final class RecordJson {
             bytes = json.of(list);
             encoded.put(list, bytes);
         }
-        g.writeRawValue("");
-        g.flush();
-        buffer.write(bytes);
+        out.value(bytes);
     }
 
-    /** The generator that writes a list apart, as a root value of its own, into an empty buffer. */
+    /**
+     * The generator that writes a value apart, as a root value of its own, into an empty buffer.
+     */
     private JsonGenerator apart() throws IOException {
         if (apart == null) {
-            apart = factory.createGenerator(listBuffer);
+            apart = factory.createGenerator(apartBuffer);
             apart.setRootValueSeparator(null);
         }
-        listBuffer.reset();
+        apartBuffer.reset();
         return apart;
     }
 
     private byte[] apartBytes() throws IOException {
         apart.flush();
-        return listBuffer.toByteArray();
+        return apartBuffer.toByteArray();
     }
 
-    private void insights(JsonGenerator g, InsightsResult i) throws IOException {
+    private void insights(InsightsResult i) throws IOException {
         if (i == null) {
-            nullField(g, Name.INSIGHTS);
+            nullField(Name.INSIGHTS);
             return;
         }
-        objectStart(g, Name.INSIGHTS);
-        field(g, Name.INTENT, i.intent() == null ? null : i.intent().wireName());
-        field(g, Name.URGENCY, i.urgency() == null ? null : i.urgency().wireName());
-        strings(g, Name.SUGGESTED_ACTIONS, i.suggestedActions());
-        field(g, Name.REQUIRES_ESCALATION, i.requiresEscalation());
-        field(g, Name.ESCALATION_REASON, i.escalationReason());
-        strings(g, Name.TOPICS, i.topics());
+        objectStart(Name.INSIGHTS);
+        field(Name.INTENT, i.intent() == null ? null : i.intent().wireName());
+        field(Name.URGENCY, i.urgency() == null ? null : i.urgency().wireName());
+        strings(Name.SUGGESTED_ACTIONS, i.suggestedActions());
+        field(Name.REQUIRES_ESCALATION, i.requiresEscalation());
+        field(Name.ESCALATION_REASON, i.escalationReason());
+        strings(Name.TOPICS, i.topics());
         if (i.language() != null) {
-            field(g, Name.LANGUAGE, i.language());
-            field(g, Name.LANGUAGE_CONFIDENCE, i.languageConfidence());
+            field(Name.LANGUAGE, i.language());
+            decimalField(Name.LANGUAGE_CONFIDENCE, i.languageConfidence());
         }
-        g.writeEndObject();
+        out.endObject();
     }
 
-    private void summary(JsonGenerator g, SummaryResult s) throws IOException {
+    private void summary(SummaryResult s) throws IOException {
         if (s == null) {
-            nullField(g, Name.SUMMARY);
+            nullField(Name.SUMMARY);
             return;
         }
-        objectStart(g, Name.SUMMARY);
-        field(g, Name.SUMMARY, s.summary());
-        strings(g, Name.KEY_POINTS, s.keyPoints());
+        objectStart(Name.SUMMARY);
+        field(Name.SUMMARY, s.summary());
+        strings(Name.KEY_POINTS, s.keyPoints());
         field(
-                g,
                 Name.RESOLUTION_STATUS,
                 s.resolutionStatus() == null ? null : s.resolutionStatus().wireName());
         if (s.satisfaction() != null) {
-            objectStart(g, Name.SATISFACTION);
-            g.writeFieldName(Name.CSAT.json);
-            decimal(g, s.satisfaction().csat());
-            g.writeFieldName(Name.CONFIDENCE.json);
-            decimal(g, s.satisfaction().confidence());
-            field(g, Name.EFFORT, s.satisfaction().effort());
-            g.writeEndObject();
+            objectStart(Name.SATISFACTION);
+            decimalField(Name.CSAT, s.satisfaction().csat());
+            decimalField(Name.CONFIDENCE, s.satisfaction().confidence());
+            field(Name.EFFORT, s.satisfaction().effort());
+            out.endObject();
         }
-        g.writeEndObject();
+        out.endObject();
     }
 
-    private void reply(JsonGenerator g, ReplyResult r) throws IOException {
+    private void reply(ReplyResult r) throws IOException {
         if (r == null) {
-            nullField(g, Name.REPLY);
+            nullField(Name.REPLY);
             return;
         }
-        objectStart(g, Name.REPLY);
-        field(g, Name.SUGGESTED_REPLY, r.suggestedReply());
-        g.writeEndObject();
+        objectStart(Name.REPLY);
+        field(Name.SUGGESTED_REPLY, r.suggestedReply());
+        out.endObject();
     }
 
-    private void agents(JsonGenerator g, Map<String, AgentStatus> agents) throws IOException {
+    private void agents(Map<String, AgentStatus> agents) throws IOException {
         if (agents == null) {
-            nullField(g, Name.AGENTS);
+            nullField(Name.AGENTS);
             return;
         }
-        objectStart(g, Name.AGENTS);
+        objectStart(Name.AGENTS);
         for (Map.Entry<String, AgentStatus> e : agents.entrySet()) {
             AgentStatus s = e.getValue();
-            g.writeObjectFieldStart(e.getKey());
-            field(g, Name.SEQ, s.seq());
-            field(g, Name.PROVIDER, s.provider());
-            field(g, Name.LATENCY_MS, s.latencyMs());
-            field(g, Name.ATTEMPTS, s.attempts());
-            field(g, Name.ERROR, s.error());
-            g.writeEndObject();
+            String name = e.getKey();
+            byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
+            if (plainText(name, bytes)) {
+                out.plainName(bytes);
+            } else {
+                out.quotedName(escaped(name));
+            }
+            out.startObject();
+            field(Name.SEQ, s.seq());
+            field(Name.PROVIDER, s.provider());
+            field(Name.LATENCY_MS, s.latencyMs());
+            field(Name.ATTEMPTS, s.attempts());
+            field(Name.ERROR, s.error());
+            out.endObject();
         }
-        g.writeEndObject();
+        out.endObject();
     }
 
-    private static void strings(JsonGenerator g, Name field, List<String> values)
-            throws IOException {
+    private void strings(Name field, List<String> values) throws IOException {
         if (values == null) {
-            nullField(g, field);
+            nullField(field);
             return;
         }
-        arrayStart(g, field);
+        out.name(field.key);
+        out.startArray();
         for (String v : values) {
-            string(g, v);
+            string(v);
         }
-        g.writeEndArray();
+        out.endArray();
     }
 
-    /** Instants as ISO-8601, the last one's text kept: most records share the millisecond. */
-    private void instant(JsonGenerator g, Name field, Instant value) throws IOException {
+    /** Instants as ISO-8601, the last few ones' text kept: most records share the millisecond. */
+    private void instant(Name field, Instant value) throws IOException {
         if (value == null) {
-            nullField(g, field);
+            nullField(field);
             return;
         }
-        if (!value.equals(lastInstant)) {
-            lastInstant = value;
-            lastInstantText = IsoInstants.text(value);
+        out.name(field.key);
+        for (int k = 0; k < instants.length; k++) {
+            if (value.equals(instants[k])) {
+                out.value(instantTexts[k]);
+                return;
+            }
         }
-        field(g, field, lastInstantText);
+        String text = IsoInstants.text(value);
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] quoted = plainText(text, bytes) ? quote(bytes) : escaped(text);
+        instants[nextInstant] = value;
+        instantTexts[nextInstant] = quoted;
+        nextInstant = (nextInstant + 1) % instants.length;
+        out.value(quoted);
+    }
+
+    private static byte[] quote(byte[] latin1) {
+        byte[] quoted = new byte[latin1.length + 2];
+        quoted[0] = '"';
+        System.arraycopy(latin1, 0, quoted, 1, latin1.length);
+        quoted[quoted.length - 1] = '"';
+        return quoted;
     }
 
     /**
      * A number with a decimal point, as Jackson writes a double. Values of at most three decimals
-     * (the scores and confidences the agents round) are written directly; others as Jackson would.
+     * (the scores and confidences the agents round) are written directly; others by Jackson.
      */
-    private static void decimal(JsonGenerator g, double v) throws IOException {
+    private void writeDecimal(double v) throws IOException {
+        byte[] text = decimalBytes(v);
+        if (text != null) {
+            out.value(text);
+        } else {
+            number(v);
+        }
+    }
+
+    /** A double as Jackson writes it. */
+    private void number(double v) throws IOException {
+        JsonGenerator g = apart();
+        g.writeNumber(v);
+        out.value(apartBytes());
+    }
+
+    private static void apartDecimal(JsonGenerator g, double v) throws IOException {
         String text = decimal(v);
         if (text == null) {
             g.writeNumber(v);
         } else {
             g.writeNumber(text);
         }
+    }
+
+    /** {@link #decimal(double)}'s text as bytes; null when it has more than three decimals. */
+    private static byte[] decimalBytes(double v) {
+        long thousandths = Math.round(v * 1000);
+        if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
+            return null;
+        }
+        return thousandths >= LOWEST && thousandths <= HIGHEST
+                ? DECIMAL_BYTES[(int) (thousandths - LOWEST)]
+                : decimalText(thousandths).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The lowest and highest thousandths whose text is made once: the scores, satisfaction. */
@@ -559,9 +615,12 @@ final class RecordJson {
 
     private static final String[] DECIMALS = new String[HIGHEST - LOWEST + 1];
 
+    private static final byte[][] DECIMAL_BYTES = new byte[DECIMALS.length][];
+
     static {
         for (int t = LOWEST; t <= HIGHEST; t++) {
             DECIMALS[t - LOWEST] = decimalText(t);
+            DECIMAL_BYTES[t - LOWEST] = DECIMALS[t - LOWEST].getBytes(StandardCharsets.US_ASCII);
         }
     }
 

@@ -88,6 +88,8 @@ class RecordJsonTest {
         byte[] fast = json.aggregate(a);
         assertThat(mapper.readTree(fast)).isEqualTo(mapper.readTree(mapper.writeValueAsBytes(a)));
         assertThat(mapper.readValue(fast, AggregatedIntelligence.class)).isEqualTo(a);
+        assertThat(new String(fast, StandardCharsets.UTF_8))
+                .isEqualTo(mapper.writeValueAsString(a));
     }
 
     @ParameterizedTest
