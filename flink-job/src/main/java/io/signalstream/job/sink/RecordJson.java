@@ -599,8 +599,8 @@ final class RecordJson {
 
     /** {@link #decimal(double)}'s text as bytes; null when it has more than three decimals. */
     private static byte[] decimalBytes(double v) {
-        long thousandths = Math.round(v * 1000);
-        if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
+        long thousandths = thousandths(v);
+        if (thousandths == NOT_THOUSANDTHS) {
             return null;
         }
         return thousandths >= LOWEST && thousandths <= HIGHEST
@@ -626,13 +626,28 @@ final class RecordJson {
 
     /** {@code v} as Jackson writes it if it has at most three decimals; else null. */
     static String decimal(double v) {
-        long thousandths = Math.round(v * 1000);
-        if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
+        long thousandths = thousandths(v);
+        if (thousandths == NOT_THOUSANDTHS) {
             return null;
         }
         return thousandths >= LOWEST && thousandths <= HIGHEST
                 ? DECIMALS[(int) (thousandths - LOWEST)]
                 : decimalText(thousandths);
+    }
+
+    /** What {@link #thousandths} returns for a value of more than three decimals. */
+    private static final long NOT_THOUSANDTHS = Long.MIN_VALUE;
+
+    /**
+     * {@code v} in thousandths if it has at most three decimals (and is not -0.0 or a million or
+     * more, which Jackson writes otherwise); else {@link #NOT_THOUSANDTHS}.
+     */
+    private static long thousandths(double v) {
+        long thousandths = Math.round(v * 1000);
+        if (Math.abs(v) >= 1e6 || Math.abs(thousandths - v * 1000) > 1e-7 || v == 0 && 1 / v < 0) {
+            return NOT_THOUSANDTHS;
+        }
+        return thousandths;
     }
 
     /** The text of {@code thousandths}/1000: "0.0", "-0.25", "4.125". */

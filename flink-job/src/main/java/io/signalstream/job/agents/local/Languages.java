@@ -495,10 +495,8 @@ public final class Languages {
             boolean space = true;
             for (int i = 0; i < length; i++) {
                 char c = text.charAt(i);
-                int symbol =
-                        c >= 'a' && c <= 'z'
-                                ? c - 'a' + 1
-                                : c >= 'A' && c <= 'Z' ? c - 'A' + 1 : c == '\'' ? 27 : 0;
+                // a letter in lower case or an apostrophe; anything else, a space too, separates
+                int symbol = c == ' ' ? 0 : symbol(Character.toLowerCase(c));
                 if (symbol != 0) {
                     symbols[n++] = symbol;
                     space = false;
