@@ -19,9 +19,6 @@ import io.signalstream.model.TranscriptEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -112,59 +109,6 @@ final class RecordJson {
     }
 
     private final JsonBytes out = new JsonBytes();
-
-    /** Printable ASCII that JSON writes as it is: not a quote, a backslash or {@code ?}. */
-    private static final boolean[] PLAIN = new boolean[128];
-
-    static {
-        for (int c = 0x20; c < 0x7f; c++) {
-            PLAIN[c] = c != '"' && c != '\\' && c != '?';
-        }
-    }
-
-    /** Eight bytes of a string at a time, in either order: a word is checked as a whole. */
-    private static final VarHandle WORDS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /**
-     * Whether any of the eight bytes in {@code word} may not be {@link #PLAIN}: one of 0x80 and
-     * above, below 0x20, 0x7f, a quote, a backslash or a {@code ?} (bit tricks that find a byte
-     * below a bound or equal to a value in every byte at once, without false negatives).
-     */
-    private static boolean maybeSpecial(long word) {
-        return ((word
-                                | below(word, 0x20)
-                                | zero(word ^ (0x7f * ONES))
-                                | zero(word ^ ('"' * ONES))
-                                | zero(word ^ ('\\' * ONES))
-                                | zero(word ^ ('?' * ONES)))
-                        & HIGHS)
-                != 0;
-    }
-
-    /** The high bit set in each byte below {@code bound} (for bytes below 0x80). */
-    private static long below(long word, int bound) {
-        return (word - bound * ONES) & ~word;
-    }
-
-    /** The high bit set in each zero byte (and possibly in bytes beside a zero one). */
-    private static long zero(long word) {
-        return (word - ONES) & ~word;
-    }
-
-    /** Whether the {@code count} bytes from {@code from} are all written as they are. */
-    private static boolean plain(String value, byte[] bytes, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            int c = bytes[i];
-            if (c < 0 || !PLAIN[c] && (c != '?' || value.charAt(i) != '?')) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private final JsonFactory factory = Json.newMapper().getFactory();
 
@@ -263,33 +207,16 @@ final class RecordJson {
     }
 
     /**
-     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied as
-     * its bytes; anything else, and any text with a character to escape, is written by Jackson's
-     * generator. A {@code ?} byte is checked against the text: it also stands for a character
-     * Latin-1 cannot encode.
+     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied
+     * char by char, a quote or a backslash escaped; anything else is written by Jackson's
+     * generator.
      */
     private void string(String value) throws IOException {
         if (value == null) {
             out.nullValue();
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
-        if (plainText(value, bytes)) {
-            out.plainString(bytes);
-        } else {
+        } else if (!out.string(value)) {
             out.value(escaped(value));
         }
-    }
-
-    /** Whether every char of {@code value} (its Latin-1 {@code bytes}) is written as it is. */
-    private static boolean plainText(String value, byte[] bytes) {
-        int i = 0;
-        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
-            if (maybeSpecial((long) WORDS.get(bytes, i)) && !plain(value, bytes, i, Long.BYTES)) {
-                return false;
-            }
-        }
-        return plain(value, bytes, i, bytes.length - i);
     }
 
     /** {@code value} quoted and escaped by Jackson's generator. */
@@ -508,10 +435,7 @@ final class RecordJson {
         for (Map.Entry<String, AgentStatus> e : agents.entrySet()) {
             AgentStatus s = e.getValue();
             String name = e.getKey();
-            byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
-            if (plainText(name, bytes)) {
-                out.plainName(bytes);
-            } else {
+            if (!out.stringName(name)) {
                 out.quotedName(escaped(name));
             }
             out.startObject();
@@ -552,20 +476,14 @@ final class RecordJson {
             }
         }
         String text = IsoInstants.text(value);
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] quoted = plainText(text, bytes) ? quote(bytes) : escaped(text);
+        byte[] quoted = JsonBytes.quoted(text);
+        if (quoted == null) {
+            quoted = escaped(text);
+        }
         instants[nextInstant] = value;
         instantTexts[nextInstant] = quoted;
         nextInstant = (nextInstant + 1) % instants.length;
         out.value(quoted);
-    }
-
-    private static byte[] quote(byte[] latin1) {
-        byte[] quoted = new byte[latin1.length + 2];
-        quoted[0] = '"';
-        System.arraycopy(latin1, 0, quoted, 1, latin1.length);
-        quoted[quoted.length - 1] = '"';
-        return quoted;
     }
 
     /**

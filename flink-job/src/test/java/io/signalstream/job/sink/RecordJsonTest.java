@@ -154,19 +154,36 @@ class RecordJsonTest {
                                     ? specials[random.nextInt(specials.length)]
                                     : (char) ('a' + random.nextInt(26)));
                 }
-                TranscriptEntry entry =
-                        new TranscriptEntry(
-                                "acme",
-                                "c",
-                                1,
-                                "m1",
-                                Sender.AGENT,
-                                Channel.CHAT,
-                                null,
-                                text.toString());
-                assertThat(new String(json.transcript(entry), StandardCharsets.UTF_8))
-                        .as(text.toString())
-                        .isEqualTo(mapper.writeValueAsString(entry));
+                assertWrittenAsTheMapperWritesIt(text.toString());
+            }
+        }
+    }
+
+    /** A transcript entry of {@code text}, written byte for byte as the mapper writes it. */
+    private void assertWrittenAsTheMapperWritesIt(String text) throws Exception {
+        TranscriptEntry entry =
+                new TranscriptEntry("acme", "c", 1, "m1", Sender.AGENT, Channel.CHAT, null, text);
+        assertThat(new String(json.transcript(entry), StandardCharsets.UTF_8))
+                .as(text)
+                .isEqualTo(mapper.writeValueAsString(entry));
+    }
+
+    /**
+     * Texts that double in length once escaped, up to all quotes or backslashes, and escapes beside
+     * other specials: the writer makes room for twice the text and must never run past it.
+     */
+    @Test
+    void textsOfEscapesAloneAreWrittenAsTheMapperWritesThem() throws Exception {
+        String[] pieces = {"\"", "\\", "a", "?", "\u00e9"};
+        java.util.Random random = new java.util.Random(5);
+        for (int length = 0; length <= 40; length++) {
+            for (String fill : List.of("\"", "\\", "mixed")) {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < length; i++) {
+                    text.append(
+                            fill.equals("mixed") ? pieces[random.nextInt(pieces.length)] : fill);
+                }
+                assertWrittenAsTheMapperWritesIt(text.toString());
             }
         }
     }
