@@ -474,6 +474,18 @@ public final class Languages {
         return key;
     }
 
+    /**
+     * The symbol of each ASCII char as {@link Scratch#symbols} reads it: a letter in lower case or
+     * an apostrophe; 0 for anything else, a space too, which separates.
+     */
+    private static final byte[] ASCII_SYMBOLS = new byte[128];
+
+    static {
+        for (char c = 1; c < 128; c++) {
+            ASCII_SYMBOLS[c] = (byte) (c == ' ' ? 0 : symbol(Character.toLowerCase(c)));
+        }
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -495,8 +507,7 @@ public final class Languages {
             boolean space = true;
             for (int i = 0; i < length; i++) {
                 char c = text.charAt(i);
-                // a letter in lower case or an apostrophe; anything else, a space too, separates
-                int symbol = c == ' ' ? 0 : symbol(Character.toLowerCase(c));
+                int symbol = ASCII_SYMBOLS[c];
                 if (symbol != 0) {
                     symbols[n++] = symbol;
                     space = false;

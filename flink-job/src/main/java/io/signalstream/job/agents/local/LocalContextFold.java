@@ -154,6 +154,9 @@ public final class LocalContextFold implements ContextFold {
 
     /** {@code newer} then {@code older}, the first {@code max}. */
     private static List<String> newestFirst(List<String> newer, List<String> older, int max) {
+        if (newer.isEmpty() && older.size() <= max) {
+            return List.copyOf(older); // no new cues: the same list when it cannot change
+        }
         List<String> all = new ArrayList<>(Math.min(max, newer.size() + older.size()));
         for (String cue : newer) {
             if (all.size() < max && !all.contains(cue)) {
