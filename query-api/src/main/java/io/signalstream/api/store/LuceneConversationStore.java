@@ -14,7 +14,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,6 @@ import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -61,12 +59,9 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortedNumericSelector;
 import org.apache.lucene.search.SortedSetSelector;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.join.JoinUtil;
-import org.apache.lucene.search.join.ScoreMode;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -77,18 +72,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conversations in a Lucene index on disk: one document per conversation with the aggregate's
- * bytes, the columns a list shows and filters on and the words of the aggregate, and one document
- * per transcript slot with the slot's bytes and the words of its message. A new message rewrites
- * its slot and the aggregate, never the rest of the transcript. Search finds a conversation when
- * each of its terms is in the aggregate or in any of its slots (a join from the slots' documents to
- * the conversation's, per term). The index is sorted by last activity, newest first, so a page
- * stops after its own hits; the positions of the topics it was filled from are saved in each commit
- * with the data they cover.
+ * bytes, its transcript slots, the columns a list shows and filters on, and the words search finds.
+ * The index is sorted by last activity, newest first, so a page stops after its own hits; the
+ * positions of the topics it was filled from are saved in each commit with the data they cover.
  *
  * <p>Heap use does not grow with the number of conversations: postings, columns and stored fields
  * stay on disk (memory-mapped), and what is written but not yet flushed is bounded by {@link
- * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}. Reads by key see a write
- * at once; lists and search within {@link Settings#refreshInterval}.
+ * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}; what the conversations
+ * written last hold, kept to spare their next write a read back, by {@link #WRITTEN_CACHE_BYTES}.
+ * Reads by key see a write at once; lists and search within {@link Settings#refreshInterval}.
  *
  * <p>One thread writes ({@link StoreWriter}); any number read.
  */
@@ -135,26 +127,7 @@ public final class LuceneConversationStore
     static final String AGGREGATE = "aggregate";
     static final String SLOT = "slot";
 
-    /** A slot's document: the key of its conversation. */
-    static final String OF = "of";
-
-    /** A slot's document: its conversation's key and its name, {@link #slotId}. */
-    static final String SLOT_ID = "slot_id";
-
-    /** A slot's document: its conversation's tenant (search joins within one tenant). */
-    static final String SLOT_TENANT = "slot_tenant";
-
-    /** A slot's document: the number of the message it holds. */
-    static final String SEQ = "seq";
-
-    /**
-     * The layout of the documents, saved with each commit: a store of another layout is set aside
-     * and filled again from the topics.
-     */
-    static final String LAYOUT = "conversation-and-slot-documents";
-
     private static final String SOURCE_DATA = "source";
-    private static final String LAYOUT_DATA = "layout";
     private static final String POSITION_DATA = "position:";
 
     /** Newest activity first, then by key, so every conversation has one place in a listing. */
@@ -168,6 +141,9 @@ public final class LuceneConversationStore
             new Sort(
                     LongField.newSortField(WAITING_SINCE, false, SortedNumericSelector.Type.MIN),
                     KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
+
+    /** What the conversations written last hold, kept to spare their next write a read back. */
+    static final long WRITTEN_CACHE_BYTES = 16L << 20;
 
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
@@ -184,25 +160,11 @@ public final class LuceneConversationStore
     private final AtomicLong pendingBytes = new AtomicLong();
     private final Map<String, Long> positions = new ConcurrentHashMap<>();
 
+    /** Touched only while {@link #writing} is held. */
+    private final WrittenCache written = new WrittenCache(WRITTEN_CACHE_BYTES);
+
     private volatile boolean unsaved;
     private volatile String source;
-
-    /** Conversations whose newest slot number is kept, for writes without a look-up. */
-    static final int NEWEST_SLOTS_KEPT = 65_536;
-
-    /**
-     * The number of the newest message the index holds in any slot of each conversation written
-     * lately: a slot written with a higher one replaces whatever the index holds without a look-up.
-     * Least recently written out past {@link #NEWEST_SLOTS_KEPT} (a few MB); touched only while
-     * {@link #writing} is held.
-     */
-    private final Map<String, Long> newestSlot =
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > NEWEST_SLOTS_KEPT;
-                }
-            };
 
     /** Held while the index is written: flushes, commits and resets, one at a time. */
     private final Object writing = new Object();
@@ -224,12 +186,6 @@ public final class LuceneConversationStore
         Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
         if (data != null) {
             data.forEach(e -> saved.put(e.getKey(), e.getValue()));
-        }
-        if (writer.getDocStats().numDocs > 0 && !LAYOUT.equals(saved.get(LAYOUT_DATA))) {
-            throw new IllegalArgumentException(
-                    "its documents are laid out as another version wrote them ("
-                            + saved.getOrDefault(LAYOUT_DATA, "one document per conversation")
-                            + ")");
         }
         this.source = saved.get(SOURCE_DATA);
         saved.forEach(
@@ -317,13 +273,8 @@ public final class LuceneConversationStore
                             .setIndexSort(SORT)
                             .setRAMBufferSizeMB(settings.ramBufferMb())
                             .setCommitOnClose(false);
-            IndexWriter writer = new IndexWriter(directory, config);
-            try {
-                return new LuceneConversationStore(settings, directory, writer);
-            } catch (IOException | RuntimeException e) {
-                writer.rollback();
-                throw e;
-            }
+            return new LuceneConversationStore(
+                    settings, directory, new IndexWriter(directory, config));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -338,14 +289,16 @@ public final class LuceneConversationStore
         if (p != null && (p.aggregate() != null || p.deleted())) {
             return Optional.ofNullable(p.aggregate());
         }
-        return withSearcher(s -> Optional.ofNullable(storedAggregate(s, key)));
+        return withSearcher(s -> load(s, key).map(Stored::aggregate));
     }
 
     @Override
     public List<TranscriptSlot> transcript(String key) {
         Pending p = pending.get(key);
         Map<String, TranscriptSlot> stored =
-                p != null && p.deleted() ? Map.of() : withSearcher(s -> storedSlots(s, key));
+                p != null && p.deleted()
+                        ? Map.of()
+                        : withSearcher(s -> load(s, key).map(Stored::slots).orElse(Map.of()));
         Map<String, TranscriptSlot> slots = p == null ? stored : p.applyTo(stored);
         List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
         ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
@@ -384,6 +337,7 @@ public final class LuceneConversationStore
 
     @Override
     public Page list(ConversationQuery q) {
+        Query query = query(q);
         FieldDoc after =
                 q.after() == null
                         ? null
@@ -396,7 +350,6 @@ public final class LuceneConversationStore
         int wanted = q.offset() + q.limit() + 1;
         return withSearcher(
                 s -> {
-                    Query query = query(q, s);
                     TopFieldDocs top =
                             s.search(
                                     query,
@@ -436,7 +389,7 @@ public final class LuceneConversationStore
                 });
     }
 
-    private Query query(ConversationQuery q, IndexSearcher searcher) throws IOException {
+    private Query query(ConversationQuery q) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         b.add(KeywordField.newExactQuery(TENANT, q.tenant()), BooleanClause.Occur.FILTER);
         filter(b, INTENT, q.intent());
@@ -460,43 +413,9 @@ public final class LuceneConversationStore
         if (q.text() != null && !q.text().isBlank()) {
             SimpleQueryParser parser = new SimpleQueryParser(analyzer, TEXT);
             parser.setDefaultOperator(BooleanClause.Occur.MUST);
-            b.add(
-                    anywhere(parser.parse(q.text()), q.tenant(), searcher),
-                    BooleanClause.Occur.FILTER);
+            b.add(parser.parse(q.text()), BooleanClause.Occur.FILTER);
         }
         return b.build();
-    }
-
-    /**
-     * {@code text}, a query on the words, as each of its terms found anywhere in a conversation: in
-     * the words of its aggregate, or in one of its slots' (joined from the slots' documents of the
-     * tenant to their conversation's by key). A boolean query is taken apart clause by clause, so
-     * "all terms" may fall in different messages; a phrase stays within one message.
-     */
-    private static Query anywhere(Query text, String tenant, IndexSearcher searcher)
-            throws IOException {
-        if (text instanceof BooleanQuery b) {
-            BooleanQuery.Builder each =
-                    new BooleanQuery.Builder()
-                            .setMinimumNumberShouldMatch(b.getMinimumNumberShouldMatch());
-            for (BooleanClause clause : b.clauses()) {
-                each.add(anywhere(clause.query(), tenant, searcher), clause.occur());
-            }
-            return each.build();
-        }
-        Query inSlots =
-                new BooleanQuery.Builder()
-                        .add(text, BooleanClause.Occur.MUST)
-                        .add(
-                                new TermQuery(new Term(SLOT_TENANT, tenant)),
-                                BooleanClause.Occur.FILTER)
-                        .build();
-        return new BooleanQuery.Builder()
-                .add(text, BooleanClause.Occur.SHOULD)
-                .add(
-                        JoinUtil.createJoinQuery(OF, true, KEY, inSlots, searcher, ScoreMode.None),
-                        BooleanClause.Occur.SHOULD)
-                .build();
     }
 
     private static void filter(BooleanQuery.Builder b, String field, String value) {
@@ -675,7 +594,7 @@ public final class LuceneConversationStore
             try {
                 pending.clear();
                 pendingBytes.set(0);
-                newestSlot.clear();
+                written.clear();
                 positions.clear();
                 writer.deleteAll();
                 source = newSource;
@@ -757,7 +676,6 @@ public final class LuceneConversationStore
 
     private void commit(Map<String, Long> covered) throws IOException {
         Map<String, String> data = new HashMap<>();
-        data.put(LAYOUT_DATA, LAYOUT);
         if (source != null) {
             data.put(SOURCE_DATA, source);
         }
@@ -768,74 +686,76 @@ public final class LuceneConversationStore
         lastCommit = System.nanoTime();
     }
 
-    /**
-     * Writes what changed in one conversation: removals first, then each slot written (unless the
-     * index holds a newer message in it, as after a replay), then the aggregate. Nothing else of
-     * the conversation is read or written again; whether a slot is newer is looked up only when its
-     * number is not above every one the conversation holds.
-     */
     private void write(IndexSearcher searcher, String key, Pending p) throws IOException {
-        Long known = newestSlot.remove(key); // until this write has completed
-        long newest;
-        if (p.deleted()) {
-            writer.deleteDocuments(new Term(KEY, key), new Term(OF, key));
-            newest = -1;
+        WrittenCache.Entry known = written.get(key);
+        written.remove(key); // until this write has completed
+        boolean exists;
+        Stored stored;
+        if (known != null) {
+            exists = true;
+            stored = new Stored(known.aggregate(), known.slots());
         } else {
-            for (String slot : p.removed()) {
-                writer.deleteDocuments(new Term(SLOT_ID, slotId(key, slot)));
+            Hit hit = find(searcher, key);
+            exists = hit != null;
+            stored = hit == null ? Stored.NONE : read(hit, key);
+        }
+        StoredAggregate aggregate = p.applyTo(stored.aggregate());
+        Map<String, TranscriptSlot> slots = p.applyTo(stored.slots());
+        Term id = new Term(KEY, key);
+        if (aggregate == null && slots.isEmpty()) {
+            if (exists) {
+                writer.deleteDocuments(id);
             }
-            newest = p.slots().isEmpty() ? -1 : known != null ? known : newestSeq(searcher, key);
+            return;
         }
-        long written = newest;
-        for (TranscriptSlot slot : p.slots()) {
-            if (slot.seq() > newest
-                    || p.deleted()
-                    || p.removed().contains(slot.slot())
-                    || storedSeq(searcher, key, slot.slot()) < slot.seq()) {
-                writer.updateDocument(
-                        new Term(SLOT_ID, slotId(key, slot.slot())), slotDocument(key, slot));
-                written = Math.max(written, slot.seq());
+        Map<String, String> texts = new HashMap<>();
+        for (TranscriptSlot slot : slots.values()) {
+            String text = known == null ? null : known.text(slot);
+            if (text == null) {
+                text = slotText(key, slot);
             }
-        }
-        if (p.aggregate() != null) {
-            writer.updateDocument(new Term(KEY, key), conversationDocument(key, p.aggregate()));
-        }
-        if (!p.slots().isEmpty() || known != null && !p.deleted()) {
-            newestSlot.put(key, p.slots().isEmpty() ? known : written);
-        }
-    }
-
-    /** The term that names one slot's document. */
-    static String slotId(String key, String slot) {
-        return key + '#' + slot;
-    }
-
-    private static Document slotDocument(String key, TranscriptSlot slot) {
-        Document doc = new Document();
-        doc.add(new KeywordField(OF, key, Field.Store.NO));
-        doc.add(new StringField(SLOT_ID, slotId(key, slot.slot()), Field.Store.NO));
-        doc.add(new StringField(SLOT_TENANT, key.substring(0, key.indexOf('/')), Field.Store.NO));
-        doc.add(new NumericDocValuesField(SEQ, slot.seq()));
-        doc.add(new StoredField(SLOT, encode(slot)));
-        try {
-            String text = AggregateDigest.message(slot.json());
             if (text != null) {
-                doc.add(new TextField(TEXT, text, Field.Store.NO));
+                texts.put(slot.slot(), text);
             }
+        }
+        Document doc = document(key, aggregate, slots, texts);
+        if (exists) {
+            writer.updateDocument(id, doc);
+        } else {
+            writer.addDocument(doc);
+        }
+        written.put(key, new WrittenCache.Entry(aggregate, slots, texts));
+    }
+
+    private static String slotText(String key, TranscriptSlot slot) {
+        try {
+            return AggregateDigest.message(slot.json());
         } catch (IOException e) {
             LOG.debug("transcript slot of {} is not readable: {}", key, e.toString());
+            return null;
         }
-        return doc;
     }
 
-    private static Document conversationDocument(String key, StoredAggregate aggregate) {
+    private Document document(
+            String key,
+            StoredAggregate aggregate,
+            Map<String, TranscriptSlot> slots,
+            Map<String, String> texts) {
         Document doc = new Document();
         doc.add(new KeywordField(KEY, key, Field.Store.NO));
         StringBuilder text = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
-        doc.add(new StoredField(AGGREGATE, aggregate.json()));
-        doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
-        doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
-        index(doc, key, aggregate, text);
+        if (aggregate != null) {
+            doc.add(new StoredField(AGGREGATE, aggregate.json()));
+            doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
+            doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
+            index(doc, key, aggregate, text);
+        }
+        List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
+        ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
+        for (TranscriptSlot slot : ordered) {
+            doc.add(new StoredField(SLOT, encode(slot)));
+            AggregateDigest.append(text, texts.get(slot.slot()));
+        }
         doc.add(new TextField(TEXT, text.toString(), Field.Store.NO));
         return doc;
     }
@@ -893,23 +813,14 @@ public final class LuceneConversationStore
 
     private record Hit(LeafReader reader, int doc) {}
 
-    /** The live document holding {@code value} in {@code field}, or null. */
-    private static Hit find(IndexSearcher searcher, String field, String value) throws IOException {
-        List<Hit> hits = findAll(searcher, field, value, 1);
-        return hits.isEmpty() ? null : hits.get(0);
+    private record Stored(StoredAggregate aggregate, Map<String, TranscriptSlot> slots) {
+        static final Stored NONE = new Stored(null, Map.of());
     }
 
     private static Hit find(IndexSearcher searcher, String key) throws IOException {
-        return find(searcher, KEY, key);
-    }
-
-    /** Up to {@code max} live documents holding {@code value} in {@code field}. */
-    private static List<Hit> findAll(IndexSearcher searcher, String field, String value, int max)
-            throws IOException {
-        BytesRef term = new BytesRef(value);
-        List<Hit> hits = new ArrayList<>(1);
+        BytesRef term = new BytesRef(key);
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(field);
+            Terms terms = leaf.reader().terms(KEY);
             if (terms == null) {
                 continue;
             }
@@ -921,81 +832,54 @@ public final class LuceneConversationStore
             PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
             for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
                 if (live == null || live.get(d)) {
-                    hits.add(new Hit(leaf.reader(), d));
-                    if (hits.size() == max) {
-                        return hits;
-                    }
+                    return new Hit(leaf.reader(), d);
                 }
             }
         }
-        return hits;
+        return null;
     }
 
-    private static StoredAggregate storedAggregate(IndexSearcher searcher, String key)
-            throws IOException {
+    private Optional<Stored> load(IndexSearcher searcher, String key) throws IOException {
         Hit hit = find(searcher, key);
-        byte[] json = hit == null ? null : storedBytes(hit, AGGREGATE);
-        return json == null
-                ? null
-                : new StoredAggregate(
-                        key,
-                        number(hit.reader(), EPOCH, hit.doc()),
-                        number(hit.reader(), VERSION, hit.doc()),
-                        json);
+        return hit == null ? Optional.empty() : Optional.of(read(hit, key));
     }
 
-    /** The stored slots of a conversation, by name. */
-    private static Map<String, TranscriptSlot> storedSlots(IndexSearcher searcher, String key)
-            throws IOException {
+    private static Stored read(Hit hit, String key) throws IOException {
         Map<String, TranscriptSlot> slots = new HashMap<>();
-        for (Hit hit : findAll(searcher, OF, key, Integer.MAX_VALUE)) {
-            byte[] value = storedBytes(hit, SLOT);
-            if (value != null) {
-                TranscriptSlot slot = decode(value);
-                slots.put(slot.slot(), slot);
-            }
-        }
-        return slots;
-    }
-
-    /** The bytes a document stores in {@code field}, or null; no other field is read. */
-    private static byte[] storedBytes(Hit hit, String field) throws IOException {
-        byte[][] value = new byte[1][];
+        byte[][] aggregate = new byte[1][];
         hit.reader()
                 .storedFields()
                 .document(
                         hit.doc(),
                         new StoredFieldVisitor() {
                             @Override
-                            public Status needsField(FieldInfo info) {
-                                if (value[0] != null) {
-                                    return Status.STOP;
-                                }
-                                return info.name.equals(field) ? Status.YES : Status.NO;
+                            public Status needsField(FieldInfo field) {
+                                return field.name.equals(AGGREGATE) || field.name.equals(SLOT)
+                                        ? Status.YES
+                                        : Status.NO;
                             }
 
                             @Override
-                            public void binaryField(FieldInfo info, byte[] bytes) {
-                                value[0] = bytes;
+                            public void binaryField(FieldInfo field, byte[] value)
+                                    throws IOException {
+                                if (field.name.equals(AGGREGATE)) {
+                                    aggregate[0] = value;
+                                } else {
+                                    TranscriptSlot slot = decode(value);
+                                    slots.put(slot.slot(), slot);
+                                }
                             }
                         });
-        return value[0];
-    }
-
-    /** The number of the newest message the index holds in any slot of a conversation, or -1. */
-    private static long newestSeq(IndexSearcher searcher, String key) throws IOException {
-        long newest = -1;
-        for (Hit hit : findAll(searcher, OF, key, Integer.MAX_VALUE)) {
-            newest = Math.max(newest, number(hit.reader(), SEQ, hit.doc()));
+        StoredAggregate a = null;
+        if (aggregate[0] != null) {
+            a =
+                    new StoredAggregate(
+                            key,
+                            number(hit.reader(), EPOCH, hit.doc()),
+                            number(hit.reader(), VERSION, hit.doc()),
+                            aggregate[0]);
         }
-        return newest;
-    }
-
-    /** The number of the message the index holds in a slot, or -1 when it holds none. */
-    private static long storedSeq(IndexSearcher searcher, String key, String slot)
-            throws IOException {
-        Hit hit = find(searcher, SLOT_ID, slotId(key, slot));
-        return hit == null ? -1 : number(hit.reader(), SEQ, hit.doc());
+        return new Stored(a, slots);
     }
 
     static byte[] encode(TranscriptSlot slot) {

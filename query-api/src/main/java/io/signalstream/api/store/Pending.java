@@ -3,7 +3,6 @@ package io.signalstream.api.store;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,16 +59,6 @@ final class Pending {
 
     long bytes() {
         return bytes;
-    }
-
-    /** The slots written since, ordered by name. */
-    List<TranscriptSlot> slots() {
-        return List.of(slots);
-    }
-
-    /** The slots removed since, before any write in {@link #slots()}. */
-    Set<String> removed() {
-        return removed;
     }
 
     Pending withAggregate(StoredAggregate a) {

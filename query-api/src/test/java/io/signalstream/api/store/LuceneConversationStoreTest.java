@@ -410,79 +410,6 @@ class LuceneConversationStoreTest {
     }
 
     @Test
-    void eachTermMayFallInAnyMessageOrTheAggregateOfOneConversationOfTheTenant() {
-        store.putAggregate(stored(aggregate("acme", "one", 1)));
-        store.putSlot("acme/one", slot("acme", "one", 1, 20, "the toaster sparks"));
-        store.putSlot("acme/one", slot("acme", "one", 2, 20, "and the kettle leaks"));
-        store.putAggregate(stored(aggregate("acme", "two", 1)));
-        store.putSlot("acme/two", slot("acme", "two", 1, 20, "only the toaster"));
-        // the same conversation id in another tenant, with the word acme's lacks
-        store.putAggregate(stored(aggregate("globex", "two", 1)));
-        store.putSlot("globex/two", slot("globex", "two", 1, 20, "a kettle too"));
-        store.flush();
-
-        assertThat(ids(search("acme", "toaster kettle"))).containsExactly("one");
-        assertThat(ids(search("acme", "toaster"))).containsExactlyInAnyOrder("one", "two");
-        assertThat(ids(search("acme", "toaster -kettle"))).containsExactly("two");
-        assertThat(ids(search("acme", "\"toaster sparks\""))).containsExactly("one");
-        assertThat(ids(search("acme", "\"sparks and\"")))
-                .as("a phrase stays within one message")
-                .isEmpty();
-        assertThat(ids(search("globex", "toaster"))).isEmpty();
-        assertThat(ids(search("globex", "kettle"))).containsExactly("two");
-    }
-
-    @Test
-    void aStoreOfTheEarlierLayoutIsSetAsideAndFilledAgain() throws Exception {
-        store.close();
-        deleteRecursively(dir);
-        // one document per conversation, its slots inside, as the earlier version wrote them
-        try (var directory = org.apache.lucene.store.FSDirectory.open(dir);
-                var writer =
-                        new org.apache.lucene.index.IndexWriter(
-                                directory,
-                                new org.apache.lucene.index.IndexWriterConfig(
-                                        new TextAnalyzer()))) {
-            var doc = new org.apache.lucene.document.Document();
-            doc.add(
-                    new org.apache.lucene.document.KeywordField(
-                            LuceneConversationStore.KEY,
-                            "acme/old",
-                            org.apache.lucene.document.Field.Store.NO));
-            doc.add(
-                    new org.apache.lucene.document.StoredField(
-                            LuceneConversationStore.SLOT,
-                            LuceneConversationStore.encode(slot("acme", "old", 1, 20, "hi"))));
-            writer.addDocument(doc);
-            writer.setLiveCommitData(Map.of("source", "topics-of-before").entrySet());
-            writer.commit();
-        }
-
-        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
-
-        assertThat(store.transcript("acme/old")).isEmpty();
-        assertThat(store.source()).as("filled again from the start of the topics").isNull();
-        try (var siblings = Files.list(dir.getParent())) {
-            assertThat(siblings.map(p -> p.getFileName().toString()))
-                    .anyMatch(n -> n.startsWith(dir.getFileName() + ".unreadable-"));
-        }
-        // and, once saved, it opens as it is
-        store.putSlot("acme/new", slot("acme", "new", 1, 20, "hello"));
-        store.save();
-        store.close();
-        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
-        assertThat(store.transcript("acme/new")).hasSize(1);
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        try (var all = Files.walk(path)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    @Test
     void theTranscriptKeepsTheNewestMessageOfEachSlotInOrder() {
         store.putSlot("acme/t", slot("acme", "t", 1, 2, "first"));
         store.putSlot("acme/t", slot("acme", "t", 2, 2, "second"));
@@ -495,14 +422,6 @@ class LuceneConversationStoreTest {
         store.flush();
         assertThat(texts("acme/t")).containsExactly("second", "third");
         assertThat(store.transcript("globex/t")).isEmpty();
-
-        // Replayed again after a reopen, when only the index knows what each slot holds.
-        store.save();
-        store.close();
-        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
-        store.putSlot("acme/t", slot("acme", "t", 1, 2, "first again, replayed"));
-        store.flush();
-        assertThat(texts("acme/t")).containsExactly("second", "third");
     }
 
     private List<String> texts(String key) {
