@@ -139,32 +139,26 @@ final class JsonBytes {
      * Writes {@code value} quoted into {@code into} from {@code at}, which has room for twice its
      * length and the quotes; returns where it ends, or -1 at a character that is not printable
      * ASCII. Its Latin-1 bytes are checked eight at a time: a word with nothing to escape is copied
-     * as a whole.
+     * as a whole, else one byte is written and the next word starts after it.
      */
     private static int quoted(String value, byte[] into, int at) {
         byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
         int n = bytes.length;
         into[at++] = '"';
-        int i = 0;
-        for (; i + Long.BYTES <= n; i += Long.BYTES) {
-            long word = (long) WORDS.get(bytes, i);
-            if (!maybeSpecial(word)) {
-                WORDS.set(into, at, word);
-                at += Long.BYTES;
-                continue;
+        for (int i = 0; i < n; ) {
+            if (i + Long.BYTES <= n) {
+                long word = (long) WORDS.get(bytes, i);
+                if (!maybeSpecial(word)) {
+                    WORDS.set(into, at, word);
+                    at += Long.BYTES;
+                    i += Long.BYTES;
+                    continue;
+                }
             }
-            for (int k = i; k < i + Long.BYTES && at >= 0; k++) {
-                at = quoted(value, bytes, k, into, at);
-            }
+            at = quoted(value, bytes, i++, into, at);
             if (at < 0) {
                 return -1;
             }
-        }
-        for (; i < n && at >= 0; i++) {
-            at = quoted(value, bytes, i, into, at);
-        }
-        if (at < 0) {
-            return -1;
         }
         into[at++] = '"';
         return at;

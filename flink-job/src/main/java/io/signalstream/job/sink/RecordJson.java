@@ -207,9 +207,9 @@ final class RecordJson {
     }
 
     /**
-     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied
-     * char by char, a quote or a backslash escaped; anything else is written by Jackson's
-     * generator.
+     * A string value. Text of printable ASCII alone, the most of what the job writes, is copied by
+     * {@link JsonBytes#string}, a quote or a backslash escaped; anything else is written by
+     * Jackson's generator.
      */
     private void string(String value) throws IOException {
         if (value == null) {
