@@ -168,7 +168,7 @@ public final class BenchReport {
                 ## Method
 
                 * **Capacity**: %s conversations pre-loaded to %s messages each, then a burst of %s                 messages, all written to the raw topic before a job starts. The floor job (same                 source, parse and `keyBy`, a RocksDB `ValueState<Long>` count, one small JSON                 record out through the same sink settings) and the product read the same records                 from the same offsets, alternately, in %s rounds. Each round starts fresh job JVMs, one per configuration (the floor, the product, the product without analytics), as JMH forks: one job's profile never compiles another's code, and no figure hangs on how one JVM happened to compile. In each round they warm up in turns, at least three runs each and %s s in all, before the measured runs. A                 run's rate is taken from its output topic's offsets between 10 %% and 90 %% of                 the burst; CPU per message from `/proc/<pid>/stat` of the job's and the broker's                 JVMs over the same interval. Medians, with ranges. The API is not running.
-                * **End to end**: the product job and the API (its own JVM) run; messages are                 posted open loop (due at `t0 + i/rate`, latency from then: no coordinated                 omission) over 32 keep-alive connections to 1,000 new conversations for %s s, and                 each is timed until the tenant-wide WebSocket shows every agent reflecting it;                 messages never shown count at the deadline (10 s after the last send). Each run starts once the job has caught up with the runs before it (a marker message in each of 16 new conversations analysed); the wait is in the raw figures.
+                * **End to end**: the product job and the API (its own JVM) run; messages are                 posted open loop (due at `t0 + i/rate`, latency from then: no coordinated                 omission) over 32 keep-alive connections to 1,000 new conversations for %s s, and                 each is timed until the tenant-wide WebSocket shows every agent reflecting it;                 messages never shown count at the deadline (10 s after the last send). Before them, the fresh stack runs the same way at %s msg/s, %s runs, until the compilers of its four JVMs settle; those runs are reported apart. Each run starts once the job has caught up with the runs before it (a marker message in each of 16 new conversations analysed); the wait is in the raw figures.
                 * **Ingest**: `POST /v1/messages` → `202` at fixed rates, the job processing the same stream, from a job that has caught up.
                 * **Webhooks**: a rule firing on every customer message, each message a new conversation, 100 msg/s open loop for the run's length; two such runs warm the fresh stack first (their p99s are reported beside).
                 * **Agents**: JMH, one thread, `AgentsBenchmark.allAgentsOnOneMessage`: PII                 detection and redaction, the message's signals, the fold into its context and                 every agent's answer, as the job runs them.
@@ -181,7 +181,9 @@ public final class BenchReport {
                                 all.at("/settings/burst").asText(),
                                 all.at("/settings/rounds").asText(),
                                 all.at("/settings/warmupSeconds").asText(),
-                                all.at("/settings/e2eSeconds").asText()));
+                                all.at("/settings/e2eSeconds").asText(),
+                                all.at("/settings/e2eWarmupRate").asText(),
+                                all.at("/settings/e2eWarmupRuns").asText()));
         d.append("## Results against the goals\n\n| figure | goal | measured |\n|---|---|---|\n");
         d.append(
                 row(
@@ -236,6 +238,10 @@ public final class BenchReport {
         }
         for (JsonNode r : all.path("e2e").path("fixed_rate_runs")) {
             d.append(e2eRow(r, "at a fixed rate", "—"));
+        }
+        int warm = 0;
+        for (JsonNode r : all.path("e2e_warmup_runs")) {
+            d.append(e2eRow(r, "warm-up run " + ++warm + " of the fresh stack", "—"));
         }
         JsonNode rules = all.path("rules");
         if (rules.isObject()) {
@@ -498,6 +504,10 @@ public final class BenchReport {
                         + f(r, "post_p99_ms", "%.1f")
                         + " ms; CPU ms/msg "
                         + r.path("cpu_ms_per_msg_by_process")
+                        + (r.has("jit_ms_per_msg_by_process")
+                                ? ", of which the JIT compilers "
+                                        + r.path("jit_ms_per_msg_by_process")
+                                : "")
                         + (r.has("stack_cpu_ms_per_msg")
                                 ? ", together "
                                         + f(r, "stack_cpu_ms_per_msg", "%.3f")

@@ -206,8 +206,12 @@ final class Processes {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS;
     }
 
-    static long selfCpuMillis() {
-        return cpuMillis(ProcessHandle.current().pid());
+    /** What a JVM's JIT compiler threads ("C1 CompilerThread0", …) used so far, in ms. */
+    static long compilerCpuMillis(long pid) {
+        return threadCpuMillis(pid).entrySet().stream()
+                .filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     private static long ticksPerSecond() {

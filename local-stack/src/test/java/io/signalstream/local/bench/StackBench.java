@@ -72,6 +72,8 @@ public final class StackBench {
             int warmupSeconds,
             int rounds,
             int e2eSeconds,
+            int e2eWarmupRate,
+            int e2eWarmupRuns,
             int ingestSeconds,
             int parallelism,
             int partitions,
@@ -85,6 +87,8 @@ public final class StackBench {
                     Integer.getInteger("bench.warmupSeconds", 60),
                     Integer.getInteger("bench.rounds", 4),
                     Integer.getInteger("bench.e2eSeconds", 20),
+                    Integer.getInteger("bench.e2eWarmupRate", 1_000),
+                    Integer.getInteger("bench.e2eWarmupRuns", 3),
                     Integer.getInteger("bench.ingestSeconds", 15),
                     Integer.getInteger("bench.parallelism", 2),
                     Integer.getInteger("bench.partitions", 4),
@@ -621,6 +625,16 @@ public final class StackBench {
             Corpus corpus = new Corpus(7);
             // a short run first, so the API's and the job's code paths are compiled
             load.run("warm", 200, 10, 100, true, Duration.ofSeconds(5), corpus);
+            // Then the whole path at a steady rate, as the capacity runs warm up: four fresh JVMs
+            // share two cores, and until their compilers settle each message costs several times
+            // its steady price. These runs are reported apart; they show the cost falling.
+            ArrayNode warm = results.putArray("e2e_warmup_runs");
+            for (int i = 0; i < settings.e2eWarmupRuns(); i++) {
+                warm.add(
+                        endToEnd(
+                                load, corpus, api, url, key, settings.e2eWarmupRate(), "warm" + i));
+            }
+            awaitCaughtUp(url, key);
             // First, while the job has no backlog from the runs above capacity below:
             // Rules: POST → signed webhook received, with a rule firing on every message.
             try (WebhookBench webhooks =
@@ -670,7 +684,8 @@ public final class StackBench {
                 if (rate.isBlank()) {
                     continue;
                 }
-                fixed.add(endToEnd(load, corpus, api, url, key, Double.parseDouble(rate.strip())));
+                double r = Double.parseDouble(rate.strip());
+                fixed.add(endToEnd(load, corpus, api, url, key, r, "e2e-" + Math.round(r)));
             }
             ObjectNode ingestNode = results.putObject("ingest");
             ingestNode.put("waited_for_backlog_ms", awaitCaughtUp(url, key));
@@ -703,7 +718,14 @@ public final class StackBench {
             ArrayNode e2e = e2eNode.putArray("runs");
             for (double fraction : capacity == 0 ? new double[0] : new double[] {0.25, 0.5, 0.75}) {
                 e2e.add(
-                        endToEnd(load, corpus, api, url, key, capacity * fraction)
+                        endToEnd(
+                                        load,
+                                        corpus,
+                                        api,
+                                        url,
+                                        key,
+                                        capacity * fraction,
+                                        "e2e-" + Math.round(capacity * fraction))
                                 .put("load_fraction", fraction));
             }
             if (!settings.profileApi().isEmpty()) {
@@ -758,14 +780,15 @@ public final class StackBench {
             Processes.Child api,
             String url,
             String key,
-            double rate)
+            double rate,
+            String runId)
             throws Exception {
         rate = Math.max(50, rate);
         long caughtUp = awaitCaughtUp(url, key);
         long[] before = cpu(api);
         LoadGenerator.Result r =
                 load.run(
-                        "e2e-" + Math.round(rate),
+                        runId,
                         rate,
                         settings.e2eSeconds(),
                         1_000,
@@ -776,7 +799,8 @@ public final class StackBench {
         run.put("waited_for_backlog_ms", caughtUp);
         latencies(run, r, before, api);
         System.out.printf(
-                "  e2e at %.0f msg/s: p50 %.1f ms, p99 %.1f ms, seen %d of %d%n",
+                "  %s at %.0f msg/s: p50 %.1f ms, p99 %.1f ms, seen %d of %d%n",
+                runId,
                 rate,
                 r.updateMicros().getValueAtPercentile(50) / 1000.0,
                 r.updateMicros().getValueAtPercentile(99) / 1000.0,
@@ -810,20 +834,34 @@ public final class StackBench {
             ObjectNode run, long[] before, Processes.Child api, long messages) {
         long[] after = cpu(api);
         ObjectNode cpu = run.putObject("cpu_ms_per_msg_by_process");
+        ObjectNode jit = run.putObject("jit_ms_per_msg_by_process");
         String[] names = {"job", "kafka", "api", "load_generator"};
         double sum = 0;
         for (int i = 0; i < names.length; i++) {
             double ms = round((after[i] - before[i]) / (double) Math.max(1, messages), 4);
             cpu.put(names[i], ms);
             sum += ms;
+            int j = i + names.length;
+            // a compiler thread that ended meanwhile takes its time with it: at least this much
+            long compiled = Math.max(0, after[j] - before[j]);
+            jit.put(names[i], round(compiled / (double) Math.max(1, messages), 4));
         }
         return sum;
     }
 
+    /**
+     * Each process's CPU so far, then (from index 4) what its JIT compiler threads took of it: a
+     * fresh JVM keeps compiling for minutes, and on two shared cores that is part of what a message
+     * costs until it settles.
+     */
     private long[] cpu(Processes.Child api) {
-        return new long[] {
-            runner.cpuMillis(), kafka.cpuMillis(), api.cpuMillis(), Processes.selfCpuMillis()
-        };
+        long[] pids = {runner.pid(), kafka.pid(), api.pid(), ProcessHandle.current().pid()};
+        long[] cpu = new long[pids.length * 2];
+        for (int i = 0; i < pids.length; i++) {
+            cpu[i] = Processes.cpuMillis(pids[i]);
+            cpu[i + pids.length] = Processes.compilerCpuMillis(pids[i]);
+        }
+        return cpu;
     }
 
     /**
