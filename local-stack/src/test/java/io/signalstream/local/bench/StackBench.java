@@ -691,7 +691,7 @@ public final class StackBench {
             ingestNode.put("waited_for_backlog_ms", awaitCaughtUp(url, key));
             ArrayNode ingest = ingestNode.putArray("runs");
             for (int rate : new int[] {250, 500, 1_000}) {
-                long[] before = cpu(api);
+                Cpu before = cpu(api);
                 LoadGenerator.Result r =
                         load.run(
                                 "ingest" + rate,
@@ -785,7 +785,7 @@ public final class StackBench {
             throws Exception {
         rate = Math.max(50, rate);
         long caughtUp = awaitCaughtUp(url, key);
-        long[] before = cpu(api);
+        Cpu before = cpu(api);
         LoadGenerator.Result r =
                 load.run(
                         runId,
@@ -810,7 +810,7 @@ public final class StackBench {
     }
 
     private void latencies(
-            ObjectNode run, LoadGenerator.Result r, long[] before, Processes.Child api) {
+            ObjectNode run, LoadGenerator.Result r, Cpu before, Processes.Child api) {
         run.put("rate", Math.round(r.rate()));
         run.put("p50_ms", ms(r.updateMicros(), 50));
         run.put("p99_ms", ms(r.updateMicros(), 99));
@@ -830,38 +830,43 @@ public final class StackBench {
     }
 
     /** Puts each process's CPU per message into {@code run}; returns their sum. */
-    private double cpuPerMessage(
-            ObjectNode run, long[] before, Processes.Child api, long messages) {
-        long[] after = cpu(api);
+    private double cpuPerMessage(ObjectNode run, Cpu before, Processes.Child api, long messages) {
+        Cpu after = cpu(api);
         ObjectNode cpu = run.putObject("cpu_ms_per_msg_by_process");
         ObjectNode jit = run.putObject("jit_ms_per_msg_by_process");
-        String[] names = {"job", "kafka", "api", "load_generator"};
         double sum = 0;
-        for (int i = 0; i < names.length; i++) {
-            double ms = round((after[i] - before[i]) / (double) Math.max(1, messages), 4);
-            cpu.put(names[i], ms);
+        for (int i = 0; i < Cpu.PROCESSES.length; i++) {
+            double ms =
+                    round(
+                            (after.total()[i] - before.total()[i]) / (double) Math.max(1, messages),
+                            4);
+            cpu.put(Cpu.PROCESSES[i], ms);
             sum += ms;
-            int j = i + names.length;
             // a compiler thread that ended meanwhile takes its time with it: at least this much
-            long compiled = Math.max(0, after[j] - before[j]);
-            jit.put(names[i], round(compiled / (double) Math.max(1, messages), 4));
+            long compiled = Math.max(0, after.jit()[i] - before.jit()[i]);
+            jit.put(Cpu.PROCESSES[i], round(compiled / (double) Math.max(1, messages), 4));
         }
         return sum;
     }
 
     /**
-     * Each process's CPU so far, then (from index 4) what its JIT compiler threads took of it: a
-     * fresh JVM keeps compiling for minutes, and on two shared cores that is part of what a message
-     * costs until it settles.
+     * Each process's CPU so far, and what its JIT compiler threads took of it: a fresh JVM keeps
+     * compiling for minutes, and on two shared cores that is part of what a message costs until it
+     * settles. Indexed as {@link #PROCESSES}.
      */
-    private long[] cpu(Processes.Child api) {
+    private record Cpu(long[] total, long[] jit) {
+        static final String[] PROCESSES = {"job", "kafka", "api", "load_generator"};
+    }
+
+    private Cpu cpu(Processes.Child api) {
         long[] pids = {runner.pid(), kafka.pid(), api.pid(), ProcessHandle.current().pid()};
-        long[] cpu = new long[pids.length * 2];
+        long[] total = new long[pids.length];
+        long[] jit = new long[pids.length];
         for (int i = 0; i < pids.length; i++) {
-            cpu[i] = Processes.cpuMillis(pids[i]);
-            cpu[i + pids.length] = Processes.compilerCpuMillis(pids[i]);
+            total[i] = Processes.cpuMillis(pids[i]);
+            jit[i] = Processes.compilerCpuMillis(pids[i]);
         }
-        return cpu;
+        return new Cpu(total, jit);
     }
 
     /**
