@@ -11,8 +11,9 @@ import java.io.Serializable;
  *     that would be is replaced by a dead letter saying so. Keep it below the producer's {@code
  *     max.request.size} and the topics' {@code max.message.bytes} (1 MiB by default). At least
  *     {@link #MIN_RECORD_BYTES}, so the largest valid message always fits its transcript record
- * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch (20 ms:
- *     fewer, fuller batches under load; each batch costs a compression stream and a request)
+ * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch (5 ms: under
+ *     load batches fill before it ends; at light load it is latency on every aggregate, and 20 ms
+ *     measured 6 ms more POST → WebSocket p50 for 5 % more capacity, within noise)
  * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
  * @param compression {@code KAFKA_COMPRESSION}: {@code snappy} (default: its streams reuse their
  *     buffers, Kafka's LZ4 stream allocates 128 KB per batch), {@code lz4}, {@code zstd}, {@code
@@ -49,7 +50,7 @@ public record OutputSettings(
         return new OutputSettings(
                 s.flag("agent-topics", "AGENT_TOPICS", false),
                 s.integer("max-record-bytes", "MAX_RECORD_BYTES", 900_000),
-                s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 20),
+                s.integer("kafka-linger-ms", "KAFKA_LINGER_MS", 5),
                 s.integer("kafka-batch-bytes", "KAFKA_BATCH_BYTES", 262_144),
                 s.text("kafka-compression", "KAFKA_COMPRESSION", "snappy"),
                 s.flag("analytics", "ANALYTICS", true),
