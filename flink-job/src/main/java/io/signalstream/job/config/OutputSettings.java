@@ -11,9 +11,9 @@ import java.io.Serializable;
  *     that would be is replaced by a dead letter saying so. Keep it below the producer's {@code
  *     max.request.size} and the topics' {@code max.message.bytes} (1 MiB by default). At least
  *     {@link #MIN_RECORD_BYTES}, so the largest valid message always fits its transcript record
- * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch (5 ms: under
- *     load batches fill before it ends; at light load it is latency on every aggregate, and 20 ms
- *     measured 6 ms more POST → WebSocket p50 for 5 % more capacity, within noise)
+ * @param lingerMs {@code KAFKA_LINGER_MS}: how long the producer waits to fill a batch (5 ms: at
+ *     light load it is latency on every aggregate; under load a batch carries what 5 ms brings, and
+ *     20 ms measured 6 ms more POST → WebSocket p50 for 5 % more capacity, within noise)
  * @param batchBytes {@code KAFKA_BATCH_BYTES}: the producer's batch size per partition
  * @param compression {@code KAFKA_COMPRESSION}: {@code snappy} (default: its streams reuse their
  *     buffers, Kafka's LZ4 stream allocates 128 KB per batch), {@code lz4}, {@code zstd}, {@code
