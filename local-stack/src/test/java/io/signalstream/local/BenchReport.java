@@ -54,6 +54,17 @@ public final class BenchReport {
                                             * p.path("capacity_msgs_per_s").asDouble()
                                             / jmh.get("allAgentsOnOneMessage").asDouble())
                             / 1000.0);
+            double floorCpu = all.path("floor").path("cpu_ms_per_msg").asDouble();
+            if (floorCpu > 0) {
+                // The product does the floor's work and the agents' work at the least: with a data
+                // path that added nothing else, its CPU per message would be the floor's plus the
+                // agents' one-thread time, and both jobs being CPU-bound on the same cores, its
+                // capacity ÷ the floor's at most this.
+                double agentsMs = 1000.0 / jmh.get("allAgentsOnOneMessage").asDouble();
+                p.put(
+                        "floor_ratio_ceiling",
+                        Math.round(1000.0 * floorCpu / (floorCpu + agentsMs)) / 1000.0);
+            }
         }
         Files.writeString(
                 dir.resolve("results.json"),
@@ -200,6 +211,18 @@ public final class BenchReport {
                                 + f(floor, "capacity_msgs_per_s", "%.0f")
                                 + " msg/s "
                                 + floor.path("capacity_range")));
+        d.append(
+                row(
+                        "capacity ÷ floor capacity at most, with the agents' own work as the only"
+                                + " cost beyond the floor's",
+                        "—",
+                        f(pipeline, "floor_ratio_ceiling", "%.3f")
+                                + ": the floor's CPU per message ÷ (the floor's + the agents'"
+                                + " one-thread JMH time, "
+                                + f(floor, "cpu_ms_per_msg", "%.4f")
+                                + " ms + 1 ÷ "
+                                + f(jmh, "allAgentsOnOneMessage", "%.0f")
+                                + " msg/s)"));
         d.append(
                 row(
                         "capacity ÷ JMH all agents (one thread)",
@@ -533,6 +556,7 @@ public final class BenchReport {
             ## Reading these figures
 
             * The floor is a bare Flink job: per message it parses JSON, crosses one network             exchange, reads and writes a `Long` in RocksDB and writes a 70-byte record. The             product does all of that plus PII detection and redaction, the message's signals,             the fold into a bounded context, every agent's answer, a 3–4 KB aggregate and a             transcript record. Its CPU per message is what those cost; see             `docs/architecture.md` for the shape and `make bench-profile` for a profile (a run             apart from this one).
+            * Both jobs are CPU-bound on the same two cores, so capacity ÷ floor capacity is close to             the floor's CPU per message ÷ the product's. The product cannot cost less than the             floor plus the agents' own work, which JMH measures on one hot thread; the ceiling row             is that bound. While the agents alone cost about as much per message as the floor's             whole data path, no data path reaches 0.5: the agents would have to get cheaper.
             * End to end, every process shares the two cores: the broker, the job, the API (ingest,             its two views, the WebSocket) and the load generator. Once the offered rate exceeds             what the whole stack can do together, an open-loop measurement shows the queue: those             latencies are backlog, not per-message cost. The fixed-rate runs show where the stack             keeps up.
             """;
 
