@@ -15,7 +15,7 @@ for crash in $(find . -path ./.git -prune -o \( -name 'hs_err_pid*.log' -o -name
 done
 for witness in $(find . -path ./.git -prune -o -name 'jvm-exit-*.txt' -print 2>/dev/null | head -3); do
   echo "-- $witness (who ended a test JVM early, see ForkExitWitness):"
-  grep -v -E '^\s+at (java\.base|org\.junit|org\.apache\.maven)' "$witness" | head -n 8 | cut -c1-200
+  grep -v -E '^\s+at (java\.base|org\.junit|org\.apache\.maven)' "$witness" | head -n 14 | cut -c1-200
 done
 for dump in $(find . -path ./.git -prune -o -name '*.dumpstream' -print 2>/dev/null | head -3); do
   echo "-- $dump (last lines):"

@@ -22,7 +22,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  *       its status and message, and refused by throwing, as Kafka's own tests do, so the test that
  *       met it fails with that reason instead of the whole JVM vanishing;
  *   <li>any other {@code System.exit} (a library's fatal-error handler) or a signal is recorded
- *       with the stack of the thread that asked, from a shutdown hook.
+ *       with the stack of the thread that asked, from a shutdown hook;
+ *   <li>a JVM still running 20 s after its tests ended (surefire kills it at 30) records its
+ *       threads, which say what a test left open.
  * </ul>
  *
  * A JVM crash leaves its own {@code hs_err_pid*.log}; a kill -9 leaves nothing but surefire's exit
@@ -43,6 +45,47 @@ public final class ForkExitWitness implements LauncherSessionListener {
     @Override
     public void launcherSessionClosed(LauncherSession session) {
         testsEnded = true;
+        // Surefire ends its JVM once the tests have, and kills it when that takes 30 s: what
+        // still runs after 20 s is what holds it (a broker, cluster or pool a test left open).
+        Thread watch =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(EXIT_GRACE_MS);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            write(
+                                    "the JVM still runs "
+                                            + EXIT_GRACE_MS / 1000
+                                            + " s after its tests ended; its threads:\n"
+                                            + threads());
+                        },
+                        "fork-exit-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static final long EXIT_GRACE_MS = 20_000;
+
+    /**
+     * The live threads that are not daemons (those running shutdown hooks among them), with the top
+     * of each one's stack.
+     */
+    private static String threads() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> !e.getKey().isDaemon())
+                .map(
+                        e ->
+                                "thread \""
+                                        + e.getKey().getName()
+                                        + "\""
+                                        + "\n"
+                                        + stack(
+                                                Arrays.copyOf(
+                                                        e.getValue(),
+                                                        Math.min(6, e.getValue().length))))
+                .collect(Collectors.joining("\n"));
     }
 
     private static void refuse(String what, int status, String message) {
