@@ -289,7 +289,13 @@ public final class LuceneConversationStore
         if (p != null && (p.aggregate() != null || p.deleted())) {
             return Optional.ofNullable(p.aggregate());
         }
-        return withSearcher(s -> load(s, key).map(Stored::aggregate));
+        return withSearcher(
+                s -> {
+                    Hit hit = find(s, key);
+                    return hit == null
+                            ? Optional.<StoredAggregate>empty()
+                            : Optional.ofNullable(readAggregate(hit, key));
+                });
     }
 
     @Override
@@ -844,8 +850,20 @@ public final class LuceneConversationStore
         return hit == null ? Optional.empty() : Optional.of(read(hit, key));
     }
 
+    /**
+     * The aggregate of a hit alone, null when it has none: its transcript slots are skipped, not
+     * decoded (they were most of what a {@code GET …/insights} allocated).
+     */
+    private static StoredAggregate readAggregate(Hit hit, String key) throws IOException {
+        return read(hit, key, false).aggregate();
+    }
+
     private static Stored read(Hit hit, String key) throws IOException {
-        Map<String, TranscriptSlot> slots = new HashMap<>();
+        return read(hit, key, true);
+    }
+
+    private static Stored read(Hit hit, String key, boolean withSlots) throws IOException {
+        Map<String, TranscriptSlot> slots = withSlots ? new HashMap<>() : Map.of();
         byte[][] aggregate = new byte[1][];
         hit.reader()
                 .storedFields()
@@ -854,9 +872,13 @@ public final class LuceneConversationStore
                         new StoredFieldVisitor() {
                             @Override
                             public Status needsField(FieldInfo field) {
-                                return field.name.equals(AGGREGATE) || field.name.equals(SLOT)
-                                        ? Status.YES
-                                        : Status.NO;
+                                if (field.name.equals(AGGREGATE)) {
+                                    return Status.YES;
+                                }
+                                if (withSlots) {
+                                    return field.name.equals(SLOT) ? Status.YES : Status.NO;
+                                }
+                                return aggregate[0] == null ? Status.NO : Status.STOP;
                             }
 
                             @Override
@@ -870,15 +892,14 @@ public final class LuceneConversationStore
                                 }
                             }
                         });
-        StoredAggregate a = null;
-        if (aggregate[0] != null) {
-            a =
-                    new StoredAggregate(
-                            key,
-                            number(hit.reader(), EPOCH, hit.doc()),
-                            number(hit.reader(), VERSION, hit.doc()),
-                            aggregate[0]);
-        }
+        StoredAggregate a =
+                aggregate[0] == null
+                        ? null
+                        : new StoredAggregate(
+                                key,
+                                number(hit.reader(), EPOCH, hit.doc()),
+                                number(hit.reader(), VERSION, hit.doc()),
+                                aggregate[0]);
         return new Stored(a, slots);
     }
 

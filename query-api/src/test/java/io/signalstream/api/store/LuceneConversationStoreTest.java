@@ -410,6 +410,23 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void anAggregateIsReadFromTheIndexWithoutItsTranscriptAndNotInventedForATranscriptAlone() {
+        StoredAggregate a = stored(aggregate("acme", "both", 2));
+        store.putSlot("acme/both", slot("acme", "both", 1, 20, "before the aggregate"));
+        store.putAggregate(a);
+        store.putSlot("acme/both", slot("acme", "both", 2, 20, "after the aggregate"));
+        store.putSlot("acme/lines", slot("acme", "lines", 1, 20, "a transcript, no aggregate"));
+        store.flush();
+        assertThat(store.aggregate("acme/both").orElseThrow())
+                .extracting(StoredAggregate::version, StoredAggregate::json)
+                .containsExactly(a.version(), a.json());
+        assertThat(texts("acme/both"))
+                .containsExactly("before the aggregate", "after the aggregate");
+        assertThat(store.aggregate("acme/lines")).isEmpty();
+        assertThat(texts("acme/lines")).containsExactly("a transcript, no aggregate");
+    }
+
+    @Test
     void theTranscriptKeepsTheNewestMessageOfEachSlotInOrder() {
         store.putSlot("acme/t", slot("acme", "t", 1, 2, "first"));
         store.putSlot("acme/t", slot("acme", "t", 2, 2, "second"));
