@@ -47,12 +47,10 @@ public final class BenchReport {
         all.set("agents_jmh", jmh);
         JsonNode pipeline = all.path("pipeline");
         if (pipeline instanceof ObjectNode p && jmh.has("allAgentsOnOneMessage")) {
+            double jmhRate = jmh.get("allAgentsOnOneMessage").asDouble();
             p.put(
                     "capacity_over_jmh",
-                    Math.round(
-                                    1000.0
-                                            * p.path("capacity_msgs_per_s").asDouble()
-                                            / jmh.get("allAgentsOnOneMessage").asDouble())
+                    Math.round(1000.0 * p.path("capacity_msgs_per_s").asDouble() / jmhRate)
                             / 1000.0);
             double floorCpu = all.path("floor").path("cpu_ms_per_msg").asDouble();
             if (floorCpu > 0) {
@@ -60,7 +58,7 @@ public final class BenchReport {
                 // path that added nothing else, its CPU per message would be the floor's plus the
                 // agents' one-thread time, and both jobs being CPU-bound on the same cores, its
                 // capacity ÷ the floor's at most this.
-                double agentsMs = 1000.0 / jmh.get("allAgentsOnOneMessage").asDouble();
+                double agentsMs = 1000.0 / jmhRate;
                 p.put(
                         "floor_ratio_ceiling",
                         Math.round(1000.0 * floorCpu / (floorCpu + agentsMs)) / 1000.0);

@@ -32,6 +32,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  */
 public final class ForkExitWitness implements LauncherSessionListener {
 
+    /** How long after its tests a JVM may still run before its threads are recorded. */
+    private static final long EXIT_GRACE_MS = 20_000;
+
     private static volatile boolean testsEnded;
 
     @Override
@@ -66,8 +69,6 @@ public final class ForkExitWitness implements LauncherSessionListener {
         watch.start();
     }
 
-    private static final long EXIT_GRACE_MS = 20_000;
-
     /**
      * The live threads that are not daemons (those running shutdown hooks among them), with the top
      * of each one's stack.
@@ -77,14 +78,10 @@ public final class ForkExitWitness implements LauncherSessionListener {
                 .filter(e -> !e.getKey().isDaemon())
                 .map(
                         e ->
-                                "thread \""
-                                        + e.getKey().getName()
-                                        + "\""
-                                        + "\n"
-                                        + stack(
-                                                Arrays.copyOf(
-                                                        e.getValue(),
-                                                        Math.min(6, e.getValue().length))))
+                                thread(
+                                        e.getKey(),
+                                        Arrays.copyOf(
+                                                e.getValue(), Math.min(6, e.getValue().length))))
                 .collect(Collectors.joining("\n"));
     }
 
@@ -104,12 +101,7 @@ public final class ForkExitWitness implements LauncherSessionListener {
         String caller =
                 Thread.getAllStackTraces().entrySet().stream()
                         .filter(e -> Arrays.stream(e.getValue()).anyMatch(ForkExitWitness::exits))
-                        .map(
-                                e ->
-                                        "thread \""
-                                                + e.getKey().getName()
-                                                + "\"\n"
-                                                + stack(callerOf(e.getValue())))
+                        .map(e -> thread(e.getKey(), callerOf(e.getValue())))
                         .collect(Collectors.joining("\n"));
         write(
                 "the JVM ended before its tests did, "
@@ -135,6 +127,10 @@ public final class ForkExitWitness implements LauncherSessionListener {
             }
         }
         return Arrays.copyOfRange(frames, first, frames.length);
+    }
+
+    private static String thread(Thread thread, StackTraceElement[] frames) {
+        return "thread \"" + thread.getName() + "\"\n" + stack(frames);
     }
 
     private static String stack(StackTraceElement[] frames) {

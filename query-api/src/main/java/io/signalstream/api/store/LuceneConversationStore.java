@@ -289,13 +289,9 @@ public final class LuceneConversationStore
         if (p != null && (p.aggregate() != null || p.deleted())) {
             return Optional.ofNullable(p.aggregate());
         }
-        return withSearcher(
-                s -> {
-                    Hit hit = find(s, key);
-                    return hit == null
-                            ? Optional.<StoredAggregate>empty()
-                            : Optional.ofNullable(readAggregate(hit, key));
-                });
+        // The aggregate alone: its transcript slots are skipped, not decoded (they were most of
+        // what a GET …/insights allocated).
+        return withSearcher(s -> load(s, key, false).map(Stored::aggregate));
     }
 
     @Override
@@ -304,7 +300,7 @@ public final class LuceneConversationStore
         Map<String, TranscriptSlot> stored =
                 p != null && p.deleted()
                         ? Map.of()
-                        : withSearcher(s -> load(s, key).map(Stored::slots).orElse(Map.of()));
+                        : withSearcher(s -> load(s, key, true).map(Stored::slots).orElse(Map.of()));
         Map<String, TranscriptSlot> slots = p == null ? stored : p.applyTo(stored);
         List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
         ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
@@ -703,7 +699,7 @@ public final class LuceneConversationStore
         } else {
             Hit hit = find(searcher, key);
             exists = hit != null;
-            stored = hit == null ? Stored.NONE : read(hit, key);
+            stored = hit == null ? Stored.NONE : read(hit, key, true);
         }
         StoredAggregate aggregate = p.applyTo(stored.aggregate());
         Map<String, TranscriptSlot> slots = p.applyTo(stored.slots());
@@ -845,23 +841,16 @@ public final class LuceneConversationStore
         return null;
     }
 
-    private Optional<Stored> load(IndexSearcher searcher, String key) throws IOException {
+    private Optional<Stored> load(IndexSearcher searcher, String key, boolean withSlots)
+            throws IOException {
         Hit hit = find(searcher, key);
-        return hit == null ? Optional.empty() : Optional.of(read(hit, key));
+        return hit == null ? Optional.empty() : Optional.of(read(hit, key, withSlots));
     }
 
     /**
-     * The aggregate of a hit alone, null when it has none: its transcript slots are skipped, not
-     * decoded (they were most of what a {@code GET …/insights} allocated).
+     * A hit's aggregate (null when it has none) and, {@code withSlots}, its transcript slots;
+     * without them, the slots' fields are skipped, not decoded, and reading stops at the aggregate.
      */
-    private static StoredAggregate readAggregate(Hit hit, String key) throws IOException {
-        return read(hit, key, false).aggregate();
-    }
-
-    private static Stored read(Hit hit, String key) throws IOException {
-        return read(hit, key, true);
-    }
-
     private static Stored read(Hit hit, String key, boolean withSlots) throws IOException {
         Map<String, TranscriptSlot> slots = withSlots ? new HashMap<>() : Map.of();
         byte[][] aggregate = new byte[1][];
