@@ -182,8 +182,36 @@ public final class Languages {
         return iso3;
     }
 
-    /** The language of {@code text}. */
+    /** The language of {@code text}. Thread-safe; a {@link #detector()} is faster. */
     public Guess detect(String text) {
+        return detect(text, SCRATCH.get());
+    }
+
+    /**
+     * A detector for one thread at a time with its own working memory: the same answers as {@link
+     * #detect}, without finding the thread's (in a job's task thread the thread-local lookup took a
+     * third of the detection's time).
+     */
+    public Detector detector() {
+        return new Detector(this);
+    }
+
+    /** {@link Languages#detect} for one thread at a time. */
+    public static final class Detector {
+        private final Languages languages;
+        private final Scratch scratch = new Scratch();
+
+        private Detector(Languages languages) {
+            this.languages = languages;
+        }
+
+        /** The language of {@code text}. */
+        public Guess detect(String text) {
+            return languages.detect(text, scratch);
+        }
+    }
+
+    private Guess detect(String text, Scratch scratch) {
         int length = Math.min(text.length(), MAX_CHARS);
         for (int i = 0; i < length; i++) {
             if (text.charAt(i) >= 128) {
@@ -191,7 +219,6 @@ public final class Languages {
                 return cps.length == 0 ? Guess.UNKNOWN : detectHashed(cps);
             }
         }
-        Scratch scratch = SCRATCH.get();
         int n = scratch.symbols(text, length);
         return n == 0 ? Guess.UNKNOWN : detectAscii(scratch, n);
     }

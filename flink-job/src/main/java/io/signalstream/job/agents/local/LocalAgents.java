@@ -62,13 +62,21 @@ public final class LocalAgents {
     private final int window;
 
     /**
+     * The messages' language, in this instance's working memory: {@link #answer} is one thread's.
+     */
+    private final Languages.Detector languages = Languages.shared().detector();
+
+    /**
      * @param window how many of the newest messages escalation, urgency and topic cues count for
      */
     public LocalAgents(int window) {
         this.window = window;
     }
 
-    /** All five agents' answers to a new message, as the local provider gives them. */
+    /**
+     * All five agents' answers to a new message, as the local provider gives them. One thread at a
+     * time (the operator's).
+     */
     public AgentResults answer(AgentRequest request) {
         long started = System.nanoTime();
         ConversationContext c = request.context();
@@ -76,7 +84,7 @@ public final class LocalAgents {
         Languages.Guess language =
                 request.message() == null
                         ? Languages.Guess.UNKNOWN
-                        : Languages.shared().detect(request.message().text());
+                        : languages.detect(request.message().text());
         SentimentResult sentiment = sentiment(c);
         if (sentiment != null && Languages.notAnalysed(language)) {
             sentiment = unsure(sentiment, language);

@@ -54,8 +54,10 @@ class LanguagesTest {
             }
             texts.add(text.toString());
         }
+        Languages.Detector detector = languages.detector(); // one, reused: its memory is reset
         for (String text : texts) {
             assertThat(languages.detect(text)).as(text).isEqualTo(languages.detectHashed(text));
+            assertThat(detector.detect(text)).as(text).isEqualTo(languages.detectHashed(text));
         }
     }
 
