@@ -87,8 +87,13 @@ public final class Outputs {
         return new SinkRecord(
                 Topics.forAgent(result.agent()),
                 bytes(result.key()),
-                json(agentResults, result),
+                agentResultJson(result),
                 List.of());
+    }
+
+    private byte[] agentResultJson(AgentResult result) {
+        byte[] written = json.agentResult(result);
+        return written != null ? written : json(agentResults, result);
     }
 
     /** An entry of the audit trail on {@code support.audit}. */

@@ -3,6 +3,8 @@ package io.signalstream.job.sink;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.signalstream.model.AgentOutput;
+import io.signalstream.model.AgentResult;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.InsightsResult;
@@ -26,12 +28,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes the two records the job writes for every message, the aggregate and the transcript slot,
- * straight into bytes ({@link JsonBytes}): field names encoded once, numbers as digits, text of
- * printable ASCII copied as it is; what needs escaping, and a number Jackson would write in full,
- * goes through Jackson's generator. The same JSON the model's mapper writes (a test compares them),
- * without reflection and without the generator's work per token. Not thread-safe: one per operator
- * instance.
+ * Writes the records the job writes for every message, the aggregate and the transcript slot (and,
+ * with {@code AGENT_TOPICS}, each local agent's result), straight into bytes ({@link JsonBytes}):
+ * field names encoded once, numbers as digits, text of printable ASCII copied as it is; what needs
+ * escaping, and a number Jackson would write in full, goes through Jackson's generator. The same
+ * JSON the model's mapper writes (a test compares them), without reflection and without the
+ * generator's work per token. Not thread-safe: one per operator instance.
  */
 final class RecordJson {
 
@@ -40,6 +42,7 @@ final class RecordJson {
      * record. A name is its constant in lower case.
      */
     private enum Name {
+        AGENT,
         AGENTS,
         ATTEMPTS,
         AVG_RESPONSE_MS,
@@ -71,9 +74,11 @@ final class RecordJson {
         MESSAGE_COUNT,
         MESSAGE_ID,
         METHOD,
+        MODEL,
         OPERATIONS,
         PII,
         PREDICTED_CSAT,
+        PRODUCED_AT,
         PROVIDER,
         REASONING,
         REDACTED_MESSAGE,
@@ -81,6 +86,7 @@ final class RecordJson {
         RESOLUTION_STATUS,
         REQUIRES_ESCALATION,
         RESPONSES,
+        RESULT,
         SATISFACTION,
         SCORE,
         SENDER,
@@ -97,6 +103,7 @@ final class RecordJson {
         TOPICS,
         TYPE,
         URGENCY,
+        USAGE,
         VERSION,
         WAITING_SINCE;
 
@@ -140,16 +147,60 @@ final class RecordJson {
             field(Name.VERSION, a.version());
             field(Name.EPOCH, a.epoch());
             field(Name.MESSAGE_COUNT, a.messageCount());
-            sentiment(a.sentiment());
-            pii(a.pii());
-            insights(a.insights());
-            summary(a.summary());
-            reply(a.reply());
+            sentiment(Name.SENTIMENT, a.sentiment());
+            pii(Name.PII, a.pii());
+            insights(Name.INSIGHTS, a.insights());
+            summary(Name.SUMMARY, a.summary());
+            reply(Name.REPLY, a.reply());
             agents(a.agents());
             instant(Name.LAST_UPDATED, a.lastUpdated());
             out.name(Name.SENTIMENT_TREND.key);
             list(a.sentimentTrend(), this::trend);
             operations(a.operations());
+            out.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * An agent's result for {@code support.ai.<agent>}; null when it carries a model's usage, which
+     * is left to the model's mapper (model calls are few; local results are every message's).
+     */
+    byte[] agentResult(AgentResult r) {
+        if (r.usage() != null) {
+            return null;
+        }
+        try {
+            out.reset();
+            out.startObject();
+            field(Name.TENANT_ID, r.tenantId());
+            field(Name.CONVERSATION_ID, r.conversationId());
+            field(Name.AGENT, r.agent() == null ? null : r.agent().wireName());
+            field(Name.SEQ, r.seq());
+            field(Name.MESSAGE_ID, r.messageId());
+            field(Name.PROVIDER, r.provider());
+            field(Name.MODEL, r.model());
+            field(Name.LATENCY_MS, r.latencyMs());
+            instant(Name.PRODUCED_AT, r.producedAt());
+            AgentOutput result = r.result();
+            if (result == null) {
+                nullField(Name.RESULT);
+            } else if (result instanceof SentimentResult s) {
+                sentiment(Name.RESULT, s);
+            } else if (result instanceof PiiResult p) {
+                pii(Name.RESULT, p);
+            } else if (result instanceof InsightsResult i) {
+                insights(Name.RESULT, i);
+            } else if (result instanceof SummaryResult s) {
+                summary(Name.RESULT, s);
+            } else if (result instanceof ReplyResult reply) {
+                reply(Name.RESULT, reply);
+            } else {
+                return null; // a result this writer does not know: the mapper writes it
+            }
+            nullField(Name.USAGE);
             out.endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -261,12 +312,12 @@ final class RecordJson {
         }
     }
 
-    private void sentiment(SentimentResult s) throws IOException {
+    private void sentiment(Name name, SentimentResult s) throws IOException {
         if (s == null) {
-            nullField(Name.SENTIMENT);
+            nullField(name);
             return;
         }
-        objectStart(Name.SENTIMENT);
+        objectStart(name);
         field(Name.SENTIMENT, s.sentiment() == null ? null : s.sentiment().wireName());
         decimalField(Name.SCORE, s.score());
         decimalField(Name.CONFIDENCE, s.confidence());
@@ -275,12 +326,12 @@ final class RecordJson {
         out.endObject();
     }
 
-    private void pii(PiiResult p) throws IOException {
+    private void pii(Name name, PiiResult p) throws IOException {
         if (p == null) {
-            nullField(Name.PII);
+            nullField(name);
             return;
         }
-        objectStart(Name.PII);
+        objectStart(name);
         field(Name.HAS_PII, p.hasPii());
         out.name(Name.ENTITIES.key);
         list(p.entities(), this::entities);
@@ -376,12 +427,12 @@ final class RecordJson {
         return apartBuffer.toByteArray();
     }
 
-    private void insights(InsightsResult i) throws IOException {
+    private void insights(Name name, InsightsResult i) throws IOException {
         if (i == null) {
-            nullField(Name.INSIGHTS);
+            nullField(name);
             return;
         }
-        objectStart(Name.INSIGHTS);
+        objectStart(name);
         field(Name.INTENT, i.intent() == null ? null : i.intent().wireName());
         field(Name.URGENCY, i.urgency() == null ? null : i.urgency().wireName());
         strings(Name.SUGGESTED_ACTIONS, i.suggestedActions());
@@ -395,12 +446,12 @@ final class RecordJson {
         out.endObject();
     }
 
-    private void summary(SummaryResult s) throws IOException {
+    private void summary(Name name, SummaryResult s) throws IOException {
         if (s == null) {
-            nullField(Name.SUMMARY);
+            nullField(name);
             return;
         }
-        objectStart(Name.SUMMARY);
+        objectStart(name);
         field(Name.SUMMARY, s.summary());
         strings(Name.KEY_POINTS, s.keyPoints());
         field(
@@ -416,12 +467,12 @@ final class RecordJson {
         out.endObject();
     }
 
-    private void reply(ReplyResult r) throws IOException {
+    private void reply(Name name, ReplyResult r) throws IOException {
         if (r == null) {
-            nullField(Name.REPLY);
+            nullField(name);
             return;
         }
-        objectStart(Name.REPLY);
+        objectStart(name);
         field(Name.SUGGESTED_REPLY, r.suggestedReply());
         out.endObject();
     }

@@ -3,6 +3,9 @@ package io.signalstream.job.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.model.AgentKind;
+import io.signalstream.model.AgentOutput;
+import io.signalstream.model.AgentResult;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Channel;
@@ -10,6 +13,7 @@ import io.signalstream.model.Emotion;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Intent;
 import io.signalstream.model.Json;
+import io.signalstream.model.LlmUsage;
 import io.signalstream.model.Operations;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
@@ -25,6 +29,7 @@ import io.signalstream.model.Urgency;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,6 +214,69 @@ class RecordJsonTest {
                         "text <PHONE_NUMBER>");
         assertThat(mapper.readTree(json.transcript(entry)))
                 .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(entry)));
+    }
+
+    /** Each agent's result on its own topic, every kind, as the mapper writes it. */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.5, -0.333, 0.12345678, -0.0})
+    void agentResultsAreWrittenAsTheMapperWritesThem(double score) throws Exception {
+        AggregatedIntelligence a = aggregate(score);
+        List<AgentOutput> parts =
+                new ArrayList<>(
+                        List.of(
+                                a.sentiment(),
+                                a.pii(),
+                                a.insights().withLanguage("es", 0.5),
+                                a.insights(),
+                                a.summary(),
+                                a.reply()));
+        parts.add(null);
+        for (AgentOutput part : parts) {
+            AgentKind agent =
+                    part == null
+                            ? AgentKind.REPLY
+                            : Arrays.stream(AgentKind.values())
+                                    .filter(k -> k.resultType().isInstance(part))
+                                    .findFirst()
+                                    .orElseThrow();
+            AgentResult r =
+                    new AgentResult(
+                            "acme",
+                            "c \"1\" ✓",
+                            agent,
+                            3,
+                            part == null ? null : "m3",
+                            "local",
+                            "local-rules-v1",
+                            part == null ? 0 : 12,
+                            part == null ? null : Instant.parse("2026-01-15T10:00:00.123Z"),
+                            part);
+            byte[] fast = json.agentResult(r);
+            assertThat(new String(fast, StandardCharsets.UTF_8))
+                    .as(agent.wireName())
+                    .isEqualTo(mapper.writeValueAsString(r));
+            assertThat(mapper.readValue(fast, AgentResult.class)).isEqualTo(r);
+        }
+    }
+
+    /** A model's result carries its usage: left to the mapper. */
+    @Test
+    void aModelsResultIsLeftToTheMapper() {
+        AggregatedIntelligence a = aggregate(0.5);
+        AgentResult r =
+                new AgentResult(
+                        "acme",
+                        "c1",
+                        AgentKind.SUMMARY,
+                        3,
+                        "m3",
+                        "gemini",
+                        "gemini-2.5-flash",
+                        420,
+                        Instant.parse("2026-01-15T10:00:00Z"),
+                        a.summary(),
+                        new LlmUsage("summary-v2", "call-1", 120, 40, 1, null));
+        assertThat(json.agentResult(r)).isNull();
     }
 
     /** Lists kept from one version to the next are copied as written; a new list is new JSON. */
