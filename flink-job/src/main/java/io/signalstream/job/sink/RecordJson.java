@@ -165,8 +165,9 @@ final class RecordJson {
     }
 
     /**
-     * An agent's result for {@code support.ai.<agent>}; null when it carries a model's usage, which
-     * is left to the model's mapper (model calls are few; local results are every message's).
+     * An agent's result for {@code support.ai.<agent>}, of any kind {@link AgentOutput} permits;
+     * null when it carries a model's usage, which is left to the model's mapper (model calls are
+     * few; local results are every message's).
      */
     byte[] agentResult(AgentResult r) {
         if (r.usage() != null) {
@@ -195,10 +196,8 @@ final class RecordJson {
                 insights(Name.RESULT, i);
             } else if (result instanceof SummaryResult s) {
                 summary(Name.RESULT, s);
-            } else if (result instanceof ReplyResult reply) {
-                reply(Name.RESULT, reply);
             } else {
-                return null; // a result this writer does not know: the mapper writes it
+                reply(Name.RESULT, (ReplyResult) result); // the last AgentOutput permits
             }
             nullField(Name.USAGE);
             out.endObject();
