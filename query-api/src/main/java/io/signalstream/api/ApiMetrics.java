@@ -19,7 +19,9 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
@@ -55,6 +57,12 @@ final class ApiMetrics implements Filter {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer produce;
     private final Counter produceFailures;
+
+    /**
+     * Each request series' timer, found by its tags' values instead of registered again per
+     * request; as bounded as the tags (and the registry's guard below).
+     */
+    private final Map<Series, Timer> requests = new ConcurrentHashMap<>();
 
     ApiMetrics() {
         // A last guard: were a tag ever to take unbounded values, its series stop growing here.
@@ -114,15 +122,27 @@ final class ApiMetrics implements Filter {
         try {
             chain.proceed();
         } finally {
-            Timer.builder(REQUESTS)
-                    .description("HTTP requests by route, method and status")
-                    .tag("route", route(req.prologue().uriPath().path()))
-                    .tag("method", method(req.prologue().method().text()))
-                    .tag("status", status(res.status().code()))
-                    .serviceLevelObjectives(SLOS)
-                    .register(registry)
+            requests.computeIfAbsent(
+                            new Series(
+                                    route(req.prologue().uriPath().path()),
+                                    method(req.prologue().method().text()),
+                                    status(res.status().code())),
+                            this::requestTimer)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** One request series: a route template, a method and a status, each from a fixed set. */
+    private record Series(String route, String method, String status) {}
+
+    private Timer requestTimer(Series s) {
+        return Timer.builder(REQUESTS)
+                .description("HTTP requests by route, method and status")
+                .tag("route", s.route())
+                .tag("method", s.method())
+                .tag("status", s.status())
+                .serviceLevelObjectives(SLOS)
+                .register(registry);
     }
 
     /** The method, or {@code OTHER} for any name HTTP does not define. */
