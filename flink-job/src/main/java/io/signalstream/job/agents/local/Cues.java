@@ -1,6 +1,7 @@
 package io.signalstream.job.agents.local;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,31 +51,97 @@ final class Cues {
 
     /** The bits of every cue among {@code words} (lower case, as {@link IntentRules#words}). */
     long find(List<String> words) {
-        long[] found = {0};
-        forEach(words, (id, bit) -> found[0] |= bit);
-        return found[0];
+        long found = 0;
+        for (int i = 0; i < words.size(); i++) {
+            found |= bits(words, i, start(words.get(i)));
+        }
+        return found;
+    }
+
+    /**
+     * {@link #find} with each word's {@link #start} already known, by its index in {@code words}.
+     */
+    long find(List<String> words, Start[] starts) {
+        long found = 0;
+        for (int i = 0; i < words.size(); i++) {
+            found |= bits(words, i, starts[i]);
+        }
+        return found;
+    }
+
+    private static long bits(List<String> words, int at, Start start) {
+        long found = 0;
+        for (Cue cue : start.phrases) {
+            if (matches(cue, words, at)) {
+                found |= cue.bit();
+            }
+        }
+        for (Cue cue : start.prefixes) {
+            found |= cue.bit();
+        }
+        return found;
     }
 
     /** Tells each occurrence of a cue among {@code words}: its id and bit. */
     void forEach(List<String> words, Found found) {
         for (int i = 0; i < words.size(); i++) {
-            String word = words.get(i);
-            List<Cue> cues = byFirstWord.get(word);
-            if (cues != null) {
-                for (Cue cue : cues) {
-                    if (matches(cue, words, i)) {
-                        found.cue(cue.id(), cue.bit());
-                    }
+            forEach(words, i, start(words.get(i)), found);
+        }
+    }
+
+    /** {@link #forEach} with each word's {@link #start} already known. */
+    void forEach(List<String> words, Start[] starts, Found found) {
+        for (int i = 0; i < words.size(); i++) {
+            forEach(words, i, starts[i], found);
+        }
+    }
+
+    private static void forEach(List<String> words, int at, Start start, Found found) {
+        for (Cue cue : start.phrases) {
+            if (matches(cue, words, at)) {
+                found.cue(cue.id(), cue.bit());
+            }
+        }
+        for (Cue cue : start.prefixes) {
+            found.cue(cue.id(), cue.bit());
+        }
+    }
+
+    /**
+     * The cues {@code word} can start, in the order {@link #forEach} tells them: those whose first
+     * word it is (they match if the words after it follow), then the one-word prefixes it starts
+     * with (they match).
+     */
+    Start start(String word) {
+        List<Cue> phrases = byFirstWord.get(word);
+        List<Cue> candidates = word.isEmpty() ? null : prefixesByFirstChar.get(word.charAt(0));
+        Cue[] prefixes = Start.NO_CUES;
+        if (candidates != null) {
+            for (Cue cue : candidates) {
+                if (word.startsWith(cue.words()[0])) {
+                    prefixes = Arrays.copyOf(prefixes, prefixes.length + 1);
+                    prefixes[prefixes.length - 1] = cue;
                 }
             }
-            List<Cue> prefixes = word.isEmpty() ? null : prefixesByFirstChar.get(word.charAt(0));
-            if (prefixes != null) {
-                for (Cue cue : prefixes) {
-                    if (word.startsWith(cue.words()[0])) {
-                        found.cue(cue.id(), cue.bit());
-                    }
-                }
-            }
+        }
+        if (phrases == null && prefixes.length == 0) {
+            return Start.NONE;
+        }
+        return new Start(
+                phrases == null ? Start.NO_CUES : phrases.toArray(Start.NO_CUES), prefixes);
+    }
+
+    /** What {@link #start} finds for one word. */
+    static final class Start {
+        private static final Cue[] NO_CUES = {};
+        static final Start NONE = new Start(NO_CUES, NO_CUES);
+
+        private final Cue[] phrases;
+        private final Cue[] prefixes;
+
+        private Start(Cue[] phrases, Cue[] prefixes) {
+            this.phrases = phrases;
+            this.prefixes = prefixes;
         }
     }
 

@@ -58,10 +58,11 @@ final class IntentModel {
     private final int[] outcome = new int[Intent.values().length];
 
     /**
-     * What a message needs of one word: its own features' weights summed (all but the word pair),
-     * by outcome, and the pairs it starts ({@link #pairs}' entry for it, null when none).
+     * What a message needs of one word: the word (apostrophes dropped), its own features' weights
+     * summed (all but the word pair), by outcome, and the pairs it starts ({@link #pairs}' entry
+     * for it, null when none).
      */
-    private record Word(double[] own, Map<String, Context> after) {}
+    record Word(String text, double[] own, Map<String, Context> after) {}
 
     /** The words seen, each looked up once per message word. */
     private final Map<String, Word> words = new ConcurrentHashMap<>();
@@ -169,34 +170,60 @@ final class IntentModel {
      * own features summed once and kept: a message costs a lookup per word and per word pair.
      */
     double[] probabilities(List<String> text) {
+        Word[] known = new Word[text.size()];
+        for (int i = 0; i < known.length; i++) {
+            String w = stripped(text.get(i));
+            if (!w.isEmpty()) {
+                known[i] = words.get(w);
+                if (known[i] == null) {
+                    known[i] = word(text.get(i), w);
+                    if (words.size() >= WORD_CACHE) {
+                        words.clear();
+                    }
+                    words.put(w, known[i]);
+                }
+            }
+        }
+        return probabilities(known);
+    }
+
+    /**
+     * What this model needs of a message's word as {@link IntentRules#words} writes it; null for a
+     * word it does not read (apostrophes alone). Thread-safe; cache it at will.
+     */
+    Word word(String raw) {
+        String w = stripped(raw);
+        return w.isEmpty() ? null : word(raw, w);
+    }
+
+    private Word word(String raw, String w) {
+        double[] own = new double[model.getNumOutcomes()];
+        List<String> features = new ArrayList<>();
+        wordFeatures(w, features);
+        for (String f : features) {
+            add(f, own);
+        }
+        return new Word(w, own, pairs.get(w));
+    }
+
+    /**
+     * {@link #probabilities(List)} of a message's words already looked up by {@link #word(String)}
+     * of this model, in order (nulls skipped).
+     */
+    double[] probabilities(Word[] text) {
         double[] sum = new double[model.getNumOutcomes()];
         Map<String, Context> after = afterStart;
         boolean any = false;
-        for (String raw : text) {
-            String w = word(raw);
-            if (w.isEmpty()) {
+        for (Word known : text) {
+            if (known == null) {
                 continue;
             }
             any = true;
-            Word known = words.get(w);
-            if (known == null) {
-                double[] own = new double[sum.length];
-                List<String> features = new ArrayList<>();
-                wordFeatures(w, features);
-                for (String f : features) {
-                    add(f, own);
-                }
-                if (words.size() >= WORD_CACHE) {
-                    words.clear();
-                }
-                known = new Word(own, pairs.get(w));
-                words.put(w, known);
-            }
             double[] own = known.own();
             for (int o = 0; o < sum.length; o++) {
                 sum[o] += own[o];
             }
-            add(after == null ? null : after.get(w), sum);
+            add(after == null ? null : after.get(known.text()), sum);
             after = known.after();
         }
         if (!any) {
@@ -244,7 +271,7 @@ final class IntentModel {
 
     private static final String EMPTY = "empty";
 
-    private static String word(String raw) {
+    private static String stripped(String raw) {
         return raw.indexOf('\'') < 0 ? raw : raw.replace("'", "");
     }
 
@@ -265,7 +292,7 @@ final class IntentModel {
         List<String> out = new ArrayList<>();
         String previous = START;
         for (String raw : text) {
-            String w = word(raw);
+            String w = stripped(raw);
             if (w.isEmpty()) {
                 continue;
             }

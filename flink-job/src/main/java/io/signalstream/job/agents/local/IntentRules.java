@@ -109,6 +109,9 @@ final class IntentRules {
                         + "information=1.5, question=1");
     }
 
+    /** {@link #WEIGHTS} as read per cue found. */
+    private static final double[] WEIGHT = WEIGHTS.stream().mapToDouble(w -> w).toArray();
+
     private IntentRules() {}
 
     static Intent classify(String text) {
@@ -140,13 +143,35 @@ final class IntentRules {
         if (words.isEmpty()) {
             return new Decision(Intent.GENERAL_INQUIRY, false);
         }
-        double[] rules = scores(words);
-        double[] learned = model.probabilities(words);
+        return decide(scores(words), model.probabilities(words));
+    }
+
+    /**
+     * {@link #decide(List)} of words already looked up ({@link Lexicon}): each word's cue {@code
+     * starts} in {@link #CUES} and its {@code known} words in {@link IntentModel#shared()}.
+     */
+    static Decision decide(
+            List<String> words, Cues.Start[] starts, IntentModel.Word[] known, IntentModel model) {
+        if (words.isEmpty()) {
+            return new Decision(Intent.GENERAL_INQUIRY, false);
+        }
+        double[] rules = new double[INTENTS];
+        CUES.forEach(
+                words, starts, (id, bit) -> rules[Long.numberOfTrailingZeros(bit)] += WEIGHT[id]);
+        return decide(rules, model.probabilities(known));
+    }
+
+    private static Decision decide(double[] rules, double[] learned) {
         boolean cued = max(rules) > 0;
         if (!cued && max(learned) < UNSURE) {
             return new Decision(Intent.GENERAL_INQUIRY, false); // nothing fits
         }
         return new Decision(best(combined(rules, learned)), !cued);
+    }
+
+    /** What {@link #CUES} a word can start. */
+    static Cues.Start start(String word) {
+        return CUES.start(word);
     }
 
     private static double max(double[] values) {
@@ -160,7 +185,7 @@ final class IntentRules {
     /** Each intent's cue score, by ordinal. */
     static double[] scores(List<String> words) {
         double[] score = new double[INTENTS];
-        CUES.forEach(words, (id, bit) -> score[Long.numberOfTrailingZeros(bit)] += WEIGHTS.get(id));
+        CUES.forEach(words, (id, bit) -> score[Long.numberOfTrailingZeros(bit)] += WEIGHT[id]);
         return score;
     }
 

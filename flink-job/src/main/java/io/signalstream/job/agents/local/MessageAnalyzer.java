@@ -127,11 +127,17 @@ public final class MessageAnalyzer {
     /** A condition ("or", "if", "unless") this many words before a way out is a threat. */
     private static final int THREAT_REACH = 12;
 
+    /** The words' cues and intent weights, shared by every analyzer of the class loader. */
+    private static final class Shared {
+        static final Lexicon LEXICON = new Lexicon(CUES, IntentModel.shared());
+    }
+
     private final SentimentAnalyzer sentiment;
+    private final Lexicon lexicon;
 
     public MessageAnalyzer(SentimentAnalyzer sentiment) {
         this.sentiment = sentiment;
-        IntentModel.shared(); // trained here (about a second), not on the first message
+        this.lexicon = Shared.LEXICON; // the intent model trained here, not on the first message
     }
 
     public MessageAnalyzer() {
@@ -141,9 +147,10 @@ public final class MessageAnalyzer {
     /** The signals of one message's text. */
     public MessageSignals analyze(String text) {
         SentimentAnalyzer.Scores scores = sentiment.score(text);
-        List<String> words = IntentRules.words(text);
+        Lexicon.Words looked = lexicon.lookUp(IntentRules.words(text));
+        List<String> words = looked.words();
         List<String> cues = scores.cues();
-        long found = CUES.find(words);
+        long found = CUES.find(words, looked.signal());
         long emotions = (found >>> EMOTION_BITS) & 0x7F;
         if (text.contains("??")) {
             emotions |= MessageSignals.EMOTION_CONFUSED;
@@ -154,7 +161,8 @@ public final class MessageAnalyzer {
         if (shouting(text)) {
             emotions |= MessageSignals.EMOTION_SHOUTING;
         }
-        IntentRules.Decision intent = IntentRules.decide(words);
+        IntentRules.Decision intent =
+                IntentRules.decide(words, looked.intent(), looked.model(), lexicon.model());
         if (intent.tentative()) {
             emotions |= MessageSignals.INTENT_TENTATIVE;
         }
@@ -186,7 +194,10 @@ public final class MessageAnalyzer {
      * up; the other signals are those of {@link MessageSignals#NONE}.
      */
     public MessageSignals analyzeReply(String text) {
-        return resolved(CUES.find(IntentRules.words(text))) ? RESOLVED_REPLY : MessageSignals.NONE;
+        Lexicon.Words looked = lexicon.lookUp(IntentRules.words(text));
+        return resolved(CUES.find(looked.words(), looked.signal()))
+                ? RESOLVED_REPLY
+                : MessageSignals.NONE;
     }
 
     private static boolean resolved(long found) {

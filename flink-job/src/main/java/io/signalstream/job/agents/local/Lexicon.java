@@ -1,0 +1,93 @@
+package io.signalstream.job.agents.local;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the signals read of each word of a message ({@link IntentRules#words}), found with one
+ * lookup per word: the signal cues and the intent cues it can start ({@link Cues#start}) and the
+ * intent model's weights for it ({@link IntentModel#word}). Without it a word was looked up once
+ * per cue table and once in the model, each with its own hash lookups, and every one-word prefix
+ * cue that shares its first letter was compared with it again in every message.
+ *
+ * <p>Thread-safe. Bounded by {@link #MAX_WORDS} entries in two generations: new entries go to the
+ * young one; when it holds half the bound it becomes the old one, and the old one is dropped. A
+ * word found only in the old generation is copied to the young one, so the words messages keep
+ * using stay while a stream of one-off words (order numbers, names) passes through and costs
+ * lookups, never memory.
+ */
+final class Lexicon {
+
+    /** Words whose entries are kept, at most (a few MB). */
+    static final int MAX_WORDS = 20_000;
+
+    /** One word's entry. */
+    private record Entry(Cues.Start signal, Cues.Start intent, IntentModel.Word model) {}
+
+    /** A message's words, each looked up: by index in {@link #words}. */
+    record Words(
+            List<String> words,
+            Cues.Start[] signal,
+            Cues.Start[] intent,
+            IntentModel.Word[] model) {}
+
+    private final Cues signal;
+    private final IntentModel model;
+    private volatile Map<String, Entry> young = new ConcurrentHashMap<>();
+    private volatile Map<String, Entry> old = Map.of();
+
+    /**
+     * @param signal the signal cues ({@link MessageAnalyzer})
+     * @param model the intent model whose weights {@link Words#model()} holds
+     */
+    Lexicon(Cues signal, IntentModel model) {
+        this.signal = signal;
+        this.model = model;
+    }
+
+    IntentModel model() {
+        return model;
+    }
+
+    /** Each of {@code words} looked up. */
+    Words lookUp(List<String> words) {
+        int n = words.size();
+        Cues.Start[] signals = new Cues.Start[n];
+        Cues.Start[] intents = new Cues.Start[n];
+        IntentModel.Word[] known = new IntentModel.Word[n];
+        for (int i = 0; i < n; i++) {
+            String w = words.get(i);
+            Entry e = young.get(w);
+            if (e == null) {
+                e = old.get(w);
+                if (e == null) {
+                    e = new Entry(signal.start(w), IntentRules.start(w), model.word(w));
+                }
+                keep(w, e);
+            }
+            signals[i] = e.signal();
+            intents[i] = e.intent();
+            known[i] = e.model();
+        }
+        return new Words(words, signals, intents, known);
+    }
+
+    private void keep(String word, Entry e) {
+        Map<String, Entry> y = young;
+        if (y.size() >= MAX_WORDS / 2) {
+            synchronized (this) {
+                if (young == y) {
+                    old = y;
+                    young = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        young.put(word, e);
+    }
+
+    /** Entries kept now, in both generations (a word in both counted twice). */
+    int size() {
+        return young.size() + old.size();
+    }
+}
