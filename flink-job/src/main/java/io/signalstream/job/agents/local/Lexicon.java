@@ -1,8 +1,6 @@
 package io.signalstream.job.agents.local;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the signals read of each word of a message ({@link IntentRules#words}), found with one
@@ -34,8 +32,7 @@ final class Lexicon {
 
     private final Cues signal;
     private final IntentModel model;
-    private volatile Map<String, Entry> young = new ConcurrentHashMap<>();
-    private volatile Map<String, Entry> old = Map.of();
+    private final WordCache<Entry> entries = new WordCache<>(MAX_WORDS, this::entry);
 
     /**
      * @param signal the signal cues ({@link MessageAnalyzer})
@@ -57,15 +54,7 @@ final class Lexicon {
         Cues.Start[] intents = new Cues.Start[n];
         IntentModel.Word[] known = new IntentModel.Word[n];
         for (int i = 0; i < n; i++) {
-            String w = words.get(i);
-            Entry e = young.get(w);
-            if (e == null) {
-                e = old.get(w);
-                if (e == null) {
-                    e = new Entry(signal.start(w), IntentRules.start(w), model.word(w));
-                }
-                keep(w, e);
-            }
+            Entry e = entries.get(words.get(i));
             signals[i] = e.signal();
             intents[i] = e.intent();
             known[i] = e.model();
@@ -73,21 +62,12 @@ final class Lexicon {
         return new Words(words, signals, intents, known);
     }
 
-    private void keep(String word, Entry e) {
-        Map<String, Entry> y = young;
-        if (y.size() >= MAX_WORDS / 2) {
-            synchronized (this) {
-                if (young == y) {
-                    old = y;
-                    young = new ConcurrentHashMap<>();
-                }
-            }
-        }
-        young.put(word, e);
+    private Entry entry(String w) {
+        return new Entry(signal.start(w), IntentRules.start(w), model.word(w));
     }
 
     /** Entries kept now, in both generations (a word in both counted twice). */
     int size() {
-        return young.size() + old.size();
+        return entries.size();
     }
 }

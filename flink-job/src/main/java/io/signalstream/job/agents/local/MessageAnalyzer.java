@@ -194,10 +194,9 @@ public final class MessageAnalyzer {
      * up; the other signals are those of {@link MessageSignals#NONE}.
      */
     public MessageSignals analyzeReply(String text) {
-        Lexicon.Words looked = lexicon.lookUp(IntentRules.words(text));
-        return resolved(CUES.find(looked.words(), looked.signal()))
-                ? RESOLVED_REPLY
-                : MessageSignals.NONE;
+        // not through the lexicon: a reply's one-off words would be worked out for the intent
+        // model, which a reply is not read by
+        return resolved(CUES.find(IntentRules.words(text))) ? RESOLVED_REPLY : MessageSignals.NONE;
     }
 
     private static boolean resolved(long found) {

@@ -198,6 +198,33 @@ public final class SentimentAnalyzer {
 
     private final Map<String, Double> phraseValence = new HashMap<>();
 
+    /**
+     * What scoring reads of one token as {@link #tokens} cuts it, worked out once per distinct
+     * token: its normalised form, the phrases it starts, its valence (a contraction's only as
+     * itself), its booster weight, and what it is ({@link #NEGATION_WORD} and the other flags).
+     */
+    private record Token(
+            String normalized, List<String[]> phrases, Double base, Double boost, int flags) {}
+
+    private static final int NEGATION_WORD = 1;
+    private static final int CONTRAST_WORD = 2;
+    private static final int POLITE_WORD = 4;
+    private static final int SARCASM_PRONE_WORD = 8;
+
+    /** {@code , . ! ?}: what a negation does not reach past. */
+    private static final int BREAK = 16;
+
+    /** {@code . !}: the end of a sentence, for sarcasm. */
+    private static final int SENTENCE_END = 32;
+
+    /** Two or more characters, the first a letter, all in capitals. */
+    private static final int CAPITALS = 64;
+
+    /** Distinct tokens whose {@link Token} is kept, at most (a few MB). */
+    static final int MAX_TOKENS = 20_000;
+
+    private final WordCache<Token> known = new WordCache<>(MAX_TOKENS, this::token);
+
     /** Lexicon words written with an apostrophe ("can't"), in their normalised form. */
     private final Set<String> contractions = new java.util.HashSet<>();
 
@@ -277,12 +304,40 @@ public final class SentimentAnalyzer {
         return analyze(text);
     }
 
+    private Token token(String raw) {
+        String token = normalize(raw);
+        // "I'll" is not "ill", "we'll" not "well": a contraction counts only as itself
+        Double base =
+                token.length() == raw.length() || contractions.contains(token)
+                        ? words.get(token)
+                        : null;
+        if (base == null) {
+            base = EMOTICONS.get(token);
+        }
+        int flags = 0;
+        flags |= NEGATIONS.contains(token) ? NEGATION_WORD : 0;
+        flags |= CONTRAST.contains(token) ? CONTRAST_WORD : 0;
+        flags |= POLITE.contains(token) ? POLITE_WORD : 0;
+        flags |= SARCASM_PRONE.contains(token) ? SARCASM_PRONE_WORD : 0;
+        flags |= token.equals(".") || token.equals("!") ? SENTENCE_END | BREAK : 0;
+        flags |= token.equals("?") || token.equals(",") ? BREAK : 0;
+        flags |=
+                raw.length() > 1
+                                && raw.equals(raw.toUpperCase(Locale.ROOT))
+                                && Character.isLetter(raw.charAt(0))
+                        ? CAPITALS
+                        : 0;
+        return new Token(token, phrases.get(token), base, BOOSTERS.get(token), flags);
+    }
+
     private Scores analyze(String text) {
         List<String> raw = tokens(text);
         boolean shouting = hasLowerCase(text); // emphasis counts only in mixed-case text
         List<String> tokens = new ArrayList<>(raw.size());
-        for (String t : raw) {
-            tokens.add(normalize(t));
+        Token[] info = new Token[raw.size()];
+        for (int i = 0; i < info.length; i++) {
+            info[i] = known.get(raw.get(i));
+            tokens.add(info[i].normalized());
         }
         double[] valence = new double[tokens.size()];
         List<String> cues = new ArrayList<>();
@@ -292,12 +347,12 @@ public final class SentimentAnalyzer {
             if (consumed[i]) {
                 continue;
             }
-            String[] phrase = matchPhrase(tokens, i);
+            String[] phrase = matchPhrase(info[i].phrases(), tokens, i);
             if (phrase != null) {
                 double v = phraseValence.get(String.join(" ", phrase));
-                if (!NEGATIONS.contains(phrase[0])
+                if ((info[i].flags() & NEGATION_WORD) == 0
                         && !(i > 0 && consumed[i - 1])
-                        && negated(tokens, i)) { // "haven't fixed it", not "nothing, never helps"
+                        && negated(info, i)) { // "haven't fixed it", not "nothing, never helps"
                     v *= NEGATION;
                 }
                 valence[i] = v;
@@ -309,22 +364,14 @@ public final class SentimentAnalyzer {
                 i += span - 1;
                 continue;
             }
-            String token = tokens.get(i);
-            // "I'll" is not "ill", "we'll" not "well": a contraction counts only as itself
-            Double base =
-                    token.length() == raw.get(i).length() || contractions.contains(token)
-                            ? words.get(token)
-                            : null;
-            if (base == null) {
-                base = EMOTICONS.get(token);
-            }
+            Double base = info[i].base();
             if (base == null) {
                 continue;
             }
             double v = base;
             String cue = raw.get(i);
             for (int back = 1; back <= 3 && i - back >= 0; back++) {
-                Double boost = BOOSTERS.get(tokens.get(i - back));
+                Double boost = info[i - back].boost();
                 if (boost != null) {
                     v += Math.signum(v) * boost * (1.0 - 0.05 * (back - 1));
                     if (back == 1) {
@@ -332,14 +379,11 @@ public final class SentimentAnalyzer {
                     }
                 }
             }
-            if (shouting
-                    && raw.get(i).length() > 1
-                    && raw.get(i).equals(raw.get(i).toUpperCase(Locale.ROOT))
-                    && Character.isLetter(raw.get(i).charAt(0))) {
+            if (shouting && (info[i].flags() & CAPITALS) != 0) {
                 v += Math.signum(v) * CAPS_BOOST;
                 cue = cue + " (caps)";
             }
-            if (negated(tokens, i)) {
+            if (negated(info, i)) {
                 v *= NEGATION;
                 cue = "negated " + cue;
             }
@@ -356,22 +400,27 @@ public final class SentimentAnalyzer {
             }
             i += Character.charCount(cp);
         }
-        return finish(tokens, valence, cues, text, emoji);
+        return finish(tokens, info, valence, cues, text, emoji);
     }
 
     private Scores finish(
-            List<String> tokens, double[] valence, List<String> cues, String text, double emoji) {
-        sarcasm(tokens, valence, cues);
+            List<String> tokens,
+            Token[] info,
+            double[] valence,
+            List<String> cues,
+            String text,
+            double emoji) {
+        sarcasm(tokens, info, valence, cues);
         double positive = emoji > 0 ? emoji : 0;
         double negative = emoji < 0 ? emoji : 0;
         double polite = 0;
         int contrast = -1;
         for (int i = 0; i < tokens.size(); i++) {
-            if (CONTRAST.contains(tokens.get(i))) {
+            if ((info[i].flags() & CONTRAST_WORD) != 0) {
                 contrast = i;
             }
             if (valence[i] > 0) {
-                if (POLITE.contains(tokens.get(i))) {
+                if ((info[i].flags() & POLITE_WORD) != 0) {
                     polite += valence[i];
                 } else {
                     positive += valence[i];
@@ -397,7 +446,8 @@ public final class SentimentAnalyzer {
     /**
      * "Brilliant." or "Great." standing alone after complaining words reads as sarcasm: flip it.
      */
-    private static void sarcasm(List<String> tokens, double[] valence, List<String> cues) {
+    private static void sarcasm(
+            List<String> tokens, Token[] info, double[] valence, List<String> cues) {
         double negativeElsewhere = 0;
         for (double v : valence) {
             negativeElsewhere += Math.min(0, v);
@@ -407,15 +457,14 @@ public final class SentimentAnalyzer {
         }
         int sentenceStart = 0;
         for (int i = 0; i <= tokens.size(); i++) {
-            boolean end =
-                    i == tokens.size() || tokens.get(i).equals(".") || tokens.get(i).equals("!");
+            boolean end = i == tokens.size() || (info[i].flags() & SENTENCE_END) != 0;
             if (!end) {
                 continue;
             }
             int length = i - sentenceStart;
             if (length >= 1 && length <= 2) {
                 for (int k = sentenceStart; k < i; k++) {
-                    if (SARCASM_PRONE.contains(tokens.get(k)) && valence[k] > 0) {
+                    if ((info[k].flags() & SARCASM_PRONE_WORD) != 0 && valence[k] > 0) {
                         valence[k] = -valence[k];
                         cues.add("sarcastic \"" + tokens.get(k) + "\"");
                     }
@@ -426,8 +475,7 @@ public final class SentimentAnalyzer {
     }
 
     /** The longest phrase starting at {@code at}; commas between its words do not break it. */
-    private String[] matchPhrase(List<String> tokens, int at) {
-        List<String[]> candidates = phrases.get(tokens.get(at));
+    private static String[] matchPhrase(List<String[]> candidates, List<String> tokens, int at) {
         if (candidates == null) {
             return null;
         }
@@ -459,18 +507,13 @@ public final class SentimentAnalyzer {
         return j - at;
     }
 
-    private static boolean negated(List<String> tokens, int i) {
+    private static boolean negated(Token[] info, int i) {
         for (int back = 1; back <= 3 && i - back >= 0; back++) {
-            String t = tokens.get(i - back);
-            if (t.equals(".")
-                    || t.equals("!")
-                    || t.equals("?")
-                    || t.equals(",")
-                    || CONTRAST.contains(t)) {
+            int flags = info[i - back].flags();
+            if ((flags & (BREAK | CONTRAST_WORD)) != 0) {
                 return false;
             }
-            if (NEGATIONS.contains(t)
-                    || t.endsWith("nt") && t.length() > 3 && NEGATIONS.contains(t)) {
+            if ((flags & NEGATION_WORD) != 0) {
                 return true;
             }
         }
