@@ -51,35 +51,18 @@ final class Cues {
 
     /** The bits of every cue among {@code words} (lower case, as {@link IntentRules#words}). */
     long find(List<String> words) {
-        long found = 0;
-        for (int i = 0; i < words.size(); i++) {
-            found |= bits(words, i, start(words.get(i)));
-        }
-        return found;
+        long[] found = {0};
+        forEach(words, (id, bit) -> found[0] |= bit);
+        return found[0];
     }
 
     /**
      * {@link #find} with each word's {@link #start} already known, by its index in {@code words}.
      */
     long find(List<String> words, Start[] starts) {
-        long found = 0;
-        for (int i = 0; i < words.size(); i++) {
-            found |= bits(words, i, starts[i]);
-        }
-        return found;
-    }
-
-    private static long bits(List<String> words, int at, Start start) {
-        long found = 0;
-        for (Cue cue : start.phrases) {
-            if (matches(cue, words, at)) {
-                found |= cue.bit();
-            }
-        }
-        for (Cue cue : start.prefixes) {
-            found |= cue.bit();
-        }
-        return found;
+        long[] found = {0};
+        forEach(words, starts, (id, bit) -> found[0] |= bit);
+        return found[0];
     }
 
     /** Tells each occurrence of a cue among {@code words}: its id and bit. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import opennlp.tools.ml.TrainerFactory;
 import opennlp.tools.ml.maxent.quasinewton.QNTrainer;
 import opennlp.tools.ml.model.AbstractModel;
@@ -46,7 +45,7 @@ final class IntentModel {
 
     private static volatile IntentModel shared;
 
-    /** Words whose summed weights are kept; the cache is emptied when it reaches this size. */
+    /** Words whose summed weights are kept, at most ({@link WordCache}). */
     static final int WORD_CACHE = 20_000;
 
     private final MaxentModel model;
@@ -65,7 +64,7 @@ final class IntentModel {
     record Word(String text, double[] own, Map<String, Context> after) {}
 
     /** The words seen, each looked up once per message word. */
-    private final Map<String, Word> words = new ConcurrentHashMap<>();
+    private final WordCache<Word> words = new WordCache<>(WORD_CACHE, this::weights);
 
     /**
      * The word-pair features ({@link #pair}) by their first word, then their second: a message's
@@ -175,13 +174,6 @@ final class IntentModel {
             String w = stripped(text.get(i));
             if (!w.isEmpty()) {
                 known[i] = words.get(w);
-                if (known[i] == null) {
-                    known[i] = word(text.get(i), w);
-                    if (words.size() >= WORD_CACHE) {
-                        words.clear();
-                    }
-                    words.put(w, known[i]);
-                }
             }
         }
         return probabilities(known);
@@ -193,10 +185,11 @@ final class IntentModel {
      */
     Word word(String raw) {
         String w = stripped(raw);
-        return w.isEmpty() ? null : word(raw, w);
+        return w.isEmpty() ? null : weights(w);
     }
 
-    private Word word(String raw, String w) {
+    /** A word's entry; {@code w} with its apostrophes dropped and not empty. */
+    private Word weights(String w) {
         double[] own = new double[model.getNumOutcomes()];
         List<String> features = new ArrayList<>();
         wordFeatures(w, features);

@@ -9,11 +9,7 @@ import java.util.List;
  * per cue table and once in the model, each with its own hash lookups, and every one-word prefix
  * cue that shares its first letter was compared with it again in every message.
  *
- * <p>Thread-safe. Bounded by {@link #MAX_WORDS} entries in two generations: new entries go to the
- * young one; when it holds half the bound it becomes the old one, and the old one is dropped. A
- * word found only in the old generation is copied to the young one, so the words messages keep
- * using stay while a stream of one-off words (order numbers, names) passes through and costs
- * lookups, never memory.
+ * <p>Thread-safe. Bounded by {@link #MAX_WORDS} entries ({@link WordCache}).
  */
 final class Lexicon {
 
