@@ -284,8 +284,16 @@ public final class StackBench {
     /** Warm-up runs each job JVM gets before it is measured. */
     private static final int WARMUP_RUNS = 3;
 
+    /** The broker's log cleaner threads, by {@link Processes#threadCpuMillis}' name. */
+    private static final String CLEANER_THREADS = "kafka-log-clean";
+
+    /** Messages the product's capacity runs processed (each wrote an aggregate and more). */
+    private long productMessages;
+
     private Capacity capacity() throws Exception {
         String offsets = produceCapacityInput();
+        long cleanerAtStart = cleanerCpuMillis();
+        productMessages = 0;
         long total = (long) settings.conversations() * settings.preload() + settings.burst();
         System.out.printf(
                 "capacity: %d messages per run (%d conversations pre-loaded to %d, burst %d)%n",
@@ -323,10 +331,16 @@ public final class StackBench {
         // one run, not compared in turns: in the product's warm JVM
         Run agentTopics = measure(runner, "product", offsets, List.of("--agent-topics", "true"));
 
+        double cleaner = cleanerMsPerProductMessage(cleanerAtStart);
+        System.out.printf("  broker's log cleaner: %.4f ms per product message%n", cleaner);
+        product = charged(product, cleaner);
+        withoutAnalytics = charged(withoutAnalytics, cleaner);
+        agentTopics = charged(List.of(agentTopics), cleaner).get(0);
         ObjectNode f = results.putObject("floor");
         report(f, floor);
         ObjectNode p = results.putObject("pipeline");
         report(p, product);
+        p.put("kafka_cleaner_cpu_ms_per_msg", round(cleaner, 4));
         double ratio =
                 median(product.stream().map(Run::rate).toList())
                         / median(floor.stream().map(Run::rate).toList());
@@ -393,6 +407,8 @@ public final class StackBench {
      */
     private void compare(String variants) throws Exception {
         String offsets = produceCapacityInput();
+        long cleanerAtStart = cleanerCpuMillis();
+        productMessages = 0;
         List<List<String>> args = new ArrayList<>();
         args.add(List.of());
         for (String v : variants.split("\\|")) {
@@ -419,6 +435,13 @@ public final class StackBench {
                         .put("kafka_cpu_ms_per_msg", round(r.kafkaCpuMsPerMsg(), 4));
             }
         }
+        // one figure for all variants: the cleaner compacts what they all wrote
+        double cleaner = cleanerMsPerProductMessage(cleanerAtStart);
+        results.put("kafka_cleaner_cpu_ms_per_msg_all_variants", round(cleaner, 4));
+        System.out.printf(
+                "  broker's log cleaner: %.4f ms per product message, all variants together"
+                        + " (not in the figures above)%n",
+                cleaner);
     }
 
     /**
@@ -436,6 +459,19 @@ public final class StackBench {
             runs++;
         }
         return runs;
+    }
+
+    /** {@code runs} with the broker's log cleaner's share per message added to the broker's. */
+    private static List<Run> charged(List<Run> runs, double cleanerMsPerMsg) {
+        return runs.stream()
+                .map(
+                        r ->
+                                new Run(
+                                        r.job(),
+                                        r.rate(),
+                                        r.jobCpuMsPerMsg(),
+                                        r.kafkaCpuMsPerMsg() + cleanerMsPerMsg))
+                .toList();
     }
 
     private void report(ObjectNode node, List<Run> runs) {
@@ -511,10 +547,13 @@ public final class StackBench {
         long t2 = 0;
         long[] cpu1 = null;
         long[] cpu2 = null;
-        // -Dbench.threads=true: the job's CPU per message by thread, to find costs off the profile
+        // -Dbench.threads=true: the job's and the broker's CPU per message by thread, to find
+        // costs off the profile (the broker's log cleaner, its request handlers…)
         boolean threads = Boolean.getBoolean("bench.threads");
         Map<String, Long> threads1 = null;
         Map<String, Long> threads2 = null;
+        Map<String, Long> brokerThreads1 = null;
+        Map<String, Long> brokerThreads2 = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> parts = partitions(consumer, output);
@@ -525,11 +564,13 @@ public final class StackBench {
                     t1 = now;
                     cpu1 = capacityCpu(jvm);
                     threads1 = threads ? Processes.threadCpuMillis(jvm.pid()) : null;
+                    brokerThreads1 = threads ? Processes.threadCpuMillis(kafka.pid()) : null;
                 }
                 if (t2 == 0 && done >= to) {
                     t2 = now;
                     cpu2 = capacityCpu(jvm);
                     threads2 = threads ? Processes.threadCpuMillis(jvm.pid()) : null;
+                    brokerThreads2 = threads ? Processes.threadCpuMillis(kafka.pid()) : null;
                     break;
                 }
                 Thread.sleep(20);
@@ -540,6 +581,9 @@ public final class StackBench {
         if (t2 == 0) {
             throw new IllegalStateException(job + " did not finish its input in 10 minutes");
         }
+        if (job.equals("product")) {
+            productMessages += preload + burst;
+        }
         double messages = to - from;
         Run run =
                 new Run(
@@ -548,7 +592,7 @@ public final class StackBench {
                         (cpu2[0] - cpu1[0]) / messages,
                         (cpu2[1] - cpu1[1]) / messages);
         System.out.printf(
-                "  %-8s %s %8.0f msg/s, CPU %.4f ms/msg (job %.4f, kafka %.4f)%n",
+                "  %-8s %s %8.0f msg/s, CPU %.4f ms/msg (job %.4f, kafka %.4f without its log cleaner)%n",
                 job,
                 args.isEmpty() ? "" : args,
                 run.rate(),
@@ -556,26 +600,57 @@ public final class StackBench {
                 run.jobCpuMsPerMsg(),
                 run.kafkaCpuMsPerMsg());
         if (threads2 != null) {
-            Map<String, Long> before = threads1;
-            threads2.entrySet().stream()
-                    .map(
-                            e ->
-                                    Map.entry(
-                                            e.getKey(),
-                                            e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(
-                            e ->
-                                    System.out.printf(
-                                            "    %-18s %.4f ms/msg%n",
-                                            e.getKey(), e.getValue() / messages));
+            System.out.println("    job threads:");
+            printThreads(threads1, threads2, messages);
+            System.out.println("    broker threads:");
+            printThreads(brokerThreads1, brokerThreads2, messages);
         }
         return run;
     }
 
+    /** Each thread's CPU between two readings, per message, the busiest first. */
+    private static void printThreads(
+            Map<String, Long> before, Map<String, Long> after, double messages) {
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(
+                        e ->
+                                System.out.printf(
+                                        "      %-18s %.4f ms/msg%n",
+                                        e.getKey(), e.getValue() / messages));
+    }
+
+    /**
+     * The job's CPU and the broker's, the broker's without its log cleaner: the cleaner compacts in
+     * bursts whenever a segment of a compacted topic fills, so it would land on whichever run
+     * happened to be measured then (the floor's too, whose topic is not compacted). Its CPU is
+     * charged to the messages that made it instead ({@link #cleanerMsPerProductMessage}).
+     */
     private long[] capacityCpu(Processes.Child jvm) {
-        return new long[] {jvm.cpuMillis(), kafka.cpuMillis()};
+        return new long[] {jvm.cpuMillis(), kafka.cpuMillis() - cleanerCpuMillis()};
+    }
+
+    /** What the broker's log cleaner threads used so far, in ms. */
+    private long cleanerCpuMillis() {
+        return Processes.threadCpuMillis(kafka.pid()).entrySet().stream()
+                .filter(e -> e.getKey().startsWith(CLEANER_THREADS))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    /**
+     * The broker's log cleaner's CPU per message of the product: what it used from the start of the
+     * capacity runs until {@code now}, over the aggregates and transcript records the product runs
+     * wrote to their compacted topics by then (one of each per message). The cleaner may not yet
+     * have compacted the last runs' records (they must be {@code min.compaction.lag.ms} old and
+     * their segment closed), so this can fall a little short, never over.
+     */
+    private double cleanerMsPerProductMessage(long cleanerAtStart) {
+        return productMessages == 0
+                ? 0
+                : (cleanerCpuMillis() - cleanerAtStart) / (double) productMessages;
     }
 
     /**
