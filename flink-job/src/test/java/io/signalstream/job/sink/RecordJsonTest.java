@@ -87,7 +87,23 @@ class RecordJsonTest {
 
     @ParameterizedTest
     @ValueSource(
-            doubles = {0, 1, -1, 0.5, -0.333, 0.1, 0.001, -0.999, 0.12345678, 1e-9, 123.456, -0.0})
+            doubles = {
+                0,
+                1,
+                -1,
+                0.5,
+                -0.333,
+                0.1,
+                0.001,
+                -0.999,
+                0.12345678,
+                1e-9,
+                123.456,
+                -0.0,
+                0.30000000000000004,
+                0.8400000000000001,
+                4.125
+            })
     void anAggregateIsWrittenAsTheMapperWritesIt(double score) throws Exception {
         AggregatedIntelligence a = aggregate(score);
         byte[] fast = json.aggregate(a);
@@ -303,6 +319,35 @@ class RecordJsonTest {
         AggregatedIntelligence changed = withLists(first, mutable, first.sentimentTrend());
         assertThat(mapper.readTree(json.aggregate(changed)))
                 .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(changed)));
+    }
+
+    /**
+     * A conversation's entities as its context keeps them: each version the list before it plus a
+     * new entity, less the oldest once full, the entities themselves carried over. Every version is
+     * the mapper's JSON byte for byte, entities written before or not, one too long to keep too.
+     */
+    @Test
+    void rollingEntityListsAreWrittenAsTheMapperWritesThem() throws Exception {
+        AggregatedIntelligence first = aggregate(0.5);
+        List<PiiEntity> entities = List.of();
+        for (int i = 0; i < 70; i++) {
+            String masked =
+                    i == 7
+                            ? "x".repeat(RecordJson.MAX_ENTITY_BYTES) // longer than is kept
+                            : "n\u00b0 \"" + i + "\" ✓";
+            List<PiiEntity> next = new ArrayList<>(entities);
+            next.add(new PiiEntity("ORDER_NUMBER", i, i + 9, masked, 0.9 - i / 1000.0, "m" + i));
+            if (next.size() > 50) {
+                next.remove(0);
+            }
+            entities = List.copyOf(next);
+            AggregatedIntelligence a = withLists(first, entities, first.sentimentTrend());
+            assertThat(new String(json.aggregate(a), StandardCharsets.UTF_8))
+                    .isEqualTo(mapper.writeValueAsString(a));
+        }
+        AggregatedIntelligence none = withLists(first, List.of(), first.sentimentTrend());
+        assertThat(new String(json.aggregate(none), StandardCharsets.UTF_8))
+                .isEqualTo(mapper.writeValueAsString(none));
     }
 
     private static AggregatedIntelligence withLists(

@@ -20,9 +20,7 @@ import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.Urgency;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The offline agents: every agent's result for a conversation, from its {@link ConversationContext}
@@ -120,9 +118,7 @@ public final class LocalAgents {
         SentimentLabel label = label(score, latest);
         double confidence = c.cues().isEmpty() ? 0.6 : Math.min(0.95, 0.55 + Math.abs(score) * 0.4);
         String reasoning =
-                c.cues().isEmpty()
-                        ? "no sentiment cues in the customer's words"
-                        : "customer cues: " + String.join(", ", c.cues());
+                c.cues().isEmpty() ? "no sentiment cues in the customer's words" : cues(c.cues());
         return new SentimentResult(
                 label,
                 LocalContextFold.round(score),
@@ -130,6 +126,24 @@ public final class LocalAgents {
                 emotion(label, latest),
                 reasoning);
     }
+
+    /** "customer cues: a, b, c": one copy of each cue, into a builder of the right size. */
+    private static String cues(List<String> cues) {
+        int length = CUES.length() + 2 * (cues.size() - 1);
+        for (String cue : cues) {
+            length += cue.length();
+        }
+        StringBuilder b = new StringBuilder(length).append(CUES);
+        for (int i = 0; i < cues.size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(cues.get(i));
+        }
+        return b.toString();
+    }
+
+    private static final String CUES = "customer cues: ";
 
     /** Personal data of the whole conversation, the newest message redacted. */
     public PiiResult pii(ConversationContext c, InboundMessage newest) {
@@ -199,7 +213,7 @@ public final class LocalAgents {
         } else {
             summary =
                     "Customer ("
-                            + c.firstCustomerIntent().wireName().replace('_', ' ')
+                            + INTENT_TOPICS[c.firstCustomerIntent().ordinal()]
                             + "): \""
                             + c.firstCustomerLine()
                             + "\"";
@@ -297,16 +311,25 @@ public final class LocalAgents {
         return Emotion.NEUTRAL;
     }
 
+    /** Each intent's name as a topic ("order status"), by its ordinal. */
+    private static final String[] INTENT_TOPICS =
+            java.util.Arrays.stream(Intent.values())
+                    .map(i -> i.wireName().replace('_', ' '))
+                    .toArray(String[]::new);
+
+    private static final String PII_TOPIC = "personal data shared";
+
     private static List<String> topics(Intent intent, long[] topicSeq, long since, boolean pii) {
-        Set<String> topics = new LinkedHashSet<>();
-        topics.add(intent.wireName().replace('_', ' '));
+        // a handful at most: a list searched in place, not a set
+        List<String> topics = new ArrayList<>(4);
+        topics.add(INTENT_TOPICS[intent.ordinal()]);
         for (int t = 0; t < topicSeq.length && t < MessageAnalyzer.TOPICS.length; t++) {
-            if (within(topicSeq[t], since)) {
+            if (within(topicSeq[t], since) && !topics.contains(MessageAnalyzer.TOPICS[t][1])) {
                 topics.add(MessageAnalyzer.TOPICS[t][1]);
             }
         }
-        if (pii) {
-            topics.add("personal data shared");
+        if (pii && !topics.contains(PII_TOPIC)) {
+            topics.add(PII_TOPIC);
         }
         return List.copyOf(topics);
     }
