@@ -129,22 +129,6 @@ final class RecordJson {
 
     private final EncodedLists encoded = new EncodedLists();
 
-    /**
-     * Entities whose JSON is kept: a power of two, a few times the entities the conversations on a
-     * subtask's heap carry. With {@link #MAX_ENTITY_BYTES}, at most 8 MB of JSON.
-     */
-    static final int ENTITY_SLOTS = 8192;
-
-    /** An entity's JSON kept at most: its masked text and message id are short, or it is not. */
-    static final int MAX_ENTITY_BYTES = 1024;
-
-    private final PiiEntity[] entityKeys = new PiiEntity[ENTITY_SLOTS];
-
-    private final byte[][] entityTexts = new byte[ENTITY_SLOTS][];
-
-    /** A list's entities' JSON while it is put together. */
-    private byte[][] entityParts = new byte[16][];
-
     private final TrendJson trends = new TrendJson();
 
     /** The last few instants written and their quoted text: most records share them. */
@@ -354,64 +338,24 @@ final class RecordJson {
         out.endObject();
     }
 
-    /**
-     * The entities' JSON, each entity's text made once (see {@link #entity}) and copied: a
-     * conversation's list gains an entity now and then and drops its oldest, and every version
-     * after carries it, so a changed list is mostly entities written before.
-     */
     private byte[] entities(List<PiiEntity> entities) throws IOException {
-        int n = entities.size();
-        if (entityParts.length < n) {
-            entityParts = new byte[n][];
-        }
-        int length = n == 0 ? 2 : n + 1; // the brackets and the commas between
-        for (int i = 0; i < n; i++) {
-            entityParts[i] = entity(entities.get(i));
-            length += entityParts[i].length;
-        }
-        byte[] json = new byte[length];
-        json[0] = '[';
-        int at = 1;
-        for (int i = 0; i < n; i++) {
-            if (i > 0) {
-                json[at++] = ',';
-            }
-            System.arraycopy(entityParts[i], 0, json, at, entityParts[i].length);
-            at += entityParts[i].length;
-            entityParts[i] = null;
-        }
-        json[at] = ']';
-        return json;
-    }
-
-    /**
-     * One entity's JSON object: kept by the entity's identity (direct-mapped, {@link
-     * #ENTITY_SLOTS}; entities are immutable records), else written by the generator and kept
-     * unless longer than {@link #MAX_ENTITY_BYTES}.
-     */
-    private byte[] entity(PiiEntity e) throws IOException {
-        int slot = EncodedLists.slot(e, ENTITY_SLOTS - 1);
-        if (entityKeys[slot] == e) {
-            return entityTexts[slot];
-        }
         JsonGenerator g = apart();
-        g.writeStartObject();
-        apartField(g, Name.TYPE, e.type());
-        g.writeFieldName(Name.START.json);
-        g.writeNumber(e.start());
-        g.writeFieldName(Name.END.json);
-        g.writeNumber(e.end());
-        apartField(g, Name.MASKED, e.masked());
-        g.writeFieldName(Name.CONFIDENCE.json);
-        apartDecimal(g, e.confidence());
-        apartField(g, Name.MESSAGE_ID, e.messageId());
-        g.writeEndObject();
-        byte[] json = apartBytes();
-        if (json.length <= MAX_ENTITY_BYTES) {
-            entityKeys[slot] = e;
-            entityTexts[slot] = json;
+        g.writeStartArray();
+        for (PiiEntity e : entities) {
+            g.writeStartObject();
+            apartField(g, Name.TYPE, e.type());
+            g.writeFieldName(Name.START.json);
+            g.writeNumber(e.start());
+            g.writeFieldName(Name.END.json);
+            g.writeNumber(e.end());
+            apartField(g, Name.MASKED, e.masked());
+            g.writeFieldName(Name.CONFIDENCE.json);
+            apartDecimal(g, e.confidence());
+            apartField(g, Name.MESSAGE_ID, e.messageId());
+            g.writeEndObject();
         }
-        return json;
+        g.writeEndArray();
+        return apartBytes();
     }
 
     private static void apartField(JsonGenerator g, Name name, String value) throws IOException {

@@ -323,18 +323,16 @@ class RecordJsonTest {
 
     /**
      * A conversation's entities as its context keeps them: each version the list before it plus a
-     * new entity, less the oldest once full, the entities themselves carried over. Every version is
-     * the mapper's JSON byte for byte, entities written before or not, one too long to keep too.
+     * new entity, less the oldest once full, the entities themselves carried over, one with a long
+     * masked text. Every version is the mapper's JSON byte for byte (confidences one step from
+     * three decimals among them).
      */
     @Test
     void rollingEntityListsAreWrittenAsTheMapperWritesThem() throws Exception {
         AggregatedIntelligence first = aggregate(0.5);
         List<PiiEntity> entities = List.of();
         for (int i = 0; i < 70; i++) {
-            String masked =
-                    i == 7
-                            ? "x".repeat(RecordJson.MAX_ENTITY_BYTES) // longer than is kept
-                            : "n\u00b0 \"" + i + "\" ✓";
+            String masked = i == 7 ? "x".repeat(2_000) : "n\u00b0 \"" + i + "\" ✓";
             List<PiiEntity> next = new ArrayList<>(entities);
             next.add(new PiiEntity("ORDER_NUMBER", i, i + 9, masked, 0.9 - i / 1000.0, "m" + i));
             if (next.size() > 50) {

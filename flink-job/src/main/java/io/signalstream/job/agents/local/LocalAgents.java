@@ -118,7 +118,9 @@ public final class LocalAgents {
         SentimentLabel label = label(score, latest);
         double confidence = c.cues().isEmpty() ? 0.6 : Math.min(0.95, 0.55 + Math.abs(score) * 0.4);
         String reasoning =
-                c.cues().isEmpty() ? "no sentiment cues in the customer's words" : cues(c.cues());
+                c.cues().isEmpty()
+                        ? "no sentiment cues in the customer's words"
+                        : "customer cues: " + String.join(", ", c.cues());
         return new SentimentResult(
                 label,
                 LocalContextFold.round(score),
@@ -126,24 +128,6 @@ public final class LocalAgents {
                 emotion(label, latest),
                 reasoning);
     }
-
-    /** "customer cues: a, b, c": one copy of each cue, into a builder of the right size. */
-    private static String cues(List<String> cues) {
-        int length = CUES.length() + 2 * (cues.size() - 1);
-        for (String cue : cues) {
-            length += cue.length();
-        }
-        StringBuilder b = new StringBuilder(length).append(CUES);
-        for (int i = 0; i < cues.size(); i++) {
-            if (i > 0) {
-                b.append(", ");
-            }
-            b.append(cues.get(i));
-        }
-        return b.toString();
-    }
-
-    private static final String CUES = "customer cues: ";
 
     /** Personal data of the whole conversation, the newest message redacted. */
     public PiiResult pii(ConversationContext c, InboundMessage newest) {
