@@ -44,11 +44,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private EmbeddedKafka(Builder builder) {
         this.dataDir = builder.dataDir;
         this.deleteOnClose = builder.deleteOnClose;
-        this.port = builder.port == 0 ? freePort() : builder.port;
-        this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
+        // picked together, so no two listeners are handed the same port (one picked and released
+        // may be the next one picked)
+        int[] free = freePorts(3);
+        this.port = builder.port == 0 ? free[0] : builder.port;
+        this.controllerPort = builder.controllerPort == 0 ? free[1] : builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
         this.saslSsl = builder.saslSsl;
-        this.saslSslPort = saslSsl == null ? -1 : freePort();
+        this.saslSslPort = saslSsl == null ? -1 : free[2];
     }
 
     /**
@@ -212,12 +215,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** {@code n} distinct free ports: each socket is held open until all are picked. */
+    private static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        // closing a listening socket that was never used: nothing to lose
+                    }
+                }
+            }
         }
     }
 
