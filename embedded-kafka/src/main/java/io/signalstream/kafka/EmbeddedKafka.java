@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.deleteOnClose = builder.deleteOnClose;
         // picked together, so no two listeners are handed the same port (one picked and released
         // may be the next one picked)
-        int[] free = freePorts(3);
+        int[] free = FreePorts.pick(3, HOST);
         this.port = builder.port == 0 ? free[0] : builder.port;
         this.controllerPort = builder.controllerPort == 0 ? free[1] : builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
@@ -212,32 +210,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                             + dataDir
                             + " failed: "
                             + buffer.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** {@code n} distinct free ports: each socket is held open until all are picked. */
-    private static int[] freePorts(int n) {
-        ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets[i].setReuseAddress(true);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    try {
-                        socket.close();
-                    } catch (IOException e) {
-                        // closing a listening socket that was never used: nothing to lose
-                    }
-                }
-            }
         }
     }
 

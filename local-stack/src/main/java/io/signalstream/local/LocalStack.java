@@ -11,6 +11,7 @@ import io.signalstream.job.rules.RuleBook;
 import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.kafka.EmbeddedKafka;
+import io.signalstream.kafka.FreePorts;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.Topics;
 import java.io.IOException;
@@ -466,9 +467,10 @@ public final class LocalStack implements AutoCloseable {
         // The cluster's process sizes mean nothing to a JVM that already runs (Flink warns).
         conf.removeConfig(TaskManagerOptions.TOTAL_PROCESS_MEMORY);
         conf.removeConfig(JobManagerOptions.TOTAL_PROCESS_MEMORY);
-        conf.set(RestOptions.PORT, options.flinkUiPort() == 0 ? freePort() : options.flinkUiPort());
+        int[] free = options.flinkUiPort() == 0 ? FreePorts.pick(2, "0.0.0.0") : null;
+        conf.set(RestOptions.PORT, free != null ? free[0] : options.flinkUiPort());
         // One process holds the JobManager and the TaskManager: one Prometheus port for both.
-        metricsPort = options.flinkUiPort() == 0 ? freePort() : DEFAULT_METRICS_PORT;
+        metricsPort = free != null ? free[1] : DEFAULT_METRICS_PORT;
         conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         restore.ifPresent(
                 chk -> {
@@ -546,14 +548,6 @@ public final class LocalStack implements AutoCloseable {
             return Files.getLastModifiedTime(p.resolve("_metadata")).toMillis();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -27,16 +27,18 @@ final class ClusterProcesses implements AutoCloseable {
     ClusterProcesses(Path dir) {
         this.root = Path.of("..").toAbsolutePath().normalize();
         this.dir = dir;
-        this.kafkaPort = freePort();
-        this.restPort = freePort();
-        this.apiPort = freePort();
+        // picked together: ports picked one after another may repeat
+        int[] free = freePorts(5);
+        this.kafkaPort = free[0];
+        this.restPort = free[1];
+        this.apiPort = free[2];
         this.env =
                 Map.ofEntries(
                         Map.entry("CLUSTER_DIR", dir.toString()),
                         Map.entry("KAFKA_PORT", Integer.toString(kafkaPort)),
-                        Map.entry("KAFKA_CONTROLLER_PORT", Integer.toString(freePort())),
+                        Map.entry("KAFKA_CONTROLLER_PORT", Integer.toString(free[3])),
                         Map.entry("FLINK_REST_PORT", Integer.toString(restPort)),
-                        Map.entry("FLINK_RPC_PORT", Integer.toString(freePort())),
+                        Map.entry("FLINK_RPC_PORT", Integer.toString(free[4])),
                         Map.entry("API_PORT", Integer.toString(apiPort)),
                         Map.entry("TOPIC_PARTITIONS", "4"),
                         Map.entry("JOB_PARALLELISM", "2"),
@@ -111,11 +113,27 @@ final class ClusterProcesses implements AutoCloseable {
         run("down");
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** {@code n} distinct free ports: each socket stays open until all are picked. */
+    private static int[] freePorts(int n) {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                open.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : open) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // never used: nothing to lose
+                }
+            }
         }
     }
 }
