@@ -1,8 +1,8 @@
 package io.signalstream.system;
 
+import io.signalstream.kafka.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class ClusterProcesses implements AutoCloseable {
         this.root = Path.of("..").toAbsolutePath().normalize();
         this.dir = dir;
         // picked together: ports picked one after another may repeat
-        int[] free = freePorts(5);
+        int[] free = FreePorts.pick(5, "0.0.0.0");
         this.kafkaPort = free[0];
         this.restPort = free[1];
         this.apiPort = free[2];
@@ -111,29 +111,5 @@ final class ClusterProcesses implements AutoCloseable {
     @Override
     public void close() {
         run("down");
-    }
-
-    /** {@code n} distinct free ports: each socket stays open until all are picked. */
-    private static int[] freePorts(int n) {
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                open.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : open) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // never used: nothing to lose
-                }
-            }
-        }
     }
 }

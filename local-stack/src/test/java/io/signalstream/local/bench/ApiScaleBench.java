@@ -2,6 +2,7 @@ package io.signalstream.local.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.kafka.FreePorts;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.AgentStatus;
 import io.signalstream.model.AggregatedIntelligence;
@@ -228,9 +229,9 @@ public final class ApiScaleBench {
     // --- processes -------------------------------------------------------------------------------
 
     private void startKafka() throws Exception {
-        int kafkaPort = freePort();
-        bootstrap = "127.0.0.1:" + kafkaPort;
-        kafka = StackBench.kafka(work, kafkaPort, 4);
+        int[] kafkaPorts = FreePorts.pick(2, "127.0.0.1");
+        bootstrap = "127.0.0.1:" + kafkaPorts[0];
+        kafka = StackBench.kafka(work, kafkaPorts, 4);
         KafkaTopics.ensureAll(bootstrap, PREFIX, 4);
     }
 

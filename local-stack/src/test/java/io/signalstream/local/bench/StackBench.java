@@ -3,6 +3,7 @@ package io.signalstream.local.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalstream.kafka.FreePorts;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
@@ -163,9 +164,10 @@ public final class StackBench {
     // --- processes -------------------------------------------------------------------------------
 
     private void startKafka() throws Exception {
-        int port = freePort();
-        bootstrap = "127.0.0.1:" + port;
-        kafka = kafka(work, port, settings.partitions());
+        // the broker's two listeners' ports picked together: picked apart, they may repeat
+        int[] ports = FreePorts.pick(2, "127.0.0.1");
+        bootstrap = "127.0.0.1:" + ports[0];
+        kafka = kafka(work, ports, settings.partitions());
         for (String prefix : List.of(CAP, E2E)) {
             KafkaTopics.ensureAll(bootstrap, prefix, settings.partitions());
         }
@@ -181,16 +183,19 @@ public final class StackBench {
         }
     }
 
-    /** A broker in its own JVM on {@code port}, data under {@code work}; returns once it is up. */
-    static Processes.Child kafka(Path work, int port, int partitions) throws Exception {
+    /**
+     * A broker in its own JVM on {@code ports[0]} (its controller on {@code ports[1]}), data under
+     * {@code work}; returns once it is up.
+     */
+    static Processes.Child kafka(Path work, int[] ports, int partitions) throws Exception {
         Processes.Child kafka =
                 Processes.java(
                         "kafka",
                         "io.signalstream.kafka.KafkaServerMain",
                         List.of(
                                 work.resolve("kafka").toString(),
-                                Integer.toString(port),
-                                Integer.toString(freePort()),
+                                Integer.toString(ports[0]),
+                                Integer.toString(ports[1]),
                                 Integer.toString(partitions)),
                         Map.of(),
                         "1g",
