@@ -242,7 +242,15 @@ public final class BenchReport {
                                 + " ms; floor "
                                 + f(floor, "cpu_ms_per_msg", "%.4f")
                                 + " ms "
-                                + floor.path("cpu_ms_per_msg_by_process")));
+                                + floor.path("cpu_ms_per_msg_by_process")
+                                + "; bytes per record: aggregate "
+                                + f(pipeline.path("record_bytes"), "aggregate", "%.0f")
+                                + ", transcript slot "
+                                + f(pipeline.path("record_bytes"), "transcript", "%.0f")
+                                + ", input "
+                                + f(pipeline.path("record_bytes"), "input", "%.0f")
+                                + ", floor's output "
+                                + f(floor, "output_record_bytes", "%.0f")));
         d.append(
                 row(
                         "capacity with `AGENT_TOPICS=true`",

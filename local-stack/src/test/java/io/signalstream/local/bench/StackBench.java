@@ -30,10 +30,12 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -358,6 +360,15 @@ public final class StackBench {
         p.put("messages_per_run", total);
         p.put("with_agent_topics_capacity_msgs_per_s", Math.round(agentTopics.rate()));
         p.put("with_agent_topics_cpu_ms_per_msg", round(agentTopics.cpuMsPerMsg(), 4));
+        // the bytes behind the broker's share: what one message puts on each topic
+        ObjectNode bytes = p.putObject("record_bytes");
+        bytes.put("input", recordBytes(CAP + Topics.MESSAGES_RAW));
+        bytes.put("aggregate", recordBytes(CAP + Topics.AI_AGGREGATED));
+        bytes.put("transcript", recordBytes(CAP + Topics.TRANSCRIPT));
+        f.put("output_record_bytes", recordBytes(CAP + FloorJob.OUTPUT_TOPIC));
+        System.out.printf(
+                "  record bytes (key, value and headers): %s; floor's output %s%n",
+                bytes, f.get("output_record_bytes"));
 
         // What the analytics cost: the job's CPU per message with them against without, the
         // runs alternated in each round.
@@ -1049,6 +1060,41 @@ public final class StackBench {
             return new LinkedHashMap<>(c.endOffsets(partitions(c, topic)));
         }
     }
+
+    /**
+     * The mean size of {@code topic}'s last records (key, value and headers, as written; up to
+     * {@value #SIZE_SAMPLE} per partition, from the tail the log cleaner has not reached yet).
+     */
+    private long recordBytes(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            List<TopicPartition> parts = partitions(c, topic);
+            c.assign(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+            for (TopicPartition tp : parts) {
+                c.seek(tp, Math.max(begin.get(tp), end.get(tp) - SIZE_SAMPLE));
+            }
+            long records = 0;
+            long bytes = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // compaction leaves gaps: read until every partition's position reached its end
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    records++;
+                    bytes +=
+                            Math.max(0, r.serializedKeySize())
+                                    + Math.max(0, r.serializedValueSize());
+                    for (Header h : r.headers()) {
+                        bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+                    }
+                }
+            }
+            return records == 0 ? 0 : Math.round(bytes / (double) records);
+        }
+    }
+
+    private static final int SIZE_SAMPLE = 5_000;
 
     private static long sum(Map<TopicPartition, Long> offsets) {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
