@@ -92,6 +92,7 @@ public final class AggregatorFunction
 
     private transient ValueState<ModelParts> parts;
     private transient ValueState<Byte> counted;
+    private transient CountedBits known;
     private transient ValueState<Long> clearedAt;
     private transient Counter lateAnswersDropped;
     private transient AggregateBuilder builder;
@@ -143,6 +144,7 @@ public final class AggregatorFunction
             counted =
                     getRuntimeContext()
                             .getState(new ValueStateDescriptor<>("analytics-counted", Types.BYTE));
+            known = new CountedBits();
         }
         builder = new AggregateBuilder();
         outputs = new Outputs();
@@ -237,7 +239,14 @@ public final class AggregatorFunction
             ctx.output(RULE_INPUTS, ruleInput(request, aggregate, written, now));
         }
         if (analytics) {
-            int first = aggregate == null ? 0 : firstCounted(aggregate, request.context());
+            int first =
+                    aggregate == null
+                            ? 0
+                            : firstCounted(
+                                    ctx.getCurrentKey(),
+                                    request.epoch(),
+                                    aggregate,
+                                    request.context());
             if (request.kind() == AgentRequest.Kind.MESSAGE
                     && message != null
                     && aggregate != null) {
@@ -294,9 +303,12 @@ public final class AggregatorFunction
      * What of {@link #ESCALATION_COUNTED} and {@link #RESOLUTION_COUNTED} this aggregate is the
      * first of in the conversation's life: the analytics count each conversation once as escalated
      * and once as resolved, however many messages the escalation or resolution lasts. The state is
-     * read only when the aggregate is escalated or resolved.
+     * read only when the aggregate is escalated or resolved, and then only if {@link #known} does
+     * not hold it already.
      */
-    private int firstCounted(AggregatedIntelligence a, ConversationContext c) throws IOException {
+    private int firstCounted(
+            String key, long epoch, AggregatedIntelligence a, ConversationContext c)
+            throws IOException {
         int now =
                 (a.insights() != null && a.insights().requiresEscalation() ? ESCALATION_COUNTED : 0)
                         | (OperationsFormula.resolved(a, c != null && c.lastResolved())
@@ -305,12 +317,17 @@ public final class AggregatorFunction
         if (now == 0) {
             return 0;
         }
-        Byte before = counted.value();
-        int was = before == null ? 0 : before;
+        int was = known.get(key, epoch);
+        if (was == CountedBits.UNKNOWN) {
+            Byte before = counted.value();
+            was = before == null ? 0 : before;
+            known.put(key, epoch, was);
+        }
         if ((now & ~was) == 0) {
             return 0;
         }
         counted.update((byte) (was | now));
+        known.put(key, epoch, was | now);
         return now & ~was;
     }
 
@@ -439,6 +456,7 @@ public final class AggregatorFunction
         }
         if (analytics) {
             counted.clear();
+            known.forget(request.key());
         }
         String key = request.key();
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));

@@ -1,6 +1,7 @@
 package io.signalstream.job.analytics;
 
 import io.signalstream.job.records.AnalyticsEvent;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -26,13 +27,24 @@ public final class AnalyticsCombiner extends AbstractStreamOperator<Tuple3<Strin
 
     static final int MAX_BUCKETS = 3 * 256;
 
+    private static final Granularity[] GRANULARITIES = Granularity.values();
+
     private transient Map<String, Map<Long, Bucket>> partial;
     private transient int held;
+
+    // The buckets the last event went to: consecutive events of one tenant in one minute (most
+    // of them, under load) skip the lookups.
+    private transient String lastTenant;
+    private transient Map<Long, Bucket> lastBuckets;
+    private transient long[] lastStart;
+    private transient Bucket[] last;
 
     @Override
     public void open() throws Exception {
         super.open();
         partial = new HashMap<>();
+        lastStart = new long[GRANULARITIES.length];
+        last = new Bucket[GRANULARITIES.length];
         schedule();
     }
 
@@ -50,13 +62,24 @@ public final class AnalyticsCombiner extends AbstractStreamOperator<Tuple3<Strin
     @Override
     public void processElement(StreamRecord<AnalyticsEvent> element) {
         AnalyticsEvent e = element.getValue();
-        Map<Long, Bucket> tenant = partial.computeIfAbsent(e.tenantId(), t -> new HashMap<>());
-        for (Granularity g : Granularity.values()) {
-            Bucket b = tenant.get(g.key(g.start(e.atMs())));
-            if (b == null) {
-                b = new Bucket();
-                tenant.put(g.key(g.start(e.atMs())), b);
-                held++;
+        if (!e.tenantId().equals(lastTenant)) {
+            lastTenant = e.tenantId();
+            lastBuckets = partial.computeIfAbsent(lastTenant, t -> new HashMap<>());
+            Arrays.fill(last, null);
+        }
+        for (int i = 0; i < GRANULARITIES.length; i++) {
+            Granularity g = GRANULARITIES[i];
+            long start = g.start(e.atMs());
+            Bucket b = last[i];
+            if (b == null || lastStart[i] != start) {
+                b = lastBuckets.get(g.key(start));
+                if (b == null) {
+                    b = new Bucket();
+                    lastBuckets.put(g.key(start), b);
+                    held++;
+                }
+                last[i] = b;
+                lastStart[i] = start;
             }
             b.add(e, g);
         }
@@ -91,5 +114,8 @@ public final class AnalyticsCombiner extends AbstractStreamOperator<Tuple3<Strin
         }
         partial.clear();
         held = 0;
+        lastTenant = null;
+        lastBuckets = null;
+        Arrays.fill(last, null);
     }
 }

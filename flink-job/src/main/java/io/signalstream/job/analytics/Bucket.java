@@ -126,11 +126,12 @@ final class Bucket {
     }
 
     private void language(String language, long n) {
-        String name =
-                languages.containsKey(language) || languages.size() < MAX_LANGUAGES
-                        ? language
-                        : "other";
-        languages.merge(name, n, Long::sum);
+        Long known = languages.get(language);
+        if (known != null) {
+            languages.put(language, known + n);
+        } else {
+            languages.merge(languages.size() < MAX_LANGUAGES ? language : "other", n, Long::sum);
+        }
     }
 
     /** Adds everything {@code o} counted. */

@@ -20,6 +20,7 @@ import io.signalstream.model.Topics;
 import io.signalstream.model.TranscriptEntry;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +42,16 @@ class AggregatorFunctionTest {
 
     private void open(boolean modelParts, boolean agentTopics, boolean analytics, RuleTenants rules)
             throws Exception {
+        open(modelParts, agentTopics, analytics, rules, null);
+    }
+
+    private void open(
+            boolean modelParts,
+            boolean agentTopics,
+            boolean analytics,
+            RuleTenants rules,
+            OperatorSubtaskState restored)
+            throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
@@ -53,6 +64,9 @@ class AggregatorFunctionTest {
                                         null)),
                         r -> r.request().key(),
                         Types.STRING);
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
         harness.open();
     }
 
@@ -176,6 +190,22 @@ class AggregatorFunctionTest {
         harness.processElement(
                 conversation.local(customer("c1", "m5", "Your manager, please", 4)), 0);
         assertThat(analyticsEvents()).last().extracting(AnalyticsEvent::escalation).isEqualTo(true);
+    }
+
+    @Test
+    void whatWasCountedSurvivesARestoreThoughTheHeapForgetsIt() throws Exception {
+        open(false, false, true);
+        harness.processElement(
+                conversation.local(customer("c1", "m1", "I want to speak to your manager", 0)), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+
+        // a new instance (as after a failure) knows nothing on its heap: the state says counted
+        open(false, false, true, RuleTenants.any(), snapshot);
+        harness.processElement(
+                conversation.local(customer("c1", "m2", "Get me a supervisor right now", 1)), 0);
+        harness.processElement(conversation.local(customer("c1", "m3", "Your manager, now", 2)), 0);
+        assertThat(analyticsEvents()).hasSize(2).noneMatch(AnalyticsEvent::escalation);
     }
 
     @Test

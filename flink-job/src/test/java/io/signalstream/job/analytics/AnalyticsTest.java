@@ -270,6 +270,40 @@ class AnalyticsTest {
     }
 
     @Test
+    void eventsAfterAFlushAndOfTenantsInTurnsAreEachCountedOnce() throws Exception {
+        List<Tuple3<String, Long, byte[]>> partials = new ArrayList<>();
+        try (var h = new OneInputStreamOperatorTestHarness<>(new AnalyticsCombiner())) {
+            h.setup();
+            h.open();
+            h.setProcessingTime(0);
+            h.processElement(new StreamRecord<>(agent("acme", T + 1_000, -1, 5_000)));
+            h.setProcessingTime(AnalyticsCombiner.FLUSH_MS);
+            assertThat(h.extractOutputValues()).as("minute, hour and day").hasSize(3);
+            // the same tenant and minute again, after its partials went out; then tenants in turns
+            h.processElement(new StreamRecord<>(agent("acme", T + 2_000, -1, 5_000)));
+            h.processElement(new StreamRecord<>(agent("zeta", T + 2_000, -1, 5_000)));
+            h.processElement(new StreamRecord<>(agent("acme", T + 3_000, -1, 5_000)));
+            h.processElement(new StreamRecord<>(agent("zeta", T + MINUTE, -1, 5_000)));
+            h.setProcessingTime(2 * AnalyticsCombiner.FLUSH_MS);
+            partials.addAll(h.extractOutputValues());
+        }
+        assertThat(partials).hasSize(3 + 3 + 4);
+        try (var h = tenants(null, T + 3 * MINUTE)) {
+            for (Tuple3<String, Long, byte[]> p : partials) {
+                h.processElement(new StreamRecord<>(p));
+            }
+            Map<String, JsonNode> buckets = latest(h.extractOutputValues());
+            java.time.Instant t = java.time.Instant.ofEpochMilli(T);
+            assertThat(buckets.get("acme/minute/" + t).path("messages").asLong()).isEqualTo(3);
+            assertThat(buckets.get("acme/hour/" + t).path("messages").asLong()).isEqualTo(3);
+            assertThat(buckets.get("zeta/minute/" + t).path("messages").asLong()).isEqualTo(1);
+            assertThat(buckets.get("zeta/hour/" + t).path("messages").asLong()).isEqualTo(2);
+            assertThat(buckets.get("zeta/hour/" + t).path("response_ms").path("count").asLong())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void theCombinerHandsOverEverythingBeforeACheckpointBarrier() throws Exception {
         try (var h = new OneInputStreamOperatorTestHarness<>(new AnalyticsCombiner())) {
             h.setup();
