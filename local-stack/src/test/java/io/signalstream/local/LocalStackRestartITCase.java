@@ -147,10 +147,8 @@ class LocalStackRestartITCase {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return io.signalstream.kafka.FreePorts.pick(1, "0.0.0.0")[0];
     }
 
     @Test

@@ -64,9 +64,7 @@ public final class JobRunner {
         flinkConf = Path.of(args[1]);
         parallelism = Integer.parseInt(args[2]);
         checkpoints = Path.of(args[3]);
-        try (var socket = new java.net.ServerSocket(0)) {
-            restPort = socket.getLocalPort();
-        }
+        restPort = io.signalstream.kafka.FreePorts.pick(1, "0.0.0.0")[0];
     }
 
     public static void main(String[] args) throws Exception {

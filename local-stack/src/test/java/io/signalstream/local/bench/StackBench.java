@@ -1118,10 +1118,8 @@ public final class StackBench {
         return Math.round(v * f) / f;
     }
 
-    static int freePort() throws java.io.IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.pick(1, "0.0.0.0")[0];
     }
 
     static void delete(Path dir) {
