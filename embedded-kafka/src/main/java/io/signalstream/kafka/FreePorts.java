@@ -31,7 +31,15 @@ public final class FreePorts {
 
     private static final int ATTEMPTS = 200;
 
+    /** The fewest ports below the ephemeral range worth picking from; fewer, and port 0 is used. */
+    private static final int MIN_ROOM = 1_000;
+
     private FreePorts() {}
+
+    /** One port free on {@code host} just now. */
+    public static int pick(String host) {
+        return pick(1, host)[0];
+    }
 
     /** {@code n} distinct ports free on {@code host} just now. */
     public static int[] pick(int n, String host) {
@@ -41,7 +49,7 @@ public final class FreePorts {
             int highest = highest();
             int[] ports = new int[n];
             for (int i = 0; i < n; i++) {
-                sockets[i] = highest - LOWEST < 1_000 ? bind(address, 0) : below(address, highest);
+                sockets[i] = roomBelow(highest) ? below(address, highest) : bind(address, 0);
                 ports[i] = sockets[i].getLocalPort();
             }
             return ports;
@@ -68,6 +76,11 @@ public final class FreePorts {
         } catch (IOException | RuntimeException e) {
             return HIGHEST; // not Linux: its default ranges start at 49152
         }
+    }
+
+    /** Whether ports up to {@code highest} leave room to pick from below the ephemeral range. */
+    static boolean roomBelow(int highest) {
+        return highest - LOWEST >= MIN_ROOM;
     }
 
     /** A socket listening on a random free port from {@link #LOWEST} to {@code highest}. */

@@ -120,7 +120,7 @@ class LocalStackRestartITCase {
         Files.writeString(
                 dataDir.resolve("checkpoints").resolve("STATE_LAYOUT"),
                 LocalStack.STATE_LAYOUT + "\n");
-        int apiPort = freePort();
+        int apiPort = io.signalstream.kafka.FreePorts.pick("0.0.0.0");
         LocalStack.Options options =
                 new LocalStack.Options(
                         dataDir, 0, apiPort, 0, 2, 2, Path.of("..", "flink-conf"), "local", false);
@@ -145,10 +145,6 @@ class LocalStackRestartITCase {
             assertThat(aside.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("checkpoints-set-aside-"));
         }
-    }
-
-    private static int freePort() {
-        return io.signalstream.kafka.FreePorts.pick(1, "0.0.0.0")[0];
     }
 
     @Test

@@ -454,11 +454,11 @@ public final class AggregatorFunction
             // compares the same way (after every request of the life, before any of the next).
             clearedAt.update(request.epoch());
         }
+        String key = request.key();
         if (analytics) {
             counted.clear();
-            known.forget(request.key());
+            known.forget(key);
         }
-        String key = request.key();
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));
         long slots = erase && request.seq() == 0 ? window : Math.min(request.seq(), window);
         for (int slot = 0; slot < slots; slot++) {

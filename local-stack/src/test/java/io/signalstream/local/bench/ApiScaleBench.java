@@ -236,7 +236,7 @@ public final class ApiScaleBench {
     }
 
     private Processes.Child startApi(Path store, String name) throws IOException {
-        port = freePort();
+        port = FreePorts.pick("0.0.0.0");
         StringBuilder keys = new StringBuilder();
         for (int t = 0; t < settings.tenants(); t++) {
             keys.append(t == 0 ? "" : ",").append(apiKey(t)).append('=').append(tenant(t));
@@ -840,10 +840,6 @@ public final class ApiScaleBench {
 
     private static double round(double v, int digits) {
         return StackBench.round(v, digits);
-    }
-
-    private static int freePort() throws IOException {
-        return StackBench.freePort();
     }
 
     /**

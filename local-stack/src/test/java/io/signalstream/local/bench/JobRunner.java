@@ -64,7 +64,7 @@ public final class JobRunner {
         flinkConf = Path.of(args[1]);
         parallelism = Integer.parseInt(args[2]);
         checkpoints = Path.of(args[3]);
-        restPort = io.signalstream.kafka.FreePorts.pick(1, "0.0.0.0")[0];
+        restPort = io.signalstream.kafka.FreePorts.pick("0.0.0.0");
     }
 
     public static void main(String[] args) throws Exception {

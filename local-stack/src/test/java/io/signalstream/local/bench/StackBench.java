@@ -693,7 +693,7 @@ public final class StackBench {
 
     private void endToEndAndIngest(double capacity) throws Exception {
         String key = "bench-key-" + UUID.randomUUID();
-        int apiPort = freePort();
+        int apiPort = FreePorts.pick("0.0.0.0");
         // -Dbench.liveArgs=--kafka-compression,snappy tries a setting end to end
         runner.command(
                 "live "
@@ -1116,10 +1116,6 @@ public final class StackBench {
     static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
-    }
-
-    static int freePort() {
-        return FreePorts.pick(1, "0.0.0.0")[0];
     }
 
     static void delete(Path dir) {
