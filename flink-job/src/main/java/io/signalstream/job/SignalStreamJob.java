@@ -159,7 +159,7 @@ public final class SignalStreamJob {
                                 answers, r -> r.request().key(), Types.STRING)
                         .process(
                                 new AggregatorFunction(
-                                        config.conversations().window(),
+                                        config.conversations(),
                                         provider.modelParts(),
                                         config.output().agentTopics(),
                                         config.output().analytics(),

@@ -48,6 +48,12 @@ public record AggregatedIntelligence(
     /** How many points of the sentiment trend the aggregate keeps: the most recent ones. */
     public static final int MAX_TREND_POINTS = 50;
 
+    /**
+     * How many personal data entities of a conversation the aggregate lists at most from each
+     * detector (the local one, and a model's): the newest ones.
+     */
+    public static final int MAX_PII_ENTITIES = 50;
+
     /** Versions per message: room for the model answers that arrive after a message. */
     public static final long REVISIONS_PER_MESSAGE = 1000;
 

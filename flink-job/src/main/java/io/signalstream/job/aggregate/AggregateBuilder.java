@@ -34,7 +34,25 @@ import java.util.Set;
 public final class AggregateBuilder {
 
     /** Personal data entities a model found, kept per conversation; the newest are kept. */
-    static final int MAX_MODEL_ENTITIES = 50;
+    private final int maxModelEntities;
+
+    /** Points of the sentiment trend kept; the newest. */
+    private final int trendPoints;
+
+    /** The aggregate's lists at their most. */
+    public AggregateBuilder() {
+        this(AggregatedIntelligence.MAX_PII_ENTITIES, AggregatedIntelligence.MAX_TREND_POINTS);
+    }
+
+    /**
+     * @param maxModelEntities personal data entities a model found kept per conversation, the
+     *     newest
+     * @param trendPoints points of the sentiment trend kept, the newest
+     */
+    public AggregateBuilder(int maxModelEntities, int trendPoints) {
+        this.maxModelEntities = maxModelEntities;
+        this.trendPoints = trendPoints;
+    }
 
     /** The parts to keep and the aggregate to write (null when there is nothing new to say). */
     public record Step(ModelParts parts, AggregatedIntelligence aggregate) {}
@@ -75,7 +93,7 @@ public final class AggregateBuilder {
                     found.add(e); // not the local detector's: a model found it
                 }
             }
-            modelPii = newest(modelPii, found, MAX_MODEL_ENTITIES);
+            modelPii = newest(modelPii, found, maxModelEntities);
             List<PiiEntity> all = new ArrayList<>(local);
             all.addAll(modelPii);
             pii = new PiiResult(!all.isEmpty(), List.copyOf(all), pii.redactedMessage());
@@ -120,7 +138,7 @@ public final class AggregateBuilder {
                             newest(
                                     trend,
                                     List.of(new SentimentPoint(run.seq(), sentiment.score())),
-                                    AggregatedIntelligence.MAX_TREND_POINTS);
+                                    trendPoints);
                 }
                 case INSIGHTS -> insights = r.insights();
                 case SUMMARY -> summary = r.summary();

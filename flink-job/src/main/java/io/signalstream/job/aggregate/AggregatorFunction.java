@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.trace.SpanKind;
 import io.signalstream.job.analytics.Granularity;
+import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.config.JobTracing;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
@@ -65,6 +66,10 @@ public final class AggregatorFunction
     private static final long serialVersionUID = 1L;
 
     private final int window;
+
+    private final int piiEntities;
+
+    private final int trendPoints;
     private final boolean modelParts;
     private final boolean agentTopics;
     private final boolean analytics;
@@ -103,7 +108,7 @@ public final class AggregatorFunction
     private transient Tracing tracing;
 
     /**
-     * @param window the transcript's slots per conversation
+     * @param conversations the transcript's slots per conversation and the aggregate's lists
      * @param modelParts whether answers arrive apart from messages (a model provider)
      * @param agentTopics whether each agent's result also goes to {@code support.ai.<agent>}
      * @param analytics whether each message's analytics event goes to {@link #ANALYTICS} (off: none
@@ -113,13 +118,15 @@ public final class AggregatorFunction
      * @param otlpEndpoint where the aggregate writes' spans go; null for none
      */
     public AggregatorFunction(
-            int window,
+            ConversationSettings conversations,
             boolean modelParts,
             boolean agentTopics,
             boolean analytics,
             RuleTenants rules,
             String otlpEndpoint) {
-        this.window = window;
+        this.window = conversations.window();
+        this.piiEntities = conversations.piiEntities();
+        this.trendPoints = conversations.trendPoints();
         this.modelParts = modelParts;
         this.agentTopics = agentTopics;
         this.analytics = analytics;
@@ -146,7 +153,7 @@ public final class AggregatorFunction
                             .getState(new ValueStateDescriptor<>("analytics-counted", Types.BYTE));
             known = new CountedBits();
         }
-        builder = new AggregateBuilder();
+        builder = new AggregateBuilder(piiEntities, trendPoints);
         outputs = new Outputs();
         mapper = Json.newMapper();
         emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");

@@ -1,5 +1,6 @@
 package io.signalstream.job.config;
 
+import io.signalstream.model.AggregatedIntelligence;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,6 +23,11 @@ import java.util.Locale;
  *     conversations whose state lives on the heap: their messages neither read nor write RocksDB,
  *     which gets a conversation's state when it leaves the heap and before each snapshot (0: none).
  *     A conversation's state is a few KB, at most about 12 KB
+ * @param piiEntities {@code AGGREGATE_PII_ENTITIES}: the personal data entities an aggregate lists
+ *     for its conversation, the newest (1 to 50); with the trend, what sets an aggregate's size on
+ *     a long conversation (an entity is ~125 bytes of JSON)
+ * @param trendPoints {@code AGGREGATE_TREND_POINTS}: the points of an aggregate's sentiment trend,
+ *     the newest (1 to 50; ~27 bytes each)
  */
 public record ConversationSettings(
         int window,
@@ -29,7 +35,9 @@ public record ConversationSettings(
         Duration ttl,
         int dedupeWindow,
         String phoneRegion,
-        int heapConversations)
+        int heapConversations,
+        int piiEntities,
+        int trendPoints)
         implements Serializable {
 
     static final int DEFAULT_HEAP_CONVERSATIONS = 4_096;
@@ -41,7 +49,15 @@ public record ConversationSettings(
                 s.duration("conversation-ttl", "CONVERSATION_TTL", "P7D"),
                 s.integer("dedupe-window", "DEDUPE_WINDOW", 64),
                 s.text("phone-region", "PII_PHONE_REGION", "US").toUpperCase(Locale.ROOT),
-                s.integer("heap-conversations", "HEAP_CONVERSATIONS", DEFAULT_HEAP_CONVERSATIONS));
+                s.integer("heap-conversations", "HEAP_CONVERSATIONS", DEFAULT_HEAP_CONVERSATIONS),
+                s.integer(
+                        "aggregate-pii-entities",
+                        "AGGREGATE_PII_ENTITIES",
+                        AggregatedIntelligence.MAX_PII_ENTITIES),
+                s.integer(
+                        "aggregate-trend-points",
+                        "AGGREGATE_TREND_POINTS",
+                        AggregatedIntelligence.MAX_TREND_POINTS));
     }
 
     void check() {
@@ -58,5 +74,13 @@ public record ConversationSettings(
         Settings.require(
                 heapConversations >= 0 && heapConversations <= 100_000,
                 "HEAP_CONVERSATIONS must be between 0 and 100000");
+        Settings.require(
+                piiEntities >= 1 && piiEntities <= AggregatedIntelligence.MAX_PII_ENTITIES,
+                "AGGREGATE_PII_ENTITIES must be between 1 and "
+                        + AggregatedIntelligence.MAX_PII_ENTITIES);
+        Settings.require(
+                trendPoints >= 1 && trendPoints <= AggregatedIntelligence.MAX_TREND_POINTS,
+                "AGGREGATE_TREND_POINTS must be between 1 and "
+                        + AggregatedIntelligence.MAX_TREND_POINTS);
     }
 }

@@ -77,6 +77,29 @@ class AggregateBuilderTest {
     }
 
     @Test
+    void underAModelTheTrendKeepsAsManyPointsAsConfiguredTheNewest() {
+        AggregateBuilder narrow = new AggregateBuilder(1, 2);
+        ModelParts parts = null;
+        AggregatedIntelligence last = null;
+        for (int i = 0; i < 4; i++) {
+            AggregateBuilder.Step message =
+                    narrow.message(
+                            parts,
+                            conversation.piiPart(customer("c1", "m" + i, "It broke again", i)),
+                            NOW);
+            AggregateBuilder.Step answered =
+                    narrow.answer(
+                            message.parts(),
+                            conversation.modelAnswer(i + 1, -0.1 * i, "s" + i),
+                            NOW);
+            parts = answered.parts();
+            last = answered.aggregate();
+        }
+        assertThat(last.sentimentTrend()).extracting(p -> p.seq()).containsExactly(3L, 4L);
+        assertThat(parts.trend()).hasSize(2);
+    }
+
+    @Test
     void anOlderAnswerNeverReplacesANewerOne() {
         ModelParts parts =
                 builder.message(null, conversation.piiPart(customer("c1", "m1", "a", 0)), NOW)

@@ -56,7 +56,7 @@ class AggregatorFunctionTest {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new AggregatorFunction(
-                                        Answers.WINDOW,
+                                        Answers.SETTINGS,
                                         modelParts,
                                         agentTopics,
                                         analytics,

@@ -2,18 +2,21 @@ package io.signalstream.job.aggregate;
 
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.agents.local.LocalContextFold;
+import io.signalstream.job.config.ConversationSettings;
 import io.signalstream.job.records.AgentRequest;
 import io.signalstream.job.records.AgentResults;
 import io.signalstream.job.records.AgentRun;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.AgentKind;
+import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.ConversationErasure;
 import io.signalstream.model.Emotion;
 import io.signalstream.model.ResolutionStatus;
 import io.signalstream.model.SentimentLabel;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,21 @@ import java.util.List;
 final class Answers {
 
     static final int WINDOW = 20;
+
+    /**
+     * The conversations' settings the aggregator runs with: the aggregate's lists at their most.
+     */
+    static final ConversationSettings SETTINGS =
+            new ConversationSettings(
+                    WINDOW,
+                    2_000,
+                    Duration.ofDays(7),
+                    64,
+                    "US",
+                    16,
+                    AggregatedIntelligence.MAX_PII_ENTITIES,
+                    AggregatedIntelligence.MAX_TREND_POINTS);
+
     private final LocalContextFold fold = new LocalContextFold();
     private final LocalAgents agents = new LocalAgents(WINDOW);
     private final List<AgentRequest> requests = new ArrayList<>();

@@ -79,6 +79,14 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.from(new String[0], Map.of("HEAP_CONVERSATIONS", "-1")))
                 .hasMessageContaining("HEAP_CONVERSATIONS");
         assertThatThrownBy(
+                        () -> JobConfig.from(new String[0], Map.of("AGGREGATE_PII_ENTITIES", "0")))
+                .hasMessageContaining("AGGREGATE_PII_ENTITIES must be between 1 and 50");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        new String[] {"--aggregate-trend-points", "51"}, Map.of()))
+                .hasMessageContaining("AGGREGATE_TREND_POINTS must be between 1 and 50");
+        assertThatThrownBy(
                         () -> JobConfig.from(new String[0], Map.of("CONVERSATION_TTL", "7 days")))
                 .hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> JobConfig.from(new String[0], Map.of("KAFKA_API_KEY", "only-key")))

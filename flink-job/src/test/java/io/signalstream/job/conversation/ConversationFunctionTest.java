@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class ConversationFunctionTest {
 
     static final Duration TTL = Duration.ofHours(1);
-    static final ConversationSettings SETTINGS = new ConversationSettings(3, 200, TTL, 4, "US", 16);
+    static final ConversationSettings SETTINGS =
+            new ConversationSettings(3, 200, TTL, 4, "US", 16, 50, 50);
 
     private KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, AgentRequest> harness;
 
@@ -236,7 +237,7 @@ class ConversationFunctionTest {
             harness.close();
             harness =
                     harness(
-                            new ConversationSettings(3, 200, TTL, 4, "US", heap),
+                            new ConversationSettings(3, 200, TTL, 4, "US", heap, 50, 50),
                             CallPlanner.NONE,
                             false);
             harness.open();

@@ -22,7 +22,7 @@ class ConversationPlanningTest {
 
     private static final long QUIET_MS = 10_000;
     private static final ConversationSettings SETTINGS =
-            new ConversationSettings(3, 200, Duration.ofDays(1), 64, "US", 16);
+            new ConversationSettings(3, 200, Duration.ofDays(1), 64, "US", 16, 50, 50);
 
     private KeyedOneInputStreamOperatorTestHarness<String, InboundMessage, AgentRequest> harness;
 

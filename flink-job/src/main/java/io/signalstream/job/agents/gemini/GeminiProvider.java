@@ -53,7 +53,7 @@ public final class GeminiProvider implements AgentProvider {
 
     @Override
     public ContextFold contextFold() {
-        return new LocalContextFold();
+        return new LocalContextFold(conversations.piiEntities(), conversations.trendPoints());
     }
 
     @Override

@@ -32,7 +32,24 @@ public final class LocalContextFold implements ContextFold {
     static final int KEY_POINTS = 3;
 
     /** Personal data entities the aggregate lists per conversation; the newest are kept. */
-    public static final int MAX_ENTITIES = 50;
+    private final int maxEntities;
+
+    /** Points of the sentiment trend kept; the newest. */
+    private final int trendPoints;
+
+    /** The aggregate's lists at their most. */
+    public LocalContextFold() {
+        this(AggregatedIntelligence.MAX_PII_ENTITIES, AggregatedIntelligence.MAX_TREND_POINTS);
+    }
+
+    /**
+     * @param maxEntities personal data entities kept per conversation, the newest
+     * @param trendPoints points of the sentiment trend kept, the newest
+     */
+    public LocalContextFold(int maxEntities, int trendPoints) {
+        this.maxEntities = maxEntities;
+        this.trendPoints = trendPoints;
+    }
 
     /** The context of a conversation with no message yet. */
     public static ConversationContext empty() {
@@ -68,7 +85,7 @@ public final class LocalContextFold implements ContextFold {
         List<PiiEntity> entities = c.entities();
         long piiSeq = c.piiSeq();
         if (!message.pii().isEmpty()) {
-            entities = newest(c.entities(), message.pii(), MAX_ENTITIES);
+            entities = newest(c.entities(), message.pii(), maxEntities);
             piiSeq = seq;
         }
         String line = message.sender().wireName() + ": " + Text.clip(message.text(), KEY_POINT);
@@ -132,7 +149,7 @@ public final class LocalContextFold implements ContextFold {
                 newest(
                         c.trend(),
                         List.of(new SentimentPoint(seq, round(sum / weight))),
-                        AggregatedIntelligence.MAX_TREND_POINTS),
+                        trendPoints),
                 entities,
                 c.times());
     }

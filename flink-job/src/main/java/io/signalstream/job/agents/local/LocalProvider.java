@@ -42,7 +42,7 @@ public final class LocalProvider implements AgentProvider {
 
     @Override
     public ContextFold contextFold() {
-        return new LocalContextFold();
+        return new LocalContextFold(settings.piiEntities(), settings.trendPoints());
     }
 
     @Override

@@ -9,13 +9,16 @@ import io.signalstream.job.records.AgentRun;
 import io.signalstream.job.records.ConversationContext;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.AgentKind;
+import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Emotion;
 import io.signalstream.model.InsightsResult;
 import io.signalstream.model.Intent;
+import io.signalstream.model.PiiEntity;
 import io.signalstream.model.ReplyResult;
 import io.signalstream.model.ResolutionStatus;
 import io.signalstream.model.Sender;
 import io.signalstream.model.SentimentLabel;
+import io.signalstream.model.SentimentPoint;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.Urgency;
@@ -220,6 +223,44 @@ class LocalAgentsTest {
     }
 
     @Test
+    void theAggregatesListsKeepAsManyAsConfiguredTheNewest() {
+        LocalContextFold fold = new LocalContextFold(3, 4);
+        ConversationContext c = null;
+        for (int i = 0; i < 40; i++) {
+            Sender sender = i % 2 == 0 ? Sender.CUSTOMER : Sender.AGENT;
+            c =
+                    fold.next(
+                            c,
+                            Fixtures.inbound(
+                                    "t", "c", "m" + i, sender, "mail user" + i + "@example.org", i),
+                            i + 1);
+        }
+        assertThat(c.entities())
+                .extracting(PiiEntity::messageId)
+                .containsExactly("m37", "m38", "m39");
+        // the customer wrote the messages of even i, seq i + 1
+        assertThat(c.trend()).extracting(SentimentPoint::seq).containsExactly(33L, 35L, 37L, 39L);
+
+        // a lower bound after a restart trims what a conversation kept as it moves on
+        ConversationContext wide =
+                conversation(
+                                "customer: a@example.org",
+                                "customer: b@example.org",
+                                "customer: c@example.org")
+                        .context();
+        assertThat(wide.entities()).hasSize(3);
+        ConversationContext trimmed =
+                new LocalContextFold(1, 1)
+                        .next(
+                                wide,
+                                Fixtures.inbound(
+                                        "t", "c", "m9", Sender.CUSTOMER, "d@example.org", 9),
+                                4);
+        assertThat(trimmed.entities()).extracting(PiiEntity::messageId).containsExactly("m9");
+        assertThat(trimmed.trend()).extracting(SentimentPoint::seq).containsExactly(4L);
+    }
+
+    @Test
     void theContextStaysBoundedHoweverLongTheConversation() {
         String[] lines = new String[300];
         for (int i = 0; i < lines.length; i++) {
@@ -236,9 +277,9 @@ class LocalAgentsTest {
         // the newest kept, in order: the customer wrote messages 1, 3, ..., 299
         assertThat(c.trend().get(0).seq()).isEqualTo(201);
         assertThat(c.trend().get(49).seq()).isEqualTo(299);
-        assertThat(c.entities()).hasSize(LocalContextFold.MAX_ENTITIES);
+        assertThat(c.entities()).hasSize(AggregatedIntelligence.MAX_PII_ENTITIES);
         assertThat(c.entities().get(0).messageId()).isEqualTo("m250");
-        assertThat(c.entities().get(LocalContextFold.MAX_ENTITIES - 1).messageId())
+        assertThat(c.entities().get(AggregatedIntelligence.MAX_PII_ENTITIES - 1).messageId())
                 .isEqualTo("m299");
         assertThat(c.keyPoints()).hasSize(3);
         assertThat(c.keyPoints().get(2)).contains("message 299");
