@@ -570,8 +570,13 @@ function renderPanel(a) {
   }));
   text("summary", a.summary?.summary);
   text("reply", a.reply?.suggested_reply);
-  const entities = a.pii?.entities ?? [];
-  text("pii", entities.length ? entities.map((e) => `${e.type} ${e.masked}`).join(", ") : "none");
+  // The same value found again (a card number the customer repeats) is listed once, with a count.
+  const found = new Map();
+  for (const e of a.pii?.entities ?? []) {
+    const value = `${e.type} ${e.masked}`;
+    found.set(value, (found.get(value) ?? 0) + 1);
+  }
+  text("pii", found.size ? [...found].map(([value, n]) => (n > 1 ? `${value} ×${n}` : value)).join(", ") : "none");
   renderTrend(a.sentiment_trend ?? (a.sentiment ? [{ seq: a.message_count, score: a.sentiment.score }] : []));
   const agents = $("agents");
   agents.replaceChildren(...Object.entries(a.agents ?? {}).sort().map(([name, s]) => {

@@ -150,7 +150,8 @@ class DashboardBrowserITCase {
         id.sendKeys(conversation);
         browser.findElement(By.id("compose-message"))
                 .sendKeys(
-                        "This is unacceptable, I am furious! Refund me now or I will dispute the charge with my bank.");
+                        "This is unacceptable, I am furious! Refund me now or I will dispute the charge with my bank."
+                                + " Card 4111 1111 1111 1111, again: 4111 1111 1111 1111.");
         browser.findElement(By.cssSelector("#composer button[type=submit]")).click();
         waitUpTo(10)
                 .until(
@@ -180,6 +181,9 @@ class DashboardBrowserITCase {
                                 By.id("transcript"), "furious"));
         assertThat(browser.findElements(By.cssSelector("#trend circle"))).isNotEmpty();
         assertThat(browser.findElement(By.id("agents")).getText()).contains("local", "current");
+        // the card written twice is listed once, with its count
+        assertThat(browser.findElement(By.id("pii")).getText())
+                .isEqualTo("CREDIT_CARD ****1111 ×2");
         screenshot("dashboard-desktop");
 
         // A second message from the agent side moves the count on, live.
