@@ -95,6 +95,8 @@ public final class AggregatorFunction
 
     static final int RESOLUTION_COUNTED = 2;
 
+    static final int PII_COUNTED = 4;
+
     private transient ValueState<ModelParts> parts;
     private transient ValueState<Byte> counted;
     private transient CountedBits known;
@@ -253,7 +255,8 @@ public final class AggregatorFunction
                                     ctx.getCurrentKey(),
                                     request.epoch(),
                                     aggregate,
-                                    request.context());
+                                    request.context(),
+                                    mayBeFirstPii(request));
             if (request.kind() == AgentRequest.Kind.MESSAGE
                     && message != null
                     && aggregate != null) {
@@ -307,20 +310,42 @@ public final class AggregatorFunction
     }
 
     /**
-     * What of {@link #ESCALATION_COUNTED} and {@link #RESOLUTION_COUNTED} this aggregate is the
-     * first of in the conversation's life: the analytics count each conversation once as escalated
-     * and once as resolved, however many messages the escalation or resolution lasts. The state is
-     * read only when the aggregate is escalated or resolved, and then only if {@link #known} does
-     * not hold it already.
+     * Whether a message may be the first of its conversation with personal data: it has some, and
+     * the conversation's entities are all its own. The list keeps only the newest ({@code
+     * AGGREGATE_PII_ENTITIES}), so a full list of a later message's looks the same: {@link
+     * #PII_COUNTED} decides.
+     */
+    private static boolean mayBeFirstPii(AgentRequest request) {
+        InboundMessage m = request.message();
+        ConversationContext c = request.context();
+        return request.kind() == AgentRequest.Kind.MESSAGE
+                && m != null
+                && m.pii() != null
+                && !m.pii().isEmpty()
+                && c != null
+                && c.entities().size() <= m.pii().size();
+    }
+
+    /**
+     * What of {@link #ESCALATION_COUNTED}, {@link #RESOLUTION_COUNTED} and {@link #PII_COUNTED}
+     * this aggregate is the first of in the conversation's life: the analytics count each
+     * conversation once as escalated, once as resolved and once as having personal data, however
+     * many messages it lasts. The state is read only when the aggregate may be one of them, and
+     * then only if {@link #known} does not hold it already.
      */
     private int firstCounted(
-            String key, long epoch, AggregatedIntelligence a, ConversationContext c)
+            String key,
+            long epoch,
+            AggregatedIntelligence a,
+            ConversationContext c,
+            boolean mayBeFirstPii)
             throws IOException {
         int now =
                 (a.insights() != null && a.insights().requiresEscalation() ? ESCALATION_COUNTED : 0)
                         | (OperationsFormula.resolved(a, c != null && c.lastResolved())
                                 ? RESOLUTION_COUNTED
-                                : 0);
+                                : 0)
+                        | (mayBeFirstPii ? PII_COUNTED : 0);
         if (now == 0) {
             return 0;
         }
@@ -377,10 +402,7 @@ public final class AggregatorFunction
                 insights == null ? null : insights.urgency(),
                 (first & ESCALATION_COUNTED) != 0,
                 (first & RESOLUTION_COUNTED) != 0,
-                m.pii() != null
-                        && !m.pii().isEmpty()
-                        && c != null
-                        && c.entities().size() <= m.pii().size(),
+                (first & PII_COUNTED) != 0,
                 t.latestResponseMs() >= 0 && t.responses() == 1 ? t.firstResponseMs() : -1,
                 t.latestResponseMs(),
                 a.operations() == null || a.operations().predictedCsat() == null

@@ -193,6 +193,20 @@ class AggregatorFunctionTest {
     }
 
     @Test
+    void aConversationCountsOnceAsHavingPersonalDataHoweverFewEntitiesItsAggregateLists()
+            throws Exception {
+        open(false, false, true);
+        Answers narrow = new Answers(1); // a full list of one looks like a first find every time
+        harness.processElement(narrow.local(customer("c1", "m1", "Mail a@example.org", 0)), 0);
+        harness.processElement(narrow.local(customer("c1", "m2", "Or b@example.org", 1)), 0);
+        harness.processElement(narrow.local(agent("c1", "m3", "Noted", 2)), 0);
+        harness.processElement(narrow.local(customer("c1", "m4", "Or c@example.org", 3)), 0);
+        assertThat(analyticsEvents())
+                .extracting(AnalyticsEvent::piiFirst)
+                .containsExactly(true, false, false, false);
+    }
+
+    @Test
     void whatWasCountedSurvivesARestoreThoughTheHeapForgetsIt() throws Exception {
         open(false, false, true);
         harness.processElement(

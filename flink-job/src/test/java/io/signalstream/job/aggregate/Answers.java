@@ -40,10 +40,20 @@ final class Answers {
                     AggregatedIntelligence.MAX_PII_ENTITIES,
                     AggregatedIntelligence.MAX_TREND_POINTS);
 
-    private final LocalContextFold fold = new LocalContextFold();
+    private final LocalContextFold fold;
     private final LocalAgents agents = new LocalAgents(WINDOW);
     private final List<AgentRequest> requests = new ArrayList<>();
     private ConversationContext context;
+
+    /** A conversation whose aggregate lists are at their most. */
+    Answers() {
+        this(AggregatedIntelligence.MAX_PII_ENTITIES);
+    }
+
+    /** A conversation whose aggregate lists the newest {@code piiEntities} entities. */
+    Answers(int piiEntities) {
+        this.fold = new LocalContextFold(piiEntities, AggregatedIntelligence.MAX_TREND_POINTS);
+    }
 
     /** The local provider's answer to the conversation's next message. */
     AgentResults local(InboundMessage message) {
