@@ -40,11 +40,16 @@ class GeminiRecoveryITCase {
     private Path rareCheckpoints() throws Exception {
         Path conf = Files.createDirectories(dataDir.resolve("flink-conf"));
         String yaml = Files.readString(Path.of("..", "flink-conf", "config.yaml"));
+        // Flink triggers the first checkpoint after a random delay between the minimum pause and
+        // the interval: with both at an hour, none comes during the test.
         Files.writeString(
                 conf.resolve("config.yaml"),
                 yaml.replaceAll(
-                        "(?m)^execution\\.checkpointing\\.interval:.*$",
-                        "execution.checkpointing.interval: 1h"));
+                                "(?m)^execution\\.checkpointing\\.interval:.*$",
+                                "execution.checkpointing.interval: 1h")
+                        .replaceAll(
+                                "(?m)^execution\\.checkpointing\\.min-pause:.*$",
+                                "execution.checkpointing.min-pause: 1h"));
         return conf;
     }
 
