@@ -65,11 +65,7 @@ public final class AggregatorFunction
         extends KeyedProcessFunction<String, AgentResults, SinkRecord> {
     private static final long serialVersionUID = 1L;
 
-    private final int window;
-
-    private final int piiEntities;
-
-    private final int trendPoints;
+    private final ConversationSettings conversations;
     private final boolean modelParts;
     private final boolean agentTopics;
     private final boolean analytics;
@@ -126,9 +122,7 @@ public final class AggregatorFunction
             boolean analytics,
             RuleTenants rules,
             String otlpEndpoint) {
-        this.window = conversations.window();
-        this.piiEntities = conversations.piiEntities();
-        this.trendPoints = conversations.trendPoints();
+        this.conversations = conversations;
         this.modelParts = modelParts;
         this.agentTopics = agentTopics;
         this.analytics = analytics;
@@ -155,7 +149,7 @@ public final class AggregatorFunction
                             .getState(new ValueStateDescriptor<>("analytics-counted", Types.BYTE));
             known = new CountedBits();
         }
-        builder = new AggregateBuilder(piiEntities, trendPoints);
+        builder = new AggregateBuilder(conversations.piiEntities(), conversations.trendPoints());
         outputs = new Outputs();
         mapper = Json.newMapper();
         emitted = getRuntimeContext().getMetricGroup().counter("aggregatesEmitted");
@@ -290,7 +284,7 @@ public final class AggregatorFunction
                                     message.channel(),
                                     message.timestamp(),
                                     storedText(r, message)),
-                            window));
+                            conversations.window()));
         }
         if (agentTopics) {
             agentResults(r, now, out);
@@ -489,6 +483,7 @@ public final class AggregatorFunction
             known.forget(key);
         }
         out.collect(Outputs.tombstone(Topics.AI_AGGREGATED, key));
+        int window = conversations.window();
         long slots = erase && request.seq() == 0 ? window : Math.min(request.seq(), window);
         for (int slot = 0; slot < slots; slot++) {
             out.collect(Outputs.tombstone(Topics.TRANSCRIPT, TranscriptEntry.slotKey(key, slot)));
