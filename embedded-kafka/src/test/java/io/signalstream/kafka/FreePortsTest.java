@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.RepeatedTest;
 
 class FreePortsTest {
@@ -34,7 +36,7 @@ class FreePortsTest {
     void aPortInUseIsNeverPicked() throws Exception {
         InetAddress host = InetAddress.getByName("127.0.0.1");
         int[] held = FreePorts.pick(50, "127.0.0.1");
-        java.util.List<ServerSocket> listening = new java.util.ArrayList<>();
+        List<ServerSocket> listening = new ArrayList<>();
         try {
             for (int port : held) {
                 listening.add(new ServerSocket(port, 1, host));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalstream.kafka.FreePorts;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,7 +121,7 @@ class LocalStackRestartITCase {
         Files.writeString(
                 dataDir.resolve("checkpoints").resolve("STATE_LAYOUT"),
                 LocalStack.STATE_LAYOUT + "\n");
-        int apiPort = io.signalstream.kafka.FreePorts.pick("0.0.0.0");
+        int apiPort = FreePorts.pick("0.0.0.0");
         LocalStack.Options options =
                 new LocalStack.Options(
                         dataDir, 0, apiPort, 0, 2, 2, Path.of("..", "flink-conf"), "local", false);

@@ -9,6 +9,7 @@ import io.signalstream.job.sink.KafkaSinks;
 import io.signalstream.job.sink.SinkRecordSerializer;
 import io.signalstream.job.source.KafkaSources;
 import io.signalstream.job.source.SourceRecordDeserializer;
+import io.signalstream.kafka.FreePorts;
 import io.signalstream.model.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -64,7 +65,7 @@ public final class JobRunner {
         flinkConf = Path.of(args[1]);
         parallelism = Integer.parseInt(args[2]);
         checkpoints = Path.of(args[3]);
-        restPort = io.signalstream.kafka.FreePorts.pick("0.0.0.0");
+        restPort = FreePorts.pick("0.0.0.0");
     }
 
     public static void main(String[] args) throws Exception {
