@@ -7,8 +7,12 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
+import io.signalstream.api.PipelineWatch;
 import io.signalstream.api.QueryApi;
+import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.store.StoredAggregate;
+import io.signalstream.api.stream.Fanout;
+import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.job.SignalStreamJob;
 import io.signalstream.job.config.JobConfig;
 import io.signalstream.job.rules.RuleBook;
@@ -19,14 +23,19 @@ import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.Json;
 import io.signalstream.model.KafkaAuth;
+import io.signalstream.model.TokenBudgets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -104,7 +113,7 @@ class ManagedKafkaITCase {
         assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
     }
 
-    private static final String API_KEY = "managed-" + java.util.UUID.randomUUID();
+    private static final String API_KEY = "managed-" + UUID.randomUUID();
 
     private static ApiSettings settings(String bootstrap, String secret, String truststore) {
         return new ApiSettings(
@@ -118,21 +127,21 @@ class ManagedKafkaITCase {
                 ApiSettings.DEFAULT_MAX_BODY_BYTES,
                 200,
                 400,
-                storeDir(),
-                io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
-                io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
-                io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
-                io.signalstream.model.TokenBudgets.NONE,
+                LuceneConversationStore.Settings.defaults(storeDir()),
+                Fanout.Limits.DEFAULTS,
+                PipelineWatch.Settings.DEFAULTS,
+                WebhookSettings.DEFAULTS,
+                TokenBudgets.NONE,
                 null);
     }
 
-    private static java.nio.file.Path storeDir() {
+    private static Path storeDir() {
         try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("managed-store");
+            Path dir = Files.createTempDirectory("managed-store");
             dir.toFile().deleteOnExit();
             return dir;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -145,8 +154,8 @@ class ManagedKafkaITCase {
     private static AggregatedIntelligence parse(StoredAggregate stored) {
         try {
             return Json.newMapper().readValue(stored.json(), AggregatedIntelligence.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

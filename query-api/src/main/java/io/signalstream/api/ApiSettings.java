@@ -1,6 +1,7 @@
 package io.signalstream.api;
 
 import io.helidon.config.Config;
+import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.model.KafkaAuth;
@@ -30,8 +31,9 @@ import java.util.function.Consumer;
  * @param ingestRatePerTenant messages a second each tenant may post on average ({@code
  *     SIGNALSTREAM_INGEST_RATE})
  * @param ingestBurstPerTenant and in one burst ({@code SIGNALSTREAM_INGEST_BURST})
- * @param storeDir where the conversation store lives ({@code SIGNALSTREAM_STORE_DIR}); one per API
- *     process, kept across restarts
+ * @param store where the conversation store lives ({@code SIGNALSTREAM_STORE_DIR}; one per API
+ *     process, kept across restarts) and how soon a write shows in lists and search ({@code
+ *     SIGNALSTREAM_STORE_REFRESH})
  * @param streams the WebSocket caps ({@code SIGNALSTREAM_WS_MAX_SESSIONS}, {@code
  *     SIGNALSTREAM_WS_MAX_SESSIONS_PER_TENANT}, {@code SIGNALSTREAM_WS_MAX_QUEUED}, {@code
  *     SIGNALSTREAM_WS_SEND_TIMEOUT})
@@ -55,7 +57,7 @@ public record ApiSettings(
         int maxBodyBytes,
         double ingestRatePerTenant,
         int ingestBurstPerTenant,
-        Path storeDir,
+        LuceneConversationStore.Settings store,
         Fanout.Limits streams,
         PipelineWatch.Settings pipeline,
         WebhookSettings webhooks,
@@ -76,6 +78,11 @@ public record ApiSettings(
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     public static final long DEFAULT_INGEST_LINGER_MS = 1;
+
+    /** The bounds of {@code SIGNALSTREAM_STORE_REFRESH}: lists and search at most a minute late. */
+    static final Duration MIN_STORE_REFRESH = Duration.ofMillis(10);
+
+    static final Duration MAX_STORE_REFRESH = Duration.ofMinutes(1);
 
     public static ApiSettings from(Config signalstream, Map<String, String> env) {
         Config kafka = signalstream.get("kafka");
@@ -121,10 +128,7 @@ public record ApiSettings(
                         env.getOrDefault(
                                 "SIGNALSTREAM_INGEST_BURST",
                                 limits.get("ingest-burst-per-tenant").asString().orElse("400"))),
-                Path.of(
-                        env.getOrDefault(
-                                "SIGNALSTREAM_STORE_DIR",
-                                signalstream.get("store-dir").asString().orElse("data/api-store"))),
+                store(signalstream, env),
                 new Fanout.Limits(
                         intSetting(
                                 env,
@@ -156,6 +160,45 @@ public record ApiSettings(
                 env.get(Tracing.ENDPOINT_VARIABLE));
     }
 
+    private static LuceneConversationStore.Settings store(
+            Config signalstream, Map<String, String> env) {
+        LuceneConversationStore.Settings store =
+                LuceneConversationStore.Settings.defaults(
+                        Path.of(
+                                env.getOrDefault(
+                                        "SIGNALSTREAM_STORE_DIR",
+                                        signalstream
+                                                .get("store-dir")
+                                                .asString()
+                                                .orElse("data/api-store"))));
+        String refresh =
+                env.getOrDefault(
+                        "SIGNALSTREAM_STORE_REFRESH",
+                        signalstream.get("store-refresh").asString().orElse(""));
+        if (refresh.isBlank()) {
+            return store;
+        }
+        Duration interval = null;
+        try {
+            interval = Duration.parse(refresh.strip());
+        } catch (RuntimeException e) {
+            // refused below
+        }
+        if (interval == null
+                || interval.compareTo(MIN_STORE_REFRESH) < 0
+                || interval.compareTo(MAX_STORE_REFRESH) > 0) {
+            throw new IllegalArgumentException(
+                    "SIGNALSTREAM_STORE_REFRESH must be an ISO-8601 duration from "
+                            + MIN_STORE_REFRESH
+                            + " to "
+                            + MAX_STORE_REFRESH
+                            + " such as PT1S, not '"
+                            + refresh
+                            + "'");
+        }
+        return store.withRefreshInterval(interval);
+    }
+
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
         String value = env.get(name);
         if (value == null) {
@@ -173,6 +216,12 @@ public record ApiSettings(
      * Settings for a plain local broker, the store in {@code storeDir}: the local stack and tests.
      */
     public static ApiSettings local(String bootstrapServers, ApiKeys keys, Path storeDir) {
+        return local(bootstrapServers, keys, LuceneConversationStore.Settings.defaults(storeDir));
+    }
+
+    /** Settings for a plain local broker and the store as given. */
+    public static ApiSettings local(
+            String bootstrapServers, ApiKeys keys, LuceneConversationStore.Settings store) {
         return new ApiSettings(
                 bootstrapServers,
                 "",
@@ -184,7 +233,7 @@ public record ApiSettings(
                 DEFAULT_MAX_BODY_BYTES,
                 200,
                 400,
-                storeDir,
+                store,
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
                 WebhookSettings.LOCAL,
@@ -266,7 +315,7 @@ public record ApiSettings(
                     from.maxBodyBytes,
                     ingestRatePerTenant,
                     ingestBurstPerTenant,
-                    from.storeDir,
+                    from.store,
                     streams,
                     pipeline,
                     webhooks,
@@ -277,6 +326,11 @@ public record ApiSettings(
 
     private static List<String> list(String csv) {
         return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Where the conversation store lives. */
+    public Path storeDir() {
+        return store.directory();
     }
 
     /** Properties every Kafka client of the API starts from. */
@@ -308,8 +362,11 @@ public record ApiSettings(
                 + ingestRatePerTenant
                 + "/s burst "
                 + ingestBurstPerTenant
-                + ", storeDir="
-                + storeDir
+                + ", store="
+                + store.directory()
+                + " (refresh "
+                + store.refreshInterval()
+                + ")"
                 + ", streams="
                 + streams
                 + ", otlpEndpoint="

@@ -133,9 +133,7 @@ public final class QueryApi implements AutoCloseable {
 
     public synchronized QueryApi start() {
         tracing = Tracing.otlp(settings.otlpEndpoint(), "signalstream-api");
-        store =
-                LuceneConversationStore.open(
-                        LuceneConversationStore.Settings.defaults(settings.storeDir()));
+        store = LuceneConversationStore.open(settings.store());
         fanout = new Fanout(settings.streams());
         feed =
                 new TopicFeed(

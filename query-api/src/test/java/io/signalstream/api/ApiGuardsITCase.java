@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signalstream.api.store.LuceneConversationStore;
+import io.signalstream.api.stream.Fanout;
+import io.signalstream.api.webhooks.WebhookSettings;
 import io.signalstream.kafka.EmbeddedKafka;
 import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.Json;
+import io.signalstream.model.TokenBudgets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,18 +44,18 @@ class ApiGuardsITCase {
                         kafka.bootstrapServers(),
                         "",
                         ApiKeys.parse("noisy-key=noisy,quiet-key=quiet"),
-                        java.time.Duration.ofSeconds(4),
-                        java.time.Duration.ofMillis(ApiSettings.DEFAULT_INGEST_LINGER_MS),
-                        new java.util.Properties(),
+                        Duration.ofSeconds(4),
+                        Duration.ofMillis(ApiSettings.DEFAULT_INGEST_LINGER_MS),
+                        new Properties(),
                         List.of("https://dashboard.example"),
                         ApiSettings.DEFAULT_MAX_BODY_BYTES,
                         0.5,
                         5,
-                        TestDirs.create("guards-store"),
-                        io.signalstream.api.stream.Fanout.Limits.DEFAULTS,
-                        io.signalstream.api.PipelineWatch.Settings.DEFAULTS,
-                        io.signalstream.api.webhooks.WebhookSettings.DEFAULTS,
-                        io.signalstream.model.TokenBudgets.NONE,
+                        LuceneConversationStore.Settings.defaults(TestDirs.create("guards-store")),
+                        Fanout.Limits.DEFAULTS,
+                        PipelineWatch.Settings.DEFAULTS,
+                        WebhookSettings.DEFAULTS,
+                        TokenBudgets.NONE,
                         null);
         api = QueryApi.local(settings, 0).start();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.helidon.config.Config;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class ApiSettingsTest {
     private static final Map<String, String> KEYS = Map.of("SIGNALSTREAM_API_KEYS", "k=acme");
 
     private static ApiSettings from(Map<String, String> env) {
-        Map<String, String> all = new java.util.HashMap<>(KEYS);
+        Map<String, String> all = new HashMap<>(KEYS);
         all.putAll(env);
         return ApiSettings.from(Config.empty(), all);
     }
@@ -33,5 +34,23 @@ class ApiSettingsTest {
                 .hasMessageContaining("4000 ms");
         assertThatThrownBy(() -> from(Map.of("KAFKA_INGEST_LINGER_MS", "-1")))
                 .hasMessageContaining("KAFKA_INGEST_LINGER_MS");
+    }
+
+    @Test
+    void theStoreShowsWritesInListsWithinASecondUnlessSet() {
+        assertThat(from(Map.of()).store().refreshInterval()).isEqualTo(Duration.ofSeconds(1));
+        ApiSettings set = from(Map.of("SIGNALSTREAM_STORE_REFRESH", "PT2.5S"));
+        assertThat(set.store().refreshInterval()).isEqualTo(Duration.ofMillis(2_500));
+        assertThat(set.toString()).contains("refresh PT2.5S");
+    }
+
+    @Test
+    void aStoreRefreshOutOfRangeOrUnreadableIsRefusedNamingTheSetting() {
+        for (String bad : new String[] {"PT0S", "PT0.001S", "PT2M", "2s", "-PT1S"}) {
+            assertThatThrownBy(() -> from(Map.of("SIGNALSTREAM_STORE_REFRESH", bad)))
+                    .as(bad)
+                    .hasMessageContaining("SIGNALSTREAM_STORE_REFRESH")
+                    .hasMessageContaining(bad);
+        }
     }
 }

@@ -103,9 +103,30 @@ public final class LuceneConversationStore
             long maxPendingBytes,
             double ramBufferMb) {
 
+        public Settings {
+            if (!refreshInterval.isPositive() || !commitInterval.isPositive()) {
+                throw new IllegalArgumentException(
+                        "the store's refresh and commit intervals must be positive, not "
+                                + refreshInterval
+                                + " and "
+                                + commitInterval);
+            }
+        }
+
         public static Settings defaults(Path directory) {
             return new Settings(
                     directory, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, 32L << 20, 48);
+        }
+
+        /** A copy whose writes show in lists and search within {@code interval}. */
+        public Settings withRefreshInterval(Duration interval) {
+            return new Settings(
+                    directory,
+                    interval,
+                    commitInterval,
+                    maxPendingConversations,
+                    maxPendingBytes,
+                    ramBufferMb);
         }
     }
 

@@ -5,6 +5,7 @@ import static io.signalstream.api.store.Fixtures.slot;
 import static io.signalstream.api.store.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.signalstream.model.Intent;
 import io.signalstream.model.Operations;
@@ -531,6 +532,28 @@ class LuceneConversationStoreTest {
         store.reset("cluster-2|agg|transcript");
         assertThat(store.positions()).isEmpty();
         assertThat(store.aggregate("acme/kept")).isEmpty();
+    }
+
+    @Test
+    void aWriteShowsInListsWithinTheRefreshIntervalAndByKeyAtOnce() {
+        store.close();
+        store =
+                LuceneConversationStore.open(
+                        LuceneConversationStore.Settings.defaults(dir)
+                                .withRefreshInterval(Duration.ofMillis(100)));
+        try (LuceneConversationStore hourly =
+                LuceneConversationStore.open(
+                        LuceneConversationStore.Settings.defaults(temp.resolve("hourly"))
+                                .withRefreshInterval(Duration.ofHours(1)))) {
+            for (LuceneConversationStore s : List.of(store, hourly)) {
+                s.putAggregate(stored(aggregate("acme", "c1", 1)));
+                assertThat(s.aggregate("acme/c1")).isPresent();
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ids(query("acme", 10)).equals(List.of("c1")));
+            assertThat(hourly.list(query("acme", 10)).items()).isEmpty();
+            assertThat(hourly.pendingConversations()).isEqualTo(1);
+        }
     }
 
     @Test
