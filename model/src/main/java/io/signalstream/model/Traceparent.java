@@ -2,6 +2,7 @@ package io.signalstream.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,7 @@ public final class Traceparent {
         if (header == null) {
             return null;
         }
-        String value = header.strip().toLowerCase(java.util.Locale.ROOT);
+        String value = header.strip().toLowerCase(Locale.ROOT);
         return wellFormed(value) ? value : null;
     }
 

@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -89,9 +90,9 @@ public final class Tracing implements AutoCloseable {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = java.net.URI.create(base);
+            uri = URI.create(base);
         } catch (IllegalArgumentException e) {
             uri = null;
         }

@@ -253,7 +253,7 @@ final class MessagesService implements HttpService {
         if (type == String.class) {
             return "a string";
         }
-        if (type == java.time.Instant.class) {
+        if (type == Instant.class) {
             return "an ISO-8601 instant such as 2025-01-31T12:00:00Z";
         }
         if (Map.class.isAssignableFrom(type)) {

@@ -3,6 +3,7 @@ package io.signalstream.api;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -77,7 +78,7 @@ public final class PipelineWatch implements AutoCloseable {
         UNKNOWN;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -7,6 +7,8 @@ import io.signalstream.job.records.AgentRun;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.Tracing;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** The agents' span of a request: a child of its message's ingest span. */
 public final class AgentSpans {
@@ -37,9 +39,9 @@ public final class AgentSpans {
                     "signalstream.answered_by",
                     results.runs().stream()
                             .map(AgentRun::provider)
-                            .filter(java.util.Objects::nonNull)
+                            .filter(Objects::nonNull)
                             .distinct()
-                            .collect(java.util.stream.Collectors.joining(",")));
+                            .collect(Collectors.joining(",")));
         }
         if (results.deadLetter() != null) {
             span.failed(results.deadLetter());

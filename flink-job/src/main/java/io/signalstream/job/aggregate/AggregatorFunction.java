@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -296,7 +297,7 @@ public final class AggregatorFunction
                             request.key().getBytes(StandardCharsets.UTF_8),
                             failedRequest(request),
                             r.deadLetter(),
-                            "agents." + request.kind().name().toLowerCase(java.util.Locale.ROOT),
+                            "agents." + request.kind().name().toLowerCase(Locale.ROOT),
                             "",
                             -1,
                             -1));
@@ -561,7 +562,7 @@ public final class AggregatorFunction
         node.put("tenant_id", request.tenantId());
         node.put("conversation_id", request.conversationId());
         node.put("seq", request.seq());
-        node.put("request", request.kind().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("request", request.kind().name().toLowerCase(Locale.ROOT));
         if (request.message() != null) {
             node.put("message_id", request.message().messageId());
             node.put("message", request.message().text());

@@ -2,6 +2,8 @@ package io.signalstream.job.config;
 
 import io.signalstream.model.KafkaAuth;
 import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -31,11 +33,10 @@ public record KafkaSettings(
         int fetchMaxWaitMs)
         implements Serializable {
 
-    public static final java.util.List<String> START_FROM =
-            java.util.List.of("committed", "earliest", "latest");
+    public static final List<String> START_FROM = List.of("committed", "earliest", "latest");
 
     /** The Kafka settings alone, read and checked as the job reads them: for tools beside it. */
-    public static KafkaSettings from(String[] args, java.util.Map<String, String> env) {
+    public static KafkaSettings from(String[] args, Map<String, String> env) {
         KafkaSettings kafka = read(new Settings(args, env));
         kafka.check();
         return kafka;

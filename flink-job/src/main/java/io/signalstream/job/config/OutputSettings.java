@@ -1,6 +1,7 @@
 package io.signalstream.job.config;
 
 import java.io.Serializable;
+import java.util.Set;
 
 /**
  * How the job writes: one producer per subtask for every output.
@@ -69,7 +70,7 @@ public record OutputSettings(
                 batchBytes >= 16_384 && batchBytes <= MAX_REQUEST_BYTES,
                 "KAFKA_BATCH_BYTES must be between 16384 and " + MAX_REQUEST_BYTES);
         Settings.require(
-                java.util.Set.of("lz4", "zstd", "snappy", "gzip", "none").contains(compression),
+                Set.of("lz4", "zstd", "snappy", "gzip", "none").contains(compression),
                 "KAFKA_COMPRESSION must be one of lz4, zstd, snappy, gzip, none");
     }
 }

@@ -5,6 +5,7 @@ import io.signalstream.model.Topics;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class RuleTenants implements Serializable, AutoCloseable {
     }
 
     /** A fixed view, already read: exactly {@code tenants} have rules (a test's rule book). */
-    public static RuleTenants of(java.util.Collection<String> tenants) {
+    public static RuleTenants of(Collection<String> tenants) {
         RuleTenants t = fedByHand();
         for (String tenant : tenants) {
             t.apply((tenant + "/rule").getBytes(StandardCharsets.UTF_8), new byte[0]);

@@ -3,6 +3,7 @@ package io.signalstream.job.sink;
 import io.signalstream.job.config.KafkaSettings;
 import io.signalstream.job.config.OutputSettings;
 import io.signalstream.job.records.SinkRecord;
+import io.signalstream.model.Topics;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -34,9 +35,7 @@ public final class KafkaSinks implements Sinks {
 
     @Override
     public void alerts(DataStream<SinkRecord> alerts) {
-        alerts.sinkTo(sink("alerts"))
-                .uid("sink-alerts")
-                .name("sink " + kafka.topic(io.signalstream.model.Topics.ALERTS));
+        alerts.sinkTo(sink("alerts")).uid("sink-alerts").name("sink " + kafka.topic(Topics.ALERTS));
     }
 
     @Override
@@ -44,7 +43,7 @@ public final class KafkaSinks implements Sinks {
         analytics
                 .sinkTo(sink("analytics"))
                 .uid("sink-analytics")
-                .name("sink " + kafka.topic(io.signalstream.model.Topics.ANALYTICS));
+                .name("sink " + kafka.topic(Topics.ANALYTICS));
     }
 
     @Override
@@ -52,7 +51,7 @@ public final class KafkaSinks implements Sinks {
         deadLetters
                 .sinkTo(sink("rejected"))
                 .uid("sink-rejected")
-                .name("sink " + kafka.topic(io.signalstream.model.Topics.DLQ));
+                .name("sink " + kafka.topic(Topics.DLQ));
     }
 
     /** The producer settings every sink of the job uses (and the benchmark's floor job). */

@@ -53,7 +53,7 @@ public final class Outputs {
      */
     public SinkRecord aggregate(AggregatedIntelligence a, String traceparent) {
         List<SinkRecord.Header> headers =
-                new java.util.ArrayList<>(
+                new ArrayList<>(
                         List.of(
                                 SinkRecord.Header.of(
                                         AggregatedIntelligence.HEADER_VERSION,

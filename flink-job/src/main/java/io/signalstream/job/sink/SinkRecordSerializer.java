@@ -1,6 +1,7 @@
 package io.signalstream.job.sink;
 
 import io.signalstream.job.records.SinkRecord;
+import io.signalstream.model.Topics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class SinkRecordSerializer implements KafkaRecordSerializationSchem
             return record;
         }
         SinkRecord letter =
-                record.topic().equals(io.signalstream.model.Topics.DLQ)
+                record.topic().equals(Topics.DLQ)
                         ? record
                         : Outputs.deadLetter(
                                 record.key(),

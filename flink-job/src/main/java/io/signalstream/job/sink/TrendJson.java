@@ -3,6 +3,7 @@ package io.signalstream.job.sink;
 import io.signalstream.model.AggregatedIntelligence;
 import io.signalstream.model.SentimentPoint;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -80,7 +81,7 @@ final class TrendJson {
         scratch[length++] = ',';
         point(trend.get(k - 1));
         scratch[length++] = ']';
-        return java.util.Arrays.copyOf(scratch, length);
+        return Arrays.copyOf(scratch, length);
     }
 
     /**
@@ -119,7 +120,7 @@ final class TrendJson {
             point(trend.get(i));
         }
         scratch[length++] = ']';
-        return java.util.Arrays.copyOf(scratch, length);
+        return Arrays.copyOf(scratch, length);
     }
 
     private void point(SentimentPoint p) {
@@ -132,7 +133,7 @@ final class TrendJson {
 
     private void ensure(int bytes) {
         if (scratch.length < bytes) {
-            scratch = java.util.Arrays.copyOf(scratch, bytes);
+            scratch = Arrays.copyOf(scratch, bytes);
         }
     }
 

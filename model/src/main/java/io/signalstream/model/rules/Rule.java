@@ -1,8 +1,10 @@
 package io.signalstream.model.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -307,7 +309,7 @@ public final class Rule {
         if (!stored.isObject()) {
             return stored;
         }
-        var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) stored).deepCopy();
+        var copy = ((ObjectNode) stored).deepCopy();
         copy.remove(List.of("id", "tenant_id", "updated_at"));
         return copy;
     }
@@ -315,7 +317,7 @@ public final class Rule {
     private static long parseInstant(String text) {
         try {
             return text.isEmpty() ? 0 : Instant.parse(text).toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return 0;
         }
     }

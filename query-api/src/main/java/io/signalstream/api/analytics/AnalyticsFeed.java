@@ -5,10 +5,12 @@ import io.signalstream.api.feed.KafkaSource;
 import io.signalstream.api.feed.TopicFollower;
 import io.signalstream.api.stream.Fanout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,7 @@ public final class AnalyticsFeed implements AutoCloseable {
     private final Fanout streams;
     private TopicFollower follower;
     private long nextCommitMs;
-    private final java.util.concurrent.atomic.AtomicLong read =
-            new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong read = new AtomicLong();
 
     public AnalyticsFeed(AnalyticsStore store, Fanout streams) {
         this.store = store;
@@ -63,7 +64,7 @@ public final class AnalyticsFeed implements AutoCloseable {
             try {
                 store.reset(source);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot empty the analytics store", e);
+                throw new UncheckedIOException("cannot empty the analytics store", e);
             }
         }
         Map<Integer, Long> saved = store.positions();

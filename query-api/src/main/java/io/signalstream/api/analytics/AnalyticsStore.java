@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
@@ -70,7 +71,7 @@ public final class AnalyticsStore implements AutoCloseable {
     private final SearcherManager searchers;
     private long nextSweepMs;
     private String source;
-    private final Map<Integer, Long> positions = new java.util.HashMap<>();
+    private final Map<Integer, Long> positions = new HashMap<>();
 
     private AnalyticsStore(Directory directory, IndexWriter writer) throws IOException {
         this.directory = directory;
@@ -219,7 +220,7 @@ public final class AnalyticsStore implements AutoCloseable {
 
     /** Writes what was kept to disk, with the positions it covers. */
     public synchronized void commit() throws IOException {
-        Map<String, String> data = new java.util.HashMap<>();
+        Map<String, String> data = new HashMap<>();
         if (source != null) {
             data.put(SOURCE_DATA, source);
         }

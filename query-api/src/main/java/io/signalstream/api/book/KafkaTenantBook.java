@@ -1,5 +1,6 @@
 package io.signalstream.api.book;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalstream.api.MessageLog.NotAcknowledged;
@@ -153,7 +154,7 @@ public final class KafkaTenantBook implements TenantBook {
         }
         try {
             send(key(tenant, id), mapper.writeValueAsBytes(entry));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         own.put(id, entry);

@@ -7,6 +7,7 @@ import io.signalstream.api.feed.TopicFollower;
 import io.signalstream.model.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ public final class DeliveryLog implements WebhookDeliverer.Outcomes, AutoCloseab
             follower.close();
         }
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.signalstream.api.webhooks;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,7 @@ public record WebhookSettings(Set<String> allow, WebhookDeliverer.Settings deliv
                 throw new IllegalArgumentException(name + " must be positive, not " + value);
             }
             return d;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     name + " is an ISO-8601 duration such as PT10S, not '" + value + "'", e);
         }

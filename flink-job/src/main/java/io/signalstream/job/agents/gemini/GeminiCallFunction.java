@@ -1,5 +1,6 @@
 package io.signalstream.job.agents.gemini;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.signalstream.job.agents.AgentSpans;
 import io.signalstream.job.agents.local.LocalAgents;
 import io.signalstream.job.config.AgentSettings;
@@ -16,6 +17,8 @@ import io.signalstream.model.Json;
 import io.signalstream.model.PiiEntity;
 import io.signalstream.model.PiiResult;
 import io.signalstream.model.Tracing;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -175,7 +179,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         answers = new ModelAnswers(local, detector, gemini.model());
         cache = AnswerCache.open(kafka, gemini.answerCacheLookback(), MAX_CACHED_ANSWERS, detector);
         coalescer = new Coalescer();
-        promptTokens = new java.util.concurrent.ConcurrentHashMap<>();
+        promptTokens = new ConcurrentHashMap<>();
         calls = new IdentityHashMap<>();
         LOG.info(
                 "Gemini subtask {} of {}: {} requests per minute of {}, model {}",
@@ -485,7 +489,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             return TokenEstimate.of(prompt.instruction())
                     + TokenEstimate.of(Json.newMapper().writeValueAsString(prompt.responseSchema()))
                     + 64;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -539,8 +543,7 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
             return null;
         }
         return "a replay: the message is "
-                + java.time.Duration.ofMillis(nowMs - atMs)
-                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + Duration.ofMillis(nowMs - atMs).truncatedTo(ChronoUnit.SECONDS)
                 + " old, older than LLM_REPLAY_HORIZON ("
                 + gemini.replayHorizon()
                 + ")";
@@ -732,10 +735,10 @@ public final class GeminiCallFunction extends RichAsyncFunction<AgentRequest, Ag
         static final String OTHER = "(other)";
 
         private final MetricGroup group;
-        private final Map<String, Tenant> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
 
         /** Each model's series ({@code gemini_model_*{model="…"}}): at most two models. */
-        private final Map<String, Usage> models = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Usage> models = new ConcurrentHashMap<>();
 
         Usage model(String name) {
             return models.computeIfAbsent(name, n -> new Usage(group.addGroup("model", n)));

@@ -15,8 +15,10 @@ import io.signalstream.model.ReplyResult;
 import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns a model's answer to a call, or the lack of one, into the agents' results: the model's parts
@@ -84,8 +86,7 @@ final class ModelAnswers {
      */
     AgentResults answered(Call call, String signals, String writeup, String fastModel)
             throws AnswerParser.InvalidAnswer {
-        Map<AgentKind, AgentOutput> parts =
-                new java.util.EnumMap<>(parser.parse(signals, SIGNALS_AGENTS));
+        Map<AgentKind, AgentOutput> parts = new EnumMap<>(parser.parse(signals, SIGNALS_AGENTS));
         parts.putAll(parser.parse(writeup, WRITEUP_AGENTS));
         return results(
                 call,
@@ -176,9 +177,9 @@ final class ModelAnswers {
     private AgentResults results(
             Call call,
             List<AgentKind> agents,
-            java.util.function.Function<AgentKind, AgentOutput> part,
+            Function<AgentKind, AgentOutput> part,
             String provider,
-            java.util.function.Function<AgentKind, String> answeredBy,
+            Function<AgentKind, String> answeredBy,
             String promptVersion,
             String reason) {
         LlmUsage usage =

@@ -6,6 +6,7 @@ import io.signalstream.job.config.GeminiSettings;
 import io.signalstream.job.records.InboundMessage;
 import io.signalstream.model.Json;
 import io.signalstream.model.PiiEntity;
+import io.signalstream.model.Tracing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ModelPii implements AutoCloseable {
                         maxInFlight,
                         settings.requestTimeout(),
                         limiter::pause,
-                        io.signalstream.model.Tracing.OFF);
+                        Tracing.OFF);
     }
 
     /** Messages waiting for their turn. */

@@ -4,9 +4,13 @@ import io.signalstream.model.InsightsResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.MissingResourceException;
+import java.util.stream.IntStream;
 import opennlp.tools.langdetect.LanguageDetectorModel;
 import opennlp.tools.ml.model.AbstractModel;
 import opennlp.tools.ml.model.Context;
@@ -78,7 +82,7 @@ public final class Languages {
 
     /** The candidates written in Latin script, by index in CANDIDATES, in ascending order. */
     private static final int[] LATIN_CANDIDATES =
-            java.util.stream.IntStream.range(0, LATIN.length).filter(k -> LATIN[k]).toArray();
+            IntStream.range(0, LATIN.length).filter(k -> LATIN[k]).toArray();
 
     /**
      * The symbols ASCII text has once {@link #normalised}: a to z (1 to 26), the apostrophe (27)
@@ -175,7 +179,7 @@ public final class Languages {
                 if (new Locale(two).getISO3Language().equals(iso3)) {
                     return two;
                 }
-            } catch (java.util.MissingResourceException e) {
+            } catch (MissingResourceException e) {
                 // a code without a three-letter form
             }
         }
@@ -384,8 +388,7 @@ public final class Languages {
         if (ascii(cps)) {
             return LATIN;
         }
-        Map<Character.UnicodeScript, Integer> counts =
-                new java.util.EnumMap<>(Character.UnicodeScript.class);
+        Map<Character.UnicodeScript, Integer> counts = new EnumMap<>(Character.UnicodeScript.class);
         for (int cp : cps) {
             if (Character.isLetter(cp)) {
                 counts.merge(Character.UnicodeScript.of(cp), 1, Integer::sum);
@@ -415,7 +418,7 @@ public final class Languages {
             any |= a;
         }
         if (!any) {
-            java.util.Arrays.fill(allowed, true); // a script no candidate uses: let the model say
+            Arrays.fill(allowed, true); // a script no candidate uses: let the model say
         }
         return allowed;
     }
@@ -458,7 +461,7 @@ public final class Languages {
         if (n > 0 && out[n - 1] == ' ') {
             n--;
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     /** {@code insights} with the language of {@code text}. */

@@ -20,6 +20,7 @@ import io.signalstream.model.SentimentResult;
 import io.signalstream.model.SummaryResult;
 import io.signalstream.model.Urgency;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -297,7 +298,7 @@ public final class LocalAgents {
 
     /** Each intent's name as a topic ("order status"), by its ordinal. */
     private static final String[] INTENT_TOPICS =
-            java.util.Arrays.stream(Intent.values())
+            Arrays.stream(Intent.values())
                     .map(i -> i.wireName().replace('_', ' '))
                     .toArray(String[]::new);
 

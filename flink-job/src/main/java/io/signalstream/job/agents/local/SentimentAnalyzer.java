@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -226,7 +227,7 @@ public final class SentimentAnalyzer {
     private final WordCache<Token> known = new WordCache<>(MAX_TOKENS, this::token);
 
     /** Lexicon words written with an apostrophe ("can't"), in their normalised form. */
-    private final Set<String> contractions = new java.util.HashSet<>();
+    private final Set<String> contractions = new HashSet<>();
 
     public SentimentAnalyzer() {
         // VADER's general lexicon (about 7,500 words rated by people) is the base; the support
