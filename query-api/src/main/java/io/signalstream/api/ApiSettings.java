@@ -216,12 +216,6 @@ public record ApiSettings(
      * Settings for a plain local broker, the store in {@code storeDir}: the local stack and tests.
      */
     public static ApiSettings local(String bootstrapServers, ApiKeys keys, Path storeDir) {
-        return local(bootstrapServers, keys, LuceneConversationStore.Settings.defaults(storeDir));
-    }
-
-    /** Settings for a plain local broker and the store as given. */
-    public static ApiSettings local(
-            String bootstrapServers, ApiKeys keys, LuceneConversationStore.Settings store) {
         return new ApiSettings(
                 bootstrapServers,
                 "",
@@ -233,7 +227,7 @@ public record ApiSettings(
                 DEFAULT_MAX_BODY_BYTES,
                 200,
                 400,
-                store,
+                LuceneConversationStore.Settings.defaults(storeDir),
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
                 WebhookSettings.LOCAL,
