@@ -549,8 +549,15 @@ class LuceneConversationStoreTest {
                 s.putAggregate(stored(aggregate("acme", "c1", 1)));
                 assertThat(s.aggregate("acme/c1")).isPresent();
             }
+            // Three refreshes of the one store, one after the other: were the intervals ignored
+            // (one for both), the hourly store would have refreshed meanwhile too.
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> ids(query("acme", 10)).equals(List.of("c1")));
+            for (String id : List.of("c2", "c3")) {
+                store.putAggregate(stored(aggregate("acme", id, 1)));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> ids(query("acme", 10)).contains(id));
+            }
             assertThat(hourly.list(query("acme", 10)).items()).isEmpty();
             assertThat(hourly.pendingConversations()).isEqualTo(1);
         }
