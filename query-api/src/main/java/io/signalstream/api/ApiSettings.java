@@ -145,15 +145,14 @@ public record ApiSettings(
                                 "SIGNALSTREAM_WS_MAX_QUEUED",
                                 streams.get("max-queued"),
                                 Fanout.Limits.DEFAULTS.maxQueued()),
-                        Duration.parse(
+                        DurationSetting.read(
+                                "SIGNALSTREAM_WS_SEND_TIMEOUT",
                                 env.getOrDefault(
                                         "SIGNALSTREAM_WS_SEND_TIMEOUT",
-                                        streams.get("send-timeout")
-                                                .asString()
-                                                .orElse(
-                                                        Fanout.Limits.DEFAULTS
-                                                                .sendTimeout()
-                                                                .toString())))),
+                                        streams.get("send-timeout").asString().orElse("")),
+                                Fanout.Limits.DEFAULTS.sendTimeout(),
+                                null,
+                                null)),
                 PipelineWatch.Settings.from(env),
                 WebhookSettings.from(env),
                 TokenBudgets.fromEnvironment(env),
@@ -171,32 +170,15 @@ public record ApiSettings(
                                                 .get("store-dir")
                                                 .asString()
                                                 .orElse("data/api-store"))));
-        String refresh =
-                env.getOrDefault(
+        return store.withRefreshInterval(
+                DurationSetting.read(
                         "SIGNALSTREAM_STORE_REFRESH",
-                        signalstream.get("store-refresh").asString().orElse(""));
-        if (refresh.isBlank()) {
-            return store;
-        }
-        Duration interval = null;
-        try {
-            interval = Duration.parse(refresh.strip());
-        } catch (RuntimeException e) {
-            // refused below
-        }
-        if (interval == null
-                || interval.compareTo(MIN_STORE_REFRESH) < 0
-                || interval.compareTo(MAX_STORE_REFRESH) > 0) {
-            throw new IllegalArgumentException(
-                    "SIGNALSTREAM_STORE_REFRESH must be an ISO-8601 duration from "
-                            + MIN_STORE_REFRESH
-                            + " to "
-                            + MAX_STORE_REFRESH
-                            + " such as PT1S, not '"
-                            + refresh
-                            + "'");
-        }
-        return store.withRefreshInterval(interval);
+                        env.getOrDefault(
+                                "SIGNALSTREAM_STORE_REFRESH",
+                                signalstream.get("store-refresh").asString().orElse("")),
+                        store.refreshInterval(),
+                        MIN_STORE_REFRESH,
+                        MAX_STORE_REFRESH));
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {

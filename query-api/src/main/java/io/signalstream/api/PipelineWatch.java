@@ -51,21 +51,13 @@ public final class PipelineWatch implements AutoCloseable {
         static Settings from(Map<String, String> env) {
             return new Settings(
                     env.getOrDefault("JOB_GROUP_ID", DEFAULTS.groupId()),
-                    duration(env, "SIGNALSTREAM_PIPELINE_STALL_AFTER", DEFAULTS.stallAfter()),
+                    DurationSetting.read(
+                            "SIGNALSTREAM_PIPELINE_STALL_AFTER",
+                            env.get("SIGNALSTREAM_PIPELINE_STALL_AFTER"),
+                            DEFAULTS.stallAfter(),
+                            null,
+                            null),
                     DEFAULTS.interval());
-        }
-
-        private static Duration duration(Map<String, String> env, String name, Duration dflt) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                return dflt;
-            }
-            try {
-                return Duration.parse(value.strip());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        name + " must be an ISO-8601 duration such as PT2M, not '" + value + "'");
-            }
         }
     }
 

@@ -53,4 +53,28 @@ class ApiSettingsTest {
                     .hasMessageContaining(bad);
         }
     }
+
+    @Test
+    void otherDurationSettingsAreReadAlikeAndRefusedNamingTheSetting() {
+        assertThat(from(Map.of("SIGNALSTREAM_WS_SEND_TIMEOUT", "PT3S")).streams().sendTimeout())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(
+                        from(Map.of("SIGNALSTREAM_PIPELINE_STALL_AFTER", "PT5M"))
+                                .pipeline()
+                                .stallAfter())
+                .isEqualTo(Duration.ofMinutes(5));
+        for (String name :
+                new String[] {
+                    "SIGNALSTREAM_WS_SEND_TIMEOUT",
+                    "SIGNALSTREAM_PIPELINE_STALL_AFTER",
+                    "SIGNALSTREAM_WEBHOOK_TIMEOUT"
+                }) {
+            assertThatThrownBy(() -> from(Map.of(name, "10 seconds")))
+                    .as(name)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("'10 seconds'");
+        }
+        assertThatThrownBy(() -> from(Map.of("SIGNALSTREAM_WEBHOOK_TIMEOUT", "PT0S")))
+                .hasMessageContaining("SIGNALSTREAM_WEBHOOK_TIMEOUT must be positive");
+    }
 }

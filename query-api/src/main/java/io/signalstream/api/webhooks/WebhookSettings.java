@@ -1,7 +1,7 @@
 package io.signalstream.api.webhooks;
 
+import io.signalstream.api.DurationSetting;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -48,19 +48,10 @@ public record WebhookSettings(Set<String> allow, WebhookDeliverer.Settings deliv
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration dflt) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return dflt;
+        Duration d = DurationSetting.read(name, env.get(name), dflt, null, null);
+        if (!d.isPositive()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + env.get(name));
         }
-        try {
-            Duration d = Duration.parse(value.strip());
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, not " + value);
-            }
-            return d;
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    name + " is an ISO-8601 duration such as PT10S, not '" + value + "'", e);
-        }
+        return d;
     }
 }
