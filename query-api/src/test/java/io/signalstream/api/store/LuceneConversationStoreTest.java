@@ -493,6 +493,10 @@ class LuceneConversationStoreTest {
         store.putSlot("acme/long", slot("acme", "long", 3, 3, "and the blender hums"));
         store.flush();
         assertThat(ids(search("acme", "toaster kettle blender"))).containsExactly("long");
+        // the earlier messages' terms were kept from their first write, not analysed again
+        assertThat(ids(search("acme", "\"kettle leaks\""))).containsExactly("long");
+        assertThat(ids(search("acme", "\"leaks kettle\""))).isEmpty();
+        assertThat(ids(search("acme", "toasters"))).as("plural folded").containsExactly("long");
 
         // Written again after a reopen, when nothing of it is known but the index.
         store.close();
