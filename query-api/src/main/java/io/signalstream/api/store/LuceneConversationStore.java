@@ -164,18 +164,7 @@ public final class LuceneConversationStore
                     KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
 
     /** What the conversations written last hold, kept to spare their next write a read back. */
-    static final long WRITTEN_CACHE_BYTES = writtenCacheBytes(Runtime.getRuntime().maxMemory());
-
-    /**
-     * An eighth of the heap, within 16 MB and 1 GB: about 16 KB per conversation of a full window
-     * with a long conversation's aggregate, so 64 MB (of a 512 MB heap) holds some 4,000. A
-     * conversation not held is read back from the index, its slots parsed and its words analysed
-     * again before it is written: when more conversations get a message between two of their own
-     * than the cache holds, that is every write (the least recently written goes first).
-     */
-    static long writtenCacheBytes(long maxHeap) {
-        return Math.clamp(maxHeap / 8, 16L << 20, 1L << 30);
-    }
+    static final long WRITTEN_CACHE_BYTES = 16L << 20;
 
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
@@ -742,11 +731,11 @@ public final class LuceneConversationStore
             }
             return;
         }
-        Map<String, AnalyzedText> texts = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
         for (TranscriptSlot slot : slots.values()) {
-            AnalyzedText text = known == null ? null : known.text(slot);
+            String text = known == null ? null : known.text(slot);
             if (text == null) {
-                text = analyzed(slotText(key, slot));
+                text = slotText(key, slot);
             }
             if (text != null) {
                 texts.put(slot.slot(), text);
@@ -770,43 +759,28 @@ public final class LuceneConversationStore
         }
     }
 
-    /**
-     * A conversation's document. Its search text is the conversation id, the aggregate's words and
-     * each slot's message, oldest first; the slots' terms come ready from {@code texts}.
-     */
     private Document document(
             String key,
             StoredAggregate aggregate,
             Map<String, TranscriptSlot> slots,
-            Map<String, AnalyzedText> texts) {
+            Map<String, String> texts) {
         Document doc = new Document();
         doc.add(new KeywordField(KEY, key, Field.Store.NO));
-        StringBuilder head = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
+        StringBuilder text = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
         if (aggregate != null) {
             doc.add(new StoredField(AGGREGATE, aggregate.json()));
             doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
             doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
-            index(doc, key, aggregate, head);
+            index(doc, key, aggregate, text);
         }
-        head.setLength(head.length() - 1); // each part's line break is the stream's
-        List<AnalyzedText> parts = new ArrayList<>(slots.size() + 1);
-        parts.add(AnalyzedText.of(analyzer, TEXT, head.toString()));
         List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
         ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
         for (TranscriptSlot slot : ordered) {
             doc.add(new StoredField(SLOT, encode(slot)));
-            AnalyzedText text = texts.get(slot.slot());
-            if (text != null) {
-                parts.add(text);
-            }
+            AggregateDigest.append(text, texts.get(slot.slot()));
         }
-        doc.add(new TextField(TEXT, AnalyzedText.stream(parts)));
+        doc.add(new TextField(TEXT, text.toString(), Field.Store.NO));
         return doc;
-    }
-
-    /** A slot's message analysed for search; null for none (no text, or only blanks). */
-    private AnalyzedText analyzed(String text) {
-        return text == null || text.isBlank() ? null : AnalyzedText.of(analyzer, TEXT, text);
     }
 
     /** The columns and words of an aggregate; one that cannot be read is kept but not listed. */

@@ -5,10 +5,9 @@ import java.util.Map;
 
 /**
  * The conversations the store wrote last, as the index now holds them, with each transcript slot's
- * message text analysed for search: a flush that writes one of them again need neither read its
- * document back nor parse every slot's JSON and analyse its text a second time. Least recently
- * written first out, bounded by bytes (the aggregate, the slots and their terms); a conversation
- * that does not fit is simply not kept.
+ * message text: a flush that writes one of them again need neither read its document back nor parse
+ * every slot's JSON a second time. Least recently written first out, bounded by bytes (the
+ * aggregate, the slots and their text); a conversation that does not fit is simply not kept.
  *
  * <p>An entry's maps are never changed once it is put, so its size counts the same on the way out.
  *
@@ -26,24 +25,24 @@ final class WrittenCache {
     record Entry(
             StoredAggregate aggregate,
             Map<String, TranscriptSlot> slots,
-            Map<String, AnalyzedText> texts) {
+            Map<String, String> texts) {
 
         long bytes() {
             long n = 64 + (aggregate == null ? 0 : aggregate.size());
             for (TranscriptSlot s : slots.values()) {
                 n += s.size();
             }
-            for (AnalyzedText t : texts.values()) {
-                n += t.bytes();
+            for (String t : texts.values()) {
+                n += 2L * t.length() + 16;
             }
             return n;
         }
 
         /**
-         * The analysed text this entry holds for {@code slot}, if it was written from the very same
-         * record; else null.
+         * The text this entry holds for {@code slot}, if it was written from the very same record;
+         * else null.
          */
-        AnalyzedText text(TranscriptSlot slot) {
+        String text(TranscriptSlot slot) {
             return slots.get(slot.slot()) == slot ? texts.get(slot.slot()) : null;
         }
     }
