@@ -493,13 +493,13 @@ class LuceneConversationStoreTest {
         store.putSlot("acme/long", slot("acme", "long", 3, 3, "and the blender hums"));
         store.flush();
         assertThat(ids(search("acme", "toaster kettle blender"))).containsExactly("long");
-        // written again without a newer aggregate: the one before is read back and kept
+        // written again without a newer aggregate: the one before stays, bytes and all
         assertThat(store.aggregate("acme/long"))
                 .hasValueSatisfying(
                         a ->
                                 assertThat(a.json())
                                         .isEqualTo(stored(aggregate("acme", "long", 2)).json()));
-        // the earlier messages' terms were kept from their first write, not analysed again
+        // messages written in earlier flushes are still found by phrase and folded word
         assertThat(ids(search("acme", "\"kettle leaks\""))).containsExactly("long");
         assertThat(ids(search("acme", "\"leaks kettle\""))).isEmpty();
         assertThat(ids(search("acme", "toasters"))).as("plural folded").containsExactly("long");
