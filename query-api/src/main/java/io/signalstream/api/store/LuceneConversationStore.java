@@ -27,6 +27,7 @@ import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -43,6 +44,7 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -59,9 +61,12 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortedNumericSelector;
 import org.apache.lucene.search.SortedSetSelector;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.join.JoinUtil;
+import org.apache.lucene.search.join.ScoreMode;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -72,15 +77,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conversations in a Lucene index on disk: one document per conversation with the aggregate's
- * bytes, its transcript slots, the columns a list shows and filters on, and the words search finds.
- * The index is sorted by last activity, newest first, so a page stops after its own hits; the
- * positions of the topics it was filled from are saved in each commit with the data they cover.
+ * bytes, the columns a list shows and filters on and the aggregate's words, and one document per
+ * transcript slot with its message and the message's words. A new message writes its slot's
+ * document and its conversation's, never the rest of the window again; search joins the words found
+ * in a conversation's slots to the conversation. The index is sorted by last activity, newest
+ * first, so a page stops after its own hits; the positions of the topics it was filled from are
+ * saved in each commit with the data they cover.
  *
  * <p>Heap use does not grow with the number of conversations: postings, columns and stored fields
  * stay on disk (memory-mapped), and what is written but not yet flushed is bounded by {@link
- * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}; what the conversations
- * written last hold, kept to spare their next write a read back, by {@link #WRITTEN_CACHE_BYTES}.
- * Reads by key see a write at once; lists and search within {@link Settings#refreshInterval}.
+ * Settings#maxPendingConversations} and {@link Settings#maxPendingBytes}. Reads by key see a write
+ * at once; lists and search within {@link Settings#refreshInterval}.
  *
  * <p>One thread writes ({@link StoreWriter}); any number read.
  */
@@ -148,8 +155,28 @@ public final class LuceneConversationStore
     static final String AGGREGATE = "aggregate";
     static final String SLOT = "slot";
 
+    /** A transcript slot's document: {@code <conversation key>#<slot>}, its identity. */
+    static final String SLOT_ID = "slot_id";
+
+    /** A transcript slot's conversation key: how its words are joined to the conversation. */
+    static final String OWNER = "owner";
+
+    /** A transcript slot's tenant, so a search joins only that tenant's slots. */
+    static final String OWNER_TENANT = "owner_tenant";
+
+    /** A transcript slot's message number. */
+    static final String SLOT_SEQ = "slot_seq";
+
     private static final String SOURCE_DATA = "source";
     private static final String POSITION_DATA = "position:";
+
+    /**
+     * How the documents are laid out; a store written in another layout is emptied on open and
+     * filled again from the topics.
+     */
+    private static final String LAYOUT_DATA = "layout";
+
+    static final String LAYOUT = "slots-apart";
 
     /** Newest activity first, then by key, so every conversation has one place in a listing. */
     static final Sort SORT =
@@ -162,9 +189,6 @@ public final class LuceneConversationStore
             new Sort(
                     LongField.newSortField(WAITING_SINCE, false, SortedNumericSelector.Type.MIN),
                     KeywordField.newSortField(KEY, false, SortedSetSelector.Type.MIN));
-
-    /** What the conversations written last hold, kept to spare their next write a read back. */
-    static final long WRITTEN_CACHE_BYTES = 16L << 20;
 
     /** Hits counted exactly before a total becomes "at least". */
     static final int TOTAL_HITS_THRESHOLD = 1_000;
@@ -180,9 +204,6 @@ public final class LuceneConversationStore
 
     private final AtomicLong pendingBytes = new AtomicLong();
     private final Map<String, Long> positions = new ConcurrentHashMap<>();
-
-    /** Touched only while {@link #writing} is held. */
-    private final WrittenCache written = new WrittenCache(WRITTEN_CACHE_BYTES);
 
     private volatile boolean unsaved;
     private volatile String source;
@@ -207,6 +228,14 @@ public final class LuceneConversationStore
         Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
         if (data != null) {
             data.forEach(e -> saved.put(e.getKey(), e.getValue()));
+        }
+        if (data != null && !LAYOUT.equals(saved.get(LAYOUT_DATA))) {
+            // Written by an earlier version: the feed finds no source and fills it afresh.
+            LOG.info(
+                    "the conversation store {} was written in an earlier layout; it is emptied"
+                            + " and filled again from Kafka",
+                    settings.directory());
+            saved.clear();
         }
         this.source = saved.get(SOURCE_DATA);
         saved.forEach(
@@ -310,18 +339,14 @@ public final class LuceneConversationStore
         if (p != null && (p.aggregate() != null || p.deleted())) {
             return Optional.ofNullable(p.aggregate());
         }
-        // The aggregate alone: its transcript slots are skipped, not decoded (they were most of
-        // what a GET …/insights allocated).
-        return withSearcher(s -> load(s, key, false).map(Stored::aggregate));
+        return withSearcher(s -> Optional.ofNullable(storedAggregate(s, key)));
     }
 
     @Override
     public List<TranscriptSlot> transcript(String key) {
         Pending p = pending.get(key);
         Map<String, TranscriptSlot> stored =
-                p != null && p.deleted()
-                        ? Map.of()
-                        : withSearcher(s -> load(s, key, true).map(Stored::slots).orElse(Map.of()));
+                p != null && p.deleted() ? Map.of() : withSearcher(s -> storedSlots(s, key));
         Map<String, TranscriptSlot> slots = p == null ? stored : p.applyTo(stored);
         List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
         ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
@@ -360,7 +385,6 @@ public final class LuceneConversationStore
 
     @Override
     public Page list(ConversationQuery q) {
-        Query query = query(q);
         FieldDoc after =
                 q.after() == null
                         ? null
@@ -375,7 +399,7 @@ public final class LuceneConversationStore
                 s -> {
                     TopFieldDocs top =
                             s.search(
-                                    query,
+                                    query(q, s),
                                     new TopFieldCollectorManager(
                                             q.longestWaitingFirst() ? LONGEST_WAITING : SORT,
                                             wanted,
@@ -412,7 +436,7 @@ public final class LuceneConversationStore
                 });
     }
 
-    private Query query(ConversationQuery q) {
+    private Query query(ConversationQuery q, IndexSearcher searcher) throws IOException {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         b.add(KeywordField.newExactQuery(TENANT, q.tenant()), BooleanClause.Occur.FILTER);
         filter(b, INTENT, q.intent());
@@ -434,11 +458,71 @@ public final class LuceneConversationStore
             b.add(LongField.newRangeQuery(UPDATED, from, to), BooleanClause.Occur.FILTER);
         }
         if (q.text() != null && !q.text().isBlank()) {
-            SimpleQueryParser parser = new SimpleQueryParser(analyzer, TEXT);
-            parser.setDefaultOperator(BooleanClause.Occur.MUST);
-            b.add(parser.parse(q.text()), BooleanClause.Occur.FILTER);
+            b.add(
+                    new WordsParser(analyzer, searcher, q.tenant()).parse(q.text()),
+                    BooleanClause.Occur.FILTER);
         }
         return b.build();
+    }
+
+    /**
+     * A search's words, each found in the conversation's own document (its id, the aggregate's
+     * words) or in any of its transcript slots: "refund card" finds a conversation whose customer
+     * wrote "refund" in one message and "card" in another, as it would if they were one text; a
+     * phrase stays within one message.
+     */
+    private static final class WordsParser extends SimpleQueryParser {
+        private final IndexSearcher searcher;
+        private final Query tenantSlots;
+
+        WordsParser(TextAnalyzer analyzer, IndexSearcher searcher, String tenant) {
+            super(analyzer, TEXT);
+            this.searcher = searcher;
+            this.tenantSlots = new TermQuery(new Term(OWNER_TENANT, tenant));
+            setDefaultOperator(BooleanClause.Occur.MUST);
+        }
+
+        @Override
+        protected Query newDefaultQuery(String text) {
+            return inConversation(super.newDefaultQuery(text));
+        }
+
+        @Override
+        protected Query newFuzzyQuery(String text, int fuzziness) {
+            return inConversation(super.newFuzzyQuery(text, fuzziness));
+        }
+
+        @Override
+        protected Query newPhraseQuery(String text, int slop) {
+            return inConversation(super.newPhraseQuery(text, slop));
+        }
+
+        @Override
+        protected Query newPrefixQuery(String text) {
+            return inConversation(super.newPrefixQuery(text));
+        }
+
+        private Query inConversation(Query words) {
+            if (words == null) {
+                return null;
+            }
+            Query inSlots =
+                    new BooleanQuery.Builder()
+                            .add(tenantSlots, BooleanClause.Occur.FILTER)
+                            .add(words, BooleanClause.Occur.FILTER)
+                            .build();
+            try {
+                return new BooleanQuery.Builder()
+                        .add(words, BooleanClause.Occur.SHOULD)
+                        .add(
+                                JoinUtil.createJoinQuery(
+                                        OWNER, true, KEY, inSlots, searcher, ScoreMode.None),
+                                BooleanClause.Occur.SHOULD)
+                        .build();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the conversation store", e);
+            }
+        }
     }
 
     private static void filter(BooleanQuery.Builder b, String field, String value) {
@@ -617,7 +701,6 @@ public final class LuceneConversationStore
             try {
                 pending.clear();
                 pendingBytes.set(0);
-                written.clear();
                 positions.clear();
                 writer.deleteAll();
                 source = newSource;
@@ -699,6 +782,7 @@ public final class LuceneConversationStore
 
     private void commit(Map<String, Long> covered) throws IOException {
         Map<String, String> data = new HashMap<>();
+        data.put(LAYOUT_DATA, LAYOUT);
         if (source != null) {
             data.put(SOURCE_DATA, source);
         }
@@ -709,45 +793,53 @@ public final class LuceneConversationStore
         lastCommit = System.nanoTime();
     }
 
+    /**
+     * Writes what changed in one conversation: its own document when a newer aggregate came, and
+     * the document of each transcript slot written or removed. Nothing else of it is read or
+     * written again.
+     */
     private void write(IndexSearcher searcher, String key, Pending p) throws IOException {
-        WrittenCache.Entry known = written.get(key);
-        written.remove(key); // until this write has completed
-        boolean exists;
-        Stored stored;
-        if (known != null) {
-            exists = true;
-            stored = new Stored(known.aggregate(), known.slots());
-        } else {
-            Hit hit = find(searcher, key);
-            exists = hit != null;
-            stored = hit == null ? Stored.NONE : read(hit, key, true);
+        if (p.deleted()) {
+            writer.deleteDocuments(new Term(KEY, key), new Term(OWNER, key));
         }
-        StoredAggregate aggregate = p.applyTo(stored.aggregate());
-        Map<String, TranscriptSlot> slots = p.applyTo(stored.slots());
-        Term id = new Term(KEY, key);
-        if (aggregate == null && slots.isEmpty()) {
-            if (exists) {
-                writer.deleteDocuments(id);
-            }
-            return;
+        for (String slot : p.removed()) {
+            writer.deleteDocuments(new Term(SLOT_ID, slotId(key, slot)));
         }
-        Map<String, String> texts = new HashMap<>();
-        for (TranscriptSlot slot : slots.values()) {
-            String text = known == null ? null : known.text(slot);
-            if (text == null) {
-                text = slotText(key, slot);
-            }
-            if (text != null) {
-                texts.put(slot.slot(), text);
+        for (TranscriptSlot slot : p.slots()) {
+            Term id = new Term(SLOT_ID, slotId(key, slot.slot()));
+            // A replayed older message never replaces a newer one already in the index.
+            if (p.deleted() || p.removed().contains(slot.slot()) || newer(searcher, id, slot)) {
+                writer.updateDocument(id, slotDocument(key, slot));
             }
         }
-        Document doc = document(key, aggregate, slots, texts);
-        if (exists) {
-            writer.updateDocument(id, doc);
-        } else {
-            writer.addDocument(doc);
+        if (p.aggregate() != null) {
+            writer.updateDocument(new Term(KEY, key), document(key, p.aggregate()));
         }
-        written.put(key, new WrittenCache.Entry(aggregate, slots, texts));
+    }
+
+    private static String slotId(String key, String slot) {
+        return key + '#' + slot;
+    }
+
+    /** Whether {@code slot} is newer than what the index holds for {@code id}. */
+    private static boolean newer(IndexSearcher searcher, Term id, TranscriptSlot slot)
+            throws IOException {
+        Hit hit = find(searcher, id);
+        return hit == null || slot.seq() > number(hit.reader(), SLOT_SEQ, hit.doc());
+    }
+
+    private static Document slotDocument(String key, TranscriptSlot slot) {
+        Document doc = new Document();
+        doc.add(new StringField(SLOT_ID, slotId(key, slot.slot()), Field.Store.NO));
+        doc.add(new KeywordField(OWNER, key, Field.Store.NO));
+        doc.add(new StringField(OWNER_TENANT, key.substring(0, key.indexOf('/')), Field.Store.NO));
+        doc.add(new NumericDocValuesField(SLOT_SEQ, slot.seq()));
+        doc.add(new StoredField(SLOT, encode(slot)));
+        String text = slotText(key, slot);
+        if (text != null) {
+            doc.add(new TextField(TEXT, text, Field.Store.NO));
+        }
+        return doc;
     }
 
     private static String slotText(String key, TranscriptSlot slot) {
@@ -759,26 +851,14 @@ public final class LuceneConversationStore
         }
     }
 
-    private Document document(
-            String key,
-            StoredAggregate aggregate,
-            Map<String, TranscriptSlot> slots,
-            Map<String, String> texts) {
+    private static Document document(String key, StoredAggregate aggregate) {
         Document doc = new Document();
         doc.add(new KeywordField(KEY, key, Field.Store.NO));
         StringBuilder text = new StringBuilder(key.substring(key.indexOf('/') + 1)).append('\n');
-        if (aggregate != null) {
-            doc.add(new StoredField(AGGREGATE, aggregate.json()));
-            doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
-            doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
-            index(doc, key, aggregate, text);
-        }
-        List<TranscriptSlot> ordered = new ArrayList<>(slots.values());
-        ordered.sort(Comparator.comparingLong(TranscriptSlot::seq));
-        for (TranscriptSlot slot : ordered) {
-            doc.add(new StoredField(SLOT, encode(slot)));
-            AggregateDigest.append(text, texts.get(slot.slot()));
-        }
+        doc.add(new StoredField(AGGREGATE, aggregate.json()));
+        doc.add(new NumericDocValuesField(VERSION, aggregate.version()));
+        doc.add(new NumericDocValuesField(EPOCH, aggregate.epoch()));
+        index(doc, key, aggregate, text);
         doc.add(new TextField(TEXT, text.toString(), Field.Store.NO));
         return doc;
     }
@@ -836,19 +916,19 @@ public final class LuceneConversationStore
 
     private record Hit(LeafReader reader, int doc) {}
 
-    private record Stored(StoredAggregate aggregate, Map<String, TranscriptSlot> slots) {
-        static final Stored NONE = new Stored(null, Map.of());
+    private static Hit find(IndexSearcher searcher, String key) throws IOException {
+        return find(searcher, new Term(KEY, key));
     }
 
-    private static Hit find(IndexSearcher searcher, String key) throws IOException {
-        BytesRef term = new BytesRef(key);
+    /** The live document holding {@code id}, or null. */
+    private static Hit find(IndexSearcher searcher, Term id) throws IOException {
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(KEY);
+            Terms terms = leaf.reader().terms(id.field());
             if (terms == null) {
                 continue;
             }
             TermsEnum te = terms.iterator();
-            if (!te.seekExact(term)) {
+            if (!te.seekExact(id.bytes())) {
                 continue;
             }
             Bits live = leaf.reader().getLiveDocs();
@@ -862,18 +942,13 @@ public final class LuceneConversationStore
         return null;
     }
 
-    private Optional<Stored> load(IndexSearcher searcher, String key, boolean withSlots)
+    /** A conversation's stored aggregate, or null. */
+    private static StoredAggregate storedAggregate(IndexSearcher searcher, String key)
             throws IOException {
         Hit hit = find(searcher, key);
-        return hit == null ? Optional.empty() : Optional.of(read(hit, key, withSlots));
-    }
-
-    /**
-     * A hit's aggregate (null when it has none) and, {@code withSlots}, its transcript slots;
-     * without them, the slots' fields are skipped, not decoded, and reading stops at the aggregate.
-     */
-    private static Stored read(Hit hit, String key, boolean withSlots) throws IOException {
-        Map<String, TranscriptSlot> slots = withSlots ? new HashMap<>() : Map.of();
+        if (hit == null) {
+            return null;
+        }
         byte[][] aggregate = new byte[1][];
         hit.reader()
                 .storedFields()
@@ -882,35 +957,63 @@ public final class LuceneConversationStore
                         new StoredFieldVisitor() {
                             @Override
                             public Status needsField(FieldInfo field) {
-                                if (field.name.equals(AGGREGATE)) {
-                                    return Status.YES;
+                                if (aggregate[0] != null) {
+                                    return Status.STOP;
                                 }
-                                if (withSlots) {
-                                    return field.name.equals(SLOT) ? Status.YES : Status.NO;
-                                }
-                                return aggregate[0] == null ? Status.NO : Status.STOP;
+                                return field.name.equals(AGGREGATE) ? Status.YES : Status.NO;
                             }
 
                             @Override
-                            public void binaryField(FieldInfo field, byte[] value)
-                                    throws IOException {
-                                if (field.name.equals(AGGREGATE)) {
-                                    aggregate[0] = value;
-                                } else {
-                                    TranscriptSlot slot = decode(value);
-                                    slots.put(slot.slot(), slot);
-                                }
+                            public void binaryField(FieldInfo field, byte[] value) {
+                                aggregate[0] = value;
                             }
                         });
-        StoredAggregate a =
-                aggregate[0] == null
-                        ? null
-                        : new StoredAggregate(
-                                key,
-                                number(hit.reader(), EPOCH, hit.doc()),
-                                number(hit.reader(), VERSION, hit.doc()),
-                                aggregate[0]);
-        return new Stored(a, slots);
+        return aggregate[0] == null
+                ? null
+                : new StoredAggregate(
+                        key,
+                        number(hit.reader(), EPOCH, hit.doc()),
+                        number(hit.reader(), VERSION, hit.doc()),
+                        aggregate[0]);
+    }
+
+    /** A conversation's transcript slots in the index, by name. */
+    private static Map<String, TranscriptSlot> storedSlots(IndexSearcher searcher, String key)
+            throws IOException {
+        Map<String, TranscriptSlot> slots = new HashMap<>();
+        BytesRef owner = new BytesRef(key);
+        StoredFieldVisitor visitor =
+                new StoredFieldVisitor() {
+                    @Override
+                    public Status needsField(FieldInfo field) {
+                        return field.name.equals(SLOT) ? Status.YES : Status.NO;
+                    }
+
+                    @Override
+                    public void binaryField(FieldInfo field, byte[] value) throws IOException {
+                        TranscriptSlot slot = decode(value);
+                        slots.merge(slot.slot(), slot, (a, b) -> b.seq() > a.seq() ? b : a);
+                    }
+                };
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(OWNER);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            if (!te.seekExact(owner)) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            StoredFields fields = leaf.reader().storedFields();
+            PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
+            for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
+                if (live == null || live.get(d)) {
+                    fields.document(d, visitor);
+                }
+            }
+        }
+        return slots;
     }
 
     static byte[] encode(TranscriptSlot slot) {

@@ -61,6 +61,16 @@ final class Pending {
         return bytes;
     }
 
+    /** The slots written since, ordered by slot name; not to be changed. */
+    TranscriptSlot[] slots() {
+        return slots;
+    }
+
+    /** The slots removed since, before any write in {@link #slots()}. */
+    Set<String> removed() {
+        return removed;
+    }
+
     Pending withAggregate(StoredAggregate a) {
         long size = bytes - (aggregate == null ? 0 : aggregate.size()) + a.size();
         return new Pending(deleted, a, slots, removed, size);

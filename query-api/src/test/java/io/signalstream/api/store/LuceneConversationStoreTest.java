@@ -19,6 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -407,6 +411,17 @@ class LuceneConversationStoreTest {
         assertThat(ids(search("acme", "headphones | password"))).containsExactly("late", "pwd");
         assertThat(ids(search("acme", "headphones password"))).as("all terms").isEmpty();
         assertThat(ids(search("acme", "pwd"))).as("by id").containsExactly("pwd");
+        assertThat(ids(search("acme", "\"headphones they\"")))
+                .as("a phrase stays in one message")
+                .isEmpty();
+        assertThat(ids(search("acme", "headphones depot")))
+                .as("across messages")
+                .containsExactly("late");
+        assertThat(ids(search("acme", "depot customs")))
+                .as("message and summary")
+                .containsExactly("late");
+        assertThat(ids(search("globex", "headphones"))).as("another tenant's messages").isEmpty();
+        assertThat(ids(search("acme", "headphones -cafe"))).isEmpty();
         assertThat(ids(search("acme", "!!!"))).isEmpty();
     }
 
@@ -542,6 +557,46 @@ class LuceneConversationStoreTest {
         store.reset("cluster-2|agg|transcript");
         assertThat(store.positions()).isEmpty();
         assertThat(store.aggregate("acme/kept")).isEmpty();
+    }
+
+    @Test
+    void aStoreOfAnEarlierLayoutIsReadFromTheTopicsAgain() throws Exception {
+        store.reset("cluster-1|agg|transcript");
+        store.putAggregate(stored(aggregate("acme", "old", 3)));
+        store.putSlot("acme/old", slot("acme", "old", 3, 20, "written before"));
+        store.position("support.ai.aggregated-0", 42);
+        store.close();
+        // The commit an earlier version wrote: its source and positions, no layout.
+        try (Directory d = FSDirectory.open(dir);
+                IndexWriter w =
+                        new IndexWriter(
+                                d,
+                                new IndexWriterConfig()
+                                        .setIndexSort(LuceneConversationStore.SORT)
+                                        .setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+            w.setLiveCommitData(
+                    Map.of(
+                                    "source",
+                                    "cluster-1|agg|transcript",
+                                    "position:support.ai.aggregated-0",
+                                    "42")
+                            .entrySet());
+            w.commit();
+        }
+
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+        // No source and no positions: the feed empties it and reads every topic from the start.
+        assertThat(store.source()).isNull();
+        assertThat(store.positions()).isEmpty();
+        store.reset("cluster-1|agg|transcript");
+        assertThat(store.aggregate("acme/old")).isEmpty();
+        assertThat(store.transcript("acme/old")).isEmpty();
+        store.close();
+
+        store = LuceneConversationStore.open(LuceneConversationStore.Settings.defaults(dir));
+        assertThat(store.source())
+                .as("its own layout is kept")
+                .isEqualTo("cluster-1|agg|transcript");
     }
 
     @Test
