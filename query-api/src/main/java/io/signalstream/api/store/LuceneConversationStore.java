@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -744,8 +745,9 @@ public final class LuceneConversationStore
                 batch.sort(Map.Entry.comparingByKey());
                 IndexSearcher searcher = searchers.acquire();
                 try {
+                    Map<String, Long> stored = storedSeqs(searcher, batch);
                     for (Map.Entry<String, Pending> e : batch) {
-                        write(searcher, e.getKey(), e.getValue());
+                        write(e.getKey(), e.getValue(), stored);
                     }
                 } finally {
                     searchers.release(searcher);
@@ -797,8 +799,11 @@ public final class LuceneConversationStore
      * Writes what changed in one conversation: its own document when a newer aggregate came, and
      * the document of each transcript slot written or removed. Nothing else of it is read or
      * written again.
+     *
+     * @param stored the message number the index holds for each slot {@code p} writes over, by the
+     *     slot's document id (see {@link #storedSeqs})
      */
-    private void write(IndexSearcher searcher, String key, Pending p) throws IOException {
+    private void write(String key, Pending p, Map<String, Long> stored) throws IOException {
         if (p.deleted()) {
             writer.deleteDocuments(new Term(KEY, key), new Term(OWNER, key));
         }
@@ -806,10 +811,11 @@ public final class LuceneConversationStore
             writer.deleteDocuments(new Term(SLOT_ID, slotId(key, slot)));
         }
         for (TranscriptSlot slot : p.slots()) {
-            Term id = new Term(SLOT_ID, slotId(key, slot.slot()));
+            String id = slotId(key, slot.slot());
             // A replayed older message never replaces a newer one already in the index.
-            if (p.deleted() || p.removed().contains(slot.slot()) || newer(searcher, id, slot)) {
-                writer.updateDocument(id, slotDocument(key, slot));
+            Long before = stored.get(id);
+            if (before == null || slot.seq() > before) {
+                writer.updateDocument(new Term(SLOT_ID, id), slotDocument(key, slot));
             }
         }
         if (p.aggregate() != null) {
@@ -821,11 +827,66 @@ public final class LuceneConversationStore
         return key + '#' + slot;
     }
 
-    /** Whether {@code slot} is newer than what the index holds for {@code id}. */
-    private static boolean newer(IndexSearcher searcher, Term id, TranscriptSlot slot)
-            throws IOException {
-        Hit hit = find(searcher, id);
-        return hit == null || slot.seq() > number(hit.reader(), SLOT_SEQ, hit.doc());
+    /**
+     * The message number the index holds for each slot the batch writes over (not those of a
+     * conversation or slot it removes first), by the slot's document id: looked up segment by
+     * segment with one terms enumerator each, the ids in order, the numbers in document order.
+     */
+    private static Map<String, Long> storedSeqs(
+            IndexSearcher searcher, List<Map.Entry<String, Pending>> batch) throws IOException {
+        List<BytesRef> ids = new ArrayList<>();
+        for (Map.Entry<String, Pending> e : batch) {
+            Pending p = e.getValue();
+            if (p.deleted()) {
+                continue;
+            }
+            for (TranscriptSlot slot : p.slots()) {
+                if (!p.removed().contains(slot.slot())) {
+                    ids.add(new BytesRef(slotId(e.getKey(), slot.slot())));
+                }
+            }
+        }
+        Map<String, Long> seqs = new HashMap<>();
+        if (ids.isEmpty()) {
+            return seqs;
+        }
+        ids.sort(null);
+        PostingsEnum postings = null;
+        long[] found = new long[ids.size()];
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(SLOT_ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            Bits live = leaf.reader().getLiveDocs();
+            int n = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                if (!te.seekExact(ids.get(i))) {
+                    continue;
+                }
+                postings = te.postings(postings, PostingsEnum.NONE);
+                for (int d = postings.nextDoc();
+                        d != PostingsEnum.NO_MORE_DOCS;
+                        d = postings.nextDoc()) {
+                    if (live == null || live.get(d)) {
+                        found[n++] = (long) d << 32 | i; // read below in document order
+                        break;
+                    }
+                }
+            }
+            NumericDocValues values = leaf.reader().getNumericDocValues(SLOT_SEQ);
+            if (n == 0 || values == null) {
+                continue;
+            }
+            Arrays.sort(found, 0, n);
+            for (int j = 0; j < n; j++) {
+                if (values.advanceExact((int) (found[j] >>> 32))) {
+                    seqs.put(ids.get((int) found[j]).utf8ToString(), values.longValue());
+                }
+            }
+        }
+        return seqs;
     }
 
     private static Document slotDocument(String key, TranscriptSlot slot) {
