@@ -230,7 +230,7 @@ public final class LuceneConversationStore
         if (data != null) {
             data.forEach(e -> saved.put(e.getKey(), e.getValue()));
         }
-        if (data != null && !LAYOUT.equals(saved.get(LAYOUT_DATA))) {
+        if (!saved.isEmpty() && !LAYOUT.equals(saved.get(LAYOUT_DATA))) {
             // Written by an earlier version: the feed finds no source and fills it afresh.
             LOG.info(
                     "the conversation store {} was written in an earlier layout; it is emptied"
