@@ -31,6 +31,12 @@ public final class ConversationKey {
         return tenantId + "/" + conversationId;
     }
 
+    /** The tenant of {@code key}; the whole key when it has no '/' (a record not of ours). */
+    public static String tenantOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
+    }
+
     /** Whether {@code id} matches {@link #ID_PATTERN}, checked character by character. */
     public static boolean isValidId(String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {

@@ -1,5 +1,6 @@
 package io.signalstream.api.store;
 
+import io.signalstream.model.ConversationKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -893,7 +894,7 @@ public final class LuceneConversationStore
         Document doc = new Document();
         doc.add(new StringField(SLOT_ID, slotId(key, slot.slot()), Field.Store.NO));
         doc.add(new KeywordField(OWNER, key, Field.Store.NO));
-        doc.add(new StringField(OWNER_TENANT, key.substring(0, key.indexOf('/')), Field.Store.NO));
+        doc.add(new StringField(OWNER_TENANT, ConversationKey.tenantOf(key), Field.Store.NO));
         doc.add(new NumericDocValuesField(SLOT_SEQ, slot.seq()));
         doc.add(new StoredField(SLOT, encode(slot)));
         String text = slotText(key, slot);
@@ -934,7 +935,7 @@ public final class LuceneConversationStore
             LOG.warn("aggregate of {} is not readable; kept but not listed: {}", key, e.toString());
             return;
         }
-        doc.add(new KeywordField(TENANT, key.substring(0, key.indexOf('/')), Field.Store.NO));
+        doc.add(new KeywordField(TENANT, ConversationKey.tenantOf(key), Field.Store.NO));
         doc.add(
                 new LongField(
                         UPDATED,

@@ -3,6 +3,7 @@ package io.signalstream.api.stream;
 import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.StoredAggregate;
 import io.signalstream.model.AggregatedIntelligence;
+import io.signalstream.model.ConversationKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
         public static Frame update(StoredAggregate aggregate) {
             String json = new String(aggregate.json(), StandardCharsets.UTF_8);
             return new Frame(
-                    tenantOf(aggregate.key()),
+                    ConversationKey.tenantOf(aggregate.key()),
                     aggregate.key(),
                     aggregate.epoch(),
                     aggregate.version(),
@@ -96,7 +97,7 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
         static Frame removed(String key) {
             String id = key.substring(key.indexOf('/') + 1);
             return new Frame(
-                    tenantOf(key),
+                    ConversationKey.tenantOf(key),
                     key,
                     REMOVAL,
                     Long.MAX_VALUE,
@@ -280,14 +281,14 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
 
     @Override
     public void updated(StoredAggregate aggregate) {
-        if (byTenant.containsKey(tenantOf(aggregate.key()))) {
+        if (byTenant.containsKey(ConversationKey.tenantOf(aggregate.key()))) {
             publish(Frame.update(aggregate));
         }
     }
 
     @Override
     public void removed(String key) {
-        if (byTenant.containsKey(tenantOf(key))) {
+        if (byTenant.containsKey(ConversationKey.tenantOf(key))) {
             publish(Frame.removed(key));
         }
     }
@@ -374,11 +375,6 @@ public final class Fanout implements TopicFeed.Listener, AutoCloseable {
 
     public Limits limits() {
         return limits;
-    }
-
-    static String tenantOf(String key) {
-        int slash = key.indexOf('/');
-        return slash < 0 ? key : key.substring(0, slash);
     }
 
     @Override

@@ -465,6 +465,19 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void keysWithoutATenantAreKeptAndNeverStopTheStore() {
+        store.putSlot("stray", slot("acme", "stray", 1, 20, "no tenant in its key"));
+        store.putAggregate(
+                new StoredAggregate("loose", 1, stored(aggregate("acme", "loose", 1)).json()));
+        store.putAggregate(stored(aggregate("acme", "fine", 1)));
+        store.flush();
+        assertThat(ids(query("acme", 10))).containsExactly("fine");
+        assertThat(texts("stray")).containsExactly("no tenant in its key");
+        assertThat(store.aggregate("loose")).isPresent();
+        assertThat(store.pendingConversations()).isZero();
+    }
+
+    @Test
     void aRemovedConversationIsGoneEverywhere() {
         store.putAggregate(stored(aggregate("acme", "gone", 1)));
         store.putSlot("acme/gone", slot("acme", "gone", 1, 2, "bye"));
