@@ -46,7 +46,6 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.StoredFieldVisitor;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -816,7 +815,7 @@ public final class LuceneConversationStore
             // A replayed older message never replaces a newer one already in the index.
             Long before = stored.get(id);
             if (before == null || slot.seq() > before) {
-                writer.updateDocument(new Term(SLOT_ID, id), slotDocument(key, slot));
+                writer.updateDocument(new Term(SLOT_ID, id), slotDocument(key, id, slot));
             }
         }
         if (p.aggregate() != null) {
@@ -890,9 +889,9 @@ public final class LuceneConversationStore
         return seqs;
     }
 
-    private static Document slotDocument(String key, TranscriptSlot slot) {
+    private static Document slotDocument(String key, String id, TranscriptSlot slot) {
         Document doc = new Document();
-        doc.add(new StringField(SLOT_ID, slotId(key, slot.slot()), Field.Store.NO));
+        doc.add(new StringField(SLOT_ID, id, Field.Store.NO));
         doc.add(new KeywordField(OWNER, key, Field.Store.NO));
         doc.add(new StringField(OWNER_TENANT, ConversationKey.tenantOf(key), Field.Store.NO));
         doc.add(new NumericDocValuesField(SLOT_SEQ, slot.seq()));
@@ -978,30 +977,44 @@ public final class LuceneConversationStore
 
     private record Hit(LeafReader reader, int doc) {}
 
+    /** A conversation's live document, or null. */
     private static Hit find(IndexSearcher searcher, String key) throws IOException {
-        return find(searcher, new Term(KEY, key));
+        Hit[] found = new Hit[1];
+        liveDocs(
+                searcher,
+                new Term(KEY, key),
+                (reader, doc) -> {
+                    found[0] = new Hit(reader, doc);
+                    return false;
+                });
+        return found[0];
     }
 
-    /** The live document holding {@code id}, or null. */
-    private static Hit find(IndexSearcher searcher, Term id) throws IOException {
+    private interface DocVisitor {
+        /** Returns whether to go on to the next document. */
+        boolean visit(LeafReader reader, int doc) throws IOException;
+    }
+
+    /** Visits the live documents holding {@code term}, segment by segment, until told to stop. */
+    private static void liveDocs(IndexSearcher searcher, Term term, DocVisitor visitor)
+            throws IOException {
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(id.field());
+            Terms terms = leaf.reader().terms(term.field());
             if (terms == null) {
                 continue;
             }
             TermsEnum te = terms.iterator();
-            if (!te.seekExact(id.bytes())) {
+            if (!te.seekExact(term.bytes())) {
                 continue;
             }
             Bits live = leaf.reader().getLiveDocs();
             PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
             for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
-                if (live == null || live.get(d)) {
-                    return new Hit(leaf.reader(), d);
+                if ((live == null || live.get(d)) && !visitor.visit(leaf.reader(), d)) {
+                    return;
                 }
             }
         }
-        return null;
     }
 
     /** A conversation's stored aggregate, or null. */
@@ -1043,7 +1056,6 @@ public final class LuceneConversationStore
     private static Map<String, TranscriptSlot> storedSlots(IndexSearcher searcher, String key)
             throws IOException {
         Map<String, TranscriptSlot> slots = new HashMap<>();
-        BytesRef owner = new BytesRef(key);
         StoredFieldVisitor visitor =
                 new StoredFieldVisitor() {
                     @Override
@@ -1057,24 +1069,13 @@ public final class LuceneConversationStore
                         slots.merge(slot.slot(), slot, (a, b) -> b.seq() > a.seq() ? b : a);
                     }
                 };
-        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(OWNER);
-            if (terms == null) {
-                continue;
-            }
-            TermsEnum te = terms.iterator();
-            if (!te.seekExact(owner)) {
-                continue;
-            }
-            Bits live = leaf.reader().getLiveDocs();
-            StoredFields fields = leaf.reader().storedFields();
-            PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
-            for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
-                if (live == null || live.get(d)) {
-                    fields.document(d, visitor);
-                }
-            }
-        }
+        liveDocs(
+                searcher,
+                new Term(OWNER, key),
+                (reader, doc) -> {
+                    reader.storedFields().document(doc, visitor);
+                    return true;
+                });
         return slots;
     }
 
