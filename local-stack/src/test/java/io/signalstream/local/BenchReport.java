@@ -144,6 +144,28 @@ public final class BenchReport {
                 : String.format(Locale.ROOT, format, v.asDouble());
     }
 
+    /**
+     * An ingest run's slow POSTs beside what the API measured in the same run: the messages Kafka
+     * acknowledged late and the API's collector pauses; empty for results without them.
+     */
+    static String postTail(JsonNode run) {
+        if (!run.has("posts_over_20ms")) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "; over 20 ms: %d POSTs from when due, %d sent that late by the load generator,"
+                        + " %d handled by the API, %d of %d Kafka acknowledgements; API pauses %d,"
+                        + " %d ms in all",
+                run.path("posts_over_20ms").asLong(),
+                run.path("sent_over_20ms_late").asLong(),
+                run.path("handled_over_20ms").asLong(),
+                run.path("acks_over_20ms").asLong(),
+                run.path("acks").asLong(),
+                run.path("api_gc_pauses").asLong(),
+                run.path("api_gc_pause_ms").asLong());
+    }
+
     private static String markdown(JsonNode all) {
         JsonNode m = all.get("machine");
         JsonNode pipeline = all.path("pipeline");
@@ -340,7 +362,9 @@ public final class BenchReport {
                                     + r.path("samples").asText()
                                     + " requests, "
                                     + r.path("errors").asText()
-                                    + " errors)"));
+                                    + " errors"
+                                    + postTail(r)
+                                    + ")"));
         }
         d.append(
                 row(
@@ -563,9 +587,32 @@ public final class BenchReport {
             """
             ## Reading these figures
 
-            * The floor is a bare Flink job: per message it parses JSON, crosses one network             exchange, reads and writes a `Long` in RocksDB and writes a 70-byte record. The             product does all of that plus PII detection and redaction, the message's signals,             the fold into a bounded context, every agent's answer, an aggregate (its size is in the CPU row; on long             conversations mostly the PII entities and the sentiment trend, bounded by             `AGGREGATE_PII_ENTITIES` and `AGGREGATE_TREND_POINTS`) and a transcript record. Its CPU per message is what those cost; see             `docs/architecture.md` for the shape and `make bench-profile` for a profile (a run             apart from this one).
-            * Both jobs are CPU-bound on the same two cores, so capacity ÷ floor capacity is close to             the floor's CPU per message ÷ the product's. The product cannot cost less than the             floor plus the agents' own work, which JMH measures on one hot thread; the ceiling row             is that bound. While the agents alone cost about as much per message as the floor's             whole data path, no data path reaches 0.5: the agents would have to get cheaper.
-            * End to end, every process shares the two cores: the broker, the job, the API (ingest,             its two views, the WebSocket) and the load generator. Once the offered rate exceeds             what the whole stack can do together, an open-loop measurement shows the queue: those             latencies are backlog, not per-message cost. The fixed-rate runs show where the stack             keeps up.
+            * The floor is a bare Flink job: per message it parses JSON, crosses one network \
+            exchange, reads and writes a `Long` in RocksDB and writes a 70-byte record. The \
+            product does all of that plus PII detection and redaction, the message's signals, \
+            the fold into a bounded context, every agent's answer, an aggregate (its size is in \
+            the CPU row; on long conversations mostly the PII entities and the sentiment trend, \
+            bounded by `AGGREGATE_PII_ENTITIES` and `AGGREGATE_TREND_POINTS`) and a transcript \
+            record. Its CPU per message is what those cost; see `docs/architecture.md` for the \
+            shape and `make bench-profile` for a profile (a run apart from this one).
+            * Both jobs are CPU-bound on the same two cores, so capacity ÷ floor capacity is \
+            close to the floor's CPU per message ÷ the product's. The product cannot cost less \
+            than the floor plus the agents' own work, which JMH measures on one hot thread; the \
+            ceiling row is that bound. While the agents alone cost about as much per message as \
+            the floor's whole data path, no data path reaches 0.5: the agents would have to get \
+            cheaper.
+            * End to end, every process shares the two cores: the broker, the job, the API \
+            (ingest, its two views, the WebSocket) and the load generator. Once the offered rate \
+            exceeds what the whole stack can do together, an open-loop measurement shows the \
+            queue: those latencies are backlog, not per-message cost. The fixed-rate runs show \
+            where the stack keeps up.
+            * A POST → 202 row splits its tail by who measured what in the same run: the POSTs \
+            over 20 ms from when they were due (the figure), those the load generator itself \
+            began sending more than 20 ms late, those the API spent over 20 ms on (its request \
+            timer, from routing to answer), the messages Kafka acknowledged after 20 ms (the \
+            API's produce timer) and the API's collector pauses. A slow POST neither late from \
+            the generator nor slow in the API waited in between: on the network or for the API \
+            to read it, on two shared cores mostly for a core.
             """;
 
     /** The webhook p99s of the warm-up runs, in ms. */

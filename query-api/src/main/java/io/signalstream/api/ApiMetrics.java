@@ -45,6 +45,7 @@ final class ApiMetrics implements Filter {
         Duration.ofMillis(2),
         Duration.ofMillis(5),
         Duration.ofMillis(10),
+        Duration.ofMillis(20),
         Duration.ofMillis(25),
         Duration.ofMillis(50),
         Duration.ofMillis(100),

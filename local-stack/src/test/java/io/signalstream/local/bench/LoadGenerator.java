@@ -34,13 +34,21 @@ final class LoadGenerator implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.newMapper();
     private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(5);
 
-    /** What one run measured. */
+    /**
+     * What one run measured.
+     *
+     * @param postMicros each POST from when it was due to its answer
+     * @param lateMicros each POST from when it was due to when a connection began sending it: the
+     *     generator's own share of {@code postMicros} (its threads and connections, on a shared
+     *     machine its wait for a core)
+     */
     record Result(
             double rate,
             long sent,
             long accepted,
             long errors,
             Histogram postMicros,
+            Histogram lateMicros,
             long seen,
             Histogram updateMicros,
             double seconds) {}
@@ -86,6 +94,7 @@ final class LoadGenerator implements AutoCloseable {
         int perConversation = (int) ((total + conversations - 1) / conversations);
         Map<String, Track> tracks = new ConcurrentHashMap<>();
         ConcurrentHistogram post = new ConcurrentHistogram(MAX_MICROS, 3);
+        ConcurrentHistogram late = new ConcurrentHistogram(MAX_MICROS, 3);
         ConcurrentHistogram update = new ConcurrentHistogram(MAX_MICROS, 3);
         AtomicLong accepted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -100,7 +109,7 @@ final class LoadGenerator implements AutoCloseable {
             workers.add(
                     Thread.ofPlatform()
                             .daemon()
-                            .start(() -> send(connection, queue, post, accepted, errors)));
+                            .start(() -> send(connection, queue, post, late, accepted, errors)));
         }
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         for (long i = 0; i < total; i++) {
@@ -148,6 +157,7 @@ final class LoadGenerator implements AutoCloseable {
                 accepted.get(),
                 errors.get(),
                 post,
+                late,
                 seen.get(),
                 update,
                 (System.nanoTime() - t0) / 1e9);
@@ -157,6 +167,7 @@ final class LoadGenerator implements AutoCloseable {
             RawHttp connection,
             BlockingQueue<Due> queue,
             ConcurrentHistogram post,
+            ConcurrentHistogram late,
             AtomicLong accepted,
             AtomicLong errors) {
         String authorization = "Bearer " + key;
@@ -171,6 +182,7 @@ final class LoadGenerator implements AutoCloseable {
                 connection.close();
                 return;
             }
+            late.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - due.dueNanos()) / 1000));
             int status =
                     connection.post(
                             "/v1/messages",

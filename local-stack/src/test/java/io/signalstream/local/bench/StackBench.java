@@ -781,8 +781,10 @@ public final class StackBench {
             ObjectNode ingestNode = results.putObject("ingest");
             ingestNode.put("waited_for_backlog_ms", awaitCaughtUp(url, key));
             ArrayNode ingest = ingestNode.putArray("runs");
+            ApiClient apiClient = new ApiClient(url, key, HttpClient.newHttpClient());
             for (int rate : new int[] {250, 500, 1_000}) {
                 Cpu before = cpu(api);
+                ApiCounters countersBefore = ApiCounters.read(apiClient);
                 LoadGenerator.Result r =
                         load.run(
                                 "ingest" + rate,
@@ -799,6 +801,7 @@ public final class StackBench {
                 run.put("p999_ms", ms(r.postMicros(), 99.9));
                 run.put("samples", r.postMicros().getTotalCount());
                 run.put("errors", r.errors());
+                tail(run, r, ApiCounters.read(apiClient).minus(countersBefore));
                 cpuPerMessage(run, before, api, r.sent());
                 System.out.printf(
                         "  POST at %d/s: p50 %.2f ms, p99 %.2f ms, %d errors%n",
@@ -828,6 +831,29 @@ public final class StackBench {
         }
         runner.command("cancel");
         runner.await("cancelled", Duration.ofMinutes(2));
+    }
+
+    /**
+     * Where an ingest run's slow POSTs went: how many took longer than the goal from when they were
+     * due, how many the load generator itself began sending that late, how many the API took that
+     * long over (its request timer, from routing to answer), how many messages Kafka acknowledged
+     * later than that (its produce timer, send to acknowledgement), and the API's collector pauses
+     * in the run.
+     */
+    private static void tail(ObjectNode run, LoadGenerator.Result r, ApiCounters counters) {
+        run.put("posts_over_20ms", overTarget(r.postMicros()));
+        run.put("sent_over_20ms_late", overTarget(r.lateMicros()));
+        run.put("handled_over_20ms", Math.round(counters.postsOverTarget()));
+        run.put("acks_over_20ms", Math.round(counters.acksOverTarget()));
+        run.put("acks", Math.round(counters.acks()));
+        run.put("api_gc_pauses", Math.round(counters.pauses()));
+        run.put("api_gc_pause_ms", Math.round(counters.pauseSeconds() * 1_000));
+    }
+
+    /** How many of {@code micros} are above the POST → 202 goal. */
+    private static long overTarget(Histogram micros) {
+        long target = Math.round(ApiCounters.TARGET_SECONDS * 1_000_000);
+        return micros.getTotalCount() - micros.getCountBetweenValues(0, target);
     }
 
     /**

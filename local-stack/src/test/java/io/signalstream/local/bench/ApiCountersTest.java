@@ -1,0 +1,63 @@
+package io.signalstream.local.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** The bench reads the API's produce timer and collector pauses from its Prometheus text. */
+class ApiCountersTest {
+
+    /** As the API exposes them (captured from {@code make run}'s {@code /metrics}). */
+    private static final String METRICS =
+            """
+            # HELP jvm_gc_pause_seconds Time spent in GC pause
+            # TYPE jvm_gc_pause_seconds summary
+            jvm_gc_pause_seconds_count{action="end of major GC",cause="System.gc()",gc="G1 Old Generation"} 1
+            jvm_gc_pause_seconds_sum{action="end of major GC",cause="System.gc()",gc="G1 Old Generation"} 0.161
+            jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 29
+            jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 0.462
+            jvm_gc_pause_seconds_max{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 0.063
+            signalstream_http_requests_seconds_bucket{method="POST",route="/v1/messages",status="202",le="0.02"} 290
+            signalstream_http_requests_seconds_bucket{method="POST",route="/v1/messages",status="202",le="0.025"} 295
+            signalstream_http_requests_seconds_count{method="POST",route="/v1/messages",status="202"} 300
+            signalstream_http_requests_seconds_bucket{le="0.02",method="POST",route="/v1/messages",status="400"} 7
+            signalstream_http_requests_seconds_count{le="0.02",method="POST",route="/v1/messages",status="400"} 9
+            signalstream_http_requests_seconds_bucket{method="GET",route="/v1/conversations",status="200",le="0.02"} 1
+            signalstream_http_requests_seconds_count{method="GET",route="/v1/conversations",status="200"} 4
+            signalstream_kafka_produce_failures_total 0.0
+            signalstream_kafka_produce_seconds_bucket{le="0.01"} 293
+            signalstream_kafka_produce_seconds_bucket{le="0.02"} 301
+            signalstream_kafka_produce_seconds_bucket{le="0.025"} 301
+            signalstream_kafka_produce_seconds_bucket{le="+Inf"} 303
+            signalstream_kafka_produce_seconds_count 303
+            signalstream_kafka_produce_seconds_sum 0.099597044
+            signalstream_kafka_produce_seconds_max 0.078642611
+            """;
+
+    @Test
+    void readsAcknowledgementsOverTheGoalAndPauses() {
+        ApiCounters c = ApiCounters.parse(METRICS);
+
+        assertThat(c.posts()).isEqualTo(300); // accepted POSTs only
+        assertThat(c.postsOverTarget()).isEqualTo(10);
+        assertThat(c.acks()).isEqualTo(303);
+        assertThat(c.acksOverTarget()).isEqualTo(2); // 303 acknowledged, 301 within 20 ms
+        assertThat(c.pauses()).isEqualTo(30);
+        assertThat(c.pauseSeconds()).isCloseTo(0.623, Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRunIsTheDifferenceOfTwoReadings() {
+        ApiCounters before = new ApiCounters(100, 4, 100, 1, 10, 0.2);
+        ApiCounters after = ApiCounters.parse(METRICS);
+
+        ApiCounters run = after.minus(before);
+
+        assertThat(run.posts()).isEqualTo(200);
+        assertThat(run.postsOverTarget()).isEqualTo(6);
+        assertThat(run.acks()).isEqualTo(203);
+        assertThat(run.acksOverTarget()).isEqualTo(1);
+        assertThat(run.pauses()).isEqualTo(20);
+    }
+}
