@@ -199,6 +199,7 @@ public final class LuceneConversationStore
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final OrderLookup orders = new OrderLookup();
 
     /** Written, not flushed: read before the index by every lookup. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -363,19 +364,79 @@ public final class LuceneConversationStore
         if (p != null && (p.aggregate() != null || p.deleted())) {
             return p.aggregate();
         }
-        return withSearcher(
-                s -> {
-                    Hit hit = find(s, key);
-                    if (hit == null) {
-                        return null;
+        try {
+            return orders.order(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the conversation store", e);
+        }
+    }
+
+    /**
+     * The stored orders of aggregates, looked up once per aggregate the feed reads: per segment one
+     * terms and one postings enumerator, kept for the next lookup while the searcher stays the same
+     * (enumerators made afresh for each lookup were a tenth of the API's allocation end to end). It
+     * holds one acquired searcher, given back when a newer one replaces it and on close.
+     */
+    private final class OrderLookup {
+        private IndexSearcher searcher;
+        private TermsEnum[] terms;
+        private PostingsEnum[] postings;
+
+        synchronized StoredAggregate order(String key) throws IOException {
+            follow();
+            BytesRef bytes = new BytesRef(key);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (int i = 0; i < leaves.size(); i++) {
+                LeafReader reader = leaves.get(i).reader();
+                if (terms[i] == null) {
+                    Terms t = reader.terms(KEY);
+                    terms[i] = t == null ? TermsEnum.EMPTY : t.iterator();
+                }
+                if (!terms[i].seekExact(bytes)) {
+                    continue;
+                }
+                postings[i] = terms[i].postings(postings[i], PostingsEnum.NONE);
+                Bits live = reader.getLiveDocs();
+                PostingsEnum docs = postings[i];
+                for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
+                    if (live == null || live.get(d)) {
+                        return storedOrder(reader, key, d);
                     }
-                    NumericDocValues v = hit.reader().getNumericDocValues(VERSION);
-                    if (v == null || !v.advanceExact(hit.doc())) {
-                        return null; // transcript slots without an aggregate
-                    }
-                    return new StoredAggregate(
-                            key, number(hit.reader(), EPOCH, hit.doc()), v.longValue(), null);
-                });
+                }
+            }
+            return null;
+        }
+
+        /** Moves to the searcher now current, if it changed, with enumerators of its own. */
+        private void follow() throws IOException {
+            IndexSearcher current = searchers.acquire();
+            if (current == searcher) {
+                searchers.release(current);
+                return;
+            }
+            release();
+            searcher = current;
+            int leaves = current.getIndexReader().leaves().size();
+            terms = new TermsEnum[leaves];
+            postings = new PostingsEnum[leaves];
+        }
+
+        synchronized void release() throws IOException {
+            if (searcher != null) {
+                searchers.release(searcher);
+                searcher = null;
+            }
+        }
+    }
+
+    /** The epoch and version of the aggregate in {@code doc}, or null for a document without. */
+    private static StoredAggregate storedOrder(LeafReader reader, String key, int doc)
+            throws IOException {
+        NumericDocValues v = reader.getNumericDocValues(VERSION);
+        if (v == null || !v.advanceExact(doc)) {
+            return null; // transcript slots without an aggregate
+        }
+        return new StoredAggregate(key, number(reader, EPOCH, doc), v.longValue(), null);
     }
 
     /** The stored version of a conversation's aggregate, or -1 when there is none. */
@@ -1132,6 +1193,7 @@ public final class LuceneConversationStore
             LOG.warn("could not save the conversation store on close: {}", e.toString());
         }
         try {
+            orders.release();
             searchers.close();
             writer.close();
             directory.close();

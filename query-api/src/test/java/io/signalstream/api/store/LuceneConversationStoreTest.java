@@ -87,6 +87,29 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void aReplayedVersionIsRefusedOverManyFlushesEachConversationByItsNewestDocument() {
+        // every flush changes the index's segments (and may merge them): the lookup must follow
+        // the newest searcher, never answer from one it read before
+        store.putAggregate(stored(aggregate("acme", "once", 1)));
+        for (int version = 1; version <= 3; version++) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(store.putAggregate(stored(aggregate("acme", "c" + i, version))))
+                        .as("version %d of c%d is new", version, i)
+                        .isTrue();
+            }
+            store.flush();
+            for (int i = 0; i < 20; i++) {
+                assertThat(store.putAggregate(stored(aggregate("acme", "c" + i, version))))
+                        .as("version %d of c%d again", version, i)
+                        .isFalse();
+                assertThat(store.version("acme/c" + i)).isEqualTo(version * 1000L);
+            }
+        }
+        assertThat(store.version("acme/once")).isEqualTo(1000L);
+        assertThat(store.version("acme/none")).isEqualTo(-1);
+    }
+
+    @Test
     void aLaterEpochWinsOverAHigherVersionBeforeAndAfterAFlush() {
         // A long first life, then a replay (or an expiry the API did not see) starts again at 1000
         StoredAggregate first = stored(aggregate("acme", "c1", 9));
