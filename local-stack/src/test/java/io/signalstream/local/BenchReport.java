@@ -607,12 +607,13 @@ public final class BenchReport {
             queue: those latencies are backlog, not per-message cost. The fixed-rate runs show \
             where the stack keeps up.
             * A POST → 202 row splits its tail by who measured what in the same run: the POSTs \
-            over 20 ms from when they were due (the figure), those the load generator itself \
-            began sending more than 20 ms late, those the API spent over 20 ms on (its request \
-            timer, from routing to answer), the messages Kafka acknowledged after 20 ms (the \
-            API's produce timer) and the API's collector pauses. A slow POST neither late from \
-            the generator nor slow in the API waited in between: on the network or for the API \
-            to read it, on two shared cores mostly for a core.
+            over 20 ms from when they were due (the figure), those the load generator began \
+            sending more than 20 ms late (all 32 connections of its fixed pool busy with earlier \
+            POSTs, or its threads waiting for a core), those the API spent over 20 ms on (its \
+            request timer, from routing to answer), the messages Kafka acknowledged after 20 ms \
+            (the API's produce timer) and the API's collector pauses. A slow POST neither late \
+            from the generator nor slow in the API waited in between: on the network or for the \
+            API to read it, on two shared cores mostly for a core.
             """;
 
     /** The webhook p99s of the warm-up runs, in ms. */

@@ -39,8 +39,8 @@ final class LoadGenerator implements AutoCloseable {
      *
      * @param postMicros each POST from when it was due to its answer
      * @param lateMicros each POST from when it was due to when a connection began sending it: the
-     *     generator's own share of {@code postMicros} (its threads and connections, on a shared
-     *     machine its wait for a core)
+     *     share of {@code postMicros} spent in the generator, waiting for one of its connections
+     *     (all busy with earlier POSTs still unanswered) or, on a shared machine, for a core
      */
     record Result(
             double rate,

@@ -835,10 +835,11 @@ public final class StackBench {
 
     /**
      * Where an ingest run's slow POSTs went: how many took longer than the goal from when they were
-     * due, how many the load generator itself began sending that late, how many the API took that
-     * long over (its request timer, from routing to answer), how many messages Kafka acknowledged
-     * later than that (its produce timer, send to acknowledgement), and the API's collector pauses
-     * in the run.
+     * due, how many the load generator began sending that late (every connection of its fixed pool
+     * busy with earlier POSTs, or its threads waiting for a core), how many the API took that long
+     * over (its request timer, from routing to answer), how many messages Kafka acknowledged later
+     * than that (its produce timer, send to acknowledgement), and the API's collector pauses in the
+     * run.
      */
     private static void tail(ObjectNode run, LoadGenerator.Result r, ApiCounters counters) {
         run.put("posts_over_20ms", overTarget(r.postMicros()));
