@@ -56,6 +56,7 @@ import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -226,6 +227,20 @@ public final class LuceneConversationStore
         this.directory = directory;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, new SearcherFactory());
+        // The order lookup gives back its searcher at each refresh: an index it held on to would
+        // keep the files of merged-away segments on disk until the next aggregate came.
+        searchers.addListener(
+                new ReferenceManager.RefreshListener() {
+                    @Override
+                    public void beforeRefresh() {}
+
+                    @Override
+                    public void afterRefresh(boolean didRefresh) throws IOException {
+                        if (didRefresh) {
+                            orders.release();
+                        }
+                    }
+                });
         Map<String, String> saved = new HashMap<>();
         Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
         if (data != null) {
@@ -375,7 +390,7 @@ public final class LuceneConversationStore
      * The stored orders of aggregates, looked up once per aggregate the feed reads: per segment one
      * terms and one postings enumerator, kept for the next lookup while the searcher stays the same
      * (enumerators made afresh for each lookup were a tenth of the API's allocation end to end). It
-     * holds one acquired searcher, given back when a newer one replaces it and on close.
+     * holds one acquired searcher, given back at the next refresh and on close.
      */
     private final class OrderLookup {
         private IndexSearcher searcher;
@@ -421,6 +436,10 @@ public final class LuceneConversationStore
             postings = new PostingsEnum[leaves];
         }
 
+        synchronized boolean holds() {
+            return searcher != null;
+        }
+
         synchronized void release() throws IOException {
             if (searcher != null) {
                 searchers.release(searcher);
@@ -437,6 +456,11 @@ public final class LuceneConversationStore
             return null; // transcript slots without an aggregate
         }
         return new StoredAggregate(key, number(reader, EPOCH, doc), v.longValue(), null);
+    }
+
+    /** Whether the order lookup holds a searcher now (it gives it back at each refresh). */
+    boolean orderLookupHoldsSearcher() {
+        return orders.holds();
     }
 
     /** The stored version of a conversation's aggregate, or -1 when there is none. */

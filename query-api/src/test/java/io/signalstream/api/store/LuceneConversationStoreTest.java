@@ -110,6 +110,21 @@ class LuceneConversationStoreTest {
     }
 
     @Test
+    void theVersionLookupHoldsNoIndexPastARefresh() {
+        store.putAggregate(stored(aggregate("acme", "c1", 1)));
+        store.flush();
+        assertThat(store.putAggregate(stored(aggregate("acme", "c1", 1)))).isFalse();
+        assertThat(store.orderLookupHoldsSearcher()).isTrue();
+
+        store.putAggregate(stored(aggregate("acme", "c2", 1)));
+        store.flush(); // a refresh: the index the lookup held is given back
+
+        assertThat(store.orderLookupHoldsSearcher()).isFalse();
+        assertThat(store.putAggregate(stored(aggregate("acme", "c2", 1)))).isFalse();
+        assertThat(store.orderLookupHoldsSearcher()).isTrue();
+    }
+
+    @Test
     void aLaterEpochWinsOverAHigherVersionBeforeAndAfterAFlush() {
         // A long first life, then a replay (or an expiry the API did not see) starts again at 1000
         StoredAggregate first = stored(aggregate("acme", "c1", 9));
