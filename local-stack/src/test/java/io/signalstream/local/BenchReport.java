@@ -145,8 +145,9 @@ public final class BenchReport {
     }
 
     /**
-     * An ingest run's slow POSTs beside what the API measured in the same run: the messages Kafka
-     * acknowledged late and the API's collector pauses; empty for results without them.
+     * An ingest run's slow POSTs split by who measured them in the same run: the load generator,
+     * the API's request timer, Kafka's acknowledgements and the API's collector pauses; empty for
+     * results without them.
      */
     static String postTail(JsonNode run) {
         if (!run.has("posts_over_20ms")) {

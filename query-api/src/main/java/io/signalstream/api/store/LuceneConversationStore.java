@@ -387,53 +387,38 @@ public final class LuceneConversationStore
     }
 
     /**
-     * The stored orders of aggregates, looked up once per aggregate the feed reads: per segment one
-     * terms and one postings enumerator, kept for the next lookup while the searcher stays the same
-     * (enumerators made afresh for each lookup were a tenth of the API's allocation end to end). It
-     * holds one acquired searcher, given back at the next refresh and on close.
+     * The stored orders of aggregates, looked up once per aggregate the feed reads with {@link
+     * Enumerators} kept for the next lookup while the searcher stays the same (enumerators made
+     * afresh for each lookup were a tenth of the API's allocation end to end). It holds one
+     * acquired searcher, given back at the next refresh and on close.
      */
     private final class OrderLookup {
         private IndexSearcher searcher;
-        private TermsEnum[] terms;
-        private PostingsEnum[] postings;
+        private Enumerators enumerators;
 
         synchronized StoredAggregate order(String key) throws IOException {
             follow();
-            BytesRef bytes = new BytesRef(key);
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            for (int i = 0; i < leaves.size(); i++) {
-                LeafReader reader = leaves.get(i).reader();
-                if (terms[i] == null) {
-                    Terms t = reader.terms(KEY);
-                    terms[i] = t == null ? TermsEnum.EMPTY : t.iterator();
-                }
-                if (!terms[i].seekExact(bytes)) {
-                    continue;
-                }
-                postings[i] = terms[i].postings(postings[i], PostingsEnum.NONE);
-                Bits live = reader.getLiveDocs();
-                PostingsEnum docs = postings[i];
-                for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
-                    if (live == null || live.get(d)) {
-                        return storedOrder(reader, key, d);
-                    }
-                }
-            }
-            return null;
+            StoredAggregate[] found = new StoredAggregate[1];
+            liveDocs(
+                    searcher,
+                    new Term(KEY, key),
+                    enumerators,
+                    (reader, doc) -> {
+                        found[0] = storedOrder(reader, key, doc);
+                        return false;
+                    });
+            return found[0];
         }
 
-        /** Moves to the searcher now current, if it changed, with enumerators of its own. */
+        /**
+         * Takes the searcher now current unless one is held: the held one is given back at each
+         * refresh, so it is never older than the last refresh.
+         */
         private void follow() throws IOException {
-            IndexSearcher current = searchers.acquire();
-            if (current == searcher) {
-                searchers.release(current);
-                return;
+            if (searcher == null) {
+                searcher = searchers.acquire();
+                enumerators = new Enumerators(searcher);
             }
-            release();
-            searcher = current;
-            int leaves = current.getIndexReader().leaves().size();
-            terms = new TermsEnum[leaves];
-            postings = new PostingsEnum[leaves];
         }
 
         synchronized boolean holds() {
@@ -1080,22 +1065,50 @@ public final class LuceneConversationStore
         boolean visit(LeafReader reader, int doc) throws IOException;
     }
 
+    /**
+     * Per segment of one searcher, the terms and postings enumerators of one field, made when first
+     * needed and reused by every {@link #liveDocs} call given the same instance.
+     */
+    private static final class Enumerators {
+        final TermsEnum[] terms;
+        final PostingsEnum[] postings;
+
+        Enumerators(IndexSearcher searcher) {
+            int leaves = searcher.getIndexReader().leaves().size();
+            terms = new TermsEnum[leaves];
+            postings = new PostingsEnum[leaves];
+        }
+    }
+
     /** Visits the live documents holding {@code term}, segment by segment, until told to stop. */
     private static void liveDocs(IndexSearcher searcher, Term term, DocVisitor visitor)
             throws IOException {
-        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(term.field());
-            if (terms == null) {
+        liveDocs(searcher, term, new Enumerators(searcher), visitor);
+    }
+
+    /**
+     * {@link #liveDocs}, reading with {@code enumerators} (of {@code searcher} and the term's
+     * field).
+     */
+    private static void liveDocs(
+            IndexSearcher searcher, Term term, Enumerators enumerators, DocVisitor visitor)
+            throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        for (int i = 0; i < leaves.size(); i++) {
+            LeafReader reader = leaves.get(i).reader();
+            if (enumerators.terms[i] == null) {
+                Terms terms = reader.terms(term.field());
+                enumerators.terms[i] = terms == null ? TermsEnum.EMPTY : terms.iterator();
+            }
+            if (!enumerators.terms[i].seekExact(term.bytes())) {
                 continue;
             }
-            TermsEnum te = terms.iterator();
-            if (!te.seekExact(term.bytes())) {
-                continue;
-            }
-            Bits live = leaf.reader().getLiveDocs();
-            PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
+            PostingsEnum docs =
+                    enumerators.terms[i].postings(enumerators.postings[i], PostingsEnum.NONE);
+            enumerators.postings[i] = docs;
+            Bits live = reader.getLiveDocs();
             for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
-                if ((live == null || live.get(d)) && !visitor.visit(leaf.reader(), d)) {
+                if ((live == null || live.get(d)) && !visitor.visit(reader, d)) {
                     return;
                 }
             }
