@@ -428,6 +428,7 @@ public final class BenchReport {
         jmh.fields()
                 .forEachRemaining(
                         e -> d.append(e.getKey()).append(" ").append(e.getValue()).append(" · "));
+        d.append(busiestThreads(all.path("e2e").path("fixed_rate_runs")));
         d.append("\n\n").append(READING);
         return d.toString();
     }
@@ -539,6 +540,41 @@ public final class BenchReport {
                         + " ms per request)");
     }
 
+    /**
+     * The first fixed-rate run's busiest threads of each process, CPU ms per message: where a
+     * message's cost goes when the stack keeps up.
+     */
+    static String busiestThreads(JsonNode fixedRateRuns) {
+        JsonNode run = fixedRateRuns.path(0);
+        JsonNode byProcess = run.path("cpu_ms_per_msg_by_thread");
+        if (byProcess.isMissingNode()) {
+            return "";
+        }
+        StringBuilder s =
+                new StringBuilder(
+                        "\nWhere a message's CPU went end to end at "
+                                + run.path("rate").asText()
+                                + " msg/s, the busiest threads of each process (ms per message):");
+        byProcess
+                .fields()
+                .forEachRemaining(
+                        process -> {
+                            s.append("\n* ").append(process.getKey()).append(": ");
+                            List<String> threads = new ArrayList<>();
+                            process.getValue()
+                                    .fields()
+                                    .forEachRemaining(
+                                            t ->
+                                                    threads.add(
+                                                            "`"
+                                                                    + t.getKey()
+                                                                    + "` "
+                                                                    + t.getValue().asText()));
+                            s.append(String.join(", ", threads));
+                        });
+        return s.append('\n').toString();
+    }
+
     private static String e2eRow(JsonNode r, String where, String goal) {
         return row(
                 "POST → WebSocket, all agents, "
@@ -615,6 +651,17 @@ public final class BenchReport {
             (the API's produce timer) and the API's collector pauses. A slow POST neither late \
             from the generator nor slow in the API waited in between: on the network or for the \
             API to read it, on two shared cores mostly for a core.
+            * A message costs far more CPU at light load than at capacity (compare the fixed-rate \
+            rows with the CPU row): batches are small, so the cost is per request and per \
+            wake-up. Each run records where, by each process's busiest threads \
+            (`cpu_ms_per_msg_by_thread`; the first fixed-rate run's are listed above): the \
+            broker's request threads \
+            (`data-plane-kafk…`, a produce or fetch request for every message or two), the \
+            clients' network threads (`kafka-producer-…`), the job's fetcher, output flusher and \
+            task threads, the API's request handling (`ForkJoinPool-…`, its virtual threads' \
+            carriers), store feed and flush. The JIT compilers (`C# CompilerThre…`) of JVMs a few \
+            minutes old are often the largest single item; each run reports them apart \
+            (`jit_ms_per_msg_by_process`) because a long-running deployment has finished them.
             """;
 
     /** The webhook p99s of the warm-up runs, in ms. */

@@ -964,7 +964,41 @@ public final class StackBench {
             long compiled = Math.max(0, after.jit()[i] - before.jit()[i]);
             jit.put(Cpu.PROCESSES[i], round(compiled / (double) Math.max(1, messages), 4));
         }
+        busiestThreads(run, before, after, messages);
         return sum;
+    }
+
+    /** How many of each process's threads {@link #busiestThreads} names. */
+    static final int BUSIEST_THREADS = 8;
+
+    /**
+     * Each process's busiest threads in the run, CPU per message, to show where a message's cost
+     * goes at a given rate: at light load it is per request and per wake-up (the broker's request
+     * handlers, the clients' network threads, the task threads), none of which a profile of the
+     * capacity runs shows. Threads are named without their numbers, so pools add up.
+     */
+    private static void busiestThreads(ObjectNode run, Cpu before, Cpu after, long messages) {
+        ObjectNode byProcess = run.putObject("cpu_ms_per_msg_by_thread");
+        for (int i = 0; i < Cpu.PROCESSES.length; i++) {
+            Map<String, Long> start = before.threads().get(i);
+            ObjectNode threads = byProcess.putObject(Cpu.PROCESSES[i]);
+            after.threads().get(i).entrySet().stream()
+                    .map(
+                            e ->
+                                    Map.entry(
+                                            e.getKey(),
+                                            e.getValue() - start.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(BUSIEST_THREADS)
+                    .forEach(
+                            e ->
+                                    threads.put(
+                                            e.getKey(),
+                                            round(
+                                                    e.getValue() / (double) Math.max(1, messages),
+                                                    4)));
+        }
     }
 
     /**
@@ -972,7 +1006,7 @@ public final class StackBench {
      * compiling for minutes, and on two shared cores that is part of what a message costs until it
      * settles. Indexed as {@link #PROCESSES}.
      */
-    private record Cpu(long[] total, long[] jit) {
+    private record Cpu(long[] total, long[] jit, List<Map<String, Long>> threads) {
         static final String[] PROCESSES = {"job", "kafka", "api", "load_generator"};
     }
 
@@ -980,11 +1014,13 @@ public final class StackBench {
         long[] pids = {runner.pid(), kafka.pid(), api.pid(), ProcessHandle.current().pid()};
         long[] total = new long[pids.length];
         long[] jit = new long[pids.length];
+        List<Map<String, Long>> threads = new ArrayList<>();
         for (int i = 0; i < pids.length; i++) {
             total[i] = Processes.cpuMillis(pids[i]);
             jit[i] = Processes.compilerCpuMillis(pids[i]);
+            threads.add(Processes.threadCpuMillis(pids[i]));
         }
-        return new Cpu(total, jit);
+        return new Cpu(total, jit, threads);
     }
 
     /**
