@@ -608,6 +608,10 @@ public final class BenchReport {
                                         + " cores carry at most "
                                         + r.path("stack_limit_msgs_per_s").asText()
                                         + " msg/s at that cost"
+                                : "")
+                        + (r.has("kafka_requests_per_msg")
+                                ? "; broker requests per message "
+                                        + r.path("kafka_requests_per_msg")
                                 : ""));
     }
 
@@ -656,7 +660,8 @@ public final class BenchReport {
             wake-up. Each run records where, by each process's busiest threads \
             (`cpu_ms_per_msg_by_thread`; the first fixed-rate run's are listed above): the \
             broker's request threads \
-            (`data-plane-kafk…`, a produce or fetch request for every message or two), the \
+            (`data-plane-kafk…`; the end-to-end rows give the requests it served per message, \
+            `kafka_requests_per_msg`), the \
             clients' network threads (`kafka-producer-…`), the job's fetcher, output flusher and \
             task threads, the API's request handling (`ForkJoinPool-…`, its virtual threads' \
             carriers), store feed and flush. The JIT compilers (`C# CompilerThre…`) of JVMs a few \

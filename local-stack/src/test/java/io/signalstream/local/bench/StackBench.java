@@ -8,6 +8,7 @@ import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.ConversationKey;
 import io.signalstream.model.Json;
 import io.signalstream.model.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -105,6 +107,9 @@ public final class StackBench {
     private final ObjectNode results = MAPPER.createObjectNode();
     private Processes.Child kafka;
 
+    /** The broker's request meters; null until it runs. */
+    private BrokerRequests brokerRequests;
+
     /**
      * One job JVM per configuration measured ("floor", "product", "product --analytics false"...),
      * each warmed up on its own, as a deployment runs one job per TaskManager: no job runs on
@@ -167,9 +172,10 @@ public final class StackBench {
 
     private void startKafka() throws Exception {
         // the broker's two listeners' ports picked together: picked apart, they may repeat
-        int[] ports = FreePorts.pick(2, "127.0.0.1");
+        int[] ports = FreePorts.pick(3, "127.0.0.1");
         bootstrap = "127.0.0.1:" + ports[0];
         kafka = kafka(work, ports, settings.partitions());
+        brokerRequests = BrokerRequests.connect(ports[2]);
         for (String prefix : List.of(CAP, E2E)) {
             KafkaTopics.ensureAll(bootstrap, prefix, settings.partitions());
         }
@@ -186,10 +192,19 @@ public final class StackBench {
     }
 
     /**
-     * A broker in its own JVM on {@code ports[0]} (its controller on {@code ports[1]}), data under
-     * {@code work}; returns once it is up.
+     * A broker in its own JVM on {@code ports[0]} (its controller on {@code ports[1]}, its JMX on
+     * {@code ports[2]} when given), data under {@code work}; returns once it is up.
      */
     static Processes.Child kafka(Path work, int[] ports, int partitions) throws Exception {
+        List<String> options =
+                new ArrayList<>(
+                        // the pause goal Kafka's own start scripts give G1
+                        List.of(
+                                "-XX:MaxGCPauseMillis=20",
+                                "-XX:InitiatingHeapOccupancyPercent=35"));
+        if (ports.length > 2) {
+            options.addAll(BrokerRequests.jvmOptions(ports[2]));
+        }
         Processes.Child kafka =
                 Processes.java(
                         "kafka",
@@ -202,9 +217,7 @@ public final class StackBench {
                         Map.of(),
                         "1g",
                         Path.of("target/bench/logs"),
-                        // the pause goal Kafka's own start scripts give G1
-                        "-XX:MaxGCPauseMillis=20",
-                        "-XX:InitiatingHeapOccupancyPercent=35");
+                        options.toArray(String[]::new));
         kafka.await("Kafka ready", Duration.ofMinutes(2));
         return kafka;
     }
@@ -265,6 +278,13 @@ public final class StackBench {
 
     private void stop() {
         runners.values().forEach(Processes.Child::close);
+        if (brokerRequests != null) {
+            try {
+                brokerRequests.close();
+            } catch (IOException e) {
+                // the broker stops next: nothing to keep
+            }
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -965,6 +985,15 @@ public final class StackBench {
             jit.put(Cpu.PROCESSES[i], round(compiled / (double) Math.max(1, messages), 4));
         }
         busiestThreads(run, before, after, messages);
+        ObjectNode requests = run.putObject("kafka_requests_per_msg");
+        for (int i = 0; i < BrokerRequests.TYPES.size(); i++) {
+            requests.put(
+                    BrokerRequests.TYPES.get(i).toLowerCase(Locale.ROOT),
+                    round(
+                            (after.requests()[i] - before.requests()[i])
+                                    / (double) Math.max(1, messages),
+                            3));
+        }
         return sum;
     }
 
@@ -1004,9 +1033,10 @@ public final class StackBench {
     /**
      * Each process's CPU so far, and what its JIT compiler threads took of it: a fresh JVM keeps
      * compiling for minutes, and on two shared cores that is part of what a message costs until it
-     * settles. Indexed as {@link #PROCESSES}.
+     * settles. Indexed as {@link #PROCESSES}; with each process's threads by name, and the broker's
+     * requests served so far (by {@link BrokerRequests#TYPES}).
      */
-    private record Cpu(long[] total, long[] jit, List<Map<String, Long>> threads) {
+    private record Cpu(long[] total, long[] jit, List<Map<String, Long>> threads, long[] requests) {
         static final String[] PROCESSES = {"job", "kafka", "api", "load_generator"};
     }
 
@@ -1020,7 +1050,7 @@ public final class StackBench {
             jit[i] = Processes.compilerCpuMillis(pids[i]);
             threads.add(Processes.threadCpuMillis(pids[i]));
         }
-        return new Cpu(total, jit, threads);
+        return new Cpu(total, jit, threads, brokerRequests.counts());
     }
 
     /**
