@@ -206,9 +206,12 @@ final class Processes {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS;
     }
 
-    /** What a JVM's JIT compiler threads ("C1 CompilerThread0", …) used so far, in ms. */
-    static long compilerCpuMillis(long pid) {
-        return threadCpuMillis(pid).entrySet().stream()
+    /**
+     * What a JVM's JIT compiler threads ("C1 CompilerThread0", …) used so far, in ms, from its
+     * {@link #threadCpuMillis}.
+     */
+    static long compilerCpuMillis(Map<String, Long> threads) {
+        return threads.entrySet().stream()
                 .filter(e -> e.getKey().contains("CompilerThre"))
                 .mapToLong(Map.Entry::getValue)
                 .sum();

@@ -171,7 +171,8 @@ public final class StackBench {
     // --- processes -------------------------------------------------------------------------------
 
     private void startKafka() throws Exception {
-        // the broker's two listeners' ports picked together: picked apart, they may repeat
+        // the broker's two listeners' ports and its JMX port picked together: picked apart, they
+        // may repeat
         int[] ports = FreePorts.pick(3, "127.0.0.1");
         bootstrap = "127.0.0.1:" + ports[0];
         kafka = kafka(work, ports, settings.partitions());
@@ -647,15 +648,24 @@ public final class StackBench {
     /** Each thread's CPU between two readings, per message, the busiest first. */
     private static void printThreads(
             Map<String, Long> before, Map<String, Long> after, double messages) {
-        after.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                .filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        busiestFirst(before, after)
                 .forEach(
                         e ->
                                 System.out.printf(
                                         "      %-18s %.4f ms/msg%n",
                                         e.getKey(), e.getValue() / messages));
+    }
+
+    /**
+     * The CPU ms each thread (by {@link Processes#threadCpuMillis}' name) used between two
+     * readings, the threads that used any, the busiest first.
+     */
+    private static Stream<Map.Entry<String, Long>> busiestFirst(
+            Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed());
     }
 
     /**
@@ -981,7 +991,7 @@ public final class StackBench {
             cpu.put(Cpu.PROCESSES[i], ms);
             sum += ms;
             // a compiler thread that ended meanwhile takes its time with it: at least this much
-            long compiled = Math.max(0, after.jit()[i] - before.jit()[i]);
+            long compiled = Math.max(0, after.jit(i) - before.jit(i));
             jit.put(Cpu.PROCESSES[i], round(compiled / (double) Math.max(1, messages), 4));
         }
         busiestThreads(run, before, after, messages);
@@ -1009,16 +1019,8 @@ public final class StackBench {
     private static void busiestThreads(ObjectNode run, Cpu before, Cpu after, long messages) {
         ObjectNode byProcess = run.putObject("cpu_ms_per_msg_by_thread");
         for (int i = 0; i < Cpu.PROCESSES.length; i++) {
-            Map<String, Long> start = before.threads().get(i);
             ObjectNode threads = byProcess.putObject(Cpu.PROCESSES[i]);
-            after.threads().get(i).entrySet().stream()
-                    .map(
-                            e ->
-                                    Map.entry(
-                                            e.getKey(),
-                                            e.getValue() - start.getOrDefault(e.getKey(), 0L)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            busiestFirst(before.threads().get(i), after.threads().get(i))
                     .limit(BUSIEST_THREADS)
                     .forEach(
                             e ->
@@ -1036,21 +1038,24 @@ public final class StackBench {
      * settles. Indexed as {@link #PROCESSES}; with each process's threads by name, and the broker's
      * requests served so far (by {@link BrokerRequests#TYPES}).
      */
-    private record Cpu(long[] total, long[] jit, List<Map<String, Long>> threads, long[] requests) {
+    private record Cpu(long[] total, List<Map<String, Long>> threads, long[] requests) {
         static final String[] PROCESSES = {"job", "kafka", "api", "load_generator"};
+
+        /** What process {@code i}'s JIT compiler threads used so far, in ms. */
+        long jit(int i) {
+            return Processes.compilerCpuMillis(threads.get(i));
+        }
     }
 
     private Cpu cpu(Processes.Child api) {
         long[] pids = {runner.pid(), kafka.pid(), api.pid(), ProcessHandle.current().pid()};
         long[] total = new long[pids.length];
-        long[] jit = new long[pids.length];
         List<Map<String, Long>> threads = new ArrayList<>();
         for (int i = 0; i < pids.length; i++) {
             total[i] = Processes.cpuMillis(pids[i]);
-            jit[i] = Processes.compilerCpuMillis(pids[i]);
             threads.add(Processes.threadCpuMillis(pids[i]));
         }
-        return new Cpu(total, jit, threads, brokerRequests.counts());
+        return new Cpu(total, threads, brokerRequests.counts());
     }
 
     /**
