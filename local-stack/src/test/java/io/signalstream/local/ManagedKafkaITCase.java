@@ -9,6 +9,7 @@ import io.signalstream.api.ApiKeys;
 import io.signalstream.api.ApiSettings;
 import io.signalstream.api.PipelineWatch;
 import io.signalstream.api.QueryApi;
+import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.store.StoredAggregate;
 import io.signalstream.api.stream.Fanout;
@@ -128,6 +129,7 @@ class ManagedKafkaITCase {
                 200,
                 400,
                 LuceneConversationStore.Settings.defaults(storeDir()),
+                TopicFeed.Fetch.DEFAULTS,
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
                 WebhookSettings.DEFAULTS,

@@ -1,6 +1,7 @@
 package io.signalstream.api;
 
 import io.helidon.config.Config;
+import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.WebhookSettings;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
  * @param store where the conversation store lives ({@code SIGNALSTREAM_STORE_DIR}; one per API
  *     process, kept across restarts) and how soon a write shows in lists and search ({@code
  *     SIGNALSTREAM_STORE_REFRESH})
+ * @param feedFetch how long each fetch of the store feed waits on the broker for records ({@code
+ *     SIGNALSTREAM_FEED_FETCH_MIN_BYTES}, {@code SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS})
  * @param streams the WebSocket caps ({@code SIGNALSTREAM_WS_MAX_SESSIONS}, {@code
  *     SIGNALSTREAM_WS_MAX_SESSIONS_PER_TENANT}, {@code SIGNALSTREAM_WS_MAX_QUEUED}, {@code
  *     SIGNALSTREAM_WS_SEND_TIMEOUT})
@@ -58,6 +61,7 @@ public record ApiSettings(
         double ingestRatePerTenant,
         int ingestBurstPerTenant,
         LuceneConversationStore.Settings store,
+        TopicFeed.Fetch feedFetch,
         Fanout.Limits streams,
         PipelineWatch.Settings pipeline,
         WebhookSettings webhooks,
@@ -129,6 +133,7 @@ public record ApiSettings(
                                 "SIGNALSTREAM_INGEST_BURST",
                                 limits.get("ingest-burst-per-tenant").asString().orElse("400"))),
                 store(signalstream, env),
+                feedFetch(signalstream, env),
                 new Fanout.Limits(
                         intSetting(
                                 env,
@@ -181,6 +186,40 @@ public record ApiSettings(
                         MAX_STORE_REFRESH));
     }
 
+    private static TopicFeed.Fetch feedFetch(Config signalstream, Map<String, String> env) {
+        Config feed = signalstream.get("feed");
+        int minBytes =
+                intSetting(
+                        env,
+                        "SIGNALSTREAM_FEED_FETCH_MIN_BYTES",
+                        feed.get("fetch-min-bytes"),
+                        TopicFeed.Fetch.DEFAULTS.minBytes());
+        if (minBytes < 1 || minBytes > TopicFeed.Fetch.MAX_MIN_BYTES) {
+            throw new IllegalArgumentException(
+                    "SIGNALSTREAM_FEED_FETCH_MIN_BYTES must be 1 to "
+                            + TopicFeed.Fetch.MAX_MIN_BYTES
+                            + ", not "
+                            + minBytes);
+        }
+        int maxWaitMs =
+                intSetting(
+                        env,
+                        "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS",
+                        feed.get("fetch-max-wait-ms"),
+                        (int) TopicFeed.Fetch.DEFAULTS.maxWait().toMillis());
+        if (maxWaitMs < TopicFeed.Fetch.MIN_MAX_WAIT.toMillis()
+                || maxWaitMs > TopicFeed.Fetch.MAX_MAX_WAIT.toMillis()) {
+            throw new IllegalArgumentException(
+                    "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS must be "
+                            + TopicFeed.Fetch.MIN_MAX_WAIT.toMillis()
+                            + " to "
+                            + TopicFeed.Fetch.MAX_MAX_WAIT.toMillis()
+                            + ", not "
+                            + maxWaitMs);
+        }
+        return new TopicFeed.Fetch(minBytes, Duration.ofMillis(maxWaitMs));
+    }
+
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {
         String value = env.get(name);
         if (value == null) {
@@ -210,6 +249,7 @@ public record ApiSettings(
                 200,
                 400,
                 LuceneConversationStore.Settings.defaults(storeDir),
+                TopicFeed.Fetch.DEFAULTS,
                 Fanout.Limits.DEFAULTS,
                 PipelineWatch.Settings.DEFAULTS,
                 WebhookSettings.LOCAL,
@@ -292,6 +332,7 @@ public record ApiSettings(
                     ingestRatePerTenant,
                     ingestBurstPerTenant,
                     from.store,
+                    from.feedFetch,
                     streams,
                     pipeline,
                     webhooks,

@@ -141,7 +141,8 @@ public final class QueryApi implements AutoCloseable {
                                 Topics.prefixed(settings.topicPrefix(), Topics.AI_AGGREGATED),
                                 Topics.prefixed(settings.topicPrefix(), Topics.TRANSCRIPT),
                                 store,
-                                fanout)
+                                fanout,
+                                settings.feedFetch())
                         .start();
         ingest = new MessageIngest(settings);
         rules =

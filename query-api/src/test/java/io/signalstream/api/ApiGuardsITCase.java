@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signalstream.api.feed.TopicFeed;
 import io.signalstream.api.store.LuceneConversationStore;
 import io.signalstream.api.stream.Fanout;
 import io.signalstream.api.webhooks.WebhookSettings;
@@ -52,6 +53,7 @@ class ApiGuardsITCase {
                         0.5,
                         5,
                         LuceneConversationStore.Settings.defaults(TestDirs.create("guards-store")),
+                        TopicFeed.Fetch.DEFAULTS,
                         Fanout.Limits.DEFAULTS,
                         PipelineWatch.Settings.DEFAULTS,
                         WebhookSettings.DEFAULTS,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.helidon.config.Config;
+import io.signalstream.api.feed.TopicFeed;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +53,39 @@ class ApiSettingsTest {
                     .hasMessageContaining("SIGNALSTREAM_STORE_REFRESH")
                     .hasMessageContaining(bad);
         }
+    }
+
+    @Test
+    void theStoreFeedFetchesWaitForTheSetBytesOrTime() {
+        assertThat(from(Map.of()).feedFetch())
+                .isEqualTo(TopicFeed.Fetch.DEFAULTS)
+                .isEqualTo(new TopicFeed.Fetch(16_384, Duration.ofMillis(10)));
+        ApiSettings set =
+                from(
+                        Map.of(
+                                "SIGNALSTREAM_FEED_FETCH_MIN_BYTES", "1",
+                                "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS", "100"));
+        assertThat(set.feedFetch()).isEqualTo(new TopicFeed.Fetch(1, Duration.ofMillis(100)));
+    }
+
+    @Test
+    void aStoreFeedFetchOutOfRangeIsRefusedNamingTheSetting() {
+        Map<String, String> bad =
+                Map.of(
+                        "SIGNALSTREAM_FEED_FETCH_MIN_BYTES", "0",
+                        "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS", "1001");
+        bad.forEach(
+                (name, value) ->
+                        assertThatThrownBy(() -> from(Map.of(name, value)))
+                                .as(name)
+                                .hasMessageContaining(name)
+                                .hasMessageContaining("not " + value));
+        assertThatThrownBy(() -> from(Map.of("SIGNALSTREAM_FEED_FETCH_MIN_BYTES", "2097152")))
+                .hasMessageContaining("SIGNALSTREAM_FEED_FETCH_MIN_BYTES must be 1 to 1048576");
+        assertThatThrownBy(() -> from(Map.of("SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS", "10ms")))
+                .hasMessageContaining("SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS must be a whole number");
+        assertThatThrownBy(() -> new TopicFeed.Fetch(1, Duration.ZERO))
+                .hasMessageContaining("1 to 1000 ms");
     }
 
     @Test

@@ -54,6 +54,41 @@ public final class TopicFeed implements AutoCloseable {
      */
     public record ViewStatus(String view, String topic, boolean caughtUp, long lag, long read) {}
 
+    /**
+     * How long one fetch of the feed waits on the broker: it returns when {@code minBytes} of
+     * records are there or {@code maxWait} has passed, whichever comes first. One byte answers at
+     * the first record (a broker request for every record or two at light load); more bytes gather
+     * records into fewer requests for at most {@code maxWait} more latency. The default, 16 KB or
+     * 10 ms, is the job's own source's.
+     */
+    public record Fetch(int minBytes, Duration maxWait) {
+
+        /** The largest {@code minBytes}: Kafka's default for one partition's fetch. */
+        public static final int MAX_MIN_BYTES = 1024 * 1024;
+
+        public static final Duration MIN_MAX_WAIT = Duration.ofMillis(1);
+
+        public static final Duration MAX_MAX_WAIT = Duration.ofSeconds(1);
+
+        public static final Fetch DEFAULTS = new Fetch(16 * 1024, Duration.ofMillis(10));
+
+        public Fetch {
+            if (minBytes < 1 || minBytes > MAX_MIN_BYTES) {
+                throw new IllegalArgumentException(
+                        "the store feed's fetch minimum must be 1 to "
+                                + MAX_MIN_BYTES
+                                + " bytes, not "
+                                + minBytes);
+            }
+            if (maxWait.compareTo(MIN_MAX_WAIT) < 0 || maxWait.compareTo(MAX_MAX_WAIT) > 0) {
+                throw new IllegalArgumentException(
+                        "the store feed's fetch wait must be 1 to 1000 ms, not "
+                                + maxWait.toMillis()
+                                + " ms");
+            }
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TopicFeed.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -100,7 +135,8 @@ public final class TopicFeed implements AutoCloseable {
             String aggregatesTopic,
             String transcriptTopic,
             StoreWriter store,
-            Listener listener) {
+            Listener listener,
+            Fetch fetch) {
         this.adminProps = new Properties();
         this.adminProps.putAll(clientProperties);
         this.props = new Properties();
@@ -118,7 +154,9 @@ public final class TopicFeed implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(fetch.minBytes()));
+        props.put(
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(fetch.maxWait().toMillis()));
         this.store = store;
         this.listener = listener;
         this.aggregates = new View("aggregates", aggregatesTopic);
