@@ -336,15 +336,17 @@ public final class BenchReport {
                             "analytics: the job's CPU per message, with ÷ without − 1",
                             "≤ 0.10",
                             f(analytics, "cpu_overhead", "%.3f")
-                                    + " ("
+                                    + " (the median of "
+                                    + analytics.path("rounds").asText()
+                                    + " rounds run in turns, each "
+                                    + analytics.path("cpu_overhead_per_round").toString()
+                                    + "; the medians' ratio "
+                                    + f(analytics, "cpu_overhead_ratio_of_medians", "%.3f")
+                                    + ": "
                                     + f(analytics, "job_cpu_ms_per_msg_with", "%.4f")
                                     + " vs "
                                     + f(analytics, "job_cpu_ms_per_msg_without", "%.4f")
-                                    + " ms, medians of "
-                                    + analytics.path("rounds").asText()
-                                    + " rounds in turns, each "
-                                    + analytics.path("cpu_overhead_per_round").toString()
-                                    + "; capacity with ÷ without "
+                                    + " ms; capacity with ÷ without "
                                     + f(analytics, "capacity_ratio_with_to_without", "%.3f")
                                     + ")"));
         }
