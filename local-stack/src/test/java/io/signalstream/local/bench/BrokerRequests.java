@@ -22,9 +22,9 @@ final class BrokerRequests implements AutoCloseable {
     private final JMXConnector connector;
     private final MBeanServerConnection server;
 
-    private BrokerRequests(JMXConnector connector) throws IOException {
+    private BrokerRequests(JMXConnector connector, MBeanServerConnection server) {
         this.connector = connector;
-        this.server = connector.getMBeanServerConnection();
+        this.server = server;
     }
 
     /** The options that open a broker JVM's JMX on {@code port}, on the loopback only. */
@@ -41,7 +41,13 @@ final class BrokerRequests implements AutoCloseable {
     static BrokerRequests connect(int port) throws IOException {
         JMXServiceURL url =
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        return new BrokerRequests(JMXConnectorFactory.connect(url));
+        JMXConnector connector = JMXConnectorFactory.connect(url);
+        return new BrokerRequests(connector, connector.getMBeanServerConnection());
+    }
+
+    /** Reads the meters of a broker in this JVM (or on another connection). */
+    static BrokerRequests of(MBeanServerConnection server) {
+        return new BrokerRequests(null, server);
     }
 
     /** Requests served so far, by {@link #TYPES}, every API version summed. */
@@ -66,6 +72,8 @@ final class BrokerRequests implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        connector.close();
+        if (connector != null) {
+            connector.close();
+        }
     }
 }
