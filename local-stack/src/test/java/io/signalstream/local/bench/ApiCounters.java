@@ -83,6 +83,23 @@ record ApiCounters(
                 posts, posts - postsInTime, acks, acks - acksInTime, pauses, pauseSeconds);
     }
 
+    /**
+     * The sum of the samples of {@code name} in a Prometheus text exposition whose labels include
+     * {@code labels} (0 when there are none): a gauge, or a family summed over its series.
+     */
+    static double sum(String metrics, String name, Map<String, String> labels) {
+        double sum = 0;
+        Matcher m = SAMPLE.matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).equals(name)
+                    && labels(m.group(2)).entrySet().containsAll(labels.entrySet())
+                    && !m.group(3).equals("NaN")) {
+                sum += Double.parseDouble(m.group(3));
+            }
+        }
+        return sum;
+    }
+
     private static Map<String, String> labels(String text) {
         Map<String, String> labels = new HashMap<>();
         if (text != null) {

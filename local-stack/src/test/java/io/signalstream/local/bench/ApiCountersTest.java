@@ -2,6 +2,7 @@ package io.signalstream.local.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,11 @@ class ApiCountersTest {
             signalstream_kafka_produce_seconds_count 303
             signalstream_kafka_produce_seconds_sum 0.099597044
             signalstream_kafka_produce_seconds_max 0.078642611
+            jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 2.097152E7
+            jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 1.2E7
+            jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 6.4E7
+            signalstream_websocket_sessions 1000.0
+            signalstream_store_pending NaN
             """;
 
     @Test
@@ -45,6 +51,18 @@ class ApiCountersTest {
         assertThat(c.acksOverTarget()).isEqualTo(2); // 303 acknowledged, 301 within 20 ms
         assertThat(c.pauses()).isEqualTo(30);
         assertThat(c.pauseSeconds()).isCloseTo(0.623, Offset.offset(1e-9));
+    }
+
+    @Test
+    void sumsAFamilysSeriesWithTheGivenLabels() {
+        assertThat(ApiCounters.sum(METRICS, "jvm_memory_used_bytes", Map.of("area", "heap")))
+                .isEqualTo(20_971_520 + 12_000_000);
+        assertThat(ApiCounters.sum(METRICS, "jvm_memory_used_bytes", Map.of()))
+                .isEqualTo(20_971_520 + 12_000_000 + 64_000_000);
+        assertThat(ApiCounters.sum(METRICS, "signalstream_websocket_sessions", Map.of()))
+                .isEqualTo(1000);
+        assertThat(ApiCounters.sum(METRICS, "signalstream_store_pending", Map.of())).isZero();
+        assertThat(ApiCounters.sum(METRICS, "signalstream_store_conversations", Map.of())).isZero();
     }
 
     @Test

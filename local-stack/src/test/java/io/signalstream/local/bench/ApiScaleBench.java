@@ -48,8 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,8 +78,6 @@ public final class ApiScaleBench {
     private static final String PREFIX = "scale.";
     private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(5);
     private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
-    private static final Pattern HEAP =
-            Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)");
 
     /** The sizes of a run; {@code -Dbench.api.conversations=...} and so on for a quick one. */
     record Settings(
@@ -301,12 +297,8 @@ public final class ApiScaleBench {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         long expected = settings.conversations();
         // the store's own gauge (the readiness answer lists views, not conversations)
-        Pattern gauge =
-                Pattern.compile(
-                        "(?m)^signalstream_store_conversations(?:\\{[^}]*\\})? ([0-9.eE+]+)$");
         while (System.nanoTime() < deadline) {
-            Matcher m = gauge.matcher(get("/metrics").body());
-            if (m.find() && Double.parseDouble(m.group(1)) >= expected) {
+            if (metric("signalstream_store_conversations", Map.of()) >= expected) {
                 return;
             }
             Thread.sleep(500);
@@ -333,12 +325,13 @@ public final class ApiScaleBench {
                         .start();
         jcmd.getInputStream().readAllBytes();
         jcmd.waitFor(60, TimeUnit.SECONDS);
-        Matcher m = HEAP.matcher(get("/metrics").body());
-        double used = 0;
-        while (m.find()) {
-            used += Double.parseDouble(m.group(1));
-        }
-        return used;
+        return metric("jvm_memory_used_bytes", Map.of("area", "heap"));
+    }
+
+    /** The API's metric {@code name}, its series with {@code labels} summed. */
+    private double metric(String name, Map<String, String> labels)
+            throws IOException, InterruptedException {
+        return ApiCounters.sum(get("/metrics").body(), name, labels);
     }
 
     private static Path logs() {
@@ -818,12 +811,10 @@ public final class ApiScaleBench {
     }
 
     private long awaitSessions(int sessions) throws Exception {
-        Pattern gauge = Pattern.compile("signalstream_websocket_sessions\\S* ([0-9.]+)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long open = 0;
         while (System.nanoTime() < deadline) {
-            Matcher m = gauge.matcher(get("/metrics").body());
-            open = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+            open = (long) metric("signalstream_websocket_sessions", Map.of());
             if (open >= sessions) {
                 break;
             }
