@@ -193,31 +193,29 @@ public record ApiSettings(
                         env,
                         "SIGNALSTREAM_FEED_FETCH_MIN_BYTES",
                         feed.get("fetch-min-bytes"),
-                        TopicFeed.Fetch.DEFAULTS.minBytes());
-        if (minBytes < 1 || minBytes > TopicFeed.Fetch.MAX_MIN_BYTES) {
-            throw new IllegalArgumentException(
-                    "SIGNALSTREAM_FEED_FETCH_MIN_BYTES must be 1 to "
-                            + TopicFeed.Fetch.MAX_MIN_BYTES
-                            + ", not "
-                            + minBytes);
-        }
+                        TopicFeed.Fetch.DEFAULTS.minBytes(),
+                        1,
+                        TopicFeed.Fetch.MAX_MIN_BYTES);
         int maxWaitMs =
                 intSetting(
                         env,
                         "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS",
                         feed.get("fetch-max-wait-ms"),
-                        (int) TopicFeed.Fetch.DEFAULTS.maxWait().toMillis());
-        if (maxWaitMs < TopicFeed.Fetch.MIN_MAX_WAIT.toMillis()
-                || maxWaitMs > TopicFeed.Fetch.MAX_MAX_WAIT.toMillis()) {
-            throw new IllegalArgumentException(
-                    "SIGNALSTREAM_FEED_FETCH_MAX_WAIT_MS must be "
-                            + TopicFeed.Fetch.MIN_MAX_WAIT.toMillis()
-                            + " to "
-                            + TopicFeed.Fetch.MAX_MAX_WAIT.toMillis()
-                            + ", not "
-                            + maxWaitMs);
-        }
+                        (int) TopicFeed.Fetch.DEFAULTS.maxWait().toMillis(),
+                        (int) TopicFeed.Fetch.MIN_MAX_WAIT.toMillis(),
+                        (int) TopicFeed.Fetch.MAX_MAX_WAIT.toMillis());
         return new TopicFeed.Fetch(minBytes, Duration.ofMillis(maxWaitMs));
+    }
+
+    /** {@link #intSetting(Map, String, Config, int)}, refused naming the setting outside bounds. */
+    private static int intSetting(
+            Map<String, String> env, String name, Config config, int dflt, int min, int max) {
+        int value = intSetting(env, name, config, dflt);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                    name + " must be " + min + " to " + max + ", not " + value);
+        }
+        return value;
     }
 
     private static int intSetting(Map<String, String> env, String name, Config config, int dflt) {

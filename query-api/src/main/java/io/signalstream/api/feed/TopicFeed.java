@@ -82,7 +82,11 @@ public final class TopicFeed implements AutoCloseable {
             }
             if (maxWait.compareTo(MIN_MAX_WAIT) < 0 || maxWait.compareTo(MAX_MAX_WAIT) > 0) {
                 throw new IllegalArgumentException(
-                        "the store feed's fetch wait must be 1 to 1000 ms, not "
+                        "the store feed's fetch wait must be "
+                                + MIN_MAX_WAIT.toMillis()
+                                + " to "
+                                + MAX_MAX_WAIT.toMillis()
+                                + " ms, not "
                                 + maxWait.toMillis()
                                 + " ms");
             }
