@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The benchmark's processes: each part of the product in its own JVM, so each one's CPU time can be
@@ -211,8 +212,13 @@ final class Processes {
      * {@link #threadCpuMillis}.
      */
     static long compilerCpuMillis(Map<String, Long> threads) {
+        return cpuMillisOf(threads, name -> name.contains("CompilerThre"));
+    }
+
+    /** What the threads whose names {@code name} accepts used, in ms, of {@code threads}. */
+    static long cpuMillisOf(Map<String, Long> threads, Predicate<String> name) {
         return threads.entrySet().stream()
-                .filter(e -> e.getKey().contains("CompilerThre"))
+                .filter(e -> name.test(e.getKey()))
                 .mapToLong(Map.Entry::getValue)
                 .sum();
     }

@@ -374,9 +374,10 @@ public final class StackBench {
                         / median(floor.stream().map(Run::rate).toList());
         p.put("floor_ratio", round(ratio, 3));
         ArrayNode ratios = p.putArray("floor_ratio_per_round");
-        for (int i = 0; i < product.size(); i++) {
-            ratios.add(round(product.get(i).rate() / floor.get(i).rate(), 3));
-        }
+        roundRatios(
+                        product.stream().map(Run::rate).toList(),
+                        floor.stream().map(Run::rate).toList())
+                .forEach(r -> ratios.add(round(r, 3)));
         p.put("warmup_runs", warmups);
         p.put("messages_per_run", total);
         p.put("with_agent_topics_capacity_msgs_per_s", Math.round(agentTopics.rate()));
@@ -397,12 +398,11 @@ public final class StackBench {
         // ratios. The ratio of the two medians is kept beside it: it mixes rounds, and one round
         // whose runs were both slow moves it (0.152 against paired rounds of 0.017-0.042 once).
         ObjectNode a = results.putObject("analytics");
-        double with = median(product.stream().map(Run::jobCpuMsPerMsg).toList());
-        double without = median(withoutAnalytics.stream().map(Run::jobCpuMsPerMsg).toList());
-        List<Double> overheads =
-                pairedOverheads(
-                        product.stream().map(Run::jobCpuMsPerMsg).toList(),
-                        withoutAnalytics.stream().map(Run::jobCpuMsPerMsg).toList());
+        List<Double> withCpu = product.stream().map(Run::jobCpuMsPerMsg).toList();
+        List<Double> withoutCpu = withoutAnalytics.stream().map(Run::jobCpuMsPerMsg).toList();
+        double with = median(withCpu);
+        double without = median(withoutCpu);
+        List<Double> overheads = pairedOverheads(withCpu, withoutCpu);
         a.put("cpu_overhead", round(median(overheads), 3));
         a.put("cpu_overhead_ratio_of_medians", round(with / without - 1, 3));
         ArrayNode perRound = a.putArray("cpu_overhead_per_round");
@@ -682,10 +682,8 @@ public final class StackBench {
 
     /** What the broker's log cleaner threads used so far, in ms. */
     private long cleanerCpuMillis() {
-        return Processes.threadCpuMillis(kafka.pid()).entrySet().stream()
-                .filter(e -> e.getKey().startsWith(CLEANER_THREADS))
-                .mapToLong(Map.Entry::getValue)
-                .sum();
+        return Processes.cpuMillisOf(
+                Processes.threadCpuMillis(kafka.pid()), name -> name.startsWith(CLEANER_THREADS));
     }
 
     /**
@@ -1205,15 +1203,19 @@ public final class StackBench {
 
     /** Each round's {@code with ÷ without − 1}, the two lists in the rounds' order. */
     static List<Double> pairedOverheads(List<Double> with, List<Double> without) {
-        if (with.size() != without.size()) {
-            throw new IllegalArgumentException(
-                    with.size() + " rounds with, " + without.size() + " without");
+        return roundRatios(with, without).stream().map(r -> r - 1).toList();
+    }
+
+    /** Each round's {@code a ÷ b}, the two lists in the rounds' order. */
+    static List<Double> roundRatios(List<Double> a, List<Double> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(a.size() + " rounds with, " + b.size() + " without");
         }
-        List<Double> overheads = new ArrayList<>();
-        for (int i = 0; i < with.size(); i++) {
-            overheads.add(with.get(i) / without.get(i) - 1);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            ratios.add(a.get(i) / b.get(i));
         }
-        return overheads;
+        return ratios;
     }
 
     static double median(List<Double> values) {
