@@ -145,6 +145,25 @@ public final class BenchReport {
     }
 
     /**
+     * An ingest rate's rounds, each one's p99 in the order run, and their median; empty for results
+     * of one run per rate.
+     */
+    static String roundsOf(JsonNode run) {
+        JsonNode rounds = run.path("rounds");
+        if (rounds.size() < 2) {
+            return "";
+        }
+        List<String> p99s = new ArrayList<>();
+        rounds.forEach(round -> p99s.add(f(round, "p99_ms", "%.1f")));
+        return String.format(
+                Locale.ROOT,
+                "; %d rounds back to back, each one's p99 %s ms, median %s",
+                rounds.size(),
+                String.join(" / ", p99s),
+                f(run, "p99_ms_median_of_rounds", "%.1f"));
+    }
+
+    /**
      * An ingest run's slow POSTs split by who measured them in the same run: the load generator,
      * the API's request timer, Kafka's acknowledgements and the API's collector pauses; empty for
      * results without them.
@@ -366,6 +385,7 @@ public final class BenchReport {
                                     + " requests, "
                                     + r.path("errors").asText()
                                     + " errors"
+                                    + roundsOf(r)
                                     + postTail(r)
                                     + ")"));
         }
@@ -649,6 +669,10 @@ public final class BenchReport {
             exceeds what the whole stack can do together, an open-loop measurement shows the \
             queue: those latencies are backlog, not per-message cost. The fixed-rate runs show \
             where the stack keeps up.
+            * Each POST → 202 rate runs in rounds back to back (`-Dbench.ingestRounds`, 3 of \
+            `-Dbench.ingestSeconds`, 15 s), each round new messages to new conversations, so the \
+            job analyses every one (a message id posted again would be a duplicate it skips); the \
+            figures are over all the rate's POSTs, each round's p99 and their median beside them.
             * A POST → 202 row splits its tail by who measured what in the same run: the POSTs \
             over 20 ms from when they were due (the figure), those the load generator began \
             sending more than 20 ms late (all 32 connections of its fixed pool busy with earlier \

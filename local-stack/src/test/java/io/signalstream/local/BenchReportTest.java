@@ -40,4 +40,20 @@ class BenchReportTest {
         assertThat(BenchReport.busiestThreads(MAPPER.readTree("[{\"rate\": 1000}]"))).isEmpty();
         assertThat(BenchReport.busiestThreads(MAPPER.readTree("[]"))).isEmpty();
     }
+
+    @Test
+    void givesEachIngestRoundsP99BesideTheirMedian() throws Exception {
+        JsonNode run =
+                MAPPER.readTree(
+                        """
+                        {"rate": 1000, "p99_ms": 24.0, "p99_ms_median_of_rounds": 21.5,
+                         "rounds": [{"p99_ms": 31.25}, {"p99_ms": 21.5}, {"p99_ms": 18.0}]}
+                        """);
+
+        assertThat(BenchReport.roundsOf(run))
+                .isEqualTo(
+                        "; 3 rounds back to back, each one's p99 31.3 / 21.5 / 18.0 ms, median 21.5");
+        assertThat(BenchReport.roundsOf(MAPPER.readTree("{\"rate\": 1000, \"p99_ms\": 24.0}")))
+                .isEmpty();
+    }
 }

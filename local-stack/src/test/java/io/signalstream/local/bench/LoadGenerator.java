@@ -51,7 +51,28 @@ final class LoadGenerator implements AutoCloseable {
             Histogram lateMicros,
             long seen,
             Histogram updateMicros,
-            double seconds) {}
+            double seconds) {
+
+        /** This run and {@code next} as one: counts summed, histograms merged, rates averaged. */
+        Result plus(Result next) {
+            return new Result(
+                    (rate * seconds + next.rate * next.seconds) / (seconds + next.seconds),
+                    sent + next.sent,
+                    accepted + next.accepted,
+                    errors + next.errors,
+                    merged(postMicros, next.postMicros),
+                    merged(lateMicros, next.lateMicros),
+                    seen + next.seen,
+                    merged(updateMicros, next.updateMicros),
+                    seconds + next.seconds);
+        }
+
+        private static Histogram merged(Histogram a, Histogram b) {
+            Histogram sum = a.copy();
+            sum.add(b);
+            return sum;
+        }
+    }
 
     private final String api;
     private final String key;

@@ -80,6 +80,7 @@ public final class StackBench {
             int e2eWarmupRate,
             int e2eWarmupRuns,
             int ingestSeconds,
+            int ingestRounds,
             int parallelism,
             int partitions,
             String profile,
@@ -95,6 +96,7 @@ public final class StackBench {
                     Integer.getInteger("bench.e2eWarmupRate", 1_000),
                     Integer.getInteger("bench.e2eWarmupRuns", 3),
                     Integer.getInteger("bench.ingestSeconds", 15),
+                    Integer.getInteger("bench.ingestRounds", 3),
                     Integer.getInteger("bench.parallelism", 2),
                     Integer.getInteger("bench.partitions", 4),
                     System.getProperty("bench.profile", ""),
@@ -812,30 +814,59 @@ public final class StackBench {
             ingestNode.put("waited_for_backlog_ms", awaitCaughtUp(url, key));
             ArrayNode ingest = ingestNode.putArray("runs");
             ApiClient apiClient = new ApiClient(url, key, HttpClient.newHttpClient());
-            for (int rate : new int[] {250, 500, 1_000}) {
+            // Each rate in rounds back to back, each round new messages to new conversations (a
+            // repeated message would be a duplicate the job skips): the p99 of all the rate's POSTs
+            // and each round's beside it. -Dbench.ingestRates=1000 -Dbench.ingestRounds=12 tries
+            // a change within one stack.
+            String[] rates = System.getProperty("bench.ingestRates", "250,500,1000").split(",");
+            for (String rateSetting : rates) {
+                int rate = Integer.parseInt(rateSetting.strip());
                 Cpu before = cpu(api);
                 ApiCounters countersBefore = ApiCounters.read(apiClient);
-                LoadGenerator.Result r =
-                        load.run(
-                                "ingest" + rate,
-                                rate,
-                                settings.ingestSeconds(),
-                                500,
-                                false,
-                                Duration.ZERO,
-                                corpus);
                 ObjectNode run = ingest.addObject();
                 run.put("rate", rate);
-                run.put("p50_ms", ms(r.postMicros(), 50));
-                run.put("p99_ms", ms(r.postMicros(), 99));
-                run.put("p999_ms", ms(r.postMicros(), 99.9));
-                run.put("samples", r.postMicros().getTotalCount());
-                run.put("errors", r.errors());
-                tail(run, r, ApiCounters.read(apiClient).minus(countersBefore));
-                cpuPerMessage(run, before, api, r.sent());
+                ArrayNode rounds = run.putArray("rounds");
+                List<Double> p99s = new ArrayList<>();
+                LoadGenerator.Result all = null;
+                for (int round = 0; round < settings.ingestRounds(); round++) {
+                    LoadGenerator.Result r =
+                            load.run(
+                                    "ingest" + rate + "-" + ingest.size() + "-" + round,
+                                    rate,
+                                    settings.ingestSeconds(),
+                                    500,
+                                    false,
+                                    Duration.ZERO,
+                                    corpus);
+                    rounds.addObject()
+                            .put("p50_ms", ms(r.postMicros(), 50))
+                            .put("p99_ms", ms(r.postMicros(), 99))
+                            .put("posts_over_20ms", overTarget(r.postMicros()));
+                    p99s.add(ms(r.postMicros(), 99));
+                    all = all == null ? r : all.plus(r);
+                    System.out.printf(
+                            "  POST at %d/s, round %d: p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                            rate,
+                            round + 1,
+                            ms(r.postMicros(), 50),
+                            ms(r.postMicros(), 99),
+                            r.errors());
+                }
+                run.put("p50_ms", ms(all.postMicros(), 50));
+                run.put("p99_ms", ms(all.postMicros(), 99));
+                run.put("p999_ms", ms(all.postMicros(), 99.9));
+                run.put("samples", all.postMicros().getTotalCount());
+                run.put("errors", all.errors());
+                run.put("p99_ms_median_of_rounds", median(p99s));
+                tail(run, all, ApiCounters.read(apiClient).minus(countersBefore));
+                cpuPerMessage(run, before, api, all.sent());
                 System.out.printf(
-                        "  POST at %d/s: p50 %.2f ms, p99 %.2f ms, %d errors%n",
-                        rate, ms(r.postMicros(), 50), ms(r.postMicros(), 99), r.errors());
+                        "  POST at %d/s, %d rounds: p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                        rate,
+                        settings.ingestRounds(),
+                        ms(all.postMicros(), 50),
+                        ms(all.postMicros(), 99),
+                        all.errors());
             }
             // Last, the fractions of the job's own capacity: above what the whole stack can do on
             // this machine they leave a backlog, which no run after them should measure.
@@ -849,7 +880,9 @@ public final class StackBench {
                                         url,
                                         key,
                                         capacity * fraction,
-                                        "e2e-" + Math.round(capacity * fraction))
+                                        // not a fixed run's id at the same rate: its
+                                        // messages would be duplicates the job skips
+                                        "e2e-" + Math.round(100 * fraction) + "pct")
                                 .put("load_fraction", fraction));
             }
             if (!settings.profileApi().isEmpty()) {
