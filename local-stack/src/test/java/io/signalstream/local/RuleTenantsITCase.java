@@ -10,6 +10,7 @@ import io.signalstream.kafka.KafkaTopics;
 import io.signalstream.model.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,5 +69,40 @@ class RuleTenantsITCase {
                 }
             }
         }
+    }
+
+    @Test
+    void closedWhileWaitingToReadAgainTheViewStopsAtOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start()) {
+            // no topics: every attempt to read fails, and the view waits before the next one
+            RuleTenants view =
+                    RuleTenants.reading(
+                            KafkaSettings.from(
+                                    new String[] {"--bootstrap-servers", kafka.bootstrapServers()},
+                                    Map.of()));
+            view.open("a missing topic");
+            Thread reader =
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> thread("rule tenants of a missing topic"), t -> t != null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    Arrays.stream(reader.getStackTrace())
+                                            .anyMatch(f -> f.getMethodName().equals("pause")));
+            assertThat(view.mayHaveRules("acme")).as("never read: anyone may").isTrue();
+
+            view.close();
+
+            // the wait between attempts is 2 s: it ends with the close, not by itself
+            reader.join(Duration.ofMillis(1_000));
+            assertThat(reader.isAlive()).isFalse();
+        }
+    }
+
+    private static Thread thread(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 }

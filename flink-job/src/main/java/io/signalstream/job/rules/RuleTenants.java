@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -57,6 +59,13 @@ public final class RuleTenants implements Serializable, AutoCloseable {
     private transient volatile boolean closed;
     private transient volatile KafkaConsumer<byte[], byte[]> consumer;
     private transient Thread reader;
+
+    /**
+     * Counted down by {@link #close}: ends a wait between attempts at once. The reader is never
+     * interrupted, which its consumer's close would report as an error on every cancellation.
+     */
+    private transient CountDownLatch closing;
+
     private transient String owner;
 
     private RuleTenants(KafkaSettings kafka, boolean any) {
@@ -98,6 +107,7 @@ public final class RuleTenants implements Serializable, AutoCloseable {
         }
         rules = new ConcurrentHashMap<>();
         this.owner = owner;
+        closing = new CountDownLatch(1);
         reader = new Thread(this::read, "rule tenants of " + owner);
         reader.setDaemon(true);
         reader.start();
@@ -152,8 +162,8 @@ public final class RuleTenants implements Serializable, AutoCloseable {
         if (c != null) {
             c.wakeup();
         }
-        if (reader != null) {
-            reader.interrupt();
+        if (closing != null) {
+            closing.countDown();
         }
     }
 
@@ -213,7 +223,7 @@ public final class RuleTenants implements Serializable, AutoCloseable {
 
     private void pause(long ms) {
         try {
-            Thread.sleep(ms);
+            closing.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;
