@@ -58,7 +58,6 @@ public final class RuleTenants implements Serializable, AutoCloseable {
     private transient volatile boolean loaded;
     private transient volatile boolean closed;
     private transient volatile KafkaConsumer<byte[], byte[]> consumer;
-    private transient Thread reader;
 
     /**
      * Counted down by {@link #close}: ends a wait between attempts at once. The reader is never
@@ -108,7 +107,7 @@ public final class RuleTenants implements Serializable, AutoCloseable {
         rules = new ConcurrentHashMap<>();
         this.owner = owner;
         closing = new CountDownLatch(1);
-        reader = new Thread(this::read, "rule tenants of " + owner);
+        Thread reader = new Thread(this::read, "rule tenants of " + owner);
         reader.setDaemon(true);
         reader.start();
     }
