@@ -2,6 +2,7 @@ package io.signalstream.local.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LoadGeneratorTest {
 
     private static Histogram micros(long value, int count) {
-        Histogram h = new org.HdrHistogram.ConcurrentHistogram(300_000_000L, 3);
+        Histogram h = new ConcurrentHistogram(300_000_000L, 3);
         h.recordValueWithCount(value, count);
         return h;
     }

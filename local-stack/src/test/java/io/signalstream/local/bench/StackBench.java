@@ -838,22 +838,22 @@ public final class StackBench {
                                     false,
                                     Duration.ZERO,
                                     corpus);
+                    double p50 = ms(r.postMicros(), 50);
+                    double p99 = ms(r.postMicros(), 99);
                     rounds.addObject()
-                            .put("p50_ms", ms(r.postMicros(), 50))
-                            .put("p99_ms", ms(r.postMicros(), 99))
+                            .put("p50_ms", p50)
+                            .put("p99_ms", p99)
                             .put("posts_over_20ms", overTarget(r.postMicros()));
-                    p99s.add(ms(r.postMicros(), 99));
+                    p99s.add(p99);
                     all = all == null ? r : all.plus(r);
                     System.out.printf(
                             "  POST at %d/s, round %d: p50 %.2f ms, p99 %.2f ms, %d errors%n",
-                            rate,
-                            round + 1,
-                            ms(r.postMicros(), 50),
-                            ms(r.postMicros(), 99),
-                            r.errors());
+                            rate, round + 1, p50, p99, r.errors());
                 }
-                run.put("p50_ms", ms(all.postMicros(), 50));
-                run.put("p99_ms", ms(all.postMicros(), 99));
+                double p50 = ms(all.postMicros(), 50);
+                double p99 = ms(all.postMicros(), 99);
+                run.put("p50_ms", p50);
+                run.put("p99_ms", p99);
                 run.put("p999_ms", ms(all.postMicros(), 99.9));
                 run.put("samples", all.postMicros().getTotalCount());
                 run.put("errors", all.errors());
@@ -862,11 +862,7 @@ public final class StackBench {
                 cpuPerMessage(run, before, api, all.sent());
                 System.out.printf(
                         "  POST at %d/s, %d rounds: p50 %.2f ms, p99 %.2f ms, %d errors%n",
-                        rate,
-                        settings.ingestRounds(),
-                        ms(all.postMicros(), 50),
-                        ms(all.postMicros(), 99),
-                        all.errors());
+                        rate, settings.ingestRounds(), p50, p99, all.errors());
             }
             // Last, the fractions of the job's own capacity: above what the whole stack can do on
             // this machine they leave a backlog, which no run after them should measure.
